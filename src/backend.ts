@@ -1,0 +1,150 @@
+/**
+ * Backend selection (DESIGN §7): 'auto' tries tfjs-node-gpu → tfjs-node → WebGPU (Dawn, `webgpu`
+ * npm package) → wasm → cpu. `LIEDERIV_BACKEND` overrides the default argument.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { checkName, LiederivError } from './errors';
+
+export const BACKEND_NAMES = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
+
+export interface BackendReport {
+  /** The tfjs backend now active: 'tensorflow' | 'webgpu' | 'wasm' | 'cpu'. */
+  backend: string;
+  /** What was asked for ('auto' or a name). */
+  requested: BackendName;
+  /** Why this one, and why not the ones before it in the order. */
+  reasons: string[];
+  /** One line for logs and notebooks. */
+  line: string;
+}
+
+type Attempt = { ok: true; detail: string } | { ok: false; why: string };
+
+/** Requires a module by name, returning undefined when it is not installed (other errors propagate). */
+function optionalRequire(name: string): unknown {
+  try {
+    return require(name);
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'MODULE_NOT_FOUND' && String((err as Error).message).includes(name)) return undefined;
+    throw err;
+  }
+}
+
+/** tfjs-node(-gpu) registers the 'tensorflow' backend when its native binding loads. */
+async function tryTensorflow(pkg: '@tensorflow/tfjs-node-gpu' | '@tensorflow/tfjs-node'): Promise<Attempt> {
+  let mod: unknown;
+  try {
+    mod = optionalRequire(pkg);
+  } catch (err) {
+    return { ok: false, why: `${pkg} is installed but failed to load: ${(err as Error).message.split('\n')[0]}` };
+  }
+  if (mod === undefined) return { ok: false, why: `${pkg} not installed` };
+  // danfojs-node's dependency on tfjs-node is satisfied by a shim that registers nothing.
+  if (!tf.findBackendFactory('tensorflow')) return { ok: false, why: `${pkg} is liederiv's shim, not the native binding` };
+  if (!(await tf.setBackend('tensorflow'))) return { ok: false, why: `${pkg} loaded but its backend failed to initialise` };
+  return { ok: true, detail: pkg };
+}
+
+const WEBGPU_TIMEOUT_MS = 10_000;
+
+async function tryWebgpu(): Promise<Attempt> {
+  const dawn = (() => {
+    try {
+      return optionalRequire('webgpu') as { create(flags: string[]): any; globals: Record<string, unknown> } | undefined;
+    } catch (err) {
+      return { error: (err as Error).message.split('\n')[0] } as never;
+    }
+  })() as any;
+  if (dawn === undefined) return { ok: false, why: 'webgpu (Dawn) package not installed' };
+  if (dawn.error) return { ok: false, why: `webgpu (Dawn) failed to load: ${dawn.error}` };
+  const g = globalThis as any;
+  if (!g.navigator?.gpu) {
+    Object.assign(g, dawn.globals);
+    const gpu = dawn.create([]);
+    if (!g.navigator) g.navigator = { gpu };
+    else Object.defineProperty(g.navigator, 'gpu', { value: gpu, configurable: true });
+  }
+  const adapter = await Promise.race([
+    g.navigator.gpu.requestAdapter().catch(() => null),
+    new Promise((resolve) => setTimeout(() => resolve(null), WEBGPU_TIMEOUT_MS).unref()),
+  ]);
+  if (!adapter) return { ok: false, why: 'webgpu: no GPU adapter found (needs a Vulkan loader and driver, environment.md)' };
+  optionalRequire('@tensorflow/tfjs-backend-webgpu');
+  if (!(await tf.setBackend('webgpu'))) return { ok: false, why: 'webgpu: adapter found but the tfjs backend failed to initialise' };
+  const info = (adapter as any).info ?? {};
+  return { ok: true, detail: `WebGPU via Dawn${info.description ? ` (${info.description})` : ''}` };
+}
+
+/**
+ * The wasm glue (emscripten) installs process 'uncaughtException'/'unhandledRejection' handlers
+ * that rethrow and kill the process — in a notebook, any later error would kill the kernel.
+ * Remove whatever listeners appeared while the backend initialised (DESIGN §9).
+ */
+function withoutNewProcessHandlers<T>(init: () => Promise<T>): Promise<T> {
+  const events = ['uncaughtException', 'unhandledRejection'] as const;
+  const before = new Map(events.map((e) => [e, new Set(process.listeners(e as any))]));
+  return init().finally(() => {
+    for (const e of events) {
+      for (const l of process.listeners(e as any)) if (!before.get(e)!.has(l)) process.removeListener(e as any, l as any);
+    }
+  });
+}
+
+async function tryWasm(): Promise<Attempt> {
+  optionalRequire('@tensorflow/tfjs-backend-wasm');
+  // The multi-threaded build starts workers from a blob: URL, which Node cannot load.
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  const ok = await withoutNewProcessHandlers(() => tf.setBackend('wasm'));
+  if (!ok) return { ok: false, why: 'wasm backend failed to initialise' };
+  const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+  return { ok: true, detail: `wasm (${simd ? 'SIMD' : 'no SIMD'}, single-threaded)` };
+}
+
+async function tryCpu(): Promise<Attempt> {
+  if (!(await tf.setBackend('cpu'))) return { ok: false, why: 'cpu backend failed to initialise' };
+  return { ok: true, detail: 'cpu (pure JavaScript)' };
+}
+
+const ATTEMPTS: Record<Exclude<BackendName, 'auto'>, Array<() => Promise<Attempt>>> = {
+  tensorflow: [() => tryTensorflow('@tensorflow/tfjs-node-gpu'), () => tryTensorflow('@tensorflow/tfjs-node')],
+  webgpu: [tryWebgpu],
+  wasm: [tryWasm],
+  cpu: [tryCpu],
+};
+
+let current: BackendReport | undefined;
+
+/**
+ * Selects and initialises a tfjs backend. An explicit name that cannot be used is an error
+ * (never a silent fallback); 'auto' walks the order and reports why each earlier one was skipped.
+ */
+export async function useBackend(
+  name: string = process.env.LIEDERIV_BACKEND || 'auto',
+  { quiet = true }: { quiet?: boolean } = {},
+): Promise<BackendReport> {
+  const requested = checkName('backend', name, BACKEND_NAMES);
+  const order: Array<() => Promise<Attempt>> =
+    requested === 'auto'
+      ? [...ATTEMPTS.tensorflow, ...ATTEMPTS.webgpu, ...ATTEMPTS.wasm, ...ATTEMPTS.cpu]
+      : ATTEMPTS[requested];
+  const reasons: string[] = [];
+  for (const attempt of order) {
+    const result = await attempt();
+    if (result.ok) {
+      const why = reasons.length ? `; skipped: ${reasons.join('; ')}` : '';
+      const line = `liederiv backend: ${tf.getBackend()} — ${result.detail} (${requested === 'auto' ? 'auto' : 'requested'}${why})`;
+      current = { backend: tf.getBackend(), requested, reasons, line };
+      if (!quiet) console.error(line);
+      return current;
+    }
+    reasons.push(result.why);
+  }
+  throw new LiederivError(`backend '${requested}' is not available: ${reasons.join('; ')}`, 'E_BACKEND');
+}
+
+/** The backend chosen by the last useBackend call, or a fresh 'auto' choice. */
+export async function ensureBackend(): Promise<BackendReport> {
+  return current && current.backend === tf.getBackend() ? current : useBackend();
+}

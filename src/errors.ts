@@ -1,0 +1,61 @@
+/**
+ * Typed errors shared by the library and the CLI. Each message says what was expected and what
+ * was found, so the CLI can print `error.message` as is and exit non-zero.
+ */
+export class LiederivError extends Error {
+  constructor(message: string, readonly code: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** A tensor or array argument of the wrong shape, dtype or value range. */
+export class InputError extends LiederivError {
+  constructor(message: string) {
+    super(message, 'E_INPUT');
+  }
+}
+
+/** A name (group, backend, reduction, difference, layer...) that is not one of the valid ones. */
+export class UnknownNameError extends LiederivError {
+  constructor(readonly what: string, readonly given: string, readonly valid: readonly string[]) {
+    super(`unknown ${what} '${given}'; valid: ${valid.join(', ')}`, 'E_UNKNOWN_NAME');
+  }
+}
+
+/** A file that is missing, truncated or not in the expected format. */
+export class FileFormatError extends LiederivError {
+  constructor(readonly path: string, message: string) {
+    super(`${path}: ${message}`, 'E_FILE');
+  }
+}
+
+/** A layer or op that has no forward-mode JVP rule. */
+export class UnsupportedLayerError extends LiederivError {
+  constructor(
+    readonly layerName: string,
+    readonly className: string,
+    readonly supported: readonly string[],
+    kind: 'layer' | 'op' = 'layer',
+  ) {
+    super(
+      `no forward-mode JVP rule for ${kind} '${layerName}' (${kind === 'layer' ? 'class' : 'op'} ${className}). ` +
+        `Fallbacks: method: 'double-vjp' (where the backend has backward kernels) or method: 'fd' ` +
+        `(finite differences, any black box). Supported ${kind === 'layer' ? 'classes' : 'ops'}: ${[...supported].sort().join(', ')}`,
+      'E_UNSUPPORTED',
+    );
+  }
+}
+
+/** A computation produced NaN or Inf where finite numbers were expected. */
+export class NumericalError extends LiederivError {
+  constructor(message: string) {
+    super(message, 'E_NUMERIC');
+  }
+}
+
+/** Throws UnknownNameError unless `given` is one of `valid`; narrows the type. */
+export function checkName<T extends string>(what: string, given: string, valid: readonly T[]): T {
+  if (!(valid as readonly string[]).includes(given)) throw new UnknownNameError(what, given, valid);
+  return given as T;
+}
