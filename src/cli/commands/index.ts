@@ -1,0 +1,19 @@
+import type { Command } from '../command';
+import { backendCommand } from './backend';
+import { layerwiseCommand } from './layerwise';
+import { leeCommand } from './lee';
+import { notebooksCommand } from './notebooks';
+import { reportCommand } from './report';
+import { tangentCommand } from './tangent';
+import { trainCommand } from './train';
+
+/** Every subcommand, in the order `liederiv --help` lists them. */
+export const COMMANDS: Command[] = [
+  leeCommand,
+  layerwiseCommand,
+  tangentCommand,
+  trainCommand,
+  reportCommand,
+  notebooksCommand,
+  backendCommand,
+];

@@ -1,0 +1,56 @@
+import { LiederivError } from '../errors';
+import { parseCommandArgs, UsageError, type CliIO } from './command';
+import { COMMANDS } from './commands';
+
+const VERSION: string = require('../../../package.json').version;
+
+function help(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    `liederiv ${VERSION} — Lie derivatives for measuring learned equivariance of TF.js image models`,
+    '',
+    'Usage: liederiv <command> [options]     (liederiv <command> --help for its options)',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Environment: LIEDERIV_BACKEND=auto|tensorflow|webgpu|wasm|cpu (default auto). See environment.md.',
+  ].join('\n');
+}
+
+/** Runs the CLI and returns the exit code: 0 ok, 1 runtime error, 2 usage error. */
+export async function main(argv: string[], io: CliIO = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(help() + '\n');
+    return 0;
+  }
+  if (name === '--version') {
+    io.stdout.write(VERSION + '\n');
+    return 0;
+  }
+  const cmd = COMMANDS.find((c) => c.name === name);
+  if (!cmd) {
+    io.stderr.write(`liederiv: unknown command '${name}'; valid: ${COMMANDS.map((c) => c.name).join(', ')}\n`);
+    return 2;
+  }
+  try {
+    const { values, positionals } = parseCommandArgs(cmd, rest);
+    if (values.help) {
+      io.stdout.write(`${cmd.usage}\n\n${cmd.summary}\n`);
+      return 0;
+    }
+    await cmd.run(values as Record<string, string | boolean | string[] | undefined>, io, positionals);
+    return 0;
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr.write(`liederiv ${name}: ${err.message}\nusage: ${cmd.usage.split('\n')[0]}\n`);
+      return 2;
+    }
+    if (err instanceof LiederivError) {
+      io.stderr.write(`liederiv ${name}: error: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+}
