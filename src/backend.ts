@@ -19,7 +19,9 @@ export interface BackendReport {
   line: string;
 }
 
-type Attempt = { ok: true; detail: string } | { ok: false; why: string };
+/** Either `detail` (it worked: what was chosen) or `why` (why not). Not a discriminated union:
+ * tslab compiles without strictNullChecks, where boolean discriminants do not narrow. */
+type Attempt = { ok: boolean; detail?: string; why?: string };
 
 /** Requires a module by name, returning undefined when it is not installed (other errors propagate). */
 function optionalRequire(name: string): unknown {
@@ -133,13 +135,13 @@ export async function useBackend(
   for (const attempt of order) {
     const result = await attempt();
     if (result.ok) {
-      const why = reasons.length ? `; skipped: ${reasons.join('; ')}` : '';
-      const line = `liederiv backend: ${tf.getBackend()} — ${result.detail} (${requested === 'auto' ? 'auto' : 'requested'}${why})`;
+      const skipped = reasons.length ? `; skipped: ${reasons.join('; ')}` : '';
+      const line = `liederiv backend: ${tf.getBackend()} — ${result.detail} (${requested === 'auto' ? 'auto' : 'requested'}${skipped})`;
       current = { backend: tf.getBackend(), requested, reasons, line };
       if (!quiet) console.error(line);
       return current;
     }
-    reasons.push(result.why);
+    reasons.push(result.why ?? 'unavailable');
   }
   throw new LiederivError(`backend '${requested}' is not available: ${reasons.join('; ')}`, 'E_BACKEND');
 }

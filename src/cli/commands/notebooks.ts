@@ -1,13 +1,21 @@
-import type { Command } from '../command';
+import * as path from 'node:path';
 import { LiederivError } from '../../errors';
+import { listNotebooks, REPO_ROOT, runNotebooks } from '../../runtime/jupyter';
+import type { Command } from '../command';
 
-// Placeholder until its issue lands; listed by --help so the command set is visible.
 export const notebooksCommand: Command = {
   name: 'notebooks',
-  summary: '(not implemented yet)',
-  usage: 'liederiv notebooks ...',
-  options: {},
-  async run() {
-    throw new LiederivError("'liederiv notebooks' is not implemented yet", 'E_NOT_IMPLEMENTED');
+  summary: 'Execute notebooks headless (all under notebooks/ by default); fail on any error',
+  usage: 'liederiv notebooks [--html DIR] [--timeout SECONDS] [NOTEBOOK.ipynb ...]',
+  options: { html: { type: 'string' }, timeout: { type: 'string' } },
+  positionals: true,
+  async run(values, io, positionals) {
+    const files = positionals.length ? positionals.map((p) => path.resolve(p)) : listNotebooks();
+    if (!files.length) throw new LiederivError(`no notebooks found under ${path.join(REPO_ROOT, 'notebooks')}`, 'E_INPUT');
+    const timeoutS = values.timeout ? Number(values.timeout) : 900;
+    const results = await runNotebooks(files, { html: values.html as string | undefined, timeoutS, stderr: io.stderr });
+    const failed = results.filter((r) => !r.ok);
+    io.stdout.write(`${results.length - failed.length} of ${results.length} notebooks ran without errors\n`);
+    if (failed.length) throw new LiederivError(`failed: ${failed.map((r) => r.notebook).join(', ')}`, 'E_NOTEBOOK');
   },
 };
