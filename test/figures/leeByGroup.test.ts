@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { InputError } from '../../src/errors';
+import { leeByGroup } from '../../src/figures/leeByGroup';
+import { leeRows } from './fixtures';
+import { matchSnapshot } from './snapshot';
+
+test('leeByGroup: snapshot (bar and box)', () => {
+  matchSnapshot('leeByGroup', leeByGroup(leeRows));
+  matchSnapshot('leeByGroup-box', leeByGroup(leeRows, { mode: 'box' }));
+});
+
+test('leeByGroup: bar heights are means over images, error bars standard errors', () => {
+  const fig = leeByGroup(leeRows);
+  assert.equal(fig.data.length, 3, 'one trace per model');
+  const a = fig.data[0] as any;
+  assert.deepEqual(a.x, ['translate-x', 'rotate']);
+  // hand-checked: mean(0.01, 0.03) = 0.02; sd = 0.01·√2, s.e. = sd/√2 = 0.01. rotate: 0.2 and 0.1.
+  assert.ok(Math.abs(a.y[0] - 0.02) < 1e-15 && Math.abs(a.y[1] - 0.2) < 1e-15, `means ${a.y}`);
+  assert.ok(Math.abs(a.error_y.array[0] - 0.01) < 1e-15 && Math.abs(a.error_y.array[1] - 0.1) < 1e-15, `s.e. ${a.error_y.array}`);
+  assert.equal(a.error_y.visible, true);
+  assert.equal((fig.data[1] as any).error_y.visible, false, 'one image per group: no error bar');
+});
+
+test('leeByGroup: axis says which output and reduction; log y by default', () => {
+  const fig = leeByGroup(leeRows);
+  const y = fig.layout.yaxis as any;
+  assert.match(y.title.text, /mean-abs of probs/);
+  assert.equal(y.type, 'log');
+  assert.equal((leeByGroup(leeRows, { logY: false }).layout.yaxis as any).type, undefined);
+});
+
+test('leeByGroup: model names are escaped for Plotly', () => {
+  const fig = leeByGroup(leeRows);
+  assert.equal(fig.data[1].name, 'B &lt;script&gt;');
+});
+
+test('leeByGroup: rejects empty rows and mixed reductions', () => {
+  assert.throws(() => leeByGroup([]), InputError);
+  assert.throws(() => leeByGroup([...leeRows, { ...leeRows[0], reduction: 'l2' }]), (e: Error) => e instanceof InputError && /mean-abs, l2/.test(e.message));
+  assert.throws(() => leeByGroup([{ ...leeRows[0], lee: NaN }]), InputError);
+});
