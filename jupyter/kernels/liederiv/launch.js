@@ -18,6 +18,14 @@ if (log) {
   process.on('unhandledRejection', record('unhandledRejection'));
 }
 
+// tslab's compiler polls the .ts files a notebook imports; an edit to one of them while the kernel
+// runs leaves a rebuild timer pending and the next cell fails with "Unexpected pending rebuildTimer".
+// Node caches the modules anyway (an edit needs a kernel restart to take effect), so stop the polling.
+const ts = require(path.join(root, 'node_modules', '@tslab', 'typescript-for-tslab'));
+const noWatch = () => ({ close() {} });
+ts.sys.watchFile = noWatch;
+ts.sys.watchDirectory = noWatch;
+
 const connectionFile = process.argv[2];
 if (!connectionFile) {
   console.error('usage: launch.js <connection_file>');
