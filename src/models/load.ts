@@ -1,0 +1,181 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { FileFormatError, InputError } from '../errors';
+import { IDENTITY_PREPROCESS, type ModelWrapper, type Preprocess } from './model';
+
+/** The optional sidecar beside model.json that tells the toolkit how to measure the model. */
+export const SIDECAR_FILE = 'liederiv.json';
+
+type Meta = Partial<Omit<ModelWrapper, 'net'>>;
+
+function readJson(file: string): any {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new FileFormatError(file, `cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new FileFormatError(file, `not valid JSON (${(err as Error).message})`);
+  }
+}
+
+/**
+ * A tf.io.IOHandler for a model.json on the local disk with its weight files beside it (pure tfjs
+ * has no file://). `load` reads the manifest's shards; `save` writes model.json + weights.bin,
+ * each through a temporary file and a rename, so a reader never sees half a model.
+ */
+export function diskIOHandler(modelJsonPath: string): tf.io.IOHandler {
+  const dir = path.dirname(modelJsonPath);
+  return {
+    async load(): Promise<tf.io.ModelArtifacts> {
+      const json = readJson(modelJsonPath) as tf.io.ModelJSON;
+      if (!json || typeof json !== 'object' || !json.modelTopology) {
+        throw new FileFormatError(modelJsonPath, 'not a TF.js model.json (no modelTopology); expected a LayersModel or GraphModel saved by tfjs or tensorflowjs_converter');
+      }
+      return tf.io.getModelArtifactsForJSON(json, async (manifest) => {
+        const specs: tf.io.WeightsManifestEntry[] = [];
+        const buffers: ArrayBuffer[] = [];
+        for (const group of manifest) {
+          specs.push(...group.weights);
+          for (const p of group.paths) {
+            const file = path.join(dir, decodeURIComponent(p));
+            let buf: Buffer;
+            try {
+              buf = fs.readFileSync(file);
+            } catch {
+              throw new FileFormatError(file, `weight file named in ${path.basename(modelJsonPath)} is missing`);
+            }
+            buffers.push(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer);
+          }
+        }
+        const data = tf.io.concatenateArrayBuffers(buffers);
+        const want = specs.reduce((s, w) => s + w.shape.reduce((a, b) => a * b, 1) * bytesPer(w), 0);
+        if (data.byteLength < want) throw new FileFormatError(modelJsonPath, `weights are truncated: ${data.byteLength} bytes, the manifest needs ${want}`);
+        return [specs, data];
+      });
+    },
+    async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
+      fs.mkdirSync(dir, { recursive: true });
+      const weightData = artifacts.weightData ? new tf.io.CompositeArrayBuffer(artifacts.weightData).slice() : new ArrayBuffer(0);
+      const manifest: tf.io.WeightsManifestConfig = [{ paths: ['weights.bin'], weights: artifacts.weightSpecs ?? [] }];
+      const modelJson: tf.io.ModelJSON = {
+        modelTopology: artifacts.modelTopology as tf.io.ModelJSON['modelTopology'],
+        format: artifacts.format,
+        generatedBy: artifacts.generatedBy,
+        convertedBy: artifacts.convertedBy,
+        weightsManifest: manifest,
+      };
+      if (artifacts.trainingConfig) modelJson.trainingConfig = artifacts.trainingConfig;
+      if (artifacts.signature) modelJson.signature = artifacts.signature;
+      if (artifacts.userDefinedMetadata) modelJson.userDefinedMetadata = artifacts.userDefinedMetadata;
+      if (artifacts.modelInitializer) modelJson.modelInitializer = artifacts.modelInitializer;
+      writeAtomic(path.join(dir, 'weights.bin'), Buffer.from(weightData));
+      writeAtomic(modelJsonPath, JSON.stringify(modelJson));
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: weightData.byteLength } };
+    },
+  };
+}
+
+function bytesPer(w: tf.io.WeightsManifestEntry): number {
+  if (w.quantization) return w.quantization.dtype === 'float16' || w.quantization.dtype === 'uint16' ? 2 : 1;
+  return w.dtype === 'bool' ? 1 : 4;
+}
+
+/** Writes a file through a temporary sibling and a rename (atomic on one filesystem). */
+export function writeAtomic(file: string, data: string | Buffer): void {
+  const tmp = `${file}.tmp-${process.pid}-${Date.now()}`;
+  fs.writeFileSync(tmp, data);
+  fs.renameSync(tmp, file);
+}
+
+function isUrl(s: string): boolean {
+  return /^https?:\/\//i.test(s);
+}
+
+function checkPreprocess(p: unknown, where: string): Preprocess {
+  const ok = (a: unknown) => Array.isArray(a) && a.length === 3 && a.every((n) => typeof n === 'number' && Number.isFinite(n));
+  const pp = p as Preprocess;
+  if (!pp || !ok(pp.mean) || !ok(pp.std) || pp.std.some((s) => s <= 0)) {
+    throw new FileFormatError(where, `preprocess must be {mean: [r, g, b], std: [r, g, b]} with std > 0, got ${JSON.stringify(p)}`);
+  }
+  return { mean: [...pp.mean] as Preprocess['mean'], std: [...pp.std] as Preprocess['std'] };
+}
+
+/**
+ * Loads a TF.js LayersModel or GraphModel: a model.json path on disk (weights beside it, or a
+ * directory holding model.json) or an http(s) URL. An optional `liederiv.json` sidecar beside a
+ * local model.json gives {name, inputSize, preprocess, classNames}; `opts` override it.
+ */
+export async function loadModel(pathOrUrl: string, opts: Meta = {}): Promise<ModelWrapper> {
+  let source = pathOrUrl.replace(/^file:\/\//, '');
+  let sidecar: Meta = {};
+  let net: tf.LayersModel | tf.GraphModel;
+  if (isUrl(source)) {
+    const probe = await fetch(source).then((r) => {
+      if (!r.ok) throw new FileFormatError(source, `HTTP ${r.status}`);
+      return r.json();
+    });
+    net = isGraphModelJson(probe) ? await tf.loadGraphModel(source) : await tf.loadLayersModel(source);
+  } else {
+    if (fs.existsSync(source) && fs.statSync(source).isDirectory()) source = path.join(source, 'model.json');
+    if (!fs.existsSync(source)) throw new FileFormatError(source, 'model.json not found');
+    const json = readJson(source);
+    const handler = diskIOHandler(source);
+    net = isGraphModelJson(json) ? await tf.loadGraphModel(handler) : await tf.loadLayersModel(handler);
+    const side = path.join(path.dirname(source), SIDECAR_FILE);
+    if (fs.existsSync(side)) sidecar = parseSidecar(readJson(side), side);
+    source = path.resolve(source);
+  }
+  const shape = (net.inputs[0]?.shape ?? []) as Array<number | null>;
+  const inputSize = opts.inputSize ?? sidecar.inputSize ?? ([shape[1] ?? 0, shape[2] ?? 0] as [number, number]);
+  return {
+    name: opts.name ?? sidecar.name ?? (net instanceof tf.LayersModel ? net.name : path.basename(path.dirname(source))),
+    net,
+    inputSize,
+    preprocess: opts.preprocess ? checkPreprocess(opts.preprocess, 'loadModel options') : sidecar.preprocess ?? IDENTITY_PREPROCESS,
+    classNames: opts.classNames ?? sidecar.classNames,
+    source: opts.source ?? source,
+  };
+}
+
+function isGraphModelJson(json: any): boolean {
+  if (json?.format === 'graph-model') return true;
+  if (json?.format === 'layers-model') return false;
+  const topo = json?.modelTopology;
+  return !!topo && Array.isArray(topo.node);
+}
+
+function parseSidecar(json: any, where: string): Meta {
+  if (!json || typeof json !== 'object') throw new FileFormatError(where, 'expected a JSON object {name, inputSize, preprocess, classNames}');
+  const meta: Meta = {};
+  if (json.name !== undefined) meta.name = String(json.name);
+  if (json.inputSize !== undefined) {
+    const s = json.inputSize;
+    if (!Array.isArray(s) || s.length !== 2 || !s.every((n: unknown) => Number.isInteger(n) && (n as number) > 0)) throw new FileFormatError(where, `inputSize must be [height, width], got ${JSON.stringify(s)}`);
+    meta.inputSize = [s[0], s[1]];
+  }
+  if (json.preprocess !== undefined) meta.preprocess = checkPreprocess(json.preprocess, where);
+  if (json.classNames !== undefined) {
+    if (!Array.isArray(json.classNames) || !json.classNames.every((c: unknown) => typeof c === 'string')) throw new FileFormatError(where, 'classNames must be an array of strings');
+    meta.classNames = json.classNames;
+  }
+  return meta;
+}
+
+/**
+ * Saves a LayersModel to `dir` as model.json + weights.bin (atomically, see diskIOHandler), and
+ * `meta` (name, inputSize, preprocess, classNames) as the liederiv.json sidecar when given.
+ */
+export async function saveModel(model: tf.LayersModel, dir: string, meta?: Meta): Promise<void> {
+  if (!(model instanceof tf.LayersModel)) throw new InputError('saveModel: expected a tf.LayersModel');
+  await model.save(diskIOHandler(path.join(dir, 'model.json')));
+  if (meta) {
+    const side: Record<string, unknown> = {};
+    for (const k of ['name', 'inputSize', 'preprocess', 'classNames'] as const) if (meta[k] !== undefined) side[k] = meta[k];
+    writeAtomic(path.join(dir, SIDECAR_FILE), JSON.stringify(side, null, 2));
+  }
+}
