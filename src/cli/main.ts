@@ -1,8 +1,9 @@
 import { LiederivError } from '../errors';
+import { liederivVersion } from '../version';
 import { parseCommandArgs, UsageError, type CliIO } from './command';
 import { COMMANDS } from './commands';
 
-const VERSION: string = require('../../../package.json').version;
+const VERSION = liederivVersion();
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -3,6 +3,8 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { FileFormatError, InputError } from '../errors';
 import { IDENTITY_PREPROCESS, type ModelWrapper, type Preprocess } from './model';
+// The zoo's custom layers must be registered with tfjs serialization before a zoo model.json loads.
+import './layers';
 
 /** The optional sidecar beside model.json that tells the toolkit how to measure the model. */
 export const SIDECAR_FILE = 'liederiv.json';

@@ -1,17 +1,15 @@
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { BACKEND_NAMES, useBackend } from '../../backend';
-import { checkName, InputError, UnknownNameError } from '../../errors';
-import { loadImageFolder } from '../../data/imageFolder';
-import { loadImagesNpy } from '../../data/npy';
+import { UnknownNameError } from '../../errors';
 import { DIFFERENCES, getGroup, GROUP_NAMES, type Difference } from '../../groups';
 import { JVP_METHODS, type JvpMethod } from '../../jvp';
 import { DEFAULT_LEE_BATCH, lee, type LeeRow } from '../../lie/lee';
+import { liederivVersion } from '../../version';
 import { REDUCTIONS, type Reduction } from '../../lie/reductions';
 import { loadModel, writeAtomic } from '../../models/load';
-import type { ModelWrapper } from '../../models/model';
 import { intOption, requireOption, UsageError, type CliIO, type Command } from '../command';
+import { choice, loadImages } from '../options';
 
 const FORMATS = ['csv', 'json'] as const;
 
@@ -33,18 +31,6 @@ const USAGE = `liederiv lee --model <model.json> --images <file.npy | image fold
   --format      csv (default) | json
   --out         write to FILE instead of stdout (CSV is appended batch by batch)`;
 
-/** checkName, reporting an unknown value as a usage error (exit 2) naming the option. */
-function choice<T extends string>(values: Record<string, unknown>, name: string, valid: readonly T[], fallback: T): T {
-  const v = values[name];
-  if (v === undefined) return fallback;
-  try {
-    return checkName(`--${name} value`, String(v), valid);
-  } catch (err) {
-    if (err instanceof UnknownNameError) throw new UsageError(err.message);
-    throw err;
-  }
-}
-
 function parseGroups(spec: string): string[] {
   if (spec === 'all') return [...GROUP_NAMES];
   const names = spec.split(',').map((s) => s.trim()).filter(Boolean);
@@ -58,31 +44,6 @@ function parseGroups(spec: string): string[] {
     }
   }
   return names;
-}
-
-/** Images from a .npy file or an image folder resized to the model's input size. */
-async function loadImages(spec: string, model: ModelWrapper): Promise<{ images: tf.Tensor4D; labels?: number[]; files?: string[] }> {
-  if (!fs.existsSync(spec)) throw new InputError(`--images '${spec}' does not exist`);
-  if (fs.statSync(spec).isDirectory()) {
-    const [h, w] = model.inputSize;
-    if (!h || !w) throw new InputError(`model '${model.name}' has no fixed input size; give inputSize in its liederiv.json to load an image folder`);
-    const folder = loadImageFolder(spec, { size: [h, w] });
-    return { images: folder.images, labels: folder.labels, files: folder.files };
-  }
-  if (path.extname(spec).toLowerCase() !== '.npy') throw new InputError(`--images must be a .npy file or a folder of images, got '${spec}'`);
-  return { images: loadImagesNpy(spec) };
-}
-
-/** liederiv's version from the nearest package.json above this file (works from dist/ and from src/). */
-function packageVersion(): string {
-  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
-    const file = path.join(dir, 'package.json');
-    if (fs.existsSync(file)) {
-      const pkg = JSON.parse(fs.readFileSync(file, 'utf8'));
-      if (pkg.name === 'liederiv') return String(pkg.version);
-    }
-  }
-  return 'unknown';
 }
 
 function csvHeader(k: number | undefined): string {
@@ -165,7 +126,7 @@ export const leeCommand: Command = {
             backend: backend.backend,
             backendDetail: backend.line,
             tfjs: tf.version.tfjs,
-            liederiv: packageVersion(),
+            liederiv: liederivVersion(),
             model: { name: model.name, source: model.source, inputSize: model.inputSize, preprocess: model.preprocess },
             images: { source: imagesPath, count: N },
             options: { groups, output, difference, reduction, method, batch: batchSize, vectors },

@@ -1,13 +1,72 @@
-import type { Command } from '../command';
-import { LiederivError } from '../../errors';
+import * as path from 'node:path';
+import { useBackend } from '../../backend';
+import { DATASET_NAMES } from '../../data/loadDataset';
+import { checkName } from '../../errors';
+import { parseAugmentations } from '../../models/augment';
+import { trainZooModel } from '../../models/train';
+import { ZOO_NAMES } from '../../models/zoo';
+import { intOption, requireOption, type Command } from '../command';
 
-// Placeholder until its issue lands; listed by --help so the command set is visible.
 export const trainCommand: Command = {
   name: 'train',
-  summary: '(not implemented yet)',
-  usage: 'liederiv train ...',
-  options: {},
-  async run() {
-    throw new LiederivError("'liederiv train' is not implemented yet", 'E_NOT_IMPLEMENTED');
+  summary: 'train a zoo model on a bundled dataset and save it with a manifest entry',
+  usage: [
+    'liederiv train --model <zoo name> --dataset <name> [--epochs N] [--augment translate,rotate,hue] [--seed S] [--out DIR] [--name NAME] [--batch N] [--checkpoints] [--backend wasm|cpu]',
+    '',
+    `  --model        ${ZOO_NAMES.join(' | ')}`,
+    `  --dataset      ${DATASET_NAMES.join(' | ')}`,
+    '  --epochs       epochs (default 5)',
+    '  --augment      comma-separated random augmentations: translate (±3 px), rotate (±15°), hue (any angle); default none',
+    '  --seed         seed of the weights, shuffles and augmentation (default 0)',
+    '  --out          output root (default datasets/models); writes <out>/<name>/ and <out>/manifest.json',
+    '  --name         output name (default <model>-<dataset>[-<augmentations>])',
+    '  --batch        batch size (default 32)',
+    '  --checkpoints  also save every epoch under <out>/<name>/epochs/',
+    '  --backend      wasm (default; liederiv adds the missing conv filter-gradient kernel) or cpu',
+  ].join('\n'),
+  options: {
+    model: { type: 'string' },
+    dataset: { type: 'string' },
+    epochs: { type: 'string' },
+    augment: { type: 'string' },
+    seed: { type: 'string' },
+    out: { type: 'string' },
+    name: { type: 'string' },
+    batch: { type: 'string' },
+    checkpoints: { type: 'boolean' },
+    backend: { type: 'string' },
+  },
+  async run(values, io) {
+    const model = checkName('zoo model', requireOption(values, 'model'), ZOO_NAMES);
+    const dataset = checkName('dataset', requireOption(values, 'dataset'), DATASET_NAMES);
+    const epochs = intOption(values, 'epochs', 5);
+    const seed = intOption(values, 'seed', 0, { min: 0 });
+    const batchSize = intOption(values, 'batch', 32);
+    const augment = parseAugmentations(typeof values.augment === 'string' ? values.augment : '');
+    const out = typeof values.out === 'string' ? values.out : path.join('datasets', 'models');
+    const backend = checkName('training backend', typeof values.backend === 'string' ? values.backend : 'wasm', ['wasm', 'cpu'] as const);
+    await useBackend(backend);
+    const command = ['liederiv train', `--model ${model}`, `--dataset ${dataset}`, `--epochs ${epochs}`, augment.length ? `--augment ${augment.join(',')}` : '', `--seed ${seed}`, `--out ${out}`,
+      typeof values.name === 'string' ? `--name ${values.name}` : '', batchSize !== 32 ? `--batch ${batchSize}` : '', values.checkpoints ? '--checkpoints' : '', backend !== 'wasm' ? `--backend ${backend}` : '']
+      .filter(Boolean)
+      .join(' ');
+    const entry = await trainZooModel({
+      model,
+      dataset,
+      epochs,
+      augment,
+      seed,
+      out,
+      batchSize,
+      name: typeof values.name === 'string' ? values.name : undefined,
+      checkpoints: values.checkpoints === true,
+      command,
+      onProgress: (p) => {
+        if (p.batch % 25 === 0 || p.batch === p.batches) io.stderr.write(`\repoch ${p.epoch}/${p.epochs} batch ${p.batch}/${p.batches} loss ${p.loss.toFixed(4)}   `);
+      },
+      onEpoch: (log) =>
+        io.stderr.write(`\nepoch ${log.epoch}: loss ${log.loss.toFixed(4)} train acc ${(100 * log.trainAccuracy).toFixed(2)}% test acc ${log.testAccuracy === undefined ? '-' : (100 * log.testAccuracy).toFixed(2) + '%'} (${log.seconds.toFixed(0)} s)\n`),
+    });
+    io.stdout.write(`${JSON.stringify({ name: entry.name, testAccuracy: entry.testAccuracy, trainSeconds: entry.trainSeconds, weightBytes: entry.weightBytes })}\n`);
   },
 };

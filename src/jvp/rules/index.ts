@@ -44,13 +44,7 @@ import { upSampling2dRule } from './layers/upSampling2d';
 import { zeroPadding2dRule } from './layers/zeroPadding2d';
 import './layers/custom';
 
-// GraphModel op rules live in ./ops (another module's folder); load its index once it exists.
-try {
-  require('./ops');
-} catch (err) {
-  const e = err as { code?: string; message?: string };
-  if (!(e.code === 'MODULE_NOT_FOUND' && String(e.message).includes("'./ops'"))) throw err;
-}
+import './ops';
 
 for (const rule of [
   activationRule,

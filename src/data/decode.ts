@@ -1,0 +1,59 @@
+import * as path from 'node:path';
+import * as jpeg from 'jpeg-js';
+import { PNG } from 'pngjs';
+import { FileFormatError } from '../errors';
+
+/** 8-bit RGB pixels, row-major, 3 bytes per pixel. */
+export interface DecodedImage {
+  data: Uint8Array;
+  width: number;
+  height: number;
+}
+
+export const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png'] as const;
+
+// Decoding a corrupt header can ask jpeg-js for gigabytes; refuse anything above this (64 Mpx).
+const MAX_PIXELS = 64 * 1024 * 1024;
+
+/**
+ * Decodes a JPEG or PNG (chosen by the file's magic bytes, not its extension) to 8-bit RGB.
+ * Greyscale is replicated to three channels; alpha is composited over white, since transparent
+ * regions of photos and icons are meant to be seen on a light page.
+ * Throws FileFormatError (naming `fileName`) for corrupt or unsupported files.
+ */
+export function decodeImage(buffer: Uint8Array, fileName: string): DecodedImage {
+  const isPng = buffer.length > 8 && buffer[0] === 0x89 && buffer[1] === 0x50 && buffer[2] === 0x4e && buffer[3] === 0x47;
+  const isJpeg = buffer.length > 3 && buffer[0] === 0xff && buffer[1] === 0xd8 && buffer[2] === 0xff;
+  if (!isPng && !isJpeg) {
+    throw new FileFormatError(fileName, `not a JPEG or PNG file (first bytes ${hex(buffer.subarray(0, 4))}; extension ${path.extname(fileName) || 'none'})`);
+  }
+  let rgba: { data: Uint8Array; width: number; height: number };
+  try {
+    rgba = isPng
+      ? PNG.sync.read(Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength))
+      : jpeg.decode(buffer, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: MAX_PIXELS / 1e6, maxMemoryUsageInMB: 1024 });
+  } catch (err) {
+    throw new FileFormatError(fileName, `corrupt ${isPng ? 'PNG' : 'JPEG'}: ${(err as Error).message}`);
+  }
+  const { width, height } = rgba;
+  if (!(width > 0 && height > 0) || rgba.data.length < width * height * 4) {
+    throw new FileFormatError(fileName, `decoded to ${width}×${height} with ${rgba.data.length} bytes; expected ${width * height * 4}`);
+  }
+  return { data: rgbaOverWhite(rgba.data, width * height), width, height };
+}
+
+function rgbaOverWhite(rgba: Uint8Array, pixels: number): Uint8Array {
+  const rgb = new Uint8Array(pixels * 3);
+  for (let p = 0; p < pixels; p++) {
+    const a = rgba[p * 4 + 3];
+    for (let c = 0; c < 3; c++) {
+      const v = rgba[p * 4 + c];
+      rgb[p * 3 + c] = a === 255 ? v : Math.round((v * a + 255 * (255 - a)) / 255);
+    }
+  }
+  return rgb;
+}
+
+function hex(bytes: Uint8Array): string {
+  return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join(' ') || '(empty)';
+}

@@ -1,0 +1,84 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { FileFormatError, InputError } from '../errors';
+import { subsetIndices } from './dataset';
+import { decodeImage, IMAGE_EXTENSIONS } from './decode';
+import { resizeToTensor } from './resize';
+
+export interface ImageFolderOptions {
+  /** Output [H, W]. */
+  size: [number, number];
+  /** Keep at most this many images, drawn by a seeded shuffle of the sorted file list. */
+  limit?: number;
+  seed?: number;
+  /** One subfolder per class (ImageNet-val / Keras layout). Default: true when `dir` has subfolders. */
+  classFolders?: boolean;
+  /** Crop the centre to the target aspect ratio before resizing (default true). */
+  centerCrop?: boolean;
+}
+
+export interface ImageFolder {
+  images: tf.Tensor4D;
+  /** Class index per image (classFolders only). */
+  labels?: number[];
+  /** Sorted subfolder names (classFolders only). */
+  classNames?: string[];
+  /** Path of each image, relative to `dir`, in the order of `images`. */
+  files: string[];
+}
+
+const isImage = (name: string) => (IMAGE_EXTENSIONS as readonly string[]).includes(path.extname(name).toLowerCase());
+
+/**
+ * Loads every JPEG/PNG under `dir` (flat, or one subfolder per class), so a researcher can point the
+ * toolkit at ImageNet-val or their own photos. Greyscale is replicated to RGB, alpha composited over
+ * white (decodeImage). No mean/std normalisation here: that belongs to the model's `preprocess`
+ * (the model is net ∘ preprocess, DESIGN §2), so colour groups act on [0, 1] RGB.
+ *
+ * Convention:
+ *  - images: [N, H, W, 3] float32 RGB in [0, 1]; files sorted by (class, name) before the subset.
+ *  - memory: returns one tensor, owned by the caller; decodes and resizes one file at a time.
+ */
+export function loadImageFolder(dir: string, opts: ImageFolderOptions): ImageFolder {
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new InputError(`image folder '${dir}' does not exist or is not a directory`);
+  const entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
+  const subdirs = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name);
+  const classFolders = opts.classFolders ?? subdirs.length > 0;
+  let files: string[];
+  let fileLabels: number[] | undefined;
+  if (classFolders) {
+    if (subdirs.length === 0) throw new InputError(`classFolders: true but '${dir}' has no subfolders`);
+    files = [];
+    fileLabels = [];
+    subdirs.forEach((name, label) => {
+      for (const f of fs.readdirSync(path.join(dir, name)).filter(isImage).sort()) {
+        files.push(path.join(name, f));
+        fileLabels!.push(label);
+      }
+    });
+  } else {
+    files = entries.filter((e) => e.isFile() && isImage(e.name)).map((e) => e.name);
+  }
+  if (files.length === 0) throw new InputError(`no .jpg/.jpeg/.png files found in '${dir}'${classFolders ? ' (class subfolders)' : ''}`);
+  const picked = subsetIndices(files.length, opts.limit, opts.seed ?? 0);
+  const images = tf.tidy(() =>
+    tf.stack(
+      picked.map((i) => {
+        const file = path.join(dir, files[i]);
+        let bytes: Uint8Array;
+        try {
+          bytes = fs.readFileSync(file);
+        } catch (err) {
+          throw new FileFormatError(file, (err as Error).message);
+        }
+        return resizeToTensor(decodeImage(bytes, file), opts.size, { centerCrop: opts.centerCrop ?? true });
+      }),
+    ),
+  ) as tf.Tensor4D;
+  return {
+    images,
+    files: picked.map((i) => files[i]),
+    ...(classFolders ? { labels: picked.map((i) => fileLabels![i]), classNames: subdirs } : {}),
+  };
+}

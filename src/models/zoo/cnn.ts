@@ -1,0 +1,34 @@
+import * as tf from '@tensorflow/tfjs';
+import { BlurPool2D } from '../layers';
+import { logitsAndSoftmax, seededInit, ZooBuildOptions } from './seeds';
+
+export type CnnActivation = 'relu' | 'gelu' | 'swish';
+
+export interface CnnOptions extends ZooBuildOptions {
+  activation?: CnnActivation;
+  /** Anti-aliased downsampling (Zhang 2019): max-pool with stride 1, then BlurPool2D stride 2. */
+  blurPool?: boolean;
+}
+
+/**
+ * Small CNN: [Conv 3×3 (16) → act → pool 2] → [Conv 3×3 (32) → act → pool 2] → flatten → Dense 64 act
+ * → logits → softmax. 'pool' is MaxPool 2×2 stride 2, or with blurPool MaxPool 2×2 stride 1 then
+ * BlurPool2D — the same 28 → 14 → 7 resolutions either way.
+ */
+export function buildCnn({ seed = 0, inputShape = [28, 28, 3], numClasses = 10, activation = 'relu', blurPool = false }: CnnOptions = {}): tf.LayersModel {
+  const init = seededInit(seed);
+  const input = tf.input({ shape: inputShape, name: 'image' });
+  let x: tf.SymbolicTensor = input;
+  [16, 32].forEach((filters, i) => {
+    x = tf.layers.conv2d({ filters, kernelSize: 3, padding: 'same', activation, kernelInitializer: init.he(), name: `conv${i + 1}` }).apply(x) as tf.SymbolicTensor;
+    if (blurPool) {
+      x = tf.layers.maxPooling2d({ poolSize: 2, strides: 1, padding: 'valid', name: `maxpool${i + 1}` }).apply(x) as tf.SymbolicTensor;
+      x = new BlurPool2D({ strides: 2, name: `blurpool${i + 1}` }).apply(x) as tf.SymbolicTensor;
+    } else {
+      x = tf.layers.maxPooling2d({ poolSize: 2, strides: 2, name: `maxpool${i + 1}` }).apply(x) as tf.SymbolicTensor;
+    }
+  });
+  x = tf.layers.flatten({ name: 'flatten' }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.dense({ units: 64, activation, kernelInitializer: init.he(), name: 'fc1' }).apply(x) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: logitsAndSoftmax(x, numClasses, init), name: `cnn-${blurPool ? 'blurpool' : activation}` });
+}

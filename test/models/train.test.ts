@@ -1,0 +1,80 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { useBackend } from '../../src/backend';
+import { loadMnist } from '../../src/data/mnist';
+import { augmentBatch, parseAugmentations } from '../../src/models/augment';
+import { mulberry32 } from '../../src/data/rng';
+import { readManifest, trainModel, trainZooModel } from '../../src/models/train';
+import { buildZooModel } from '../../src/models/zoo';
+import { main } from '../../src/cli/main';
+import { UnknownNameError } from '../../src/errors';
+
+describe('training', () => {
+  let dir: string;
+  before(async () => {
+    await useBackend('wasm');
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'liederiv-train-'));
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('is reproducible from the seed, learns, and leaks nothing', async () => {
+    const data = loadMnist({ split: 'train', limit: 256, seed: 1 });
+    const run = async (seed: number) => {
+      const m = buildZooModel('cnn-relu', { seed });
+      const before = tf.memory().numTensors;
+      const logs = await trainModel(m, data, { epochs: 2, seed, augment: ['translate', 'hue'] });
+      // the optimizer's slots belong to the model; count them as part of it
+      const slots = (m.optimizer as tf.Optimizer).getWeights ? (await (m.optimizer as tf.Optimizer).getWeights()).length : 0;
+      const w = m.getWeights().map((t) => Array.from(t.dataSync()));
+      return { logs, w, leaked: tf.memory().numTensors - before, slots, m };
+    };
+    const a = await run(5);
+    const b = await run(5);
+    const c = await run(6);
+    assert.deepEqual(a.w, b.w, 'same seed, same weights');
+    assert.notDeepEqual(a.w, c.w);
+    assert.ok(a.logs[1].loss < a.logs[0].loss, `loss ${a.logs.map((l) => l.loss)}`);
+    assert.ok(a.leaked <= a.slots + 2, `leaked ${a.leaked} tensors beyond ${a.slots} optimizer slots`);
+    [a, b, c].forEach((r) => r.m.dispose());
+    data.images.dispose();
+  });
+
+  it('augmentation: hue keeps grey pixels grey; translate moves mass but keeps shape; seeded', () => {
+    const x = loadMnist({ split: 'test', limit: 4 }).images;
+    const hue = augmentBatch(x, mulberry32(1), { augment: ['hue'] });
+    // grey (R = G = B) is the rotation axis: a hue rotation leaves it unchanged
+    assert.ok(tf.abs(tf.sub(hue, x)).max().dataSync()[0] < 1e-5);
+    const s1 = augmentBatch(x, mulberry32(2), { augment: ['translate', 'rotate'] });
+    const s2 = augmentBatch(x, mulberry32(2), { augment: ['translate', 'rotate'] });
+    assert.deepEqual(s1.shape, x.shape);
+    assert.deepEqual(Array.from(s1.dataSync()), Array.from(s2.dataSync()));
+    assert.ok(tf.abs(tf.sub(s1, x)).max().dataSync()[0] > 0.1, 'the images moved');
+    assert.deepEqual(parseAugmentations('translate,hue'), ['translate', 'hue']);
+    assert.throws(() => parseAugmentations('flip'), UnknownNameError);
+    tf.dispose([x, hue, s1, s2]);
+  });
+
+  it('trainZooModel and `liederiv train` save the model, checkpoints, sidecar and a manifest entry', async () => {
+    const out = path.join(dir, 'models');
+    let stderr = '';
+    const io = { stdout: { write: () => true } as any, stderr: { write: (s: string) => ((stderr += s), true) } as any };
+    const code = await main(['train', '--model', 'mlp', '--dataset', 'mnist', '--epochs', '1', '--out', out, '--name', 'tiny', '--checkpoints'], io);
+    assert.equal(code, 0, stderr);
+    assert.match(stderr, /epoch 1: loss .* test acc/);
+    const manifest = readManifest(out);
+    assert.equal(manifest.models.length, 1);
+    const e = manifest.models[0];
+    assert.equal(e.name, 'tiny');
+    assert.equal(e.testCount, 2000);
+    assert.ok(e.testAccuracy > 0.8, `mlp after one epoch: ${e.testAccuracy}`);
+    assert.match(e.command, /^liederiv train --model mlp --dataset mnist --epochs 1 --seed 0 --out .* --name tiny --checkpoints$/);
+    for (const f of ['model.json', 'weights.bin', 'liederiv.json', 'epochs/epoch-1/model.json']) assert.ok(fs.existsSync(path.join(out, 'tiny', f)), f);
+    assert.equal(await main(['train', '--model', 'nope', '--dataset', 'mnist'], io), 1);
+    assert.equal(await main(['train', '--dataset', 'mnist'], io), 2);
+    void trainZooModel;
+  });
+});
