@@ -42,6 +42,7 @@ def run_one(path, timeout, html_dir, settle_s):
     started = time.time()
     cell_starts = []
     error = None
+    shutdown_at = float("inf")
     try:
         with client.setup_kernel():
             for index, cell in enumerate(nb.cells):
@@ -54,13 +55,18 @@ def run_one(path, timeout, html_dir, settle_s):
                     break
             # Let late timers/promise rejections surface before the kernel is shut down.
             time.sleep(settle_s)
+            shutdown_at = time.time()
     except (CellTimeoutError, DeadKernelError) as err:
         error = f"{type(err).__name__}: {err}"
     uncaught = []
     with open(log.name) as fh:
         for line in fh:
             if line.strip():
-                uncaught.append(json.loads(line))
+                entry = json.loads(line)
+                # Errors raised while the kernel is being shut down (tslab's heartbeat socket
+                # closing) are not the notebook's.
+                if entry["time"] < shutdown_at:
+                    uncaught.append(entry)
     os.unlink(log.name)
     if uncaught and error is None:
         first = uncaught[0]

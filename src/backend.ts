@@ -3,7 +3,7 @@
  * npm package) → wasm → cpu. `LIEDERIV_BACKEND` overrides the default argument.
  */
 import * as tf from '@tensorflow/tfjs';
-import { checkName, LiederivError } from './errors';
+import { checkName, InputError, LiederivError } from './errors';
 
 export const BACKEND_NAMES = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
@@ -94,14 +94,80 @@ function withoutNewProcessHandlers<T>(init: () => Promise<T>): Promise<T> {
   });
 }
 
+/**
+ * Makes the wasm backend's multi-threaded build start in Node, where tfjs 4.22 cannot (issue
+ * tfjs#3830): (1) emscripten starts its pthread workers from `blob:` URLs that Node's
+ * worker_threads cannot load — the two scripts (the worker and the module it imports) are written
+ * to a temporary folder instead, and the worker imports the module by path; (2) the backend caps
+ * its XNNPACK threadpool at os.cpus().length / 2 (it assumes hyper-threads), so os.cpus reports
+ * 2·threads while it initialises; (3) the pthread workers are unref'd, so they never keep the
+ * process alive. Each patch is undone when initialisation ends.
+ */
+async function initThreadedWasm(threads: number): Promise<boolean> {
+  const fs = require('fs') as typeof import('fs');
+  const os = require('os') as typeof import('os');
+  const path = require('path') as typeof import('path');
+  const wasm = require('@tensorflow/tfjs-backend-wasm') as { setThreadsCount(n: number): void };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'liederiv-wasm-threads-'));
+  const mainScript = path.join(dir, 'tfjs-backend-wasm-threaded-simd.js');
+  const g = globalThis as any;
+  const OrigBlob = g.Blob;
+  const origCreateObjectURL = URL.createObjectURL;
+  const origCpus = os.cpus;
+  g.Blob = class extends OrigBlob {
+    text?: string;
+    constructor(parts: unknown[], opts?: unknown) {
+      super(parts, opts);
+      if (parts.every((p) => typeof p === 'string')) this.text = parts.join('');
+      // The module source, which workers import: the bundle's module-level names it refers to first.
+      if (this.text?.startsWith('var WasmBackendModuleThreadedSimd')) {
+        const prelude = `var require$$0 = require('fs'), require$$1 = require('path'), require$$3 = require('perf_hooks'), require$$4 = require('os'), commonjsGlobal = globalThis, __dirname = ${JSON.stringify(dir)};\n`;
+        fs.writeFileSync(mainScript, prelude + this.text);
+      }
+    }
+  };
+  URL.createObjectURL = (blob: any) => {
+    const importByUrl = 'if(typeof e.data.urlOrBlob=="string"){importScripts(e.data.urlOrBlob)}';
+    if (typeof blob?.text !== 'string' || !blob.text.includes(importByUrl)) return origCreateObjectURL(blob);
+    const worker = path.join(dir, 'tfjs-backend-wasm-threaded-simd.worker.js');
+    fs.writeFileSync(worker, blob.text.replace(importByUrl, `if(true){importScripts(${JSON.stringify(mainScript)})}`));
+    return worker;
+  };
+  os.cpus = () => {
+    const cpus = origCpus();
+    return Array.from({ length: 2 * threads }, (_, i) => cpus[i % cpus.length]);
+  };
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
+  wasm.setThreadsCount(threads);
+  try {
+    return await tf.setBackend('wasm');
+  } finally {
+    g.Blob = OrigBlob;
+    URL.createObjectURL = origCreateObjectURL;
+    os.cpus = origCpus;
+    const pthread = (tf.backend() as any)?.wasm?.PThread;
+    if (pthread) for (const w of [...pthread.unusedWorkers, ...pthread.runningWorkers]) w.unref();
+  }
+}
+
+/** wasm threads: 1 (default) or LIEDERIV_WASM_THREADS / useBackend's `wasmThreads`. */
+let wasmThreads = 1;
+
 async function tryWasm(): Promise<Attempt> {
   optionalRequire('@tensorflow/tfjs-backend-wasm');
-  // The multi-threaded build starts workers from a blob: URL, which Node cannot load.
-  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-  const ok = await withoutNewProcessHandlers(() => tf.setBackend('wasm'));
+  const threads = wasmThreads;
+  let ok: boolean;
+  if (threads > 1) {
+    ok = await withoutNewProcessHandlers(() => initThreadedWasm(threads));
+  } else {
+    // The multi-threaded build starts workers from a blob: URL, which Node cannot load unpatched.
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    ok = await withoutNewProcessHandlers(() => tf.setBackend('wasm'));
+  }
   if (!ok) return { ok: false, why: 'wasm backend failed to initialise' };
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
-  return { ok: true, detail: `wasm (${simd ? 'SIMD' : 'no SIMD'}, single-threaded)` };
+  const actual = threads > 1 ? (require('@tensorflow/tfjs-backend-wasm') as { getThreadsCount(): number }).getThreadsCount() : 1;
+  return { ok: true, detail: `wasm (${simd ? 'SIMD' : 'no SIMD'}, ${actual > 1 ? `${actual} threads` : 'single-threaded'})` };
 }
 
 async function tryCpu(): Promise<Attempt> {
@@ -121,12 +187,16 @@ let current: BackendReport | undefined;
 /**
  * Selects and initialises a tfjs backend. An explicit name that cannot be used is an error
  * (never a silent fallback); 'auto' walks the order and reports why each earlier one was skipped.
+ * `wasmThreads` > 1 (or LIEDERIV_WASM_THREADS) starts wasm's multi-threaded build (XNNPACK
+ * threadpool; see initThreadedWasm). It takes effect the first time wasm initialises in a process.
  */
 export async function useBackend(
   name: string = process.env.LIEDERIV_BACKEND || 'auto',
-  { quiet = true }: { quiet?: boolean } = {},
+  { quiet = true, wasmThreads: threads = Number(process.env.LIEDERIV_WASM_THREADS || 1) }: { quiet?: boolean; wasmThreads?: number } = {},
 ): Promise<BackendReport> {
   const requested = checkName('backend', name, BACKEND_NAMES);
+  if (!Number.isInteger(threads) || threads < 1) throw new InputError(`wasmThreads (LIEDERIV_WASM_THREADS) must be a positive integer, got ${threads}`);
+  wasmThreads = threads;
   const order: Array<() => Promise<Attempt>> =
     requested === 'auto'
       ? [...ATTEMPTS.tensorflow, ...ATTEMPTS.webgpu, ...ATTEMPTS.wasm, ...ATTEMPTS.cpu]

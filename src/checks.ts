@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { InputError } from './errors';
+import { InputError, NumericalError } from './errors';
 
 /**
  * Shape check that names the dimensions and the caller, like tfjs's "Argument 'x' passed to 'relu'".
@@ -15,6 +15,10 @@ export function assertShape(x: tf.Tensor, dims: (string | number)[], fn: string,
 
 /** Images must be NHWC float32 RGB in [0, 1], finite, with at least one image. */
 export function assertImages(x: tf.Tensor, fn: string, arg = 'images'): void {
+  if (x instanceof tf.Tensor && !(x.rank === 4 && x.shape[3] === 3)) {
+    const hint = imagesHint(x.shape);
+    if (hint) throw new InputError(`argument '${arg}' passed to '${fn}' must have shape [B, H, W, 3], got [${x.shape.join(', ')}] (${hint})`);
+  }
   assertShape(x, ['B', 'H', 'W', 3], fn, arg);
   if (x.shape[0] === 0) throw new InputError(`argument '${arg}' passed to '${fn}' is an empty batch (B = 0)`);
   const [min, max, finite] = tf.tidy(() => {
@@ -32,8 +36,41 @@ export function assertImages(x: tf.Tensor, fn: string, arg = 'images'): void {
   }
 }
 
+/** What a wrongly shaped image batch probably is, and how to fix it (greyscale and RGBA are converted only by image-folder loading). */
+function imagesHint(shape: number[]): string | undefined {
+  if (shape.length === 3 && shape[2] === 3) return 'one image? add the batch axis: x.expandDims(0)';
+  if (shape.length !== 4) return undefined;
+  if (shape[1] === 3 && shape[3] !== 3) return 'NCHW? transpose to NHWC: x.transpose([0, 2, 3, 1])';
+  if (shape[3] === 1) return 'greyscale: repeat the channel, tf.tile(x, [1, 1, 1, 3]); only image folders convert greyscale automatically';
+  if (shape[3] === 4) return 'RGBA: drop or composite the alpha channel, e.g. x.slice([0, 0, 0, 0], [-1, -1, -1, 3]); only image folders composite alpha automatically';
+  return undefined;
+}
+
 /** A positive integer option (batch sizes, probe counts). */
 export function assertPositiveInt(value: number, what: string): number {
   if (!Number.isInteger(value) || value <= 0) throw new InputError(`${what} must be a positive integer, got ${value}`);
   return value;
+}
+
+/**
+ * Result rows must hold finite numbers: a NaN/Inf Lie derivative means the model's output (or its
+ * derivative) is not finite for that image. Throws NumericalError naming the model, the first bad
+ * image (rows are image-major) and the field. Plain numbers only: call it once per batch of rows.
+ */
+export function assertFiniteRows<R extends { image: number }>(rows: readonly R[], fields: ReadonlyArray<keyof R & string>, fn: string, model: string): void {
+  for (const row of rows) {
+    for (const f of fields) {
+      const v = row[f] as unknown;
+      if (typeof v === 'number' && !Number.isFinite(v)) {
+        const where = Object.entries(row)
+          .filter(([k, x]) => k !== 'image' && k !== 'model' && k !== f && typeof x === 'string')
+          .map(([k, x]) => `${k} ${x}`)
+          .join(', ');
+        throw new NumericalError(
+          `${fn}: model '${model}' gives ${f} = ${v} for image ${row.image}${where ? ` (${where})` : ''}; its output or derivative is not finite there — ` +
+            `check the model's weights and its output on that image (e.g. model.net.predict)`,
+        );
+      }
+    }
+  }
 }

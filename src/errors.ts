@@ -37,11 +37,12 @@ export class UnsupportedLayerError extends LiederivError {
     readonly className: string,
     readonly supported: readonly string[],
     kind: 'layer' | 'op' = 'layer',
+    /** What to do instead; the default names lee/lieDerivative's engines. */
+    fallbacks = `Fallbacks: method: 'double-vjp' (where the backend has backward kernels) or method: 'fd' (finite differences, any black box).`,
   ) {
     super(
       `no forward-mode JVP rule for ${kind} '${layerName}' (${kind === 'layer' ? 'class' : 'op'} ${className}). ` +
-        `Fallbacks: method: 'double-vjp' (where the backend has backward kernels) or method: 'fd' ` +
-        `(finite differences, any black box). Supported ${kind === 'layer' ? 'classes' : 'ops'}: ${[...supported].sort().join(', ')}`,
+        `${fallbacks} Supported ${kind === 'layer' ? 'classes' : 'ops'}: ${[...supported].sort().join(', ')}`,
       'E_UNSUPPORTED',
     );
   }

@@ -1,11 +1,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type * as tf from '@tensorflow/tfjs';
-import { checkName, InputError, UnknownNameError } from '../errors';
+import * as tf from '@tensorflow/tfjs';
+import { assertFiniteRows } from '../checks';
+import { checkName, InputError, NumericalError, UnknownNameError } from '../errors';
 import { loadImageFolder } from '../data/imageFolder';
 import { loadImagesNpy } from '../data/npy';
+import { endsInSoftmax } from '../lie/lieDerivative';
 import type { ModelWrapper } from '../models/model';
 import { UsageError } from './command';
+import { fingerprintFiles, modelFiles } from './output';
 
 /** checkName, reporting an unknown value as a usage error (exit 2) naming the option. */
 export function choice<T extends string>(values: Record<string, unknown>, name: string, valid: readonly T[], fallback: T): T {
@@ -30,4 +33,71 @@ export async function loadImages(spec: string, model: ModelWrapper): Promise<{ i
   }
   if (path.extname(spec).toLowerCase() !== '.npy') throw new InputError(`--images must be a .npy file or a folder of images, got '${spec}'`);
   return { images: loadImagesNpy(spec) };
+}
+
+/** `--out` and `--resume`: resuming needs an output file written as CSV (JSON is written once, at the end). */
+export function outputTarget(values: Record<string, unknown>, format: string): { out?: string; resume: boolean } {
+  const out = typeof values.out === 'string' && values.out !== '' ? values.out : undefined;
+  const resume = values.resume === true;
+  if (resume && !out) throw new UsageError('--resume needs --out FILE (the CSV of the run to continue)');
+  if (resume && format !== 'csv') throw new UsageError(`--resume needs --format csv (JSON is written once, at the end), got --format ${format}`);
+  if (out && fs.existsSync(out) && fs.statSync(out).isDirectory()) throw new UsageError(`--out '${out}' is a directory; expected a file path`);
+  if (out && !fs.existsSync(path.dirname(path.resolve(out)))) throw new UsageError(`--out '${out}': folder '${path.dirname(path.resolve(out))}' does not exist`);
+  return { out, resume };
+}
+
+/**
+ * The output mode must fit the model's output: 'probs' on a model without a final softmax adds a
+ * softmax over the last axis, which is a class distribution only for class scores [B, K]. An
+ * image-like output [B, h, w, C] without its own softmax (a feature or regression map) has to be
+ * measured as 'logits' (its raw value, as an equivariant map) or at a named layer.
+ */
+export function checkOutputMode(model: ModelWrapper, output: string, fn: string): void {
+  const shape = (model.net.outputs[0] as { shape?: Array<number | null> } | undefined)?.shape;
+  if (output === 'probs' && shape && shape.length !== 2 && !endsInSoftmax(model.net)) {
+    throw new InputError(
+      `${fn}: --output probs needs class scores [B, K] or a final softmax; model '${model.name}' outputs [${shape.map((d) => d ?? 'B').join(', ')}]` +
+        `${shape.length === 4 ? ' (image-like)' : ''} without a softmax. Use --output logits (the raw output${shape.length === 4 ? ', measured as an equivariant map' : ''})${fn === 'lee' ? ' or a layer name' : ''}`,
+    );
+  }
+}
+
+/** What the rows of a run depend on in `--images`: the files' contents (sha256). */
+export function imagesFingerprint(spec: string, files?: string[]): string {
+  if (files) return fingerprintFiles(files.map((f) => path.join(spec, f)), spec);
+  return fingerprintFiles([spec], path.dirname(spec));
+}
+
+/** What the rows of a run depend on in `--model`: its files' contents, or the URL. */
+export function modelFingerprint(spec: string): string {
+  if (/^https?:\/\//i.test(spec)) return spec;
+  const json = fs.existsSync(spec) && fs.statSync(spec).isDirectory() ? path.join(spec, 'model.json') : spec.replace(/^file:\/\//, '');
+  return fingerprintFiles(modelFiles(json), path.dirname(json));
+}
+
+/**
+ * For a NumericalError on image `image`: whether the model's own output is already non-finite
+ * there (a broken model or weights) or only its derivative (overflow in the JVP).
+ */
+export function diagnoseNonFinite(model: ModelWrapper, images: tf.Tensor4D, image: number): string {
+  const finite = tf.tidy(() => {
+    const { mean, std } = model.preprocess;
+    const x = tf.div(tf.sub(tf.slice(images, [image], [1]), tf.tensor1d(mean)), tf.tensor1d(std));
+    const y = model.net.predict(x) as tf.Tensor | tf.Tensor[];
+    return tf.all(tf.isFinite(Array.isArray(y) ? y[0] : y));
+  });
+  const ok = finite.dataSync()[0] === 1;
+  finite.dispose();
+  return ok ? `the model's output on image ${image} is finite; only its derivative is not` : `the model's own output on image ${image} is already NaN/Inf`;
+}
+
+/** assertFiniteRows, with the diagnosis of the first bad image added to the message. */
+export function assertFiniteResult<R extends { image: number }>(rows: readonly R[], field: keyof R & string, fn: string, model: ModelWrapper, images: tf.Tensor4D): void {
+  try {
+    assertFiniteRows(rows, [field], fn, model.name);
+  } catch (err) {
+    if (!(err instanceof NumericalError)) throw err;
+    const bad = rows.find((r) => !Number.isFinite(r[field] as unknown as number)) as R;
+    throw new NumericalError(`${err.message}; ${diagnoseNonFinite(model, images, bad.image)}`);
+  }
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { activationJvp, activationName } from './activations';
+import { mulTiled } from './tile';
 import type { LayerRule } from './types';
 
 /** Reads a tfjs LayerVariable field (kernel, bias, gamma...) of a built layer, or null when absent. */
@@ -16,12 +17,16 @@ export function fieldOf<T>(layer: tf.layers.Layer, field: string): T {
 /**
  * A rule for `y = act(A(x) + b)` with A linear (convolutions, dense): the primal keeps its
  * pre-activation z = A(x) + b for act'(z), and the tangent is A(ẋ) — the bias never reaches it.
- * `linearPart(layer, x, bias)` computes A(x) (+ bias when given; fused kernels add it in the same
- * pass) on channels-last tensors; channels-first layers are transposed around it.
+ * `linearPart(layer, x, bias, activation)` computes A(x) (+ bias when given; fused kernels add it in
+ * the same pass) on channels-last tensors; channels-first layers are transposed around it. With
+ * `fusesRelu`, linearPart also applies 'relu' when asked (fused kernels): a ReLU layer's primal is
+ * then one kernel, and act'(z) = [z > 0] = step(y) comes from the output (relu is exact, so the
+ * primal is bit-identical to the unfused one).
  */
 export function affineRule(
   className: string,
-  linearPart: (layer: tf.layers.Layer, x: tf.Tensor, bias: tf.Tensor | null) => tf.Tensor,
+  linearPart: (layer: tf.layers.Layer, x: tf.Tensor, bias: tf.Tensor | null, activation?: 'relu') => tf.Tensor,
+  { fusesRelu = false }: { fusesRelu?: boolean } = {},
 ): LayerRule {
   return {
     className,
@@ -31,11 +36,14 @@ export function affineRule(
         const toLast = (t: tf.Tensor) => (channelsFirst ? tf.transpose(t, [0, 2, 3, 1]) : t);
         const toFirst = (t: tf.Tensor) => (channelsFirst ? tf.transpose(t, [0, 3, 1, 2]) : t);
         const bias = fieldOf<boolean | undefined>(layer, 'useBias') === false ? null : weightOf(layer, 'bias');
-        const pre = {
-          primal: linearPart(layer, toLast(inputs[0].primal), bias),
-          tangent: linearPart(layer, toLast(inputs[0].tangent), null),
-        };
-        const out = activationJvp(activationName(layer), pre, k, layer.name);
+        const act = activationName(layer);
+        const tangent = linearPart(layer, toLast(inputs[0].tangent), null);
+        if (fusesRelu && act === 'relu') {
+          const y = linearPart(layer, toLast(inputs[0].primal), bias, 'relu');
+          return { primal: toFirst(y), tangent: toFirst(mulTiled(tangent, tf.step(y), k)) };
+        }
+        const pre = { primal: linearPart(layer, toLast(inputs[0].primal), bias), tangent };
+        const out = activationJvp(act, pre, k, layer.name);
         return { primal: toFirst(out.primal), tangent: toFirst(out.tangent) };
       }),
   };

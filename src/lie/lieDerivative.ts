@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { assertImages } from '../checks';
 import { InputError } from '../errors';
 import { featureTangent, getGroup, imageTangent, type Difference, type Group } from '../groups';
+import { spatialCoefficients } from '../groups/generators';
 import { jvp, type JvpMethod } from '../jvp';
 import { softmaxTangent } from '../jvp/activations';
 import { finalSoftmax } from '../jvp/finalSoftmax';
@@ -23,6 +24,37 @@ export interface LieOptions {
   sigma?: number;
   /** Step for method 'fd'. */
   fdStep?: number;
+  /**
+   * Images per JVP pass (each pass holds (1 + D)·n rows, D = propagated directions); default: as
+   * many as keep (1 + D)·n·H·W ≤ DEFAULT_PASS_PIXELS, so large inputs are chunked, small ones not.
+   */
+  imagesPerPass?: number;
+}
+
+/** Input pixels (rows × H × W) one JVP pass may hold by default: 2²² ≈ 4.2 M, ~0.5–1 GB peak on ResNets at 224². */
+export const DEFAULT_PASS_PIXELS = 2 ** 22;
+
+/**
+ * Which tangent directions to propagate. J and everything after it are linear in L x, and a
+ * spatial group's L x is linear in its generator (L x = X_u ∂_u x + X_v ∂_v x, X = G p), so
+ * spatial groups are combinations of the ≤ 6 affine basis groups (`spatialCoefficients`). When
+ * the basis groups they use are fewer than the groups (all nine spatial groups: 6 < 9), the
+ * basis is propagated and each group's result is recombined: `coef` [G, D], row g = group g's
+ * coefficients. Colour groups are propagated as themselves.
+ */
+function directionPlan(gs: Group[]): { directions: Group[]; coef: number[][] | null } {
+  const spatial = gs.filter((g) => g.kind === 'spatial');
+  const terms = new Map(spatial.map((g) => [g, spatialCoefficients(g.generator)]));
+  const basisNames = [...new Set(spatial.flatMap((g) => terms.get(g)!.map(([, name]) => name)))];
+  if (basisNames.length >= spatial.length) return { directions: gs, coef: null };
+  const directions = [...basisNames.map((n) => getGroup(n)), ...gs.filter((g) => g.kind !== 'spatial')];
+  const coef = gs.map((g) => {
+    const row = new Array<number>(directions.length).fill(0);
+    if (g.kind === 'spatial') for (const [c, name] of terms.get(g)!) row[basisNames.indexOf(name)] = c;
+    else row[directions.indexOf(g)] = 1;
+    return row;
+  });
+  return { directions, coef };
 }
 
 type Net = tf.LayersModel | tf.GraphModel;
@@ -64,6 +96,8 @@ function outputPlan(net: Net, output: OutputMode): { stopAt?: string; stripSoftm
  *    preprocess (x − mean)/std is applied inside, so colour groups act on [0, 1] RGB.
  *  - t in normalized units (DESIGN §2); returns per group lie: [N, K], the output flattened
  *    per image (K = classes, embedding size, or h·w·C). The caller disposes each `lie`.
+ *  - cost: one primal plus D tangent directions per image, D ≤ 6 for any number of spatial groups
+ *    (+1 per colour group; see `directionPlan`); images are chunked by `imagesPerPass`.
  *  - memory: all intermediates are disposed; no host syncs except the input range check.
  */
 export async function lieDerivative(
@@ -84,21 +118,40 @@ export async function lieDerivative(
   const G = gs.length;
   const plan = outputPlan(w.net, opts.output ?? 'probs');
   const tangentOpts = { difference: opts.difference ?? 'central', sigma: opts.sigma };
+  const { directions, coef } = directionPlan(gs);
+  const D = directions.length;
+  const perPass = opts.imagesPerPass ?? Math.max(1, Math.floor(DEFAULT_PASS_PIXELS / ((1 + D) * H * W)));
+  if (!Number.isInteger(perPass) || perPass < 1) throw new InputError(`lieDerivative: imagesPerPass must be a positive integer, got ${opts.imagesPerPass}`);
+  const { mean, std } = w.preprocess;
+  const identity = mean.every((m) => m === 0) && std.every((s) => s === 1);
+  /** [G, n, K] for images [n, H, W, 3]: one shared primal, D stacked directions. */
+  const pass = (imgs: tf.Tensor4D): tf.Tensor3D =>
+    tf.tidy(() => {
+      const n = imgs.shape[0];
+      const lx = tf.concat(directions.map((g) => imageTangent(imgs, g, tangentOpts)), 0);
+      const x = identity ? imgs : tf.div(tf.sub(imgs, tf.tensor1d(mean)), tf.tensor1d(std));
+      const v = identity ? lx : tf.div(lx, tf.tensor1d(std));
+      const d = jvp(w.net, x, v, { method: opts.method, k: D, stopAt: plan.stopAt, stripSoftmax: plan.stripSoftmax, fdStep: opts.fdStep });
+      let primal = d.primal;
+      let tangent = d.tangent;
+      if (plan.addSoftmax) {
+        primal = tf.softmax(primal);
+        tangent = softmaxTangent(primal, tangent, D);
+      }
+      // Recombine the basis directions into the groups: [G, D] @ [D, n·K].
+      if (coef) tangent = tf.matMul(tf.tensor2d(coef), tangent.reshape([D, -1])).reshape([G * n, ...tangent.shape.slice(1)]);
+      if (primal.rank === 4) tangent = tf.sub(tangent, tf.concat(gs.map((g) => featureTangent(primal, g, tangentOpts)), 0));
+      return tangent.reshape([G, n, -1]) as tf.Tensor3D;
+    });
   const lies = tf.tidy(() => {
-    const lx = tf.concat(gs.map((g) => imageTangent(images, g, tangentOpts)), 0);
-    const { mean, std } = w.preprocess;
-    const identity = mean.every((m) => m === 0) && std.every((s) => s === 1);
-    const x = identity ? images : tf.div(tf.sub(images, tf.tensor1d(mean)), tf.tensor1d(std));
-    const v = identity ? lx : tf.div(lx, tf.tensor1d(std));
-    const d = jvp(w.net, x, v, { method: opts.method, k: G, stopAt: plan.stopAt, stripSoftmax: plan.stripSoftmax, fdStep: opts.fdStep });
-    let primal = d.primal;
-    let tangent = d.tangent;
-    if (plan.addSoftmax) {
-      primal = tf.softmax(primal);
-      tangent = softmaxTangent(primal, tangent, G);
+    if (perPass >= N) return tf.unstack(pass(images)) as tf.Tensor2D[];
+    // Chunks of images bound the memory of one pass; each keeps its own shared primal.
+    const parts: tf.Tensor3D[] = [];
+    for (let start = 0; start < N; start += perPass) {
+      const n = Math.min(perPass, N - start);
+      parts.push(tf.tidy(() => pass(tf.slice(images, [start, 0, 0, 0], [n, -1, -1, -1]))));
     }
-    if (primal.rank === 4) tangent = tf.sub(tangent, tf.concat(gs.map((g) => featureTangent(primal, g, tangentOpts)), 0));
-    return tf.unstack(tangent.reshape([G, N, -1])) as tf.Tensor2D[];
+    return tf.unstack(tf.concat(parts, 1)) as tf.Tensor2D[];
   });
   return gs.map((g, i) => ({ group: g.name, lie: lies[i] }));
 }

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { FileFormatError, InputError } from '../errors';
+import { FileFormatError, InputError, LiederivError } from '../errors';
 import { IDENTITY_PREPROCESS, type ModelWrapper, type Preprocess } from './model';
 // The zoo's custom layers must be registered with tfjs serialization before a zoo model.json loads.
 import './layers';
@@ -18,6 +18,8 @@ function readJson(file: string): any {
   } catch (err) {
     throw new FileFormatError(file, `cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
+  // Binary content (a .npy, a weight shard) would put unprintable bytes into the message.
+  if (/[\u0000-\u0008\u000e-\u001f\ufffd]/.test(text.slice(0, 512))) throw new FileFormatError(file, 'not a JSON file (binary content)');
   try {
     return JSON.parse(text);
   } catch (err) {
@@ -38,18 +40,27 @@ export function diskIOHandler(modelJsonPath: string): tf.io.IOHandler {
       if (!json || typeof json !== 'object' || !json.modelTopology) {
         throw new FileFormatError(modelJsonPath, 'not a TF.js model.json (no modelTopology); expected a LayersModel or GraphModel saved by tfjs or tensorflowjs_converter');
       }
+      // Without a manifest tfjs would build the model with random initial weights: refuse.
+      if (!Array.isArray(json.weightsManifest) || !json.weightsManifest.every((g) => g && Array.isArray(g.paths) && Array.isArray(g.weights))) {
+        throw new FileFormatError(modelJsonPath, `weightsManifest must be an array of {paths, weights}, got ${JSON.stringify(json.weightsManifest) ?? 'none'} (without it the model would run with random initial weights)`);
+      }
       return tf.io.getModelArtifactsForJSON(json, async (manifest) => {
         const specs: tf.io.WeightsManifestEntry[] = [];
         const buffers: ArrayBuffer[] = [];
         for (const group of manifest) {
           specs.push(...group.weights);
           for (const p of group.paths) {
-            const file = path.join(dir, decodeURIComponent(p));
+            const file = path.resolve(dir, decodeURIComponent(String(p)));
+            // Weight shards live beside model.json: a path that leaves the folder is refused.
+            if (path.relative(path.resolve(dir), file).startsWith('..') || path.isAbsolute(decodeURIComponent(String(p)))) {
+              throw new FileFormatError(modelJsonPath, `weight path '${p}' leaves the model's folder; expected a file name beside model.json`);
+            }
             let buf: Buffer;
             try {
               buf = fs.readFileSync(file);
-            } catch {
-              throw new FileFormatError(file, `weight file named in ${path.basename(modelJsonPath)} is missing`);
+            } catch (err) {
+              const code = (err as NodeJS.ErrnoException).code;
+              throw new FileFormatError(file, code === 'ENOENT' ? `weight file named in ${path.basename(modelJsonPath)} is missing` : `weight file named in ${path.basename(modelJsonPath)} cannot be read (${code ?? (err as Error).message})`);
             }
             buffers.push(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer);
           }
@@ -57,6 +68,8 @@ export function diskIOHandler(modelJsonPath: string): tf.io.IOHandler {
         const data = tf.io.concatenateArrayBuffers(buffers);
         const want = specs.reduce((s, w) => s + w.shape.reduce((a, b) => a * b, 1) * bytesPer(w), 0);
         if (data.byteLength < want) throw new FileFormatError(modelJsonPath, `weights are truncated: ${data.byteLength} bytes, the manifest needs ${want}`);
+        // Extra bytes mean the shards belong to another model (tfjs would silently ignore them).
+        if (data.byteLength > want) throw new FileFormatError(modelJsonPath, `weight files hold ${data.byteLength} bytes but the manifest describes ${want}; are they from another model?`);
         return [specs, data];
       });
     },
@@ -87,11 +100,26 @@ function bytesPer(w: tf.io.WeightsManifestEntry): number {
   return w.dtype === 'bool' ? 1 : 4;
 }
 
-/** Writes a file through a temporary sibling and a rename (atomic on one filesystem). */
+/**
+ * Writes a file through a temporary sibling, fsync and a rename (atomic on one filesystem): a
+ * reader, or a run killed at any point, sees the old file or the new one, never half of one.
+ * The temporary file is removed when writing fails; FileFormatError names the file.
+ */
 export function writeAtomic(file: string, data: string | Buffer): void {
   const tmp = `${file}.tmp-${process.pid}-${Date.now()}`;
-  fs.writeFileSync(tmp, data);
-  fs.renameSync(tmp, file);
+  try {
+    const fd = fs.openSync(tmp, 'w');
+    try {
+      fs.writeFileSync(fd, data);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, file);
+  } catch (err) {
+    fs.rmSync(tmp, { force: true });
+    throw new FileFormatError(file, `cannot write (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
 }
 
 function isUrl(s: string): boolean {
@@ -121,13 +149,13 @@ export async function loadModel(pathOrUrl: string, opts: Meta = {}): Promise<Mod
       if (!r.ok) throw new FileFormatError(source, `HTTP ${r.status}`);
       return r.json();
     });
-    net = isGraphModelJson(probe) ? await tf.loadGraphModel(source) : await tf.loadLayersModel(source);
+    net = await buildNet(source, isGraphModelJson(probe), () => (isGraphModelJson(probe) ? tf.loadGraphModel(source) : tf.loadLayersModel(source)));
   } else {
     if (fs.existsSync(source) && fs.statSync(source).isDirectory()) source = path.join(source, 'model.json');
     if (!fs.existsSync(source)) throw new FileFormatError(source, 'model.json not found');
     const json = readJson(source);
     const handler = diskIOHandler(source);
-    net = isGraphModelJson(json) ? await tf.loadGraphModel(handler) : await tf.loadLayersModel(handler);
+    net = await buildNet(source, isGraphModelJson(json), () => (isGraphModelJson(json) ? tf.loadGraphModel(handler) : tf.loadLayersModel(handler)));
     const side = path.join(path.dirname(source), SIDECAR_FILE);
     if (fs.existsSync(side)) sidecar = parseSidecar(readJson(side), side);
     source = path.resolve(source);
@@ -142,6 +170,23 @@ export async function loadModel(pathOrUrl: string, opts: Meta = {}): Promise<Mod
     classNames: opts.classNames ?? sidecar.classNames,
     source: opts.source ?? source,
   };
+}
+
+/**
+ * Runs a tfjs loader; its own errors (unknown layer class, bad layer config, weight shape or name
+ * mismatches) become FileFormatError naming the model file. tfjs deserializes JSON only: class
+ * names are looked up in its registry, nothing from the file is evaluated as code.
+ */
+async function buildNet(source: string, graph: boolean, load: () => Promise<tf.LayersModel | tf.GraphModel>): Promise<tf.LayersModel | tf.GraphModel> {
+  try {
+    return await load();
+  } catch (err) {
+    if (err instanceof LiederivError) throw err;
+    let msg = String((err as Error)?.message ?? err).split('\n')[0].replace(/\s*This may be due to one of the following reasons:\s*$/, '');
+    const unknown = /^Unknown layer: ([^.\s]*)/.exec(msg);
+    if (unknown) msg = `unknown layer class '${unknown[1]}' (not a tfjs built-in layer, nor one of liederiv's custom layers registered in src/models/layers)`;
+    throw new FileFormatError(source, `cannot build the ${graph ? 'GraphModel' : 'LayersModel'} it describes: ${msg}`);
+  }
 }
 
 function isGraphModelJson(json: any): boolean {

@@ -47,6 +47,25 @@ export function listNotebooks(dir = path.join(REPO_ROOT, 'notebooks')): string[]
   return found.sort();
 }
 
+export type NotebookRole = 'notebook' | 'assignment' | 'solution';
+
+/**
+ * What a notebook is for the tests: a classroom assignment as handed out (notebooks/classroom/*,
+ * whose TODO placeholders must fail its first check cell), its solution
+ * (notebooks/classroom/solutions/*), or an ordinary notebook (must run clean).
+ */
+export function notebookRole(file: string, dir = path.join(REPO_ROOT, 'notebooks')): NotebookRole {
+  const parts = path.relative(dir, path.resolve(file)).split(path.sep);
+  if (parts[0] !== 'classroom') return 'notebook';
+  return parts[1] === 'solutions' ? 'solution' : 'assignment';
+}
+
+/** Index (0-based, over all cells) of the first code cell that calls a classroom check function. */
+export function firstCheckCell(file: string): number {
+  const nb = JSON.parse(fs.readFileSync(file, 'utf8')) as { cells: Array<{ cell_type: string; source: string | string[] }> };
+  return nb.cells.findIndex((c) => c.cell_type === 'code' && /\bcheck[A-Z]\w*\(/.test(Array.isArray(c.source) ? c.source.join('') : c.source));
+}
+
 /**
  * Executes notebooks with the project-local tslab kernel; resolves with one result per notebook.
  * The runner's messages (progress, real error text) stream to `stderr` as they come.

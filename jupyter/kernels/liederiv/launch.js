@@ -26,6 +26,9 @@ const noWatch = () => ({ close() {} });
 ts.sys.watchFile = noWatch;
 ts.sys.watchDirectory = noWatch;
 
+// Folder imports ('../groups' → '../groups/index') inside src/, see folderImports.js.
+require('./folderImports').install(root);
+
 const connectionFile = process.argv[2];
 if (!connectionFile) {
   console.error('usage: launch.js <connection_file>');

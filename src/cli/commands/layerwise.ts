@@ -1,17 +1,19 @@
 import * as tf from '@tensorflow/tfjs';
 import { BACKEND_NAMES, useBackend } from '../../backend';
-import { UnknownNameError } from '../../errors';
+import { UnknownNameError, UnsupportedLayerError } from '../../errors';
 import { DIFFERENCES, getGroup, GROUP_NAMES, type Difference } from '../../groups';
 import { DEFAULT_EXACT_LIMIT, DEFAULT_LAYERWISE_BATCH, DEFAULT_PROBES, LAYERWISE_OUTPUTS, layerwise, type LayerwiseOutput, type LayerwiseResult } from '../../lie/layerwise';
 import { loadModel, writeAtomic } from '../../models/load';
+import { liederivVersion } from '../../version';
 import { intOption, requireOption, UsageError, type CliIO, type Command } from '../command';
-import { choice, loadImages } from '../options';
+import { assertFiniteResult, checkOutputMode, choice, imagesFingerprint, loadImages, modelFingerprint, outputTarget } from '../options';
+import { ResumableCsv } from '../output';
 
 const FORMATS = ['csv', 'json'] as const;
 
 const USAGE = `liederiv layerwise --model <model.json> --images <file.npy | folder> --group <name>
     [--output probs|logits] [--difference central|forward|gaussian] [--probes P] [--exact]
-    [--format csv|json] [--out FILE] [--seed S] [--batch N] [--backend auto|tensorflow|webgpu|wasm|cpu]
+    [--format csv|json] [--out FILE [--resume]] [--seed S] [--batch N] [--backend auto|tensorflow|webgpu|wasm|cpu]
 
   --model       TF.js LayersModel model.json (weights beside it; optional liederiv.json sidecar)
   --images      .npy float32 [N, H, W, 3] RGB in [0, 1], or a folder of JPEG/PNG (resized to the model)
@@ -21,18 +23,24 @@ const USAGE = `liederiv layerwise --model <model.json> --images <file.npy | fold
   --probes      Hutchinson probes for ‖C_i‖² when the output has more than ${DEFAULT_EXACT_LIMIT} components (default ${DEFAULT_PROBES})
   --exact       always compute ‖C_i‖² exactly
   --format      csv (default: image,index,layer,kind,sqnorm,projection) | json ({meta, layers, rows, totals})
-  --out         write to FILE (atomically: temporary file, then rename) instead of stdout
+  --out         write to FILE instead of stdout: CSV grows by whole batches (first batch with the
+                header via a temporary file + rename, then one fsync'd append per batch), JSON is
+                written once at the end (temporary file + rename); FILE.meta.json records the run
+  --resume      continue a killed CSV run in --out (checks FILE.meta.json against this run, drops a
+                torn last line, computes only the missing batches)
   --seed        seed of the Hutchinson probes (default 0)
   --batch       images per walk (default ${DEFAULT_LAYERWISE_BATCH})
 
 Per image and layer: sqnorm = ‖C_i‖², the layer's contribution to L f (DESIGN §5), and projection =
 ⟨C_i, L f⟩/‖L f‖, which sums over layers to ‖L f‖ (totals).`;
 
-function toCsv(res: LayerwiseResult): string {
-  const lines = ['image,index,layer,kind,sqnorm,projection'];
-  const quote = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-  for (const r of res.rows) lines.push([r.image, r.index, quote(r.layer), quote(r.kind), r.sqnorm, r.projection].join(','));
-  return lines.join('\n') + '\n';
+const CSV_HEADER = 'image,index,layer,kind,sqnorm,projection\n';
+
+/** RFC 4180 quoting for names that contain a separator, a quote or a line break. */
+const quote = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+
+function csvLines(rows: LayerwiseResult['rows']): string {
+  return rows.map((r) => [r.image, r.index, quote(r.layer), quote(r.kind), r.sqnorm, r.projection].join(',') + '\n').join('');
 }
 
 function toJson(res: LayerwiseResult, meta: Record<string, unknown>): string {
@@ -60,6 +68,7 @@ export const layerwiseCommand: Command = {
     exact: { type: 'boolean' },
     format: { type: 'string' },
     out: { type: 'string' },
+    resume: { type: 'boolean' },
     seed: { type: 'string' },
     batch: { type: 'string' },
     backend: { type: 'string' },
@@ -82,42 +91,96 @@ export const layerwiseCommand: Command = {
     const seed = intOption(values, 'seed', 0, { min: 0 });
     const batchSize = intOption(values, 'batch', DEFAULT_LAYERWISE_BATCH);
     const exact = values.exact === true;
-    const out = typeof values.out === 'string' && values.out !== '' ? values.out : undefined;
+    const { out, resume } = outputTarget(values, format);
 
     const backend = await useBackend(backendName);
     io.stderr.write(backend.line + '\n');
     const model = await loadModel(modelPath);
-    const { images } = await loadImages(imagesPath, model);
-    const N = images.shape[0];
-    io.stderr.write(`layerwise: ${N} images, group ${group}, model ${model.name} (${model.source}), output ${output}\n`);
-    const started = Date.now();
-    let res: LayerwiseResult;
     try {
-      res = await layerwise(model, images, group, {
-        output,
-        difference,
-        probes,
-        exact,
-        seed,
-        batchSize,
-        onProgress: (done, total) => io.stderr.write(`layerwise: ${done}/${total} images\n`),
-      });
+      checkOutputMode(model, output, 'layerwise');
+      const { images, files } = await loadImages(imagesPath, model);
+      const N = images.shape[0];
+      io.stderr.write(`layerwise: ${N} images, group ${group}, model ${model.name} (${model.source}), output ${output}\n`);
+      const started = Date.now();
+      let csv: ResumableCsv | undefined;
+      // Batch by batch here (not inside one layerwise call), so each finished batch can be written.
+      // Identical to one call: the same batches, and batch b's probes are seeded seed + b·batch.
+      const merged: LayerwiseResult = { layers: [], rows: [], totals: [], sqnormMethod: 'exact', meta: undefined as unknown as LayerwiseResult['meta'] };
+      try {
+        if (out && format === 'csv') {
+          const identity = {
+            command: 'layerwise',
+            group,
+            output,
+            difference,
+            probes,
+            exact,
+            exactLimit: DEFAULT_EXACT_LIMIT,
+            seed,
+            backend: backend.backend,
+            model: modelFingerprint(modelPath),
+            images: imagesFingerprint(imagesPath, files),
+          };
+          csv = ResumableCsv.open({ out, resume, identity, images: N, batchSize });
+          if (csv.startBatch > 0) io.stderr.write(`layerwise: resuming ${out}: ${csv.keptRows} rows kept, continuing at batch ${csv.startBatch} of ${csv.batches}\n`);
+        }
+        for (let b = csv?.startBatch ?? 0; b * batchSize < N; b++) {
+          const start = b * batchSize;
+          const n = Math.min(batchSize, N - start);
+          const batch = tf.slice(images, [start], [n]) as tf.Tensor4D;
+          let res: LayerwiseResult;
+          try {
+            res = await layerwise(model, batch, group, { output, difference, probes, exact, seed: seed + start, batchSize });
+          } catch (err) {
+            // The decomposition walks every layer: lee's fallback engines do not apply here.
+            if (err instanceof UnsupportedLayerError) {
+              throw new UnsupportedLayerError(err.layerName, err.className, err.supported, 'layer', `The layer-wise decomposition needs a rule for every layer (no fallback); 'liederiv lee --method fd' still measures the whole model.`);
+            }
+            throw err;
+          } finally {
+            batch.dispose();
+          }
+          for (const r of res.rows) r.image += start;
+          for (const t of res.totals) t.image += start;
+          assertFiniteResult(res.rows, 'sqnorm', 'layerwise', model, images);
+          assertFiniteResult(res.rows, 'projection', 'layerwise', model, images);
+          if (csv) csv.writeBatch(b, CSV_HEADER, csvLines(res.rows));
+          else if (format === 'csv' && !out) io.stdout.write((b === 0 ? CSV_HEADER : '') + csvLines(res.rows));
+          merged.layers = res.layers;
+          merged.sqnormMethod = res.sqnormMethod;
+          merged.meta = merged.meta ? { ...res.meta, images: N, telescopingError: Math.max(merged.meta.telescopingError, res.meta.telescopingError) } : { ...res.meta, images: N };
+          if (format === 'json') {
+            merged.rows.push(...res.rows);
+            merged.totals.push(...res.totals);
+          }
+          io.stderr.write(`layerwise: ${start + n}/${N} images\n`);
+        }
+      } finally {
+        csv?.close();
+        images.dispose();
+      }
+      if (!merged.meta) {
+        io.stderr.write(`layerwise: ${out} is already complete\n`);
+        return;
+      }
+      const meta = {
+        backend: backend.backend,
+        backendDetail: backend.line,
+        tfjs: tf.version.tfjs,
+        liederiv: liederivVersion(),
+        model: { name: model.name, source: model.source, inputSize: model.inputSize, preprocess: model.preprocess },
+        images: { source: imagesPath, count: N },
+        options: { group, output, difference, probes, exact, exactLimit: DEFAULT_EXACT_LIMIT, seed, batch: batchSize },
+        seconds: (Date.now() - started) / 1000,
+      };
+      io.stderr.write(`layerwise: ${merged.layers.length} layers, ‖C_i‖² ${merged.sqnormMethod}, telescoping error ${merged.meta.telescopingError.toExponential(2)}\n`);
+      if (format === 'json') {
+        const text = toJson(merged, meta);
+        if (out) writeAtomic(out, text);
+        else io.stdout.write(text);
+      }
     } finally {
-      images.dispose();
+      model.net.dispose(); // the CLI owns the model it loaded (main() may run many commands in one process)
     }
-    const meta = {
-      backend: backend.backend,
-      backendDetail: backend.line,
-      tfjs: tf.version.tfjs,
-      liederiv: String(require('../../../../package.json').version),
-      model: { name: model.name, source: model.source, inputSize: model.inputSize, preprocess: model.preprocess },
-      images: { source: imagesPath, count: N },
-      options: { group, output, difference, probes, exact, exactLimit: DEFAULT_EXACT_LIMIT, seed, batch: batchSize },
-      seconds: (Date.now() - started) / 1000,
-    };
-    io.stderr.write(`layerwise: ${res.layers.length} layers, ‖C_i‖² ${res.sqnormMethod}, telescoping error ${res.meta.telescopingError.toExponential(2)}\n`);
-    const text = format === 'json' ? toJson(res, meta) : toCsv(res);
-    if (out) writeAtomic(out, text);
-    else io.stdout.write(text);
   },
 };

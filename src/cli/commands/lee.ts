@@ -1,4 +1,3 @@
-import * as fs from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { BACKEND_NAMES, useBackend } from '../../backend';
 import { UnknownNameError } from '../../errors';
@@ -9,14 +8,15 @@ import { liederivVersion } from '../../version';
 import { REDUCTIONS, type Reduction } from '../../lie/reductions';
 import { loadModel, writeAtomic } from '../../models/load';
 import { intOption, requireOption, UsageError, type CliIO, type Command } from '../command';
-import { choice, loadImages } from '../options';
+import { assertFiniteResult, checkOutputMode, choice, imagesFingerprint, loadImages, modelFingerprint, outputTarget } from '../options';
+import { ResumableCsv } from '../output';
 
 const FORMATS = ['csv', 'json'] as const;
 
 const USAGE = `liederiv lee --model <model.json> --images <file.npy | image folder> --groups <g1,g2,... | all>
     [--output probs|logits] [--difference central|forward|gaussian] [--reduction mean-abs|l2|sq-l2]
     [--method forward|double-vjp|fd] [--batch N] [--backend auto|tensorflow|webgpu|wasm|cpu]
-    [--vectors] [--format csv|json] [--out FILE]
+    [--vectors] [--format csv|json] [--out FILE [--resume]]
 
   --model       TF.js LayersModel or GraphModel model.json (weights beside it; optional liederiv.json
                 sidecar with {name, inputSize, preprocess, classNames})
@@ -29,7 +29,12 @@ const USAGE = `liederiv lee --model <model.json> --images <file.npy | image fold
   --batch       images per batch (default ${DEFAULT_LEE_BATCH})
   --vectors     also output the Lie derivative vectors (lie / lie_0..lie_{K-1})
   --format      csv (default) | json
-  --out         write to FILE instead of stdout (CSV is appended batch by batch)`;
+  --out         write to FILE instead of stdout: CSV grows by whole batches (first batch with the
+                header via a temporary file + rename, then one fsync'd append per batch), JSON is
+                written once at the end (temporary file + rename); FILE.meta.json records the run
+  --resume      continue a killed CSV run in --out: checks FILE.meta.json against this run (same
+                options, backend, model and image files), drops a torn last line, and computes
+                only the batches that are missing`;
 
 function parseGroups(spec: string): string[] {
   if (spec === 'all') return [...GROUP_NAMES];
@@ -77,6 +82,7 @@ export const leeCommand: Command = {
     vectors: { type: 'boolean' },
     format: { type: 'string' },
     out: { type: 'string' },
+    resume: { type: 'boolean' },
   },
   async run(values, io: CliIO) {
     const modelPath = requireOption(values, 'model');
@@ -90,55 +96,79 @@ export const leeCommand: Command = {
     const backendName = choice(values, 'backend', BACKEND_NAMES, (process.env.LIEDERIV_BACKEND as (typeof BACKEND_NAMES)[number]) || 'auto');
     const batchSize = intOption(values, 'batch', DEFAULT_LEE_BATCH);
     const vectors = values.vectors === true;
-    const out = typeof values.out === 'string' ? values.out : undefined;
+    const { out, resume } = outputTarget(values, format);
 
     const backend = await useBackend(backendName);
     io.stderr.write(backend.line + '\n');
     const model = await loadModel(modelPath);
-    const data = await loadImages(imagesPath, model);
-    const N = data.images.shape[0];
-    io.stderr.write(`lee: ${N} images × ${groups.length} groups, model ${model.name} (${model.source}), output ${output}, ${reduction}\n`);
-
-    let wroteHeader = false;
-    const emit = (text: string) => (out ? fs.appendFileSync(out, text) : io.stdout.write(text));
-    if (out && format === 'csv') fs.writeFileSync(out, '');
     try {
-      const rows = await lee(model, data, {
-        groups,
-        output,
-        difference,
-        reduction,
-        method,
-        batchSize,
-        vectors,
-        onProgress: (done, total) => io.stderr.write(`lee: ${done}/${total} images\n`),
-        onBatch: (batchRows) => {
-          if (format !== 'csv') return;
-          // One write per finished batch: the file only ever holds whole lines.
-          const text = (wroteHeader ? '' : csvHeader(vectors ? batchRows[0]?.lie?.length : undefined)) + csvLines(batchRows, vectors);
-          wroteHeader = true;
-          emit(text);
-        },
-      });
-      if (format === 'json') {
-        const doc = {
-          meta: {
+      checkOutputMode(model, output, 'lee');
+      const data = await loadImages(imagesPath, model);
+      const N = data.images.shape[0];
+      io.stderr.write(`lee: ${N} images × ${groups.length} groups, model ${model.name} (${model.source}), output ${output}, ${reduction}\n`);
+
+      let csv: ResumableCsv | undefined;
+      try {
+        if (out && format === 'csv') {
+          const identity = {
+            command: 'lee',
+            groups,
+            output,
+            difference,
+            reduction,
+            method,
+            vectors,
             backend: backend.backend,
-            backendDetail: backend.line,
-            tfjs: tf.version.tfjs,
-            liederiv: liederivVersion(),
-            model: { name: model.name, source: model.source, inputSize: model.inputSize, preprocess: model.preprocess },
-            images: { source: imagesPath, count: N },
-            options: { groups, output, difference, reduction, method, batch: batchSize, vectors },
+            model: modelFingerprint(modelPath),
+            images: imagesFingerprint(imagesPath, data.files),
+          };
+          csv = ResumableCsv.open({ out, resume, identity, images: N, batchSize });
+          if (csv.startBatch > 0) io.stderr.write(`lee: resuming ${out}: ${csv.keptRows} rows kept, continuing at batch ${csv.startBatch} of ${csv.batches}\n`);
+        }
+        let wroteHeader = false;
+        const rows = await lee(model, data, {
+          groups,
+          output,
+          difference,
+          reduction,
+          method,
+          batchSize,
+          vectors,
+          startBatch: csv?.startBatch ?? 0,
+          onProgress: (done, total) => io.stderr.write(`lee: ${done}/${total} images\n`),
+          onBatch: (batchRows, b) => {
+            assertFiniteResult(batchRows, 'lee', 'lee', model, data.images);
+            if (format !== 'csv') return;
+            const header = csvHeader(vectors ? batchRows[0]?.lie?.length : undefined);
+            if (csv) return csv.writeBatch(b, header, csvLines(batchRows, vectors));
+            // stdout: one write per finished batch, so the stream only ever holds whole lines.
+            io.stdout.write((wroteHeader ? '' : header) + csvLines(batchRows, vectors));
+            wroteHeader = true;
           },
-          rows: rows.map((r) => jsonRow(r, vectors)),
-        };
-        const text = JSON.stringify(doc) + '\n';
-        if (out) writeAtomic(out, text);
-        else io.stdout.write(text);
+        });
+        if (format === 'json') {
+          const doc = {
+            meta: {
+              backend: backend.backend,
+              backendDetail: backend.line,
+              tfjs: tf.version.tfjs,
+              liederiv: liederivVersion(),
+              model: { name: model.name, source: model.source, inputSize: model.inputSize, preprocess: model.preprocess },
+              images: { source: imagesPath, count: N },
+              options: { groups, output, difference, reduction, method, batch: batchSize, vectors },
+            },
+            rows: rows.map((r) => jsonRow(r, vectors)),
+          };
+          const text = JSON.stringify(doc) + '\n';
+          if (out) writeAtomic(out, text);
+          else io.stdout.write(text);
+        }
+      } finally {
+        csv?.close();
+        data.images.dispose();
       }
     } finally {
-      data.images.dispose();
+      model.net.dispose(); // the CLI owns the model it loaded (main() may run many commands in one process)
     }
   },
 };

@@ -1,13 +1,92 @@
-import type { Command } from '../command';
-import { LiederivError } from '../../errors';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { BACKEND_NAMES, useBackend } from '../../backend';
+import { UnknownNameError } from '../../errors';
+import { getGroup, GROUP_NAMES, SPATIAL_GROUP_NAMES } from '../../groups';
+import { writeAtomic } from '../../models/load';
+import { computeHeadline, DEFAULT_HEADLINE_IMAGES, DEFAULT_LAYERWISE_GROUP, DEFAULT_LAYERWISE_IMAGES, HEADLINE_GROUPS, type HeadlineProgress } from '../../report/headline';
+import { headlineCsvs, headlineSections, headlineSummaryText } from '../../report/headlineReport';
+import { trainedModelsDir } from '../../report/trainedModels';
+import { writeReport } from '../../report/writeReport';
+import { liederivVersion } from '../../version';
+import { intOption, UsageError, type Command } from '../command';
+import { choice } from '../options';
 
-// Placeholder until its issue lands; listed by --help so the command set is visible.
+const USAGE = `liederiv report [--out DIR] [--images N] [--groups g1,g2,... | spatial | all] [--models m1,m2,...]
+    [--layerwise-images N] [--layerwise-group G] [--models-dir DIR] [--backend auto|tensorflow|webgpu|wasm|cpu]
+
+  Computes the headline results on the trained models (datasets/models/manifest.json) and their
+  test images, and writes DIR/report.html (self-contained, offline, interactive) and DIR/*.csv.
+  Progress goes to stderr, a summary table to stdout. What \`npm start\` runs.
+
+  --out               output folder (default out)
+  --images            test images per model (default ${DEFAULT_HEADLINE_IMAGES})
+  --groups            default ${HEADLINE_GROUPS.join(',')}; 'spatial' = every spatial group + hue; 'all'
+  --models            only these trained models (default: every model in the manifest)
+  --layerwise-images  images for the layer-wise decomposition (default ${DEFAULT_LAYERWISE_IMAGES})
+  --layerwise-group   group of the layer-wise decomposition (default ${DEFAULT_LAYERWISE_GROUP})
+  --models-dir        folder with manifest.json (default datasets/models, or $LIEDERIV_MODELS)`;
+
+function parseGroups(spec: string | undefined): string[] {
+  if (spec === undefined) return HEADLINE_GROUPS;
+  if (spec === 'all') return [...GROUP_NAMES];
+  if (spec === 'spatial') return [...SPATIAL_GROUP_NAMES, 'hue'];
+  const names = spec.split(',').map((s) => s.trim()).filter(Boolean);
+  if (!names.length) throw new UsageError(`--groups must list at least one group, 'spatial' or 'all'`);
+  for (const n of names) {
+    try {
+      getGroup(n);
+    } catch (err) {
+      if (err instanceof UnknownNameError) throw new UsageError(`${err.message}, 'spatial' or 'all'`);
+      throw err;
+    }
+  }
+  return names;
+}
+
 export const reportCommand: Command = {
   name: 'report',
-  summary: '(not implemented yet)',
-  usage: 'liederiv report ...',
-  options: {},
-  async run() {
-    throw new LiederivError("'liederiv report' is not implemented yet", 'E_NOT_IMPLEMENTED');
+  summary: 'The headline results on the bundled models → out/report.html and out/*.csv (npm start)',
+  usage: USAGE,
+  options: {
+    out: { type: 'string' },
+    images: { type: 'string' },
+    groups: { type: 'string' },
+    models: { type: 'string' },
+    'layerwise-images': { type: 'string' },
+    'layerwise-group': { type: 'string' },
+    'models-dir': { type: 'string' },
+    backend: { type: 'string' },
+  },
+  async run(values, io) {
+    const started = Date.now();
+    const outDir = typeof values.out === 'string' && values.out !== '' ? values.out : 'out';
+    const images = intOption(values, 'images', DEFAULT_HEADLINE_IMAGES);
+    const layerwiseImages = intOption(values, 'layerwise-images', DEFAULT_LAYERWISE_IMAGES);
+    const groups = parseGroups(values.groups as string | undefined);
+    const layerwiseGroup = values['layerwise-group'] === undefined ? DEFAULT_LAYERWISE_GROUP : parseGroups(String(values['layerwise-group']))[0];
+    const models = typeof values.models === 'string' ? values.models.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+    const modelsDir = typeof values['models-dir'] === 'string' ? path.resolve(values['models-dir']) : trainedModelsDir();
+    const backendName = choice(values, 'backend', BACKEND_NAMES, (process.env.LIEDERIV_BACKEND as (typeof BACKEND_NAMES)[number]) || 'auto');
+
+    const backend = await useBackend(backendName);
+    io.stderr.write(backend.line + '\n');
+    io.stderr.write(`report: models from ${modelsDir}, ${images} images per model, groups ${groups.join(', ')}\n`);
+    const onProgress = (p: HeadlineProgress) => {
+      const secs = ((Date.now() - started) / 1000).toFixed(0);
+      io.stderr.write(`report: ${p.stage === 'lee' ? 'LEE' : 'layer-wise'} ${p.done}/${p.total} models (${p.model}) ${secs}s\n`);
+    };
+    const result = await computeHeadline({ modelsDir, models, images, groups, layerwiseImages, layerwiseGroup, onProgress });
+
+    fs.mkdirSync(outDir, { recursive: true });
+    const csvs = headlineCsvs(result);
+    for (const [name, text] of Object.entries(csvs)) writeAtomic(path.join(outDir, name), text);
+    const seconds = (Date.now() - started) / 1000;
+    const written = writeReport(path.join(outDir, 'report.html'), headlineSections(result), {
+      title: 'liederiv — learned equivariance of the bundled models',
+      subtitle: `liederiv ${liederivVersion()}, backend ${result.meta.backend}, ${result.models.length} models, ${images} images each, ${new Date().toISOString().slice(0, 19).replace('T', ' ')} UTC, ${seconds.toFixed(0)} s`,
+    });
+    io.stderr.write(`report: wrote ${written.path} (${written.figures} figures, ${written.tables} tables, ${(written.bytes / 1e6).toFixed(1)} MB) and ${Object.keys(csvs).map((n) => path.join(outDir, n)).join(', ')} in ${seconds.toFixed(0)} s\n`);
+    io.stdout.write(headlineSummaryText(result));
   },
 };

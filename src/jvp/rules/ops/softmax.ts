@@ -1,9 +1,11 @@
 /**
  * Softmax over the last axis: ẏ = s ⊙ (v − ⟨s, v⟩) (DESIGN §4); LogSoftmax: ẏ = v − ⟨s, v⟩.
+ * Both through the one softmaxTangent (src/jvp/activations.ts), which avoids cancellation.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { OpRule } from '../../types';
-import { fold, isDual, unfold } from './dual';
+import { softmaxTangent } from '../../activations';
+import { isDual } from './dual';
 
 export const softmaxRule: OpRule = {
   op: 'Softmax',
@@ -11,11 +13,7 @@ export const softmaxRule: OpRule = {
     const x = inputs[0];
     if (!isDual(x)) throw new Error('Softmax rule called without a dual input');
     const s = tf.softmax(x.primal);
-    const tangent = tf.tidy(() => {
-      const sv = tf.mul(s, unfold(x.tangent, k, x.primal.shape)); // [k, ...shape]
-      return fold(tf.sub(sv, tf.mul(s, tf.sum(sv, -1, true))));
-    });
-    return [{ primal: s, tangent }];
+    return [{ primal: s, tangent: softmaxTangent(s, x.tangent, k) }];
   },
 };
 
@@ -25,10 +23,7 @@ export const logSoftmaxRule: OpRule = {
     const x = inputs[0];
     if (!isDual(x)) throw new Error('LogSoftmax rule called without a dual input');
     const y = tf.logSoftmax(x.primal);
-    const tangent = tf.tidy(() => {
-      const v = unfold(x.tangent, k, x.primal.shape);
-      return fold(tf.sub(v, tf.sum(tf.mul(tf.exp(y), v), -1, true)));
-    });
+    const tangent = tf.tidy(() => softmaxTangent(tf.exp(y), x.tangent, k, true));
     return [{ primal: y, tangent }];
   },
 };

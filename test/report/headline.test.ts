@@ -1,0 +1,162 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { after, before, describe, it } from 'node:test';
+import { useBackend } from '../../src/backend';
+import { main } from '../../src/cli/main';
+import { loadDataset } from '../../src/data/loadDataset';
+import { lee } from '../../src/lie/lee';
+import { checkRenderedHtml } from '../../src/report/checkHtml';
+import { toCsv } from '../../src/report/csv';
+import { accuracyFits, computeHeadline, summarizeLee, type ModelGroupSummary, type ModelLeeRow } from '../../src/report/headline';
+import { headlineSections } from '../../src/report/headlineReport';
+import { loadTrainedModel, listTrainedModels } from '../../src/report/trainedModels';
+import { expectNoLeak } from '../helpers/noLeak';
+import { makeTinyModelsDir } from '../helpers/reportModels';
+import { hasChromium } from '../helpers/requirements';
+
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (d) => (out += d));
+  stderr.on('data', (d) => (err += d));
+  const code = await main(args, { stdout, stderr });
+  return { code, out, err };
+}
+
+/** Minimal CSV reader for the report's files (no quoted fields in them: names have no commas). */
+function readCsv(file: string): { header: string[]; rows: string[][] } {
+  const [head, ...lines] = fs.readFileSync(file, 'utf8').trim().split('\n');
+  return { header: head.split(','), rows: lines.map((l) => l.split(',')) };
+}
+
+describe('liederiv report (headline results)', () => {
+  let modelsDir: string;
+  let outDir: string;
+  before(async () => {
+    await useBackend('wasm');
+    // Untrained zoo models: the pipeline is under test, not the training. Three MNIST models so the
+    // accuracy fit exists, a CNN and a BlurPool CNN for the layer-wise roles, one Coloured MNIST model for hue.
+    modelsDir = await makeTinyModelsDir([
+      { name: 'cnn-relu-mnist', architecture: 'cnn-relu', dataset: 'mnist' },
+      { name: 'cnn-blurpool-mnist', architecture: 'cnn-blurpool', dataset: 'mnist' },
+      { name: 'mlp-mnist', architecture: 'mlp', dataset: 'mnist' },
+      { name: 'cnn-relu-colored-mnist-random-hue', architecture: 'cnn-relu', dataset: 'colored-mnist-random-hue', seed: 2 },
+    ]);
+    outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'liederiv-report-'));
+  });
+  after(() => {
+    fs.rmSync(modelsDir, { recursive: true, force: true });
+    fs.rmSync(outDir, { recursive: true, force: true });
+  });
+
+  it('writes report.html (every figure drawn, no page error), the CSVs and a summary table', async () => {
+    const { code, out, err } = await run(['report', '--models-dir', modelsDir, '--out', outDir, '--images', '8', '--layerwise-images', '2', '--backend', 'wasm']);
+    assert.equal(code, 0, err);
+    // Progress on stderr: one line per model and stage.
+    assert.match(err, /LEE 4\/4 models/);
+    assert.match(err, /layer-wise 2\/2 models/);
+    // Summary on stdout: a header and one line per model, with the four product-card groups.
+    const lines = out.trim().split('\n');
+    assert.match(lines[1], /^model\s+acc\s+translate-x\s+rotate\s+shear-x\s+hue$/);
+    assert.equal(lines.length, 3 + 4);
+
+    const lee = readCsv(path.join(outDir, 'lee.csv'));
+    assert.deepEqual(lee.header, ['model', 'family', 'dataset', 'accuracy', 'image', 'label', 'group', 'output', 'reduction', 'lee']);
+    assert.equal(lee.rows.length, 4 * 8 * 4, 'models × images × groups');
+    const summary = readCsv(path.join(outDir, 'lee-summary.csv'));
+    assert.deepEqual(summary.header, ['model', 'family', 'dataset', 'accuracy', 'group', 'output', 'reduction', 'images', 'meanLee', 'seLee']);
+    // The summary is the mean of the per-image rows (recomputed here from the CSV text).
+    for (const s of summary.rows) {
+      const vals = lee.rows.filter((r) => r[0] === s[0] && r[6] === s[4]).map((r) => Number(r[9]));
+      const mean = vals.reduce((a, b) => a + b, 0) / vals.length;
+      assert.ok(Math.abs(mean - Number(s[8])) <= 1e-12 * Math.max(1, mean), `${s[0]} ${s[4]}: ${mean} vs ${s[8]}`);
+    }
+    // Colour groups do nothing to grey digits: hue LEE is exactly 0 on MNIST, positive on Coloured MNIST.
+    const hue = (model: string) => lee.rows.filter((r) => r[0] === model && r[6] === 'hue').map((r) => Number(r[9]));
+    assert.ok(hue('cnn-relu-mnist').every((v) => v === 0));
+    assert.ok(hue('cnn-relu-colored-mnist-random-hue').some((v) => v > 0));
+    assert.deepEqual(readCsv(path.join(outDir, 'accuracy-fit.csv')).header, ['dataset', 'group', 'models', 'slope', 'intercept', 'r2']);
+    const lw = readCsv(path.join(outDir, 'layerwise.csv'));
+    assert.deepEqual(lw.header, ['model', 'image', 'index', 'layer', 'kind', 'sqnorm', 'projection', 'defect', 'pushed']);
+    assert.deepEqual([...new Set(lw.rows.map((r) => r[0]))].sort(), ['cnn-blurpool-mnist', 'cnn-relu-mnist']);
+
+    const html = path.join(outDir, 'report.html');
+    const text = fs.readFileSync(html, 'utf8');
+    assert.ok(!/<script[^>]+src=/.test(text), 'no external scripts (offline)');
+    if (!hasChromium()) return;
+    const rendered = await checkRenderedHtml(html);
+    assert.deepEqual(rendered.errors, []);
+    // per-group + 3 accuracy fits (the spatial groups) + 2 layer-wise + hue = 7 figures.
+    assert.equal(rendered.figures, 7);
+    assert.equal(rendered.drawn, rendered.figures);
+  });
+
+  it('matches a direct lee() call on the same model and images, and leaves no tensors', async () => {
+    const models = listTrainedModels(modelsDir);
+    const result = await expectNoLeak(() => computeHeadline({ modelsDir, models: ['cnn-relu-mnist'], images: 4, groups: ['rotate'], layerwiseImages: 1 }), 'computeHeadline');
+    const data = loadDataset('mnist', { split: 'test', limit: 4 });
+    const model = await loadTrainedModel('cnn-relu-mnist', models);
+    const direct = await lee(model, data, { groups: ['rotate'] });
+    data.images.dispose();
+    model.net.dispose();
+    assert.deepEqual(result.lee.map((r) => r.lee), direct.map((r) => r.lee));
+    assert.deepEqual(result.lee.map((r) => r.label), direct.map((r) => r.label));
+  });
+
+  it('says how to train the models when the manifest lists none, and names unknown models', async () => {
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'liederiv-empty-'));
+    try {
+      await assert.rejects(computeHeadline({ modelsDir: empty }), /no trained models in .*scripts\/trainZoo\.sh/);
+      await assert.rejects(computeHeadline({ modelsDir, models: ['vit-nope'] }), /no trained model 'vit-nope'.*trained: .*cnn-blurpool-mnist/);
+    } finally {
+      fs.rmSync(empty, { recursive: true, force: true });
+    }
+    const { code, err } = await run(['report', '--models-dir', modelsDir, '--groups', 'rotat']);
+    assert.equal(code, 2);
+    assert.match(err, /unknown group 'rotat'/);
+  });
+});
+
+describe('headline aggregation', () => {
+  const row = (model: string, accuracy: number, group: string, lee: number, image = 0): ModelLeeRow => ({ model, family: 'CNN', dataset: 'mnist', accuracy, image, group, output: 'probs', reduction: 'mean-abs', lee });
+
+  it('summarizeLee: mean and standard error in closed form', () => {
+    // values 1, 2, 3, 6: mean 3, sample variance (4 + 1 + 0 + 9)/3 = 14/3, s.e. = sqrt(14/12).
+    const s = summarizeLee([1, 2, 3, 6].map((v, i) => row('a', 0.9, 'rotate', v, i)));
+    assert.equal(s.length, 1);
+    assert.equal(s[0].meanLee, 3);
+    assert.ok(Math.abs(s[0].seLee - Math.sqrt(14 / 12)) < 1e-15);
+    assert.equal(s[0].images, 4);
+  });
+
+  it('accuracyFits: recovers an exact power law in accuracy, skips groups with too few models or zero LEE', () => {
+    // LEE = 10^(2 − 0.05·acc%) exactly ⇒ slope −0.05, intercept 2, R² = 1.
+    const summary: ModelGroupSummary[] = [80, 90, 95].map((a, i) => ({ ...row(`m${i}`, a / 100, 'rotate', 0), meanLee: 10 ** (2 - 0.05 * a), seLee: 0, images: 1 }));
+    summary.push(...[80, 90].map((a, i) => ({ ...row(`m${i}`, a / 100, 'shear-x', 0), meanLee: 1, seLee: 0, images: 1 })));
+    summary.push(...[80, 90, 95].map((a, i) => ({ ...row(`m${i}`, a / 100, 'hue', 0), meanLee: 0, seLee: 0, images: 1 })));
+    const fits = accuracyFits(summary);
+    assert.equal(fits.length, 1);
+    assert.equal(fits[0].group, 'rotate');
+    assert.ok(Math.abs(fits[0].slope + 0.05) < 1e-12 && Math.abs(fits[0].intercept - 2) < 1e-10 && Math.abs(fits[0].r2 - 1) < 1e-12, JSON.stringify(fits[0]));
+  });
+
+  it('headlineSections: the findings are computed from the numbers (they change when the numbers do)', () => {
+    const mk = (a: number, b: number) => {
+      const lee = [row('cnn', 0.9, 'rotate', a), row('vit', 0.8, 'rotate', b)];
+      const summary = summarizeLee(lee);
+      return headlineSections({ models: [], lee, summary, fits: [], layerwise: [], layerwiseModels: [], meta: { backend: 'cpu', images: 1, groups: ['rotate'], layerwiseImages: 1, layerwiseGroup: 'translate-x', output: 'probs', reduction: 'mean-abs', seconds: 1, modelsDir: '' } });
+    };
+    const found = (s: ReturnType<typeof mk>) => s.find((x) => x.title === 'What we found')!.text!;
+    assert.match(found(mk(0.1, 0.4)), /most equivariant model is cnn .*least vit .*4×/);
+    assert.match(found(mk(0.4, 0.1)), /most equivariant model is vit .*least cnn/);
+  });
+
+  it('toCsv quotes commas, quotes and newlines (RFC 4180)', () => {
+    assert.equal(toCsv([{ a: 'x,y', b: 'say "hi"', c: 'l1\nl2', d: 1.5, e: undefined }]), 'a,b,c,d,e\n"x,y","say ""hi""","l1\nl2",1.5,\n');
+  });
+});
