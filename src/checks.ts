@@ -69,6 +69,7 @@ export function assertFiniteRows<R extends { image: number }>(rows: readonly R[]
         throw new NumericalError(
           `${fn}: model '${model}' gives ${f} = ${v} for image ${row.image}${where ? ` (${where})` : ''}; its output or derivative is not finite there — ` +
             `check the model's weights and its output on that image (e.g. model.net.predict)`,
+          row.image,
         );
       }
     }

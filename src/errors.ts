@@ -50,7 +50,8 @@ export class UnsupportedLayerError extends LiederivError {
 
 /** A computation produced NaN or Inf where finite numbers were expected. */
 export class NumericalError extends LiederivError {
-  constructor(message: string) {
+  /** The first image whose result is not finite, where known (lets the CLI add a diagnosis). */
+  constructor(message: string, readonly image?: number) {
     super(message, 'E_NUMERIC');
   }
 }

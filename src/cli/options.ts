@@ -92,6 +92,12 @@ export function diagnoseNonFinite(model: ModelWrapper, images: tf.Tensor4D, imag
 }
 
 /** assertFiniteRows, with the diagnosis of the first bad image added to the message. */
+/** A NumericalError from the library, with the CLI's diagnosis of that image appended. */
+export function withNonFiniteDiagnosis(err: unknown, model: ModelWrapper, images: tf.Tensor4D): unknown {
+  if (!(err instanceof NumericalError) || err.image === undefined) return err;
+  return new NumericalError(`${err.message}; ${diagnoseNonFinite(model, images, err.image)}`, err.image);
+}
+
 export function assertFiniteResult<R extends { image: number }>(rows: readonly R[], field: keyof R & string, fn: string, model: ModelWrapper, images: tf.Tensor4D): void {
   try {
     assertFiniteRows(rows, [field], fn, model.name);

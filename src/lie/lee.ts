@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import { assertPositiveInt } from '../checks';
+import { assertFiniteRows, assertImages, assertPositiveInt } from '../checks';
 import { checkName, InputError } from '../errors';
 import { GROUP_NAMES, type Group } from '../groups';
 import type { ModelWrapper } from '../models/model';
-import { lieDerivative, type LieOptions } from './lieDerivative';
+import { asModelWrapper, lieDerivative, type LieOptions } from './lieDerivative';
 import { reduceAll, REDUCTIONS, type Reduction } from './reductions';
 
 /** One result row: one image under one group (DESIGN §1), with every reduction. */
@@ -51,8 +51,10 @@ export const DEFAULT_LEE_BATCH = 32;
  */
 export async function lee(model: ModelWrapper | tf.LayersModel | tf.GraphModel, data: { images: tf.Tensor4D; labels?: number[] }, opts: LeeOptions = {}): Promise<LeeRow[]> {
   const images = data.images;
-  if (!(images instanceof tf.Tensor) || images.rank !== 4) throw new InputError(`lee: data.images must be a [N, H, W, 3] tensor`);
+  assertImages(images, 'lee', 'data.images'); // once for the whole set: rank, channels, empty, range, NaN
   const N = images.shape[0];
+  const startBatch = opts.startBatch ?? 0;
+  if (!Number.isInteger(startBatch) || startBatch < 0) throw new InputError(`lee: startBatch must be a non-negative integer, got ${startBatch}`);
   if (data.labels && data.labels.length !== N) throw new InputError(`lee: ${data.labels.length} labels for ${N} images`);
   const reduction = checkName('reduction', opts.reduction ?? 'mean-abs', REDUCTIONS);
   const groups = opts.groups === undefined || opts.groups === 'all' ? [...GROUP_NAMES] : opts.groups;
@@ -60,7 +62,7 @@ export async function lee(model: ModelWrapper | tf.LayersModel | tf.GraphModel, 
   const output = opts.output ?? 'probs';
   const batches = Math.ceil(N / batchSize);
   const rows: LeeRow[] = [];
-  for (let b = opts.startBatch ?? 0; b < batches; b++) {
+  for (let b = startBatch; b < batches; b++) {
     const start = b * batchSize;
     const n = Math.min(batchSize, N - start);
     const batch = images.slice([start, 0, 0, 0], [n, -1, -1, -1]) as tf.Tensor4D;
@@ -93,6 +95,7 @@ export async function lee(model: ModelWrapper | tf.LayersModel | tf.GraphModel, 
       batch.dispose();
       tf.dispose(perGroup.map((r) => r.lie));
     }
+    assertFiniteRows(batchRows, ['lee'], 'lee', asModelWrapper(model).name);
     rows.push(...batchRows);
     if (opts.onBatch) await opts.onBatch(batchRows, b);
     opts.onProgress?.(start + n, N);

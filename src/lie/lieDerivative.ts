@@ -80,8 +80,26 @@ export function endsInSoftmax(net: Net): boolean {
 }
 
 /** How an output mode maps onto the JVP walk: which value to stop at, and a softmax to add on top. */
-function outputPlan(net: Net, output: OutputMode): { stopAt?: string; stripSoftmax?: boolean; addSoftmax: boolean } {
-  if (output === 'probs') return { addSoftmax: !endsInSoftmax(net) };
+/**
+ * 'probs' is a softmax over class scores: a model without a final softmax must output [B, K]. A
+ * softmax over an image-like map's channels would be a silent wrong number (DESIGN §1).
+ */
+export function assertProbsFit(net: Net, addSoftmax: boolean, modelName: string, fn: string): void {
+  const shape = (net.outputs[0] as { shape?: Array<number | null> } | undefined)?.shape;
+  if (!addSoftmax || !shape || shape.length === 2) return;
+  throw new InputError(
+    `${fn}: output 'probs' needs class scores [B, K] or a final softmax; model '${modelName}' outputs ` +
+      `[${shape.map((d) => d ?? 'B').join(', ')}]${shape.length === 4 ? ' (image-like)' : ''} without a softmax. ` +
+      `Use output 'logits' (the raw output${shape.length === 4 ? ', measured as an equivariant map' : ''}) or a layer name`,
+  );
+}
+
+function outputPlan(net: Net, output: OutputMode, modelName: string): { stopAt?: string; stripSoftmax?: boolean; addSoftmax: boolean } {
+  if (output === 'probs') {
+    const addSoftmax = !endsInSoftmax(net);
+    assertProbsFit(net, addSoftmax, modelName, 'lieDerivative');
+    return { addSoftmax };
+  }
   if (output === 'logits') return { stripSoftmax: true, addSoftmax: false };
   return { stopAt: output, addSoftmax: false };
 }
@@ -116,7 +134,7 @@ export async function lieDerivative(
   if (!Array.isArray(groups) || groups.length === 0) throw new InputError('lieDerivative: groups must be a non-empty array of group names or Group objects');
   const gs = groups.map((g) => getGroup(g));
   const G = gs.length;
-  const plan = outputPlan(w.net, opts.output ?? 'probs');
+  const plan = outputPlan(w.net, opts.output ?? 'probs', w.name);
   const tangentOpts = { difference: opts.difference ?? 'central', sigma: opts.sigma };
   const { directions, coef } = directionPlan(gs);
   const D = directions.length;

@@ -67,7 +67,7 @@ describe('bad input → typed errors (library)', () => {
   }
 
   it('images: lee on a rank-3 tensor or a plain array → InputError', async () => {
-    await expectError({ area: 'images', case: 'image of rank 3', trigger: 'lee(mlp, {images: zeros([28, 28, 3])})', test: T }, () => lee(mlp, { images: tf.zeros([28, 28, 3]) as unknown as tf.Tensor4D }), InputError, [/data\.images must be a \[N, H, W, 3\] tensor/]);
+    await expectError({ area: 'images', case: 'image of rank 3', trigger: 'lee(mlp, {images: zeros([28, 28, 3])})', test: T }, () => lee(mlp, { images: tf.zeros([28, 28, 3]) as unknown as tf.Tensor4D }), InputError, [/argument 'data\.images' passed to 'lee' must have shape \[B, H, W, 3\], got \[28, 28, 3\]/, /add the batch axis/]);
     await expectError({ area: 'images', case: 'not a tensor', trigger: 'lieDerivative(mlp, [[...]])', test: T }, () => lieDerivative(mlp, [[0.5]] as unknown as tf.Tensor4D, ['rotate']), InputError, [/must be a tf\.Tensor of shape \[B, H, W, 3\]/]);
     await expectError({ area: 'images', case: 'labels of the wrong length', trigger: 'lee(mlp, {images: 2 images, labels: [1]})', test: T }, () => lee(mlp, { images: x, labels: [1] }), InputError, [/1 labels for 2 images/]);
   });

@@ -8,7 +8,7 @@ import { liederivVersion } from '../../version';
 import { REDUCTIONS, type Reduction } from '../../lie/reductions';
 import { loadModel, writeAtomic } from '../../models/load';
 import { intOption, requireOption, UsageError, type CliIO, type Command } from '../command';
-import { assertFiniteResult, checkOutputMode, choice, imagesFingerprint, loadImages, modelFingerprint, outputTarget } from '../options';
+import { checkOutputMode, withNonFiniteDiagnosis, choice, imagesFingerprint, loadImages, modelFingerprint, outputTarget } from '../options';
 import { ResumableCsv } from '../output';
 
 const FORMATS = ['csv', 'json'] as const;
@@ -137,7 +137,7 @@ export const leeCommand: Command = {
           startBatch: csv?.startBatch ?? 0,
           onProgress: (done, total) => io.stderr.write(`lee: ${done}/${total} images\n`),
           onBatch: (batchRows, b) => {
-            assertFiniteResult(batchRows, 'lee', 'lee', model, data.images);
+            // (lee itself refuses non-finite rows before a batch reaches here.)
             if (format !== 'csv') return;
             const header = csvHeader(vectors ? batchRows[0]?.lie?.length : undefined);
             if (csv) return csv.writeBatch(b, header, csvLines(batchRows, vectors));
@@ -145,6 +145,8 @@ export const leeCommand: Command = {
             io.stdout.write((wroteHeader ? '' : header) + csvLines(batchRows, vectors));
             wroteHeader = true;
           },
+        }).catch((err) => {
+          throw withNonFiniteDiagnosis(err, model, data.images);
         });
         if (format === 'json') {
           const doc = {
