@@ -4,10 +4,9 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { before, describe, it } from 'node:test';
 import { useBackend } from '../../src/backend';
-import { main } from '../../src/cli/main';
+import { runHere } from '../helpers/cli';
 import { writeNpy } from '../../src/data/npy';
 import { saveModel } from '../../src/models/load';
 import { loadReference, relError } from '../helpers/reference';
@@ -15,17 +14,6 @@ import { buildReferenceSmallCnn, referenceInputs } from '../helpers/smallCnn';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 
-/** Runs `liederiv <args>` in-process with captured stdout/stderr. */
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  const code = await main(args, { stdout, stderr });
-  return { code, out, err };
-}
 
 const REF: Array<[string, string]> = [
   ['translate-x', 'trans_x'],
@@ -57,7 +45,7 @@ describe('liederiv lee', () => {
   for (const difference of ['forward', 'central'] as const) {
     it(`JSON --vectors matches the reference lee_*${difference === 'central' ? '_centraldiff' : ''} (difference ${difference}) within 1e-4`, async () => {
       const ref = loadReference('smallcnn_outputs');
-      const r = await run(['lee', '--model', modelJson, '--images', npy, '--groups', REF.map(([g]) => g).join(','), '--difference', difference, '--format', 'json', '--vectors', '--backend', 'wasm', '--batch', '5']);
+      const r = await runHere(['lee', '--model', modelJson, '--images', npy, '--groups', REF.map(([g]) => g).join(','), '--difference', difference, '--format', 'json', '--vectors', '--backend', 'wasm', '--batch', '5']);
       assert.equal(r.code, 0, r.err);
       assert.match(r.err, /lee: 8\/8 images/);
       const doc = JSON.parse(r.out);
@@ -79,44 +67,44 @@ describe('liederiv lee', () => {
 
   it('CSV to --out: header, one line per image and group, same numbers as JSON', async () => {
     const out = path.join(dir, 'lee.csv');
-    const r = await run(['lee', '--model', modelJson, '--images', npy, '--groups', 'rotate,hue', '--out', out, '--batch', '3', '--backend', 'wasm', '--reduction', 'l2']);
+    const r = await runHere(['lee', '--model', modelJson, '--images', npy, '--groups', 'rotate,hue', '--out', out, '--batch', '3', '--backend', 'wasm', '--reduction', 'l2']);
     assert.equal(r.code, 0, r.err);
     assert.equal(r.out, '');
     const lines = fs.readFileSync(out, 'utf8').trim().split('\n');
     assert.equal(lines[0], 'image,group,lee');
     assert.equal(lines.length, 1 + 16);
     assert.deepEqual(lines.slice(1, 3).map((l) => l.split(',').slice(0, 2).join(',')), ['0,rotate', '0,hue']);
-    const j = await run(['lee', '--model', modelJson, '--images', npy, '--groups', 'rotate,hue', '--format', 'json', '--backend', 'wasm', '--reduction', 'l2']);
+    const j = await runHere(['lee', '--model', modelJson, '--images', npy, '--groups', 'rotate,hue', '--format', 'json', '--backend', 'wasm', '--reduction', 'l2']);
     const json = JSON.parse(j.out).rows.map((row: { lee: number }) => row.lee);
     // Batches of 3 vs 32 change the float32 summation order only.
     assert.ok(relError(lines.slice(1).map((l) => Number(l.split(',')[2])), json) < 1e-5);
-    const v = await run(['lee', '--model', modelJson, '--images', npy, '--groups', 'rotate', '--vectors', '--backend', 'wasm']);
+    const v = await runHere(['lee', '--model', modelJson, '--images', npy, '--groups', 'rotate', '--vectors', '--backend', 'wasm']);
     assert.equal(v.out.split('\n')[0], ['image', 'group', 'lee', ...Array.from({ length: 10 }, (_, i) => `lie_${i}`)].join(','));
   });
 
   it("--output probs/logits agree for models with and without a final softmax", async () => {
     for (const output of ['probs', 'logits']) {
       const args = ['--images', npy, '--groups', 'rotate', '--format', 'json', '--backend', 'wasm', '--output', output, '--vectors'];
-      const a = JSON.parse((await run(['lee', '--model', modelJson, ...args])).out).rows.flatMap((r: { lie: number[] }) => r.lie);
-      const b = JSON.parse((await run(['lee', '--model', softmaxJson, ...args])).out).rows.flatMap((r: { lie: number[] }) => r.lie);
+      const a = JSON.parse((await runHere(['lee', '--model', modelJson, ...args])).out).rows.flatMap((r: { lie: number[] }) => r.lie);
+      const b = JSON.parse((await runHere(['lee', '--model', softmaxJson, ...args])).out).rows.flatMap((r: { lie: number[] }) => r.lie);
       assert.ok(relError(a, b) < 1e-5, output);
     }
   });
 
   it('usage errors exit 2 and name the option; runtime errors exit 1', async () => {
     const base = ['lee', '--model', modelJson, '--images', npy];
-    let r = await run(base);
+    let r = await runHere(base);
     assert.equal(r.code, 2);
     assert.match(r.err, /missing required option --groups/);
-    r = await run([...base, '--groups', 'rotate,spin']);
+    r = await runHere([...base, '--groups', 'rotate,spin']);
     assert.equal(r.code, 2);
     assert.match(r.err, /unknown group 'spin'/);
-    r = await run([...base, '--groups', 'rotate', '--reduction', 'max']);
+    r = await runHere([...base, '--groups', 'rotate', '--reduction', 'max']);
     assert.equal(r.code, 2);
     assert.match(r.err, /--reduction value 'max'/);
-    r = await run([...base, '--groups', 'rotate', '--batch', '0']);
+    r = await runHere([...base, '--groups', 'rotate', '--batch', '0']);
     assert.equal(r.code, 2);
-    r = await run(['lee', '--model', path.join(dir, 'missing.json'), '--images', npy, '--groups', 'rotate', '--backend', 'wasm']);
+    r = await runHere(['lee', '--model', path.join(dir, 'missing.json'), '--images', npy, '--groups', 'rotate', '--backend', 'wasm']);
     assert.equal(r.code, 1);
     assert.match(r.err, /model\.json not found/);
   });

@@ -3,8 +3,6 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { main } from '../../src/cli/main';
 import { writeNpy } from '../../src/data/npy';
 import { saveModel } from '../../src/models/load';
 import { buildZooModel } from '../../src/models/zoo';
@@ -12,26 +10,7 @@ import { buildZooModel } from '../../src/models/zoo';
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const BIN = path.join(ROOT, 'bin', 'liederiv.js');
 
-/** `liederiv <args>` in this process with captured streams (fast: no module loading per call). */
-export async function runHere(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  let code: number;
-  try {
-    code = await main(args, { stdout, stderr });
-  } catch (e) {
-    // main rethrows anything that is not a LiederivError: an uncaught crash, which the
-    // catalogue counts as a failure (exit code 70 here, distinct from 0/1/2).
-    err += `UNCAUGHT ${(e as Error).stack ?? String(e)}`;
-    code = 70;
-  }
-  await new Promise((resolve) => setImmediate(resolve));
-  return { code, out, err };
-}
+export { runHere } from '../helpers/cli';
 
 /** `node bin/liederiv.js <args>` in a child process. */
 export function runProcess(args: string[], env: NodeJS.ProcessEnv = {}): { code: number | null; out: string; err: string } {

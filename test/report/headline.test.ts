@@ -2,10 +2,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { useBackend } from '../../src/backend';
-import { main } from '../../src/cli/main';
+import { runHere } from '../helpers/cli';
 import { loadDataset } from '../../src/data/loadDataset';
 import { lee } from '../../src/lie/lee';
 import { checkRenderedHtml } from '../../src/report/checkHtml';
@@ -17,16 +16,6 @@ import { expectNoLeak } from '../helpers/noLeak';
 import { makeTinyModelsDir } from '../helpers/reportModels';
 import { hasChromium } from '../helpers/requirements';
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  const code = await main(args, { stdout, stderr });
-  return { code, out, err };
-}
 
 /** Minimal CSV reader for the report's files (no quoted fields in them: names have no commas). */
 function readCsv(file: string): { header: string[]; rows: string[][] } {
@@ -55,7 +44,7 @@ describe('liederiv report (headline results)', () => {
   });
 
   it('writes report.html (every figure drawn, no page error), the CSVs and a summary table', async () => {
-    const { code, out, err } = await run(['report', '--models-dir', modelsDir, '--out', outDir, '--images', '8', '--layerwise-images', '2', '--backend', 'wasm']);
+    const { code, out, err } = await runHere(['report', '--models-dir', modelsDir, '--out', outDir, '--images', '8', '--layerwise-images', '2', '--backend', 'wasm']);
     assert.equal(code, 0, err);
     // Progress on stderr: one line per model and stage.
     assert.match(err, /LEE 4\/4 models/);
@@ -116,7 +105,7 @@ describe('liederiv report (headline results)', () => {
     } finally {
       fs.rmSync(empty, { recursive: true, force: true });
     }
-    const { code, err } = await run(['report', '--models-dir', modelsDir, '--groups', 'rotat']);
+    const { code, err } = await runHere(['report', '--models-dir', modelsDir, '--groups', 'rotat']);
     assert.equal(code, 2);
     assert.match(err, /unknown group 'rotat'/);
   });
