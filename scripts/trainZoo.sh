@@ -12,6 +12,6 @@ node bin/liederiv.js train --model cnn-relu --dataset mnist --epochs 5 --augment
 node bin/liederiv.js train --model cnn-blurpool --dataset mnist --epochs 1 --seed 1 --out datasets/models --batch 64
 node bin/liederiv.js train --model vit-tiny --dataset mnist --epochs 2 --seed 1 --out datasets/models
 node bin/liederiv.js train --model cnn-gelu --dataset mnist --epochs 2 --seed 1 --out datasets/models
-node bin/liederiv.js train --model resnet-small --dataset mnist --epochs 1 --seed 1 --out datasets/models
+node bin/liederiv.js train --model resnet-small --dataset mnist --epochs 3 --seed 1 --out datasets/models
 node bin/liederiv.js train --model cnn-swish --dataset mnist --epochs 2 --seed 1 --out datasets/models
 node bin/liederiv.js train --model mixer-tiny --dataset mnist --epochs 2 --seed 1 --out datasets/models
