@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { assertPositiveInt } from '../checks';
-import { InputError } from '../errors';
+import { checkName, InputError } from '../errors';
 import { loadDataset } from '../data/loadDataset';
 import { mulberry32, permutation } from '../data/rng';
 import { Augmentation, augmentBatch } from './augment';
@@ -27,11 +27,27 @@ export interface TrainProgress {
   loss: number;
 }
 
+/** How the Adam learning rate moves over training: fixed, or cosine-annealed to 0 by the last step. */
+export type LearningRateSchedule = 'constant' | 'cosine';
+export const LEARNING_RATE_SCHEDULES: readonly LearningRateSchedule[] = ['constant', 'cosine'];
+
+/**
+ * Learning rate at `step` of `totalSteps` (0-based). Cosine annealing (Loshchilov & Hutter 2017)
+ * lets the last epochs settle into a minimum instead of bouncing around it at the full rate; with a
+ * constant rate the test accuracy of our small CNNs swings by ±0.5% between late epochs.
+ */
+export function scheduledLearningRate(base: number, schedule: LearningRateSchedule, step: number, totalSteps: number): number {
+  if (schedule === 'constant') return base;
+  return 0.5 * base * (1 + Math.cos((Math.PI * step) / totalSteps));
+}
+
 export interface TrainOptions {
   epochs?: number;
   batchSize?: number;
-  /** Adam learning rate. */
+  /** Adam learning rate (the starting rate with a schedule). */
   learningRate?: number;
+  /** Default 'constant'. */
+  learningRateSchedule?: LearningRateSchedule;
   /** Seed of the shuffles and augmentation draws (weights are seeded by the model's builder). */
   seed?: number;
   augment?: readonly Augmentation[];
@@ -92,8 +108,9 @@ export async function evaluateAccuracy(model: tf.LayersModel, images: tf.Tensor4
  *  - memory: leaves numTensors as it found it (the model's weights change in place).
  */
 export async function trainModel(model: tf.LayersModel, data: { images: tf.Tensor4D; labels: number[] }, opts: TrainOptions = {}): Promise<EpochLog[]> {
-  const { epochs = 5, batchSize = 32, learningRate = 1e-3, seed = 0, augment = [] } = opts;
+  const { epochs = 5, batchSize = 32, learningRate = 1e-3, learningRateSchedule = 'constant', seed = 0, augment = [] } = opts;
   assertPositiveInt(epochs, 'epochs');
+  checkName('learning-rate schedule', learningRateSchedule, LEARNING_RATE_SCHEDULES);
   assertPositiveInt(batchSize, 'batchSize');
   const n = data.labels.length;
   if (data.images.shape[0] !== n) throw new InputError(`trainModel: ${data.images.shape[0]} images but ${n} labels`);
@@ -101,7 +118,8 @@ export async function trainModel(model: tf.LayersModel, data: { images: tf.Tenso
   const bad = data.labels.find((l) => !(Number.isInteger(l) && l >= 0 && l < numClasses));
   if (bad !== undefined) throw new InputError(`trainModel: label ${bad} is not a class index in [0, ${numClasses})`);
   if (tf.getBackend() === 'wasm') ensureWasmConv2dBackpropFilter();
-  model.compile({ optimizer: tf.train.adam(learningRate), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  const optimizer = tf.train.adam(learningRate);
+  model.compile({ optimizer, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   const rand = mulberry32(seed ^ 0x5eed);
   const logs: EpochLog[] = [];
   const batches = Math.ceil(n / batchSize);
@@ -119,6 +137,8 @@ export async function trainModel(model: tf.LayersModel, data: { images: tf.Tenso
           return augment.length ? augmentBatch(raw, rand, { augment, maxShiftPx: opts.maxShiftPx, maxAngleDeg: opts.maxAngleDeg }) : raw;
         });
         const y = tf.tidy(() => tf.oneHot(tf.tensor1d(idx.map((i) => data.labels[i]), 'int32'), numClasses).toFloat());
+        // Adam reads its (protected) rate at every step; tfjs has no scheduler to do this for us.
+        (optimizer as unknown as { learningRate: number }).learningRate = scheduledLearningRate(learningRate, learningRateSchedule, (epoch - 1) * batches + b, epochs * batches);
         const [loss, acc] = (await model.trainOnBatch(x, y)) as number[];
         tf.dispose([idxT, x, y]);
         lossSum += loss * idx.length;
@@ -144,6 +164,8 @@ export interface ManifestEntry {
   epochs: number;
   batchSize: number;
   learningRate: number;
+  /** Absent in entries trained before schedules existed (they used 'constant'). */
+  learningRateSchedule?: LearningRateSchedule;
   trainCount: number;
   testCount: number;
   testAccuracy: number;
@@ -167,6 +189,7 @@ export interface TrainZooOptions {
   name?: string;
   batchSize?: number;
   learningRate?: number;
+  learningRateSchedule?: LearningRateSchedule;
   /** Also save every epoch under <out>/<name>/epochs/epoch-<n>/ (for LEE-vs-epoch studies). */
   checkpoints?: boolean;
   /** The command line recorded in the manifest. */
@@ -186,7 +209,7 @@ export function trainedModelName(model: string, dataset: string, augment: readon
  * `liederiv train` runs; every number in the manifest comes from here.
  */
 export async function trainZooModel(opts: TrainZooOptions): Promise<ManifestEntry> {
-  const { model: arch, dataset, epochs = 5, augment = [], seed = 0, batchSize = 32, learningRate = 1e-3 } = opts;
+  const { model: arch, dataset, epochs = 5, augment = [], seed = 0, batchSize = 32, learningRate = 1e-3, learningRateSchedule = 'constant' } = opts;
   const name = opts.name ?? trainedModelName(arch, dataset, augment);
   const train = loadDataset(dataset, { split: 'train' });
   const test = loadDataset(dataset, { split: 'test' });
@@ -200,6 +223,7 @@ export async function trainZooModel(opts: TrainZooOptions): Promise<ManifestEntr
       epochs,
       batchSize,
       learningRate,
+      learningRateSchedule,
       seed,
       augment,
       test,
@@ -225,13 +249,14 @@ export async function trainZooModel(opts: TrainZooOptions): Promise<ManifestEntr
       epochs,
       batchSize,
       learningRate,
+      learningRateSchedule,
       trainCount: train.labels.length,
       testCount: test.labels.length,
       testAccuracy: await evaluateAccuracy(model, test.images, test.labels),
       trainSeconds: Math.round(trainSeconds),
       backend: tf.getBackend(),
       tfjsVersion: tf.version.tfjs,
-      command: opts.command ?? `liederiv train --model ${arch} --dataset ${dataset} --epochs ${epochs}${augment.length ? ` --augment ${augment.join(',')}` : ''} --seed ${seed} --out ${opts.out}`,
+      command: opts.command ?? `liederiv train --model ${arch} --dataset ${dataset} --epochs ${epochs}${augment.length ? ` --augment ${augment.join(',')}` : ''} --seed ${seed} --out ${opts.out}${learningRateSchedule !== 'constant' ? ` --lr-schedule ${learningRateSchedule}` : ''}`,
       weightBytes: fs.statSync(path.join(dir, 'weights.bin')).size,
       history,
       ...(checkpoints.length ? { epochCheckpoints: checkpoints } : {}),

@@ -8,7 +8,7 @@ import { useBackend } from '../../src/backend';
 import { loadMnist } from '../../src/data/mnist';
 import { augmentBatch, parseAugmentations } from '../../src/models/augment';
 import { mulberry32 } from '../../src/data/rng';
-import { readManifest, trainModel, trainZooModel } from '../../src/models/train';
+import { readManifest, scheduledLearningRate, trainModel, trainZooModel } from '../../src/models/train';
 import { buildZooModel } from '../../src/models/zoo';
 import { main } from '../../src/cli/main';
 import { UnknownNameError } from '../../src/errors';
@@ -43,6 +43,32 @@ describe('training', () => {
     data.images.dispose();
   });
 
+  it('cosine schedule: the closed form, and Adam really steps with it', async () => {
+    assert.equal(scheduledLearningRate(1e-3, 'constant', 7, 10), 1e-3);
+    assert.equal(scheduledLearningRate(1e-3, 'cosine', 0, 10), 1e-3);
+    assert.ok(Math.abs(scheduledLearningRate(1e-3, 'cosine', 5, 10) - 5e-4) < 1e-12);
+    assert.ok(scheduledLearningRate(1e-3, 'cosine', 9, 10) < 3e-5);
+    const data = loadMnist({ split: 'train', limit: 64, seed: 1 });
+    const train = async (learningRateSchedule: 'constant' | 'cosine') => {
+      const m = buildZooModel('mlp', { seed: 2 });
+      await trainModel(m, data, { epochs: 2, batchSize: 16, seed: 2, learningRateSchedule });
+      const rate = (m.optimizer as unknown as { learningRate: number }).learningRate;
+      const w = m.getWeights().map((t) => Array.from(t.dataSync()));
+      m.dispose();
+      return { rate, w };
+    };
+    const constant = await train('constant');
+    const cosine = await train('cosine');
+    assert.equal(constant.rate, 1e-3);
+    // 2 epochs × 4 batches: the last step (7 of 8) used 1e-3 · (1 + cos(7π/8)) / 2
+    assert.ok(Math.abs(cosine.rate - scheduledLearningRate(1e-3, 'cosine', 7, 8)) < 1e-15, `last rate ${cosine.rate}`);
+    assert.notDeepEqual(constant.w, cosine.w);
+    const unused = buildZooModel('mlp');
+    await assert.rejects(trainModel(unused, data, { learningRateSchedule: 'linear' as 'cosine' }), UnknownNameError);
+    unused.dispose();
+    data.images.dispose();
+  });
+
   it('augmentation: hue keeps grey pixels grey; translate moves mass but keeps shape; seeded', () => {
     const x = loadMnist({ split: 'test', limit: 4 }).images;
     const hue = augmentBatch(x, mulberry32(1), { augment: ['hue'] });
@@ -62,7 +88,7 @@ describe('training', () => {
     const out = path.join(dir, 'models');
     let stderr = '';
     const io = { stdout: { write: () => true } as any, stderr: { write: (s: string) => ((stderr += s), true) } as any };
-    const code = await main(['train', '--model', 'mlp', '--dataset', 'mnist', '--epochs', '1', '--out', out, '--name', 'tiny', '--checkpoints'], io);
+    const code = await main(['train', '--model', 'mlp', '--dataset', 'mnist', '--epochs', '1', '--out', out, '--name', 'tiny', '--lr-schedule', 'cosine', '--checkpoints'], io);
     assert.equal(code, 0, stderr);
     assert.match(stderr, /epoch 1: loss .* test acc/);
     const manifest = readManifest(out);
@@ -71,10 +97,14 @@ describe('training', () => {
     assert.equal(e.name, 'tiny');
     assert.equal(e.testCount, 2000);
     assert.ok(e.testAccuracy > 0.8, `mlp after one epoch: ${e.testAccuracy}`);
-    assert.match(e.command, /^liederiv train --model mlp --dataset mnist --epochs 1 --seed 0 --out .* --name tiny --checkpoints$/);
+    assert.match(e.command, /^liederiv train --model mlp --dataset mnist --epochs 1 --seed 0 --out .* --name tiny --lr-schedule cosine --checkpoints$/);
+    assert.equal(e.learningRateSchedule, 'cosine');
     for (const f of ['model.json', 'weights.bin', 'liederiv.json', 'epochs/epoch-1/model.json']) assert.ok(fs.existsSync(path.join(out, 'tiny', f)), f);
     assert.equal(await main(['train', '--model', 'nope', '--dataset', 'mnist'], io), 1);
     assert.equal(await main(['train', '--dataset', 'mnist'], io), 2);
+    assert.equal(await main(['train', '--model', 'mlp', '--dataset', 'mnist', '--lr-schedule', 'linear'], io), 2);
+    assert.equal(await main(['train', '--model', 'mlp', '--dataset', 'mnist', '--lr', '0'], io), 2);
+    assert.match(stderr, /--lr must be a number in \(0, 1\]/);
     void trainZooModel;
   });
 });

@@ -38,10 +38,16 @@ describe('model zoo', () => {
     }
   });
 
-  it('weights are a function of the seed', () => {
-    const w = (seed: number) => buildZooModel('vit-tiny', { seed }).getWeights().map((t) => Array.from(t.dataSync()));
-    assert.deepEqual(w(3), w(3));
-    assert.notDeepEqual(w(3), w(4));
+  it('weights are a function of the seed, for every small model and seed 0 too', () => {
+    const w = (name: string, seed: number) => {
+      const m = buildZooModel(name, { seed });
+      const values = m.getWeights().map((t) => Array.from(t.dataSync()));
+      m.dispose();
+      return values;
+    };
+    // Seed 0 is the default; tfjs treats an initializer seed of 0 as "unseeded" (regression).
+    for (const name of SMALL) for (const seed of [0, 3]) assert.deepEqual(w(name, seed), w(name, seed), `${name} seed ${seed}`);
+    assert.notDeepEqual(w('vit-tiny', 3), w('vit-tiny', 4));
   });
 
   it('ResNet-18 has the ImageNet shapes and 11.7 M parameters', () => {

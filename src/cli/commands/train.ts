@@ -3,15 +3,16 @@ import { useBackend } from '../../backend';
 import { DATASET_NAMES } from '../../data/loadDataset';
 import { checkName } from '../../errors';
 import { parseAugmentations } from '../../models/augment';
-import { trainZooModel } from '../../models/train';
+import { LEARNING_RATE_SCHEDULES, trainZooModel } from '../../models/train';
 import { ZOO_NAMES } from '../../models/zoo';
-import { intOption, requireOption, type Command } from '../command';
+import { intOption, requireOption, UsageError, type Command } from '../command';
+import { choice } from '../options';
 
 export const trainCommand: Command = {
   name: 'train',
   summary: 'train a zoo model on a bundled dataset and save it with a manifest entry',
   usage: [
-    'liederiv train --model <zoo name> --dataset <name> [--epochs N] [--augment translate,rotate,hue] [--seed S] [--out DIR] [--name NAME] [--batch N] [--checkpoints] [--backend wasm|cpu]',
+    'liederiv train --model <zoo name> --dataset <name> [--epochs N] [--augment translate,rotate,hue] [--seed S] [--out DIR] [--name NAME] [--batch N] [--lr RATE] [--lr-schedule constant|cosine] [--checkpoints] [--backend wasm|cpu]',
     '',
     `  --model        ${ZOO_NAMES.join(' | ')}`,
     `  --dataset      ${DATASET_NAMES.join(' | ')}`,
@@ -21,6 +22,8 @@ export const trainCommand: Command = {
     '  --out          output root (default datasets/models); writes <out>/<name>/ and <out>/manifest.json',
     '  --name         output name (default <model>-<dataset>[-<augmentations>])',
     '  --batch        batch size (default 32)',
+    '  --lr           Adam learning rate, 0 < RATE ≤ 1 (default 0.001)',
+    '  --lr-schedule  constant (default) or cosine: anneal the rate to 0 by the last step',
     '  --checkpoints  also save every epoch under <out>/<name>/epochs/',
     '  --backend      wasm (default; liederiv adds the missing conv filter-gradient kernel) or cpu',
   ].join('\n'),
@@ -33,6 +36,8 @@ export const trainCommand: Command = {
     out: { type: 'string' },
     name: { type: 'string' },
     batch: { type: 'string' },
+    lr: { type: 'string' },
+    'lr-schedule': { type: 'string' },
     checkpoints: { type: 'boolean' },
     backend: { type: 'string' },
   },
@@ -42,12 +47,16 @@ export const trainCommand: Command = {
     const epochs = intOption(values, 'epochs', 5);
     const seed = intOption(values, 'seed', 0, { min: 0 });
     const batchSize = intOption(values, 'batch', 32);
+    const learningRate = values.lr === undefined ? 1e-3 : Number(values.lr);
+    if (!(learningRate > 0 && learningRate <= 1)) throw new UsageError(`--lr must be a number in (0, 1], got '${String(values.lr)}'`);
+    const learningRateSchedule = choice(values, 'lr-schedule', LEARNING_RATE_SCHEDULES, 'constant');
     const augment = parseAugmentations(typeof values.augment === 'string' ? values.augment : '');
     const out = typeof values.out === 'string' ? values.out : path.join('datasets', 'models');
     const backend = checkName('training backend', typeof values.backend === 'string' ? values.backend : 'wasm', ['wasm', 'cpu'] as const);
     await useBackend(backend);
     const command = ['liederiv train', `--model ${model}`, `--dataset ${dataset}`, `--epochs ${epochs}`, augment.length ? `--augment ${augment.join(',')}` : '', `--seed ${seed}`, `--out ${out}`,
-      typeof values.name === 'string' ? `--name ${values.name}` : '', batchSize !== 32 ? `--batch ${batchSize}` : '', values.checkpoints ? '--checkpoints' : '', backend !== 'wasm' ? `--backend ${backend}` : '']
+      typeof values.name === 'string' ? `--name ${values.name}` : '', batchSize !== 32 ? `--batch ${batchSize}` : '',
+      learningRate !== 1e-3 ? `--lr ${learningRate}` : '', learningRateSchedule !== 'constant' ? `--lr-schedule ${learningRateSchedule}` : '', values.checkpoints ? '--checkpoints' : '', backend !== 'wasm' ? `--backend ${backend}` : '']
       .filter(Boolean)
       .join(' ');
     const entry = await trainZooModel({
@@ -58,6 +67,8 @@ export const trainCommand: Command = {
       seed,
       out,
       batchSize,
+      learningRate,
+      learningRateSchedule,
       name: typeof values.name === 'string' ? values.name : undefined,
       checkpoints: values.checkpoints === true,
       command,

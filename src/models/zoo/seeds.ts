@@ -6,10 +6,17 @@ import * as tf from '@tensorflow/tfjs';
  */
 export function seededInit(seed: number) {
   let next = seed * 1000;
+  // tfjs's random ops treat a seed of 0 as "no seed" (`seed ? seed : Math.random()`), so model
+  // seed 0's first initializer was unseeded. 0 maps to -1, which no other model seed produces,
+  // and every other seed keeps the value the committed models were trained with.
+  const take = () => {
+    const s = next++;
+    return s === 0 ? -1 : s;
+  };
   return {
-    kernel: () => tf.initializers.glorotUniform({ seed: next++ }),
-    he: () => tf.initializers.heNormal({ seed: next++ }),
-    seed: () => next++,
+    kernel: () => tf.initializers.glorotUniform({ seed: take() }),
+    he: () => tf.initializers.heNormal({ seed: take() }),
+    seed: take,
   };
 }
 
