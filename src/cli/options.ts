@@ -7,7 +7,9 @@ import { loadImageFolder } from '../data/imageFolder';
 import { loadImagesNpy } from '../data/npy';
 import { endsInSoftmax } from '../lie/lieDerivative';
 import type { ModelWrapper } from '../models/model';
-import { UsageError } from './command';
+import { BACKEND_NAMES, type BackendName } from '../backend';
+import { DIFFERENCES, type Difference } from '../groups';
+import { intOption, requireOption, UsageError } from './command';
 import { fingerprintFiles, modelFiles } from './output';
 
 /** checkName, reporting an unknown value as a usage error (exit 2) naming the option. */
@@ -20,6 +22,42 @@ export function choice<T extends string>(values: Record<string, unknown>, name: 
     if (err instanceof UnknownNameError) throw new UsageError(err.message);
     throw err;
   }
+}
+
+/** Options every measuring command (lee, layerwise) takes, in parseArgs form. */
+export const MEASUREMENT_OPTIONS = {
+  model: { type: 'string' },
+  images: { type: 'string' },
+  output: { type: 'string' },
+  difference: { type: 'string' },
+  batch: { type: 'string' },
+  backend: { type: 'string' },
+  format: { type: 'string' },
+  out: { type: 'string' },
+  resume: { type: 'boolean' },
+} as const;
+
+export const OUTPUT_FORMATS = ['csv', 'json'] as const;
+
+/** `--backend`, defaulting to LIEDERIV_BACKEND, then 'auto'. */
+export function backendChoice(values: Record<string, unknown>): BackendName {
+  return choice(values, 'backend', BACKEND_NAMES, (process.env.LIEDERIV_BACKEND as BackendName) || 'auto');
+}
+
+/** The MEASUREMENT_OPTIONS other than --output (whose valid values differ per command), parsed. */
+export function parseMeasurementOptions(values: Record<string, unknown>, defaultBatch: number) {
+  const modelPath = requireOption(values, 'model');
+  const imagesPath = requireOption(values, 'images');
+  const format = choice(values, 'format', OUTPUT_FORMATS, 'csv');
+  return {
+    modelPath,
+    imagesPath,
+    difference: choice<Difference>(values, 'difference', DIFFERENCES, 'central'),
+    format,
+    backendName: backendChoice(values),
+    batchSize: intOption(values, 'batch', defaultBatch),
+    ...outputTarget(values, format),
+  };
 }
 
 /** `--images`: a .npy file, or an image folder resized to the model's input size. */

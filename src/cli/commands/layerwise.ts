@@ -1,15 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
-import { BACKEND_NAMES, useBackend } from '../../backend';
+import { useBackend } from '../../backend';
 import { UnknownNameError, UnsupportedLayerError } from '../../errors';
-import { DIFFERENCES, getGroup, GROUP_NAMES, type Difference } from '../../groups';
+import { getGroup, GROUP_NAMES } from '../../groups';
 import { DEFAULT_EXACT_LIMIT, DEFAULT_LAYERWISE_BATCH, DEFAULT_PROBES, LAYERWISE_OUTPUTS, layerwise, type LayerwiseOutput, type LayerwiseResult } from '../../lie/layerwise';
 import { loadModel, writeAtomic } from '../../models/load';
 import { liederivVersion } from '../../version';
 import { intOption, requireOption, UsageError, type CliIO, type Command } from '../command';
-import { assertFiniteResult, checkOutputMode, choice, imagesFingerprint, loadImages, modelFingerprint, outputTarget } from '../options';
+import { assertFiniteResult, checkOutputMode, choice, imagesFingerprint, loadImages, MEASUREMENT_OPTIONS, modelFingerprint, parseMeasurementOptions } from '../options';
 import { ResumableCsv } from '../output';
-
-const FORMATS = ['csv', 'json'] as const;
 
 const USAGE = `liederiv layerwise --model <model.json> --images <file.npy | folder> --group <name>
     [--output probs|logits] [--difference central|forward|gaussian] [--probes P] [--exact]
@@ -59,23 +57,14 @@ export const layerwiseCommand: Command = {
   summary: 'Layer-wise decomposition of the Lie derivative: which layers break equivariance',
   usage: USAGE,
   options: {
-    model: { type: 'string' },
-    images: { type: 'string' },
+    ...MEASUREMENT_OPTIONS,
     group: { type: 'string' },
-    output: { type: 'string' },
-    difference: { type: 'string' },
     probes: { type: 'string' },
     exact: { type: 'boolean' },
-    format: { type: 'string' },
-    out: { type: 'string' },
-    resume: { type: 'boolean' },
     seed: { type: 'string' },
-    batch: { type: 'string' },
-    backend: { type: 'string' },
   },
   async run(values, io: CliIO) {
-    const modelPath = requireOption(values, 'model');
-    const imagesPath = requireOption(values, 'images');
+    const { modelPath, imagesPath, difference, format, backendName, batchSize, out, resume } = parseMeasurementOptions(values, DEFAULT_LAYERWISE_BATCH);
     const group = requireOption(values, 'group');
     try {
       getGroup(group);
@@ -84,14 +73,9 @@ export const layerwiseCommand: Command = {
       throw err;
     }
     const output = choice<LayerwiseOutput>(values, 'output', LAYERWISE_OUTPUTS, 'probs');
-    const difference = choice<Difference>(values, 'difference', DIFFERENCES, 'central');
-    const format = choice(values, 'format', FORMATS, 'csv');
-    const backendName = choice(values, 'backend', BACKEND_NAMES, (process.env.LIEDERIV_BACKEND as (typeof BACKEND_NAMES)[number]) || 'auto');
     const probes = intOption(values, 'probes', DEFAULT_PROBES);
     const seed = intOption(values, 'seed', 0, { min: 0 });
-    const batchSize = intOption(values, 'batch', DEFAULT_LAYERWISE_BATCH);
     const exact = values.exact === true;
-    const { out, resume } = outputTarget(values, format);
 
     const backend = await useBackend(backendName);
     io.stderr.write(backend.line + '\n');

@@ -1,17 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
-import { BACKEND_NAMES, useBackend } from '../../backend';
+import { useBackend } from '../../backend';
 import { UnknownNameError } from '../../errors';
-import { DIFFERENCES, getGroup, GROUP_NAMES, type Difference } from '../../groups';
+import { getGroup, GROUP_NAMES } from '../../groups';
 import { JVP_METHODS, type JvpMethod } from '../../jvp';
 import { DEFAULT_LEE_BATCH, lee, type LeeRow } from '../../lie/lee';
 import { liederivVersion } from '../../version';
 import { REDUCTIONS, type Reduction } from '../../lie/reductions';
 import { loadModel, writeAtomic } from '../../models/load';
-import { intOption, requireOption, UsageError, type CliIO, type Command } from '../command';
-import { checkOutputMode, withNonFiniteDiagnosis, choice, imagesFingerprint, loadImages, modelFingerprint, outputTarget } from '../options';
+import { requireOption, UsageError, type CliIO, type Command } from '../command';
+import { checkOutputMode, withNonFiniteDiagnosis, choice, imagesFingerprint, loadImages, MEASUREMENT_OPTIONS, modelFingerprint, parseMeasurementOptions } from '../options';
 import { ResumableCsv } from '../output';
-
-const FORMATS = ['csv', 'json'] as const;
 
 const USAGE = `liederiv lee --model <model.json> --images <file.npy | image folder> --groups <g1,g2,... | all>
     [--output probs|logits] [--difference central|forward|gaussian] [--reduction mean-abs|l2|sq-l2]
@@ -70,33 +68,19 @@ export const leeCommand: Command = {
   summary: 'Local equivariance error (Lie derivative norms) of a TF.js model on images, per group',
   usage: USAGE,
   options: {
-    model: { type: 'string' },
-    images: { type: 'string' },
+    ...MEASUREMENT_OPTIONS,
     groups: { type: 'string' },
-    output: { type: 'string' },
-    difference: { type: 'string' },
     reduction: { type: 'string' },
     method: { type: 'string' },
-    batch: { type: 'string' },
-    backend: { type: 'string' },
     vectors: { type: 'boolean' },
-    format: { type: 'string' },
-    out: { type: 'string' },
-    resume: { type: 'boolean' },
   },
   async run(values, io: CliIO) {
-    const modelPath = requireOption(values, 'model');
-    const imagesPath = requireOption(values, 'images');
+    const { modelPath, imagesPath, difference, format, backendName, batchSize, out, resume } = parseMeasurementOptions(values, DEFAULT_LEE_BATCH);
     const groups = parseGroups(requireOption(values, 'groups'));
     const output = typeof values.output === 'string' && values.output !== '' ? values.output : 'probs';
-    const difference = choice<Difference>(values, 'difference', DIFFERENCES, 'central');
     const reduction = choice<Reduction>(values, 'reduction', REDUCTIONS, 'mean-abs');
     const method = choice<JvpMethod>(values, 'method', JVP_METHODS, 'forward');
-    const format = choice(values, 'format', FORMATS, 'csv');
-    const backendName = choice(values, 'backend', BACKEND_NAMES, (process.env.LIEDERIV_BACKEND as (typeof BACKEND_NAMES)[number]) || 'auto');
-    const batchSize = intOption(values, 'batch', DEFAULT_LEE_BATCH);
     const vectors = values.vectors === true;
-    const { out, resume } = outputTarget(values, format);
 
     const backend = await useBackend(backendName);
     io.stderr.write(backend.line + '\n');

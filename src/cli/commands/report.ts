@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { BACKEND_NAMES, useBackend } from '../../backend';
+import { useBackend } from '../../backend';
 import { UnknownNameError } from '../../errors';
 import { getGroup, GROUP_NAMES, SPATIAL_GROUP_NAMES } from '../../groups';
 import { writeAtomic } from '../../models/load';
@@ -10,7 +10,7 @@ import { trainedModelsDir } from '../../report/trainedModels';
 import { writeReport } from '../../report/writeReport';
 import { liederivVersion } from '../../version';
 import { intOption, UsageError, type Command } from '../command';
-import { choice } from '../options';
+import { backendChoice } from '../options';
 
 const USAGE = `liederiv report [--out DIR] [--images N] [--groups g1,g2,... | spatial | all] [--models m1,m2,...]
     [--layerwise-images N] [--layerwise-group G] [--models-dir DIR] [--backend auto|tensorflow|webgpu|wasm|cpu]
@@ -67,7 +67,7 @@ export const reportCommand: Command = {
     const layerwiseGroup = values['layerwise-group'] === undefined ? DEFAULT_LAYERWISE_GROUP : parseGroups(String(values['layerwise-group']))[0];
     const models = typeof values.models === 'string' ? values.models.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
     const modelsDir = typeof values['models-dir'] === 'string' ? path.resolve(values['models-dir']) : trainedModelsDir();
-    const backendName = choice(values, 'backend', BACKEND_NAMES, (process.env.LIEDERIV_BACKEND as (typeof BACKEND_NAMES)[number]) || 'auto');
+    const backendName = backendChoice(values);
 
     const backend = await useBackend(backendName);
     io.stderr.write(backend.line + '\n');
