@@ -13,7 +13,13 @@ export function normalizeAxes(axis: unknown, rank: number): number[] {
   return [...new Set(list.map((a) => (a < 0 ? a + rank : a)))].sort((a, b) => a - b);
 }
 
-function linearReduction(op: string, reduce: (x: tf.Tensor, axes: number[], keepDims: boolean) => tf.Tensor): OpRule {
+type Reduce = (x: tf.Tensor, axes: number[], keepDims: boolean) => tf.Tensor;
+
+/**
+ * A reduction's rule: the primal reduced as the op asked, the tangent by `reduceTangent` given the
+ * direction-unfolded tangent [k, ...x.shape] and the op's axes shifted past the direction axis.
+ */
+function reductionRule(op: string, reduce: Reduce, reduceTangent: (args: { x: tf.Tensor; v: tf.Tensor; axes: number[]; shifted: number[]; keepDims: boolean }) => tf.Tensor): OpRule {
   return {
     op,
     jvp: ({ inputs, attrs, k }) => {
@@ -22,34 +28,24 @@ function linearReduction(op: string, reduce: (x: tf.Tensor, axes: number[], keep
       const axes = normalizeAxes(attrs.axis, x.primal.rank);
       const keepDims = Boolean(attrs.keepDims);
       const primal = reduce(x.primal, attrs.axis as number[], keepDims);
-      const tangent = tf.tidy(() => fold(reduce(unfold(x.tangent, k, x.primal.shape), axes.map((a) => a + 1), keepDims)));
+      const tangent = tf.tidy(() =>
+        fold(reduceTangent({ x: x.primal, v: unfold(x.tangent, k, x.primal.shape), axes, shifted: axes.map((a) => a + 1), keepDims }))
+      );
       return [{ primal, tangent }];
     },
   };
 }
+
+const linearReduction = (op: string, reduce: Reduce) => reductionRule(op, reduce, ({ v, shifted, keepDims }) => reduce(v, shifted, keepDims));
 
 export const meanRule = linearReduction('Mean', (x, axes, keepDims) => tf.mean(x, axes, keepDims));
 export const sumRule = linearReduction('Sum', (x, axes, keepDims) => tf.sum(x, axes, keepDims));
 
-function extremum(op: string, reduce: (x: tf.Tensor, axes: number[], keepDims: boolean) => tf.Tensor): OpRule {
-  return {
-    op,
-    jvp: ({ inputs, attrs, k }) => {
-      const x = inputs[0];
-      if (!isDual(x)) throw new Error(`${op} rule called without a dual input`);
-      const axes = normalizeAxes(attrs.axis, x.primal.rank);
-      const keepDims = Boolean(attrs.keepDims);
-      const primal = reduce(x.primal, attrs.axis as number[], keepDims);
-      const tangent = tf.tidy(() => {
-        const hit = tf.cast(tf.equal(x.primal, reduce(x.primal, axes, true)), 'float32');
-        const count = tf.sum(hit, axes, keepDims);
-        const shifted = axes.map((a) => a + 1);
-        return fold(tf.div(tf.sum(tf.mul(unfold(x.tangent, k, x.primal.shape), hit), shifted, keepDims), count));
-      });
-      return [{ primal, tangent }];
-    },
-  };
-}
+const extremum = (op: string, reduce: Reduce) =>
+  reductionRule(op, reduce, ({ x, v, axes, shifted, keepDims }) => {
+    const hit = tf.cast(tf.equal(x, reduce(x, axes, true)), 'float32');
+    return tf.div(tf.sum(tf.mul(v, hit), shifted, keepDims), tf.sum(hit, axes, keepDims));
+  });
 
 export const maxRule = extremum('Max', (x, axes, keepDims) => tf.max(x, axes, keepDims));
 export const minRule = extremum('Min', (x, axes, keepDims) => tf.min(x, axes, keepDims));
