@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { UnsupportedLayerError } from '../errors';
+import { SELU_SCALE, SELU_SCALEALPHA } from './rules/ops/activation';
 import { mulTiled } from './tile';
 import type { Dual } from './types';
 
@@ -14,8 +15,6 @@ interface ActivationDef {
   jvp(z: tf.Tensor, y: tf.Tensor, dz: tf.Tensor, k: number): tf.Tensor;
 }
 
-const SELU_SCALE = 1.0507009873554804934193349852946;
-const SELU_ALPHA = 1.6732632423543772848170429916717;
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 
 /** Defines a pointwise activation by its derivative factor act'(z) (given z and y). */
@@ -55,7 +54,7 @@ const DEFS: Record<string, ActivationDef> = {
     (z) => tf.cast(tf.logicalAnd(tf.greater(z, 0), tf.less(z, 6)), 'float32'),
   ),
   elu: pointwise(tf.elu, (z, y) => tf.where(tf.greater(z, 0), tf.onesLike(z), tf.add(y, 1))),
-  selu: pointwise(tf.selu, (z, y) => tf.where(tf.greater(z, 0), tf.fill(z.shape, SELU_SCALE), tf.add(y, SELU_SCALE * SELU_ALPHA))),
+  selu: pointwise(tf.selu, (z, y) => tf.where(tf.greater(z, 0), tf.fill(z.shape, SELU_SCALE), tf.add(y, SELU_SCALEALPHA))),
   sigmoid: pointwise(tf.sigmoid, (_z, y) => tf.mul(y, tf.sub(1, y))),
   hardSigmoid: pointwise(
     (z) => tf.clipByValue(tf.add(0.5, tf.mul(0.2, z)), 0, 1),

@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { UnsupportedLayerError } from '../../../errors';
 import { registeredOps } from '../../registry';
+import { mulTiled } from '../../tile';
 import type { Dual } from '../../types';
 
 export type OpInput = Dual | tf.Tensor;
@@ -48,7 +49,7 @@ export function perDirection(t: tf.Tensor, k: number, f: (block: tf.Tensor) => t
 
 /** factor ⊙ tangent, for a factor of the primal output's shape (a pointwise derivative). */
 export function scaleTangent(t: tf.Tensor, k: number, factor: tf.Tensor): tf.Tensor {
-  return fold(tf.mul(unfold(t, k, factor.shape), factor));
+  return mulTiled(t, factor, k);
 }
 
 /** Reshapes a stacked tangent to follow a pure reshape of the primal (Reshape, Squeeze, ExpandDims, Identity). */
