@@ -85,6 +85,21 @@ async function withFastTileGradient<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * tfjs's Dropout draws its mask with the layer's `seed`: unseeded (Math.random) is not reproducible,
+ * and a fixed seed draws the same mask at every step. So each step gets a fresh seed from the
+ * training's own generator; the layers' configured seeds are restored afterwards.
+ */
+function seededDropout(model: tf.LayersModel, rand: () => number) {
+  const layers = model.layers.filter((l) => l.getClassName() === 'Dropout') as unknown as { seed?: number }[];
+  const original = layers.map((l) => l.seed);
+  return {
+    // ≥ 1: tfjs treats some seeds of 0 as "none"
+    next: () => layers.forEach((l) => (l.seed = 1 + Math.floor(rand() * 0x7ffffffe))),
+    restore: () => layers.forEach((l, i) => (l.seed = original[i])),
+  };
+}
+
 /** Top-1 accuracy of `model` (its output's argmax) on labelled images, in batches. */
 export async function evaluateAccuracy(model: tf.LayersModel, images: tf.Tensor4D, labels: number[], batchSize = 256): Promise<number> {
   let correct = 0;
@@ -121,6 +136,7 @@ export async function trainModel(model: tf.LayersModel, data: { images: tf.Tenso
   const optimizer = tf.train.adam(learningRate);
   model.compile({ optimizer, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   const rand = mulberry32(seed ^ 0x5eed);
+  const dropoutSeeds = seededDropout(model, mulberry32(seed ^ 0xd20b));
   const logs: EpochLog[] = [];
   const batches = Math.ceil(n / batchSize);
   await withFastTileGradient(async () => {
@@ -137,6 +153,7 @@ export async function trainModel(model: tf.LayersModel, data: { images: tf.Tenso
           return augment.length ? augmentBatch(raw, rand, { augment, maxShiftPx: opts.maxShiftPx, maxAngleDeg: opts.maxAngleDeg }) : raw;
         });
         const y = tf.tidy(() => tf.oneHot(tf.tensor1d(idx.map((i) => data.labels[i]), 'int32'), numClasses).toFloat());
+        dropoutSeeds.next();
         // Adam reads its (protected) rate at every step; tfjs has no scheduler to do this for us.
         (optimizer as unknown as { learningRate: number }).learningRate = scheduledLearningRate(learningRate, learningRateSchedule, (epoch - 1) * batches + b, epochs * batches);
         const [loss, acc] = (await model.trainOnBatch(x, y)) as number[];
@@ -150,7 +167,7 @@ export async function trainModel(model: tf.LayersModel, data: { images: tf.Tenso
       logs.push(log);
       await opts.onEpoch?.(log, model);
     }
-  });
+  }).finally(() => dropoutSeeds.restore());
   return logs;
 }
 
@@ -166,6 +183,8 @@ export interface ManifestEntry {
   learningRate: number;
   /** Absent in entries trained before schedules existed (they used 'constant'). */
   learningRateSchedule?: LearningRateSchedule;
+  /** Absent when 0. */
+  dropout?: number;
   trainCount: number;
   testCount: number;
   testAccuracy: number;
@@ -190,6 +209,8 @@ export interface TrainZooOptions {
   batchSize?: number;
   learningRate?: number;
   learningRateSchedule?: LearningRateSchedule;
+  /** Dropout rate of the cnn-* architectures (default 0: none). */
+  dropout?: number;
   /** Also save every epoch under <out>/<name>/epochs/epoch-<n>/ (for LEE-vs-epoch studies). */
   checkpoints?: boolean;
   /** The command line recorded in the manifest. */
@@ -216,7 +237,7 @@ export async function trainZooModel(opts: TrainZooOptions): Promise<ManifestEntr
   const dir = path.join(opts.out, name);
   const meta = { name, inputSize: [train.images.shape[1], train.images.shape[2]] as [number, number], preprocess: IDENTITY_PREPROCESS, classNames: train.classNames };
   try {
-    const model = buildZooModel(arch, { seed, inputShape: [train.images.shape[1], train.images.shape[2], 3], numClasses: train.classNames.length });
+    const model = buildZooModel(arch, { seed, dropout: opts.dropout, inputShape: [train.images.shape[1], train.images.shape[2], 3], numClasses: train.classNames.length });
     const checkpoints: string[] = [];
     const started = Date.now();
     const history = await trainModel(model, train, {
@@ -250,6 +271,7 @@ export async function trainZooModel(opts: TrainZooOptions): Promise<ManifestEntr
       batchSize,
       learningRate,
       learningRateSchedule,
+      ...(opts.dropout ? { dropout: opts.dropout } : {}),
       trainCount: train.labels.length,
       testCount: test.labels.length,
       testAccuracy: await evaluateAccuracy(model, test.images, test.labels),

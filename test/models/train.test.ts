@@ -69,6 +69,27 @@ describe('training', () => {
     data.images.dispose();
   });
 
+  it('dropout: a fresh seeded mask every step, reproducible, layer seeds restored', async () => {
+    const data = loadMnist({ split: 'train', limit: 64, seed: 1 });
+    const run = async () => {
+      const m = buildZooModel('cnn-relu', { seed: 3, dropout: 0.5 });
+      const layer = m.getLayer('dropout1') as unknown as { seed?: number };
+      const seen = new Set<number | undefined>();
+      await trainModel(m, data, { epochs: 1, batchSize: 16, seed: 3, onProgress: () => seen.add(layer.seed) });
+      const w = m.getWeights().map((t) => Array.from(t.dataSync()));
+      const restored = layer.seed;
+      m.dispose();
+      return { seen, w, restored };
+    };
+    const a = await run();
+    const b = await run();
+    assert.equal(a.seen.size, 4, `4 steps, 4 distinct mask seeds: ${[...a.seen]}`);
+    assert.ok(![...a.seen].includes(undefined));
+    assert.equal(a.restored, undefined);
+    assert.deepEqual(a.w, b.w, 'same seed, same dropout masks, same weights');
+    data.images.dispose();
+  });
+
   it('augmentation: hue keeps grey pixels grey; translate moves mass but keeps shape; seeded', () => {
     const x = loadMnist({ split: 'test', limit: 4 }).images;
     const hue = augmentBatch(x, mulberry32(1), { augment: ['hue'] });
@@ -104,6 +125,9 @@ describe('training', () => {
     assert.equal(await main(['train', '--dataset', 'mnist'], io), 2);
     assert.equal(await main(['train', '--model', 'mlp', '--dataset', 'mnist', '--lr-schedule', 'linear'], io), 2);
     assert.equal(await main(['train', '--model', 'mlp', '--dataset', 'mnist', '--lr', '0'], io), 2);
+    assert.equal(await main(['train', '--model', 'cnn-relu', '--dataset', 'mnist', '--dropout', '1'], io), 2);
+    assert.equal(await main(['train', '--model', 'mlp', '--dataset', 'mnist', '--dropout', '0.2'], io), 2);
+    assert.match(stderr, /--dropout is an option of the cnn-\* models, not of 'mlp'/);
     assert.match(stderr, /--lr must be a number in \(0, 1\]/);
     void trainZooModel;
   });

@@ -9,6 +9,8 @@ import '../../src/jvp/rules';
 import { loadModel, saveModel } from '../../src/models/load';
 import { buildZooModel, ZOO, ZOO_NAMES } from '../../src/models/zoo';
 import { CUSTOM_LAYER_CLASSES } from '../../src/models/layers';
+import { lieDerivative } from '../../src/lie/lieDerivative';
+import { InputError } from '../../src/errors';
 import { seededUniform } from '../helpers/customLayers';
 import { checkJvpAgainstFd } from '../helpers/jvpCheck';
 
@@ -48,6 +50,25 @@ describe('model zoo', () => {
     // Seed 0 is the default; tfjs treats an initializer seed of 0 as "unseeded" (regression).
     for (const name of SMALL) for (const seed of [0, 3]) assert.deepEqual(w(name, seed), w(name, seed), `${name} seed ${seed}`);
     assert.notDeepEqual(w('vit-tiny', 3), w('vit-tiny', 4));
+  });
+
+  it('CNN dropout: two Dropout layers, same weights and the same function (and Lie derivative) at inference', async () => {
+    const plain = buildZooModel('cnn-relu', { seed: 4 });
+    const dropped = buildZooModel('cnn-relu', { seed: 4, dropout: 0.4 });
+    assert.deepEqual(dropped.layers.filter((l) => l.getClassName() === 'Dropout').map((l) => l.name), ['dropout1', 'dropout2']);
+    assert.equal(plain.layers.filter((l) => l.getClassName() === 'Dropout').length, 0);
+    const x = seededUniform([2, 28, 28, 3], 6, 0, 1) as tf.Tensor4D;
+    const before = tf.memory().numTensors;
+    const [a] = await lieDerivative(plain, x, ['rotate']);
+    const [b] = await lieDerivative(dropped, x, ['rotate']);
+    assert.deepEqual(Array.from(a.lie.dataSync()), Array.from(b.lie.dataSync()));
+    tf.dispose([a.lie, b.lie]);
+    assert.equal(tf.memory().numTensors, before);
+    assert.throws(() => buildZooModel('cnn-relu', { dropout: 1 }), InputError);
+    assert.throws(() => buildZooModel('vit-tiny', { dropout: 0.2 }), /cnn-\* architectures/);
+    tf.dispose([x]);
+    plain.dispose();
+    dropped.dispose();
   });
 
   it('ResNet-18 has the ImageNet shapes and 11.7 M parameters', () => {

@@ -12,7 +12,7 @@ export const trainCommand: Command = {
   name: 'train',
   summary: 'train a zoo model on a bundled dataset and save it with a manifest entry',
   usage: [
-    'liederiv train --model <zoo name> --dataset <name> [--epochs N] [--augment translate,rotate,hue] [--seed S] [--out DIR] [--name NAME] [--batch N] [--lr RATE] [--lr-schedule constant|cosine] [--checkpoints] [--backend wasm|cpu]',
+    'liederiv train --model <zoo name> --dataset <name> [--epochs N] [--augment translate,rotate,hue] [--seed S] [--out DIR] [--name NAME] [--batch N] [--lr RATE] [--lr-schedule constant|cosine] [--dropout RATE] [--checkpoints] [--backend wasm|cpu]',
     '',
     `  --model        ${ZOO_NAMES.join(' | ')}`,
     `  --dataset      ${DATASET_NAMES.join(' | ')}`,
@@ -24,6 +24,7 @@ export const trainCommand: Command = {
     '  --batch        batch size (default 32)',
     '  --lr           Adam learning rate, 0 < RATE ≤ 1 (default 0.001)',
     '  --lr-schedule  constant (default) or cosine: anneal the rate to 0 by the last step',
+    '  --dropout      cnn-* only: Dropout with this rate in [0, 1) before each dense layer (default 0: none)',
     '  --checkpoints  also save every epoch under <out>/<name>/epochs/',
     '  --backend      wasm (default; liederiv adds the missing conv filter-gradient kernel) or cpu',
   ].join('\n'),
@@ -38,6 +39,7 @@ export const trainCommand: Command = {
     batch: { type: 'string' },
     lr: { type: 'string' },
     'lr-schedule': { type: 'string' },
+    dropout: { type: 'string' },
     checkpoints: { type: 'boolean' },
     backend: { type: 'string' },
   },
@@ -50,13 +52,17 @@ export const trainCommand: Command = {
     const learningRate = values.lr === undefined ? 1e-3 : Number(values.lr);
     if (!(learningRate > 0 && learningRate <= 1)) throw new UsageError(`--lr must be a number in (0, 1], got '${String(values.lr)}'`);
     const learningRateSchedule = choice(values, 'lr-schedule', LEARNING_RATE_SCHEDULES, 'constant');
+    const dropout = values.dropout === undefined ? 0 : Number(values.dropout);
+    if (!(dropout >= 0 && dropout < 1)) throw new UsageError(`--dropout must be a rate in [0, 1), got '${String(values.dropout)}'`);
+    if (dropout > 0 && !model.startsWith('cnn-')) throw new UsageError(`--dropout is an option of the cnn-* models, not of '${model}'`);
     const augment = parseAugmentations(typeof values.augment === 'string' ? values.augment : '');
     const out = typeof values.out === 'string' ? values.out : path.join('datasets', 'models');
     const backend = checkName('training backend', typeof values.backend === 'string' ? values.backend : 'wasm', ['wasm', 'cpu'] as const);
     await useBackend(backend);
     const command = ['liederiv train', `--model ${model}`, `--dataset ${dataset}`, `--epochs ${epochs}`, augment.length ? `--augment ${augment.join(',')}` : '', `--seed ${seed}`, `--out ${out}`,
       typeof values.name === 'string' ? `--name ${values.name}` : '', batchSize !== 32 ? `--batch ${batchSize}` : '',
-      learningRate !== 1e-3 ? `--lr ${learningRate}` : '', learningRateSchedule !== 'constant' ? `--lr-schedule ${learningRateSchedule}` : '', values.checkpoints ? '--checkpoints' : '', backend !== 'wasm' ? `--backend ${backend}` : '']
+      learningRate !== 1e-3 ? `--lr ${learningRate}` : '', learningRateSchedule !== 'constant' ? `--lr-schedule ${learningRateSchedule}` : '',
+      dropout > 0 ? `--dropout ${dropout}` : '', values.checkpoints ? '--checkpoints' : '', backend !== 'wasm' ? `--backend ${backend}` : '']
       .filter(Boolean)
       .join(' ');
     const entry = await trainZooModel({
@@ -69,6 +75,7 @@ export const trainCommand: Command = {
       batchSize,
       learningRate,
       learningRateSchedule,
+      dropout,
       name: typeof values.name === 'string' ? values.name : undefined,
       checkpoints: values.checkpoints === true,
       command,

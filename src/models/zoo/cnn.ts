@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { InputError } from '../../errors';
 import { BlurPool2D } from '../layers';
 import { logitsAndSoftmax, seededInit, ZooBuildOptions } from './seeds';
 
@@ -12,11 +13,14 @@ export interface CnnOptions extends ZooBuildOptions {
 
 /**
  * Small CNN: [Conv 3×3 (16) → act → pool 2] → [Conv 3×3 (32) → act → pool 2] → flatten → Dense 64 act
- * → logits → softmax. 'pool' is MaxPool 2×2 stride 2, or with blurPool MaxPool 2×2 stride 1 then
+ * → logits → softmax, with Dropout before fc1 and before the logits when `dropout` > 0. 'pool' is MaxPool 2×2 stride 2, or with blurPool MaxPool 2×2 stride 1 then
  * BlurPool2D — the same 28 → 14 → 7 resolutions either way.
  */
-export function buildCnn({ seed = 0, inputShape = [28, 28, 3], numClasses = 10, activation = 'relu', blurPool = false }: CnnOptions = {}): tf.LayersModel {
+export function buildCnn({ seed = 0, inputShape = [28, 28, 3], numClasses = 10, activation = 'relu', blurPool = false, dropout = 0 }: CnnOptions = {}): tf.LayersModel {
+  if (!(dropout >= 0 && dropout < 1)) throw new InputError(`dropout must be a rate in [0, 1), got ${dropout}`);
   const init = seededInit(seed);
+  // Dropout masks are re-seeded per training step by trainModel (a fixed layer seed would draw the same mask every step).
+  const drop = (x: tf.SymbolicTensor, i: number) => (dropout > 0 ? (tf.layers.dropout({ rate: dropout, name: `dropout${i}` }).apply(x) as tf.SymbolicTensor) : x);
   const input = tf.input({ shape: inputShape, name: 'image' });
   let x: tf.SymbolicTensor = input;
   [16, 32].forEach((filters, i) => {
@@ -28,7 +32,7 @@ export function buildCnn({ seed = 0, inputShape = [28, 28, 3], numClasses = 10, 
       x = tf.layers.maxPooling2d({ poolSize: 2, strides: 2, name: `maxpool${i + 1}` }).apply(x) as tf.SymbolicTensor;
     }
   });
-  x = tf.layers.flatten({ name: 'flatten' }).apply(x) as tf.SymbolicTensor;
-  x = tf.layers.dense({ units: 64, activation, kernelInitializer: init.he(), name: 'fc1' }).apply(x) as tf.SymbolicTensor;
+  x = drop(tf.layers.flatten({ name: 'flatten' }).apply(x) as tf.SymbolicTensor, 1);
+  x = drop(tf.layers.dense({ units: 64, activation, kernelInitializer: init.he(), name: 'fc1' }).apply(x) as tf.SymbolicTensor, 2);
   return tf.model({ inputs: input, outputs: logitsAndSoftmax(x, numClasses, init), name: `cnn-${blurPool ? 'blurpool' : activation}` });
 }

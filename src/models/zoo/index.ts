@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import { checkName } from '../../errors';
+import { checkName, InputError } from '../../errors';
 import '../layers'; // registers the custom layer classes, so zoo models can be saved and loaded
 import { buildCnn } from './cnn';
 import { buildMixerTiny } from './mixerTiny';
@@ -19,7 +19,7 @@ export interface ZooEntry {
 /** Every zoo architecture by name (the names `liederiv train --model` and the manifest use). */
 export const ZOO = {
   mlp: { build: buildMlp, inputShape: [28, 28, 3], description: 'MLP 2352-96-64-10, ReLU' },
-  'cnn-relu': { build: (o) => buildCnn({ ...o, activation: 'relu' }), inputShape: [28, 28, 3], description: 'CNN conv8-pool-conv16-pool-fc64, ReLU, max-pool' },
+  'cnn-relu': { build: (o) => buildCnn({ ...o, activation: 'relu' }), inputShape: [28, 28, 3], description: 'CNN conv16-pool-conv32-pool-fc64, ReLU, max-pool (optional dropout before the dense layers)' },
   'cnn-gelu': { build: (o) => buildCnn({ ...o, activation: 'gelu' }), inputShape: [28, 28, 3], description: 'the same CNN with GELU' },
   'cnn-swish': { build: (o) => buildCnn({ ...o, activation: 'swish' }), inputShape: [28, 28, 3], description: 'the same CNN with swish' },
   'cnn-blurpool': { build: (o) => buildCnn({ ...o, activation: 'relu', blurPool: true }), inputShape: [28, 28, 3], description: 'the ReLU CNN with BlurPool anti-aliasing (max-pool stride 1 + blur-pool stride 2)' },
@@ -34,7 +34,9 @@ export const ZOO_NAMES = Object.keys(ZOO) as ZooName[];
 
 /** Builds a zoo architecture with seeded random weights (train it with `trainModel`). */
 export function buildZooModel(name: string, opts: ZooBuildOptions = {}): tf.LayersModel {
-  return (ZOO[checkName('zoo model', name, ZOO_NAMES)] as ZooEntry).build(opts);
+  const arch = checkName('zoo model', name, ZOO_NAMES);
+  if (opts.dropout && !arch.startsWith('cnn-')) throw new InputError(`dropout is an option of the cnn-* architectures, not of '${arch}'`);
+  return (ZOO[arch] as ZooEntry).build(opts);
 }
 
 export { buildCnn, buildMixerTiny, buildMlp, buildResnet18, buildResnetSmall, buildVitTiny };

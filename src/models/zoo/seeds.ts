@@ -27,6 +27,12 @@ export interface ZooBuildOptions {
   /** [H, W, C] of the input (default: the entry's inputShape). */
   inputShape?: [number, number, number];
   numClasses?: number;
+  /**
+   * Dropout rate in [0, 1) before each dense layer (CNNs only; default 0 = no Dropout layers, the
+   * architecture the committed models without --dropout have). Identity at inference, so the
+   * measured function is unchanged in form; only training sees it.
+   */
+  dropout?: number;
 }
 
 /** The classifier head every zoo model ends with: Dense logits, then a separate softmax layer, so
