@@ -11,7 +11,7 @@ import { linearFit } from '../figures/fit';
 import { getGroup } from '../groups';
 import { lee } from '../lie/lee';
 import { layerwise, type LayerwiseRow } from '../lie/layerwise';
-import { listTrainedModels, loadTrainedModel, trainedModelsDir, type TrainedModel } from './trainedModels';
+import { listTrainedModels, loadTrainedModel, trainedModelsDir, type TrainedModel } from '../models/trainedModels';
 
 /** The product card's four groups (README): what the report measures by default. */
 export const HEADLINE_GROUPS = ['translate-x', 'rotate', 'shear-x', 'hue'];

@@ -11,7 +11,7 @@ import { checkRenderedHtml } from '../../src/report/checkHtml';
 import { toCsv } from '../../src/report/csv';
 import { accuracyFits, computeHeadline, summarizeLee, type ModelGroupSummary, type ModelLeeRow } from '../../src/report/headline';
 import { headlineSections } from '../../src/report/headlineReport';
-import { loadTrainedModel, listTrainedModels } from '../../src/report/trainedModels';
+import { loadTrainedModel, listTrainedModels } from '../../src/models/trainedModels';
 import { expectNoLeak } from '../helpers/noLeak';
 import { makeTinyModelsDir } from '../helpers/reportModels';
 import { hasChromium } from '../helpers/requirements';

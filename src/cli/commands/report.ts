@@ -6,7 +6,7 @@ import { getGroup, GROUP_NAMES, SPATIAL_GROUP_NAMES } from '../../groups';
 import { writeAtomic } from '../../models/load';
 import { computeHeadline, DEFAULT_HEADLINE_IMAGES, DEFAULT_LAYERWISE_GROUP, DEFAULT_LAYERWISE_IMAGES, HEADLINE_GROUPS, type HeadlineProgress } from '../../report/headline';
 import { headlineCsvs, headlineSections, headlineSummaryText } from '../../report/headlineReport';
-import { trainedModelsDir } from '../../report/trainedModels';
+import { trainedModelsDir } from '../../models/trainedModels';
 import { writeReport } from '../../report/writeReport';
 import { liederivVersion } from '../../version';
 import { intOption, UsageError, type Command } from '../command';

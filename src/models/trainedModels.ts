@@ -7,9 +7,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { datasetsDir } from '../data/paths';
 import { FileFormatError, InputError } from '../errors';
-import { loadModel } from '../models/load';
-import type { ModelWrapper } from '../models/model';
-import { readManifest, type ManifestEntry } from '../models/train';
+import { loadModel } from './load';
+import type { ModelWrapper } from './model';
+import { readManifest, type ManifestEntry } from './train';
 
 /** `LIEDERIV_MODELS` overrides the folder (tests point it at small models). */
 export function trainedModelsDir(): string {
