@@ -1,7 +1,7 @@
 /**
  * maxPoolTangent against a brute-force reference written from the definition (each output's
  * tangent is the input tangent at its window's first maximum in row-major order; padded entries
- * never win), for non-overlapping (2×2: the average-pool path) and overlapping windows (the
+ * never win), for non-overlapping (2×2: the average-pool path; 3×3: the sink path) and overlapping windows (the
  * one-hot depthwise path), 'same'/'valid'/explicit padding, k = 2, with ties planted on purpose.
  * Exact: the tangent is only copied (products by 1 and 0, sums with exact zeros), so equality.
  */
@@ -53,6 +53,9 @@ function reference(x: number[], v: number[], k: number, [B, H, W, C]: number[], 
 
 const CASES: Array<{ filter: [number, number]; strides: [number, number]; pad: Pad }> = [
   { filter: [2, 2], strides: [2, 2], pad: 'valid' },
+  { filter: [2, 2], strides: [2, 2], pad: 'same' }, // 7 rows: a padded last window row
+  { filter: [3, 3], strides: [3, 3], pad: 'same' }, // non-overlapping, not a power of two: the sink path
+  { filter: [3, 2], strides: [3, 2], pad: 'valid' }, // 7 rows: one row in no window
   { filter: [3, 3], strides: [2, 2], pad: 'same' },
   { filter: [3, 3], strides: [1, 1], pad: 'same' },
   { filter: [3, 3], strides: [2, 2], pad: 'valid' },
