@@ -42,47 +42,43 @@ export class BlurPool2D extends tf.layers.Layer {
 
 /**
  * The BlurPool2D map on a tensor (shared by the layer and its JVP rule, so the maths exists once).
- * Built from slices, adds, pads and reshapes only: tfjs's MirrorPad gradient ignores the reflected
- * border (it only slices) and wasm has no depthwise-conv backward kernels, so this form trains
- * correctly on every backend. The blur is separable: [1, 2, 1]/4 down the rows, then the columns.
+ * Separable: [1, 2, 1]/4 with reflect padding and subsampling is one fixed [out, n] matrix per axis,
+ * applied by two batched matMuls — no slices (on wasm each slice copies its whole input: training
+ * spent 75% of its time in them) and no depthwise conv (wasm has no depthwise backward kernels);
+ * matMul trains on every backend. tfjs's MirrorPad gradient ignores the reflected border, so the
+ * reflection lives in the matrix too.
  *
  * Convention: x [B, H, W, C] float32 → [B, ⌊(H−1)/s⌋+1, ⌊(W−1)/s⌋+1, C]; reflect padding
  * (index −1 → 1, H → H−2), as in Zhang's reference code. Returns one new tensor.
  */
 export function blurPool2d(x: tf.Tensor4D, strides: number): tf.Tensor4D {
-  return tf.tidy(() => blurAxis(blurAxis(x, 1, strides), 2, strides));
+  return tf.tidy(() => {
+    const [B, H, W, C] = x.shape;
+    const rh = blurMatrix(H, strides);
+    const rw = blurMatrix(W, strides);
+    const Ho = rh.shape[0];
+    const Wo = rw.shape[0];
+    // rows: [Ho, H] · [B, H, W·C]; columns: [Wo, W] · [B·Ho, W, C] (matMul broadcasts the matrix over the batch)
+    const rows = tf.matMul(rh.expandDims(0), x.reshape([B, H, W * C]));
+    return tf.matMul(rw.expandDims(0), rows.reshape([B * Ho, W, C])).reshape([B, Ho, Wo, C]) as tf.Tensor4D;
+  });
 }
 
-/** [1, 2, 1]/4 blur along `axis` (1 = rows, 2 = columns) with reflect padding, keeping every s-th sample. */
-function blurAxis(x: tf.Tensor4D, axis: 1 | 2, s: number): tf.Tensor4D {
-  const n = x.shape[axis];
-  const at = (i: number, len = 1) => {
-    const begin = [0, 0, 0, 0];
-    const size = [...x.shape];
-    begin[axis] = i;
-    size[axis] = len;
-    return x.slice(begin, size);
-  };
-  if (n < 2) return x.clone(); // nothing to reflect; a 1-pixel axis stays as it is
-  const padded = tf.concat([at(1), x, at(n - 2)], axis); // reflect: index −1 → 1, n → n − 2
-  const slab = (i: number) => {
-    const begin = [0, 0, 0, 0];
-    const size = [...padded.shape];
-    begin[axis] = i;
-    size[axis] = n;
-    return padded.slice(begin, size);
-  };
-  const blurred = tf.addN([slab(0), slab(1).mul(2), slab(2)]).div(4) as tf.Tensor4D; // [.., n, ..]
-  if (s === 1) return blurred;
+const matrices = new Map<string, Float32Array>();
+
+/** The [out, n] matrix of the reflect-padded [1, 2, 1]/4 blur along an axis of length n, keeping every s-th sample. */
+function blurMatrix(n: number, s: number): tf.Tensor2D {
   const out = Math.floor((n - 1) / s) + 1;
-  const extra = out * s - n; // pad to a multiple of s, then keep phase 0 of each group of s
-  const paddings: [number, number][] = [[0, 0], [0, 0], [0, 0], [0, 0]];
-  paddings[axis] = [0, extra];
-  const even = extra > 0 ? tf.pad(blurred, paddings) : blurred;
-  const shape = [...even.shape];
-  shape.splice(axis, 1, out, s);
-  const begin = [0, 0, 0, 0, 0];
-  const size = [...shape];
-  size[axis + 1] = 1;
-  return even.reshape(shape).slice(begin, size).reshape(even.shape.map((d, i) => (i === axis ? out : d))) as tf.Tensor4D;
+  const key = `${n}/${s}`;
+  let m = matrices.get(key);
+  if (!m) {
+    m = new Float32Array(out * n);
+    const reflect = (j: number) => (j < 0 ? -j : j >= n ? 2 * n - 2 - j : j);
+    for (let i = 0; i < out; i++) {
+      if (n < 2) m[i * n] = 1; // nothing to reflect: a 1-pixel axis stays as it is
+      else for (const [d, w] of [[-1, 0.25], [0, 0.5], [1, 0.25]]) m[i * n + reflect(i * s + d)] += w;
+    }
+    matrices.set(key, m);
+  }
+  return tf.tensor2d(m, [out, n]);
 }

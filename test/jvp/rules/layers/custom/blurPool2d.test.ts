@@ -39,6 +39,19 @@ for (const backend of ['cpu', 'wasm'] as const) {
       }
     });
 
+    it('reverse mode (what training uses) is the adjoint: ⟨∇⟨w, f(x)⟩, v⟩ = ⟨w, f(v)⟩ for the linear f', () => {
+      const x = seededUniform([2, 9, 8, 2], 3) as tf.Tensor4D;
+      const v = seededUniform([2, 9, 8, 2], 4) as tf.Tensor4D;
+      const w = seededUniform([2, 5, 4, 2], 5);
+      const layer = new BlurPool2D();
+      const grad = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(w, layer.apply(t) as tf.Tensor)))(x);
+      const lhs = tf.sum(tf.mul(grad, v)).dataSync()[0];
+      const fv = layer.apply(v) as tf.Tensor;
+      const rhs = tf.sum(tf.mul(w, fv)).dataSync()[0];
+      assert.ok(Math.abs(lhs - rhs) <= 1e-5 * Math.abs(rhs), `${lhs} vs ${rhs}`);
+      tf.dispose([x, v, w, grad, fv]);
+    });
+
     it('forward mode matches central finite differences (k = 2 stacked directions), no leak', async () => {
       const model = wrapLayer(new BlurPool2D(), [9, 8, 2]);
       const x = seededUniform([2, 9, 8, 2], 1);
