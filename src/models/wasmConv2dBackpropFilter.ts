@@ -3,8 +3,11 @@ import * as tf from '@tensorflow/tfjs';
 /**
  * The wasm backend (tfjs 4.22) has no Conv2DBackpropFilter kernel, so no conv net can be trained or
  * double-differentiated on it, and the cpu backend trains ~10× slower (plain JavaScript loops).
- * This kernel fills the gap with ops wasm has: im2col by strided slices, then one matmul,
- *   dW[a, b, ci, co] = Σ_{n,i,j} x_pad[n, i·s + a, j·s + b, ci] · dy[n, i, j, co].
+ * This kernel fills the gap with ops wasm has,
+ *   dW[a, b, ci, co] = Σ_{n,i,j} x_pad[n, i·s + a, j·s + b, ci] · dy[n, i, j, co]:
+ * at stride 1 that is itself a 'valid' convolution of x_pad (channels ci as the batch, n as the
+ * channels) with dy as the filter — one XNNPACK call (training steps ~2× faster than im2col);
+ * other strides use im2col by (strided) slices and one matmul.
  * Registered only where no kernel exists (never replacing tfjs's own), by `ensureWasmConv2dBackpropFilter`.
  */
 function conv2dBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
@@ -28,14 +31,15 @@ function conv2dBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; backend: tf
     const xPad = tf.pad(xT, [[0, 0], [top, bottom], [left, right], [0, 0]]);
     const [n, ho, wo, co] = dyT.shape;
     const [kh, kw, ci] = attrs.filterShape;
+    if (info.strideHeight === 1 && info.strideWidth === 1) {
+      // [ci, Hp, Wp, n] ⊛ [ho, wo, n, co] → [ci, kh, kw, co] (Hp − ho + 1 = kh at stride 1)
+      const out = tf.conv2d(tf.transpose(xPad, [3, 1, 2, 0]) as tf.Tensor4D, tf.transpose(dyT, [1, 2, 0, 3]) as tf.Tensor4D, 1, 'valid');
+      return tf.transpose(out, [1, 2, 0, 3]).dataSync() as Float32Array;
+    }
     const cols: tf.Tensor[] = [];
     for (let a = 0; a < kh; a++) {
       for (let b = 0; b < kw; b++) {
-        // wasm's StridedSlice is ~100x slower than Slice: use Slice whenever the stride allows.
-        const patch =
-          info.strideHeight === 1 && info.strideWidth === 1
-            ? tf.slice(xPad, [0, a, b, 0], [n, ho, wo, ci])
-            : tf.stridedSlice(xPad, [0, a, b, 0], [n, a + (ho - 1) * info.strideHeight + 1, b + (wo - 1) * info.strideWidth + 1, ci], [1, info.strideHeight, info.strideWidth, 1]);
+        const patch = tf.stridedSlice(xPad, [0, a, b, 0], [n, a + (ho - 1) * info.strideHeight + 1, b + (wo - 1) * info.strideWidth + 1, ci], [1, info.strideHeight, info.strideWidth, 1]);
         cols.push(patch.reshape([n * ho * wo, ci]));
       }
     }

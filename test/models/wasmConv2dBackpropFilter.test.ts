@@ -24,10 +24,13 @@ describe('wasm Conv2DBackpropFilter kernel', () => {
     assert.ok(tf.getKernel('Conv2DBackpropFilter', 'wasm'));
   });
 
-  it("matches the cpu backend's own kernel for same/valid padding, stride 1/2, odd sizes", async () => {
+  it("matches the cpu backend's own kernel for same/valid padding, stride 1 (conv path) and 2/4 (im2col), odd sizes", async () => {
     ensureWasmConv2dBackpropFilter();
     for (const [s, pad, shape, filter] of [
       [1, 'same', [2, 9, 9, 3], [3, 3, 3, 4]],
+      [1, 'same', [1, 8, 7, 2], [2, 4, 2, 3]], // even filter: uneven 'same' padding
+      [1, 'valid', [3, 12, 10, 4], [5, 3, 4, 6]],
+      [1, 'same', [4, 14, 14, 16], [3, 3, 16, 32]], // the zoo CNN's second conv
       [2, 'same', [2, 10, 7, 2], [3, 3, 2, 5]],
       [2, 'valid', [1, 11, 11, 3], [4, 2, 3, 2]],
       [4, 'valid', [2, 28, 28, 3], [4, 4, 3, 8]],
