@@ -24,7 +24,7 @@ describe('wasm Conv2DBackpropFilter kernel', () => {
     assert.ok(tf.getKernel('Conv2DBackpropFilter', 'wasm'));
   });
 
-  it("matches the cpu backend's own kernel for same/valid padding, stride 1 (conv path) and 2/4 (im2col), odd sizes", async () => {
+  it("matches the cpu backend's own kernel for same/valid padding, strides 1, 2, 4 (uneven remainders), odd sizes", async () => {
     ensureWasmConv2dBackpropFilter();
     for (const [s, pad, shape, filter] of [
       [1, 'same', [2, 9, 9, 3], [3, 3, 3, 4]],
@@ -33,11 +33,13 @@ describe('wasm Conv2DBackpropFilter kernel', () => {
       [1, 'same', [4, 14, 14, 16], [3, 3, 16, 32]], // the zoo CNN's second conv
       [2, 'same', [2, 10, 7, 2], [3, 3, 2, 5]],
       [2, 'valid', [1, 11, 11, 3], [4, 2, 3, 2]],
-      [4, 'valid', [2, 28, 28, 3], [4, 4, 3, 8]],
+      [4, 'valid', [2, 28, 28, 3], [4, 4, 3, 8]], // ViT patch embedding
+      [2, 'same', [3, 28, 28, 16], [3, 3, 16, 32]], // resnet-small's strided conv
+      [3, 'valid', [1, 14, 11, 2], [2, 3, 2, 2]], // (Hp − kh) not a multiple of the stride
     ] as const) {
       const a = await filterGrad('cpu', s, pad, [...shape], [...filter]);
       const b = await filterGrad('wasm', s, pad, [...shape], [...filter]);
-      // Same sums in another order (im2col matmul vs direct loops): float32 rounding ~1e-7 relative.
+      // Same sums in another order (a convolution vs direct loops): float32 rounding ~1e-7 relative.
       assert.ok(relError(b, a) < 1e-5, `stride ${s} ${pad}: rel error ${relError(b, a)}`);
     }
   });
