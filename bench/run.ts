@@ -5,8 +5,10 @@
  * hand-written analysis above the generated marker).
  *
  *   node dist/bench/run.js [--quick] [--reps N] [--torch-runs N] [--backend wasm|cpu]
- *                          [--wasm-threads N] [--models smallcnn,resnet18] [--out FILE] [--no-profile]
- * --quick: SmallCNN only, batch 16, 3 groups, 1 rep, 1 PyTorch run (the test suite's smoke test).
+ *                          [--threads N] [--models smallcnn,resnet18] [--out FILE] [--no-profile]
+ * --threads: threads of both sides (wasm threads for ours, torch.set_num_threads for the baseline),
+ *   default 2 — the same budget on both sides, as the issue's PyTorch anchors were measured.
+ * --quick: SmallCNN only, batch 16, 3 groups, 1 rep, 1 PyTorch run, 1 thread (the test suite's smoke test).
  */
 import * as tf from '@tensorflow/tfjs';
 import * as fs from 'node:fs';
@@ -27,7 +29,7 @@ interface Args {
   reps: number;
   torchRuns: number;
   backend: string;
-  wasmThreads: number;
+  threads: number;
   models: BenchModel[];
   out: string;
   profile: boolean;
@@ -44,7 +46,7 @@ function parseArgs(argv: string[]): Args {
     reps: Number(get('--reps') ?? (quick ? 1 : 5)),
     torchRuns: Number(get('--torch-runs') ?? (quick ? 1 : 3)),
     backend: get('--backend') ?? 'wasm',
-    wasmThreads: Number(get('--wasm-threads') ?? 1),
+    threads: Number(get('--threads') ?? (quick ? 1 : 2)),
     models: (get('--models') ?? (quick ? 'smallcnn' : 'smallcnn,resnet18')).split(',') as BenchModel[],
     out: path.resolve(get('--out') ?? path.join(REPO, 'bench', 'RESULTS.md')),
     profile: !quick && !argv.includes('--no-profile'),
@@ -68,6 +70,7 @@ function machine(): string[] {
 
 async function main(): Promise<void> {
   const a = parseArgs(process.argv.slice(2));
+  if (!(Number.isInteger(a.threads) && a.threads >= 1)) throw new Error(`--threads must be an integer ≥ 1, got ${a.threads}`);
   const haveTorch = torchAvailable();
   const load0 = os.loadavg();
   const runs: ModelRun[] = [];
@@ -75,20 +78,20 @@ async function main(): Promise<void> {
     const { size, batch: fullBatch } = MODEL_SHAPES[model];
     const batch = a.quick ? 16 : fullBatch;
     const groups = a.quick ? ['translate-x', 'rotate', 'scale'] : SPATIAL;
-    const cfg: OursConfig = { model, batch, reps: a.reps, backend: a.backend, wasmThreads: a.wasmThreads, groups, perGroup: groups, difference: 'forward', profile: a.profile };
+    const cfg: OursConfig = { model, batch, reps: a.reps, backend: a.backend, wasmThreads: a.threads, groups, perGroup: groups, difference: 'forward', profile: a.profile };
     process.stderr.write(`bench: ${model} batch ${batch}: ours (${a.backend})…\n`);
     const ours = runOursChild(cfg);
     let torch: ModelRun['torch'];
     if (haveTorch) {
       process.stderr.write(`bench: ${model} batch ${batch}: PyTorch ×${a.torchRuns}…\n`);
-      torch = runTorch(REPO, model, batch, groups, Math.max(a.reps, 1), a.torchRuns, 2);
+      torch = runTorch(REPO, model, batch, groups, Math.max(a.reps, 1), a.torchRuns, a.threads);
     }
     runs.push({ title: TITLES[model], model, batch, size, groups, reps: a.reps, ours: ours.result, oursPeakRssMiB: ours.peakRssMiB, torch });
   }
   const load1 = os.loadavg();
   const meta = [
     ...machine(),
-    `backend (ours): ${runs[0]?.ours.backend ?? a.backend}; PyTorch: ${haveTorch ? `${runs[0]?.torch?.torch} on ${2} threads (torch_baseline.py --threads 2), ${a.torchRuns} run(s) of --reps ${a.reps}; spreads are over runs` : 'not installed (apt-get install python3-torch python3-torchvision)'}`,
+    `backend (ours): ${runs[0]?.ours.backend ?? a.backend}; PyTorch: ${haveTorch ? `${runs[0]?.torch?.torch} on ${a.threads} thread(s) (torch_baseline.py --threads ${a.threads}), ${a.torchRuns} run(s) of --reps ${a.reps}; spreads are over runs` : 'not installed (apt-get install python3-torch python3-torchvision)'}`,
     `noise: 1-minute load average ${load0[0].toFixed(2)} at the start, ${load1[0].toFixed(2)} at the end, on ${os.cpus().length} CPUs (above the CPU count, other processes competed for the cores: compare the min–max spreads)`,
     `peak RSS: each side's process, measured by its parent (ru_maxrss)`,
   ];

@@ -7,7 +7,7 @@ import { loadImageFolder } from '../data/imageFolder';
 import { loadImagesNpy } from '../data/npy';
 import { endsInSoftmax } from '../lie/lieDerivative';
 import type { ModelWrapper } from '../models/model';
-import { BACKEND_NAMES, type BackendName } from '../backend';
+import { BACKEND_NAMES, useBackend, type BackendName, type BackendReport } from '../backend';
 import { DIFFERENCES, type Difference } from '../groups';
 import { intOption, requireOption, UsageError } from './command';
 import { fingerprintFiles, modelFiles } from './output';
@@ -32,6 +32,7 @@ export const MEASUREMENT_OPTIONS = {
   difference: { type: 'string' },
   batch: { type: 'string' },
   backend: { type: 'string' },
+  threads: { type: 'string' },
   format: { type: 'string' },
   out: { type: 'string' },
   resume: { type: 'boolean' },
@@ -44,6 +45,16 @@ export function backendChoice(values: Record<string, unknown>): BackendName {
   return choice(values, 'backend', BACKEND_NAMES, (process.env.LIEDERIV_BACKEND as BackendName) || 'auto');
 }
 
+export const THREADS_HELP = `wasm threads (default $LIEDERIV_WASM_THREADS or 1; 2 ran ~1.7–2× faster on 2 free cores, bench/RESULTS.md)`;
+
+/** `--backend` and `--threads` (wasm threads), then the backend started with them. */
+export async function startBackend(values: Record<string, unknown>): Promise<BackendReport> {
+  const name = backendChoice(values);
+  const envThreads = Number(process.env.LIEDERIV_WASM_THREADS || 1);
+  const wasmThreads = values.threads === undefined ? envThreads : intOption(values, 'threads', 1);
+  return useBackend(name, { wasmThreads });
+}
+
 /** The MEASUREMENT_OPTIONS other than --output (whose valid values differ per command), parsed. */
 export function parseMeasurementOptions(values: Record<string, unknown>, defaultBatch: number) {
   const modelPath = requireOption(values, 'model');
@@ -54,7 +65,6 @@ export function parseMeasurementOptions(values: Record<string, unknown>, default
     imagesPath,
     difference: choice<Difference>(values, 'difference', DIFFERENCES, 'central'),
     format,
-    backendName: backendChoice(values),
     batchSize: intOption(values, 'batch', defaultBatch),
     ...outputTarget(values, format),
   };

@@ -104,6 +104,9 @@ describe('liederiv lee', () => {
     assert.match(r.err, /--reduction value 'max'/);
     r = await runHere([...base, '--groups', 'rotate', '--batch', '0']);
     assert.equal(r.code, 2);
+    r = await runHere([...base, '--groups', 'rotate', '--threads', 'two']);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /--threads must be an integer ≥ 1, got 'two'/);
     r = await runHere(['lee', '--model', path.join(dir, 'missing.json'), '--images', npy, '--groups', 'rotate', '--backend', 'wasm']);
     assert.equal(r.code, 1);
     assert.match(r.err, /model\.json not found/);
@@ -118,5 +121,18 @@ describe('liederiv lee', () => {
     const ref = loadReference('smallcnn_outputs').metric_trans_x.data as number[];
     const got = lines.slice(1).map((l) => Number(l.split(',')[2]));
     assert.ok(relError(got, ref) < 1e-4, `metric_trans_x rel ${relError(got, ref)}`);
+  });
+
+  it('--threads 2 as a process: the two-thread wasm build, the same numbers as one thread', () => {
+    const lee = (threads: string) => {
+      const p = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'liederiv.js'), 'lee', '--model', modelJson, '--images', npy, '--groups', 'rotate,scale', '--backend', 'wasm', '--threads', threads], { encoding: 'utf8', cwd: ROOT, env: { ...process.env, LIEDERIV_WASM_THREADS: '' } });
+      assert.equal(p.status, 0, p.stderr);
+      return { line: p.stderr.split('\n')[0], values: p.stdout.trim().split('\n').slice(1).map((l) => Number(l.split(',')[2])) };
+    };
+    const two = lee('2');
+    const one = lee('1');
+    assert.match(two.line, /wasm \(SIMD, 2 threads\)/);
+    assert.match(one.line, /single-threaded/);
+    assert.ok(relError(two.values, one.values) < 1e-6, `rel ${relError(two.values, one.values)}`);
   });
 });

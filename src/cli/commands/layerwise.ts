@@ -1,17 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
-import { useBackend } from '../../backend';
 import { UnknownNameError, UnsupportedLayerError } from '../../errors';
 import { getGroup, GROUP_NAMES } from '../../groups';
 import { DEFAULT_EXACT_LIMIT, DEFAULT_LAYERWISE_BATCH, DEFAULT_PROBES, LAYERWISE_OUTPUTS, layerwise, type LayerwiseOutput, type LayerwiseResult } from '../../lie/layerwise';
 import { loadModel, writeAtomic } from '../../models/load';
 import { liederivVersion } from '../../version';
 import { intOption, requireOption, UsageError, type CliIO, type Command } from '../command';
-import { assertFiniteResult, checkOutputMode, choice, imagesFingerprint, loadImages, MEASUREMENT_OPTIONS, modelFingerprint, parseMeasurementOptions } from '../options';
+import { assertFiniteResult, checkOutputMode, choice, imagesFingerprint, loadImages, MEASUREMENT_OPTIONS, modelFingerprint, parseMeasurementOptions, startBackend, THREADS_HELP } from '../options';
 import { ResumableCsv } from '../output';
 
 const USAGE = `liederiv layerwise --model <model.json> --images <file.npy | folder> --group <name>
     [--output probs|logits] [--difference central|forward|gaussian] [--probes P] [--exact]
-    [--format csv|json] [--out FILE [--resume]] [--seed S] [--batch N] [--backend auto|tensorflow|webgpu|wasm|cpu]
+    [--format csv|json] [--out FILE [--resume]] [--seed S] [--batch N] [--backend auto|tensorflow|webgpu|wasm|cpu] [--threads N]
 
   --model       TF.js LayersModel model.json (weights beside it; optional liederiv.json sidecar)
   --images      .npy float32 [N, H, W, 3] RGB in [0, 1], or a folder of JPEG/PNG (resized to the model)
@@ -28,6 +27,7 @@ const USAGE = `liederiv layerwise --model <model.json> --images <file.npy | fold
                 torn last line, computes only the missing batches)
   --seed        seed of the Hutchinson probes (default 0)
   --batch       images per walk (default ${DEFAULT_LAYERWISE_BATCH})
+  --threads     ${THREADS_HELP}
 
 Per image and layer: sqnorm = ‖C_i‖², the layer's contribution to L f (DESIGN §5), and projection =
 ⟨C_i, L f⟩/‖L f‖, which sums over layers to ‖L f‖ (totals).`;
@@ -64,7 +64,7 @@ export const layerwiseCommand: Command = {
     seed: { type: 'string' },
   },
   async run(values, io: CliIO) {
-    const { modelPath, imagesPath, difference, format, backendName, batchSize, out, resume } = parseMeasurementOptions(values, DEFAULT_LAYERWISE_BATCH);
+    const { modelPath, imagesPath, difference, format, batchSize, out, resume } = parseMeasurementOptions(values, DEFAULT_LAYERWISE_BATCH);
     const group = requireOption(values, 'group');
     try {
       getGroup(group);
@@ -77,7 +77,7 @@ export const layerwiseCommand: Command = {
     const seed = intOption(values, 'seed', 0, { min: 0 });
     const exact = values.exact === true;
 
-    const backend = await useBackend(backendName);
+    const backend = await startBackend(values);
     io.stderr.write(backend.line + '\n');
     const model = await loadModel(modelPath);
     try {

@@ -1,5 +1,4 @@
 import * as tf from '@tensorflow/tfjs';
-import { useBackend } from '../../backend';
 import { UnknownNameError } from '../../errors';
 import { getGroup, GROUP_NAMES } from '../../groups';
 import { JVP_METHODS, type JvpMethod } from '../../jvp';
@@ -8,12 +7,12 @@ import { liederivVersion } from '../../version';
 import { REDUCTIONS, type Reduction } from '../../lie/reductions';
 import { loadModel, writeAtomic } from '../../models/load';
 import { requireOption, UsageError, type CliIO, type Command } from '../command';
-import { checkOutputMode, withNonFiniteDiagnosis, choice, imagesFingerprint, loadImages, MEASUREMENT_OPTIONS, modelFingerprint, parseMeasurementOptions } from '../options';
+import { checkOutputMode, withNonFiniteDiagnosis, choice, imagesFingerprint, loadImages, MEASUREMENT_OPTIONS, modelFingerprint, parseMeasurementOptions, startBackend, THREADS_HELP } from '../options';
 import { ResumableCsv } from '../output';
 
 const USAGE = `liederiv lee --model <model.json> --images <file.npy | image folder> --groups <g1,g2,... | all>
     [--output probs|logits] [--difference central|forward|gaussian] [--reduction mean-abs|l2|sq-l2]
-    [--method forward|double-vjp|fd] [--batch N] [--backend auto|tensorflow|webgpu|wasm|cpu]
+    [--method forward|double-vjp|fd] [--batch N] [--backend auto|tensorflow|webgpu|wasm|cpu] [--threads N]
     [--vectors] [--format csv|json] [--out FILE [--resume]]
 
   --model       TF.js LayersModel or GraphModel model.json (weights beside it; optional liederiv.json
@@ -25,6 +24,7 @@ const USAGE = `liederiv lee --model <model.json> --images <file.npy | image fold
   --reduction   mean-abs (default) | l2 | sq-l2
   --method      forward (default) | double-vjp | fd
   --batch       images per batch (default ${DEFAULT_LEE_BATCH})
+  --threads     ${THREADS_HELP}
   --vectors     also output the Lie derivative vectors (lie / lie_0..lie_{K-1})
   --format      csv (default) | json
   --out         write to FILE instead of stdout: CSV grows by whole batches (first batch with the
@@ -75,14 +75,14 @@ export const leeCommand: Command = {
     vectors: { type: 'boolean' },
   },
   async run(values, io: CliIO) {
-    const { modelPath, imagesPath, difference, format, backendName, batchSize, out, resume } = parseMeasurementOptions(values, DEFAULT_LEE_BATCH);
+    const { modelPath, imagesPath, difference, format, batchSize, out, resume } = parseMeasurementOptions(values, DEFAULT_LEE_BATCH);
     const groups = parseGroups(requireOption(values, 'groups'));
     const output = typeof values.output === 'string' && values.output !== '' ? values.output : 'probs';
     const reduction = choice<Reduction>(values, 'reduction', REDUCTIONS, 'mean-abs');
     const method = choice<JvpMethod>(values, 'method', JVP_METHODS, 'forward');
     const vectors = values.vectors === true;
 
-    const backend = await useBackend(backendName);
+    const backend = await startBackend(values);
     io.stderr.write(backend.line + '\n');
     const model = await loadModel(modelPath);
     try {

@@ -1,6 +1,5 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { useBackend } from '../../backend';
 import { UnknownNameError } from '../../errors';
 import { getGroup, GROUP_NAMES, SPATIAL_GROUP_NAMES } from '../../groups';
 import { writeAtomic } from '../../models/load';
@@ -10,10 +9,10 @@ import { trainedModelsDir } from '../../models/trainedModels';
 import { writeReport } from '../../report/writeReport';
 import { liederivVersion } from '../../version';
 import { intOption, UsageError, type Command } from '../command';
-import { backendChoice } from '../options';
+import { startBackend, THREADS_HELP } from '../options';
 
 const USAGE = `liederiv report [--out DIR] [--images N] [--groups g1,g2,... | spatial | all] [--models m1,m2,...]
-    [--layerwise-images N] [--layerwise-group G] [--models-dir DIR] [--backend auto|tensorflow|webgpu|wasm|cpu]
+    [--layerwise-images N] [--layerwise-group G] [--models-dir DIR] [--backend auto|tensorflow|webgpu|wasm|cpu] [--threads N]
 
   Computes the headline results on the trained models (datasets/models/manifest.json) and their
   test images, and writes DIR/report.html (self-contained, offline, interactive) and DIR/*.csv.
@@ -25,7 +24,9 @@ const USAGE = `liederiv report [--out DIR] [--images N] [--groups g1,g2,... | sp
   --models            only these trained models (default: every model in the manifest)
   --layerwise-images  images for the layer-wise decomposition (default ${DEFAULT_LAYERWISE_IMAGES})
   --layerwise-group   group of the layer-wise decomposition (default ${DEFAULT_LAYERWISE_GROUP})
-  --models-dir        folder with manifest.json (default datasets/models, or $LIEDERIV_MODELS)`;
+  --models-dir        folder with manifest.json (default datasets/models, or $LIEDERIV_MODELS)
+  --backend           default $LIEDERIV_BACKEND or auto
+  --threads           ${THREADS_HELP}`;
 
 function parseGroups(spec: string | undefined): string[] {
   if (spec === undefined) return HEADLINE_GROUPS;
@@ -57,6 +58,7 @@ export const reportCommand: Command = {
     'layerwise-group': { type: 'string' },
     'models-dir': { type: 'string' },
     backend: { type: 'string' },
+    threads: { type: 'string' },
   },
   async run(values, io) {
     const started = Date.now();
@@ -67,9 +69,7 @@ export const reportCommand: Command = {
     const layerwiseGroup = values['layerwise-group'] === undefined ? DEFAULT_LAYERWISE_GROUP : parseGroups(String(values['layerwise-group']))[0];
     const models = typeof values.models === 'string' ? values.models.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
     const modelsDir = typeof values['models-dir'] === 'string' ? path.resolve(values['models-dir']) : trainedModelsDir();
-    const backendName = backendChoice(values);
-
-    const backend = await useBackend(backendName);
+    const backend = await startBackend(values);
     io.stderr.write(backend.line + '\n');
     io.stderr.write(`report: models from ${modelsDir}, ${images} images per model, groups ${groups.join(', ')}\n`);
     const onProgress = (p: HeadlineProgress) => {
