@@ -101,7 +101,7 @@ function withoutNewProcessHandlers<T>(init: () => Promise<T>): Promise<T> {
  * to a temporary folder instead, and the worker imports the module by path; (2) the backend caps
  * its XNNPACK threadpool at os.cpus().length / 2 (it assumes hyper-threads), so os.cpus reports
  * 2·threads while it initialises; (3) the pthread workers are unref'd, so they never keep the
- * process alive. Each patch is undone when initialisation ends.
+ * process alive, and the pool's spare workers are ended. Each patch is undone when initialisation ends.
  */
 async function initThreadedWasm(threads: number): Promise<boolean> {
   const fs = require('fs') as typeof import('fs');
@@ -146,7 +146,12 @@ async function initThreadedWasm(threads: number): Promise<boolean> {
     URL.createObjectURL = origCreateObjectURL;
     os.cpus = origCpus;
     const pthread = (tf.backend() as any)?.wasm?.PThread;
-    if (pthread) for (const w of [...pthread.unusedWorkers, ...pthread.runningWorkers]) w.unref();
+    if (pthread) {
+      // emscripten pre-spawns a pool of 8 workers (~10 MB each); the XNNPACK threadpool took what it
+      // needs during init and nothing creates threads later, so the spare ones are ended.
+      for (const w of pthread.unusedWorkers.splice(0)) w.terminate();
+      for (const w of pthread.runningWorkers) w.unref();
+    }
   }
 }
 
