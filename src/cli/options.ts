@@ -5,7 +5,7 @@ import { assertFiniteRows } from '../checks';
 import { checkName, InputError, NumericalError, UnknownNameError } from '../errors';
 import { loadImageFolder } from '../data/imageFolder';
 import { loadImagesNpy } from '../data/npy';
-import { endsInSoftmax } from '../lie/lieDerivative';
+import { assertProbsFit, endsInSoftmax } from '../lie/lieDerivative';
 import type { ModelWrapper } from '../models/model';
 import { BACKEND_NAMES, useBackend, type BackendName, type BackendReport } from '../backend';
 import { DIFFERENCES, type Difference } from '../groups';
@@ -101,13 +101,8 @@ export function outputTarget(values: Record<string, unknown>, format: string): {
  * measured as 'logits' (its raw value, as an equivariant map) or at a named layer.
  */
 export function checkOutputMode(model: ModelWrapper, output: string, fn: string): void {
-  const shape = (model.net.outputs[0] as { shape?: Array<number | null> } | undefined)?.shape;
-  if (output === 'probs' && shape && shape.length !== 2 && !endsInSoftmax(model.net)) {
-    throw new InputError(
-      `${fn}: --output probs needs class scores [B, K] or a final softmax; model '${model.name}' outputs [${shape.map((d) => d ?? 'B').join(', ')}]` +
-        `${shape.length === 4 ? ' (image-like)' : ''} without a softmax. Use --output logits (the raw output${shape.length === 4 ? ', measured as an equivariant map' : ''})${fn === 'lee' ? ' or a layer name' : ''}`,
-    );
-  }
+  if (output !== 'probs') return;
+  assertProbsFit(model.net, !endsInSoftmax(model.net), model.name, fn, { option: (mode) => `--output ${mode}`, layerNames: fn === 'lee' });
 }
 
 /** What the rows of a run depend on in `--images`: the files' contents (sha256). */

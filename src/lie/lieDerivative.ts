@@ -85,21 +85,29 @@ export function endsInSoftmax(net: Net): boolean {
   return net instanceof tf.GraphModel ? graphEndsInSoftmax(net) : finalSoftmax(cachedLayerGraph(net)) !== undefined;
 }
 
-/** How an output mode maps onto the JVP walk: which value to stop at, and a softmax to add on top. */
 /**
  * 'probs' is a softmax over class scores: a model without a final softmax must output [B, K]. A
  * softmax over an image-like map's channels would be a silent wrong number (DESIGN §1).
+ * `option` spells an output mode as the caller's user writes it (the CLI: `--output probs`);
+ * `layerNames`: whether the caller also accepts a layer name as the output.
  */
-export function assertProbsFit(net: Net, addSoftmax: boolean, modelName: string, fn: string): void {
+export function assertProbsFit(
+  net: Net,
+  addSoftmax: boolean,
+  modelName: string,
+  fn: string,
+  { option = (mode: string) => `output '${mode}'`, layerNames = true }: { option?: (mode: string) => string; layerNames?: boolean } = {},
+): void {
   const shape = (net.outputs[0] as { shape?: Array<number | null> } | undefined)?.shape;
   if (!addSoftmax || !shape || shape.length === 2) return;
   throw new InputError(
-    `${fn}: output 'probs' needs class scores [B, K] or a final softmax; model '${modelName}' outputs ` +
+    `${fn}: ${option('probs')} needs class scores [B, K] or a final softmax; model '${modelName}' outputs ` +
       `[${shape.map((d) => d ?? 'B').join(', ')}]${shape.length === 4 ? ' (image-like)' : ''} without a softmax. ` +
-      `Use output 'logits' (the raw output${shape.length === 4 ? ', measured as an equivariant map' : ''}) or a layer name`,
+      `Use ${option('logits')} (the raw output${shape.length === 4 ? ', measured as an equivariant map' : ''})${layerNames ? ' or a layer name' : ''}`,
   );
 }
 
+/** How an output mode maps onto the JVP walk: which value to stop at, and a softmax to add on top. */
 function outputPlan(net: Net, output: OutputMode, modelName: string): { stopAt?: string; stripSoftmax?: boolean; addSoftmax: boolean } {
   if (output === 'probs') {
     const addSoftmax = !endsInSoftmax(net);

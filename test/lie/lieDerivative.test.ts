@@ -91,6 +91,11 @@ describe('lieDerivative: structure (wasm, the default CPU backend)', () => {
     const out = tf.layers.conv2d({ filters: 4, kernelSize: 1, biasInitializer: 'randomNormal' }).apply(input) as tf.SymbolicTensor;
     const model = tf.model({ inputs: input, outputs: out });
     const images = tf.randomUniform([2, 12, 12, 3], 0, 1, 'float32', 6) as tf.Tensor4D;
+    // 'probs' would be a softmax over the 4 channels of each pixel: refused, in the library's words.
+    await assert.rejects(
+      lieDerivative(model, images, ['rotate'], { output: 'probs' }),
+      /lieDerivative: output 'probs' needs class scores \[B, K\] or a final softmax; .* outputs \[B, 12, 12, 4\] \(image-like\) without a softmax\. Use output 'logits' \(the raw output, measured as an equivariant map\) or a layer name/,
+    );
     const res = await lieDerivative(model, images, ['translate-x', 'rotate', 'scale'], { output: 'logits' });
     for (const r of res) {
       assert.deepEqual(r.lie.shape, [2, 12 * 12 * 4]);
