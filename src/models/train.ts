@@ -213,10 +213,30 @@ export interface TrainZooOptions {
   dropout?: number;
   /** Also save every epoch under <out>/<name>/epochs/epoch-<n>/ (for LEE-vs-epoch studies). */
   checkpoints?: boolean;
-  /** The command line recorded in the manifest. */
-  command?: string;
   onProgress?: (p: TrainProgress) => void;
   onEpoch?: (log: EpochLog) => void;
+}
+
+/**
+ * The `liederiv train` command line that rebuilds a model, as the manifest records it: options
+ * at their defaults are left out, the rest in the CLI's usage order.
+ */
+export function trainCommandLine(o: Omit<TrainZooOptions, 'onProgress' | 'onEpoch'> & { backend: string }): string {
+  const { epochs = 5, augment = [], seed = 0, batchSize = 32, learningRate = 1e-3, learningRateSchedule = 'constant', dropout = 0 } = o;
+  return [
+    `liederiv train --model ${o.model} --dataset ${o.dataset} --epochs ${epochs}`,
+    augment.length ? `--augment ${augment.join(',')}` : '',
+    `--seed ${seed} --out ${o.out}`,
+    o.name !== undefined ? `--name ${o.name}` : '',
+    batchSize !== 32 ? `--batch ${batchSize}` : '',
+    learningRate !== 1e-3 ? `--lr ${learningRate}` : '',
+    learningRateSchedule !== 'constant' ? `--lr-schedule ${learningRateSchedule}` : '',
+    dropout > 0 ? `--dropout ${dropout}` : '',
+    o.checkpoints ? '--checkpoints' : '',
+    o.backend !== 'wasm' ? `--backend ${o.backend}` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
 }
 
 /** Default output name: <architecture>-<dataset>[-<augmentations>]. */
@@ -278,7 +298,7 @@ export async function trainZooModel(opts: TrainZooOptions): Promise<ManifestEntr
       trainSeconds: Math.round(trainSeconds),
       backend: tf.getBackend(),
       tfjsVersion: tf.version.tfjs,
-      command: opts.command ?? `liederiv train --model ${arch} --dataset ${dataset} --epochs ${epochs}${augment.length ? ` --augment ${augment.join(',')}` : ''} --seed ${seed} --out ${opts.out}${learningRateSchedule !== 'constant' ? ` --lr-schedule ${learningRateSchedule}` : ''}`,
+      command: trainCommandLine({ ...opts, epochs, augment, seed, batchSize, learningRate, learningRateSchedule, backend: tf.getBackend() }),
       weightBytes: fs.statSync(path.join(dir, 'weights.bin')).size,
       history,
       ...(checkpoints.length ? { epochCheckpoints: checkpoints } : {}),

@@ -8,7 +8,7 @@ import { useBackend } from '../../src/backend';
 import { loadMnist } from '../../src/data/mnist';
 import { augmentBatch, parseAugmentations } from '../../src/models/augment';
 import { mulberry32 } from '../../src/data/rng';
-import { readManifest, scheduledLearningRate, trainModel, trainZooModel } from '../../src/models/train';
+import { readManifest, scheduledLearningRate, trainCommandLine, trainModel, trainZooModel } from '../../src/models/train';
 import { buildZooModel } from '../../src/models/zoo';
 import { main } from '../../src/cli/main';
 import { UnknownNameError } from '../../src/errors';
@@ -88,6 +88,14 @@ describe('training', () => {
     assert.equal(a.restored, undefined);
     assert.deepEqual(a.w, b.w, 'same seed, same dropout masks, same weights');
     data.images.dispose();
+  });
+
+  it('trainCommandLine: defaults left out, every other option in usage order', () => {
+    assert.equal(trainCommandLine({ model: 'mlp', dataset: 'mnist', out: 'o', backend: 'wasm' }), 'liederiv train --model mlp --dataset mnist --epochs 5 --seed 0 --out o');
+    assert.equal(
+      trainCommandLine({ model: 'cnn-relu', dataset: 'mnist', out: 'o', epochs: 3, augment: ['translate', 'hue'], seed: 2, name: 'n', batchSize: 16, learningRate: 0.01, learningRateSchedule: 'cosine', dropout: 0.25, checkpoints: true, backend: 'cpu' }),
+      'liederiv train --model cnn-relu --dataset mnist --epochs 3 --augment translate,hue --seed 2 --out o --name n --batch 16 --lr 0.01 --lr-schedule cosine --dropout 0.25 --checkpoints --backend cpu',
+    );
   });
 
   it('augmentation: hue keeps grey pixels grey; translate moves mass but keeps shape; seeded', () => {

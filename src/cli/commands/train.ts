@@ -59,12 +59,6 @@ export const trainCommand: Command = {
     const out = typeof values.out === 'string' ? values.out : path.join('datasets', 'models');
     const backend = checkName('training backend', typeof values.backend === 'string' ? values.backend : 'wasm', ['wasm', 'cpu'] as const);
     await useBackend(backend);
-    const command = ['liederiv train', `--model ${model}`, `--dataset ${dataset}`, `--epochs ${epochs}`, augment.length ? `--augment ${augment.join(',')}` : '', `--seed ${seed}`, `--out ${out}`,
-      typeof values.name === 'string' ? `--name ${values.name}` : '', batchSize !== 32 ? `--batch ${batchSize}` : '',
-      learningRate !== 1e-3 ? `--lr ${learningRate}` : '', learningRateSchedule !== 'constant' ? `--lr-schedule ${learningRateSchedule}` : '',
-      dropout > 0 ? `--dropout ${dropout}` : '', values.checkpoints ? '--checkpoints' : '', backend !== 'wasm' ? `--backend ${backend}` : '']
-      .filter(Boolean)
-      .join(' ');
     const entry = await trainZooModel({
       model,
       dataset,
@@ -78,7 +72,6 @@ export const trainCommand: Command = {
       dropout,
       name: typeof values.name === 'string' ? values.name : undefined,
       checkpoints: values.checkpoints === true,
-      command,
       onProgress: (p) => {
         if (p.batch % 25 === 0 || p.batch === p.batches) io.stderr.write(`\repoch ${p.epoch}/${p.epochs} batch ${p.batch}/${p.batches} loss ${p.loss.toFixed(4)}   `);
       },
