@@ -5,7 +5,7 @@ import { assertFiniteRows } from '../checks';
 import { checkName, InputError, NumericalError, UnknownNameError } from '../errors';
 import { loadImageFolder } from '../data/imageFolder';
 import { loadImagesNpy } from '../data/npy';
-import { assertProbsFit, endsInSoftmax } from '../lie/lieDerivative';
+import { assertProbsFit } from '../lie/lieDerivative';
 import type { ModelWrapper } from '../models/model';
 import { BACKEND_NAMES, useBackend, type BackendName, type BackendReport } from '../backend';
 import { DIFFERENCES, type Difference } from '../groups';
@@ -47,12 +47,10 @@ export function backendChoice(values: Record<string, unknown>): BackendName {
 
 export const THREADS_HELP = `wasm threads (default $LIEDERIV_WASM_THREADS or 1; 2 ran ~1.7–2× faster on 2 free cores, bench/RESULTS.md)`;
 
-/** `--backend` and `--threads` (wasm threads), then the backend started with them. */
+/** `--backend` and `--threads` (wasm threads; absent: useBackend's default, LIEDERIV_WASM_THREADS or 1), then the backend started with them. */
 export async function startBackend(values: Record<string, unknown>): Promise<BackendReport> {
-  const name = backendChoice(values);
-  const envThreads = Number(process.env.LIEDERIV_WASM_THREADS || 1);
-  const wasmThreads = values.threads === undefined ? envThreads : intOption(values, 'threads', 1);
-  return useBackend(name, { wasmThreads });
+  const wasmThreads = values.threads === undefined ? undefined : intOption(values, 'threads', 1);
+  return useBackend(backendChoice(values), { wasmThreads });
 }
 
 /** The MEASUREMENT_OPTIONS other than --output (whose valid values differ per command), parsed. */
@@ -102,7 +100,7 @@ export function outputTarget(values: Record<string, unknown>, format: string): {
  */
 export function checkOutputMode(model: ModelWrapper, output: string, fn: string): void {
   if (output !== 'probs') return;
-  assertProbsFit(model.net, !endsInSoftmax(model.net), model.name, fn, { option: (mode) => `--output ${mode}`, layerNames: fn === 'lee' });
+  assertProbsFit(model.net, model.name, fn, { option: (mode) => `--output ${mode}`, layerNames: fn === 'lee' });
 }
 
 /** What the rows of a run depend on in `--images`: the files' contents (sha256). */
@@ -134,13 +132,13 @@ export function diagnoseNonFinite(model: ModelWrapper, images: tf.Tensor4D, imag
   return ok ? `the model's output on image ${image} is finite; only its derivative is not` : `the model's own output on image ${image} is already NaN/Inf`;
 }
 
-/** assertFiniteRows, with the diagnosis of the first bad image added to the message. */
 /** A NumericalError from the library, with the CLI's diagnosis of that image appended. */
 export function withNonFiniteDiagnosis(err: unknown, model: ModelWrapper, images: tf.Tensor4D): unknown {
   if (!(err instanceof NumericalError) || err.image === undefined) return err;
   return new NumericalError(`${err.message}; ${diagnoseNonFinite(model, images, err.image)}`, err.image);
 }
 
+/** assertFiniteRows, with the diagnosis of the first bad image added to the message. */
 export function assertFiniteResult<R extends { image: number }>(rows: readonly R[], field: keyof R & string, fn: string, model: ModelWrapper, images: tf.Tensor4D): void {
   try {
     assertFiniteRows(rows, [field], fn, model.name);

@@ -501,7 +501,7 @@ export async function layerwise(model: ModelWrapper | tf.LayersModel, images: tf
   const w = resolve(model, images, 'layerwise');
   const g = getGroup(group);
   const output = checkName('output', opts.output ?? 'probs', LAYERWISE_OUTPUTS);
-  if (output === 'probs') assertProbsFit(w.net, !endsInSoftmax(w.net), w.name, 'layerwise');
+  if (output === 'probs') assertProbsFit(w.net, w.name, 'layerwise');
   const difference = tangentOptsOf(opts).difference;
   const probes = assertPositiveInt(opts.probes ?? DEFAULT_PROBES, 'probes');
   const exactLimit = assertPositiveInt(opts.exactLimit ?? DEFAULT_EXACT_LIMIT, 'exactLimit');

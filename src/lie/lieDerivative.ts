@@ -86,20 +86,20 @@ export function endsInSoftmax(net: Net): boolean {
 }
 
 /**
- * 'probs' is a softmax over class scores: a model without a final softmax must output [B, K]. A
- * softmax over an image-like map's channels would be a silent wrong number (DESIGN §1).
+ * 'probs' is a softmax over class scores: a model without a final softmax (to which 'probs' adds
+ * one) must output [B, K]. A softmax over an image-like map's channels would be a silent wrong
+ * number (DESIGN §1).
  * `option` spells an output mode as the caller's user writes it (the CLI: `--output probs`);
  * `layerNames`: whether the caller also accepts a layer name as the output.
  */
 export function assertProbsFit(
   net: Net,
-  addSoftmax: boolean,
   modelName: string,
   fn: string,
   { option = (mode: string) => `output '${mode}'`, layerNames = true }: { option?: (mode: string) => string; layerNames?: boolean } = {},
 ): void {
   const shape = (net.outputs[0] as { shape?: Array<number | null> } | undefined)?.shape;
-  if (!addSoftmax || !shape || shape.length === 2) return;
+  if (!shape || shape.length === 2 || endsInSoftmax(net)) return;
   throw new InputError(
     `${fn}: ${option('probs')} needs class scores [B, K] or a final softmax; model '${modelName}' outputs ` +
       `[${shape.map((d) => d ?? 'B').join(', ')}]${shape.length === 4 ? ' (image-like)' : ''} without a softmax. ` +
@@ -110,9 +110,8 @@ export function assertProbsFit(
 /** How an output mode maps onto the JVP walk: which value to stop at, and a softmax to add on top. */
 function outputPlan(net: Net, output: OutputMode, modelName: string): { stopAt?: string; stripSoftmax?: boolean; addSoftmax: boolean } {
   if (output === 'probs') {
-    const addSoftmax = !endsInSoftmax(net);
-    assertProbsFit(net, addSoftmax, modelName, 'lieDerivative');
-    return { addSoftmax };
+    assertProbsFit(net, modelName, 'lieDerivative');
+    return { addSoftmax: !endsInSoftmax(net) };
   }
   if (output === 'logits') return { stripSoftmax: true, addSoftmax: false };
   return { stopAt: output, addSoftmax: false };
