@@ -13,13 +13,17 @@ export function assertShape(x: tf.Tensor, dims: (string | number)[], fn: string,
   if (x.dtype !== 'float32') throw new InputError(`argument '${arg}' passed to '${fn}' must be float32, got ${x.dtype}`);
 }
 
-/** Images must be NHWC float32 RGB in [0, 1], finite, with at least one image. */
-export function assertImages(x: tf.Tensor, fn: string, arg = 'images'): void {
-  if (x instanceof tf.Tensor && !(x.rank === 4 && x.shape[3] === 3)) {
-    const hint = imagesHint(x.shape);
-    if (hint) throw new InputError(`argument '${arg}' passed to '${fn}' must have shape [B, H, W, 3], got [${x.shape.join(', ')}] (${hint})`);
+/**
+ * Images must be NHWC float32 in [0, 1], finite, with at least one image; RGB, or also 1-channel
+ * where `channels` allows it (the measuring functions: src/jvp/measured.ts adapts them).
+ */
+export function assertImages(x: tf.Tensor, fn: string, arg = 'images', channels: readonly number[] = [3]): void {
+  const c: number = x instanceof tf.Tensor && x.rank === 4 && channels.includes(x.shape[3] as number) ? (x.shape[3] as number) : 3;
+  if (x instanceof tf.Tensor && !(x.rank === 4 && x.shape[3] === c)) {
+    const hint = imagesHint(x.shape, channels);
+    if (hint) throw new InputError(`argument '${arg}' passed to '${fn}' must have shape [B, H, W, ${channels.join(' or ')}], got [${x.shape.join(', ')}] (${hint})`);
   }
-  assertShape(x, ['B', 'H', 'W', 3], fn, arg);
+  assertShape(x, ['B', 'H', 'W', c], fn, arg);
   if (x.shape[0] === 0) throw new InputError(`argument '${arg}' passed to '${fn}' is an empty batch (B = 0)`);
   const [min, max, finite] = tf.tidy(() => {
     const flat = x.reshape([-1]);
@@ -37,11 +41,11 @@ export function assertImages(x: tf.Tensor, fn: string, arg = 'images'): void {
 }
 
 /** What a wrongly shaped image batch probably is, and how to fix it (greyscale and RGBA are converted only by image-folder loading). */
-function imagesHint(shape: number[]): string | undefined {
-  if (shape.length === 3 && shape[2] === 3) return 'one image? add the batch axis: x.expandDims(0)';
+function imagesHint(shape: number[], channels: readonly number[]): string | undefined {
+  if (shape.length === 3 && channels.includes(shape[2])) return 'one image? add the batch axis: x.expandDims(0)';
   if (shape.length !== 4) return undefined;
-  if (shape[1] === 3 && shape[3] !== 3) return 'NCHW? transpose to NHWC: x.transpose([0, 2, 3, 1])';
-  if (shape[3] === 1) return 'greyscale: repeat the channel, tf.tile(x, [1, 1, 1, 3]); only image folders convert greyscale automatically';
+  if (channels.includes(shape[1]) && !channels.includes(shape[3])) return 'NCHW? transpose to NHWC: x.transpose([0, 2, 3, 1]); the model\'s own layout is handled by its contract (layout: nchw)';
+  if (shape[3] === 1 && !channels.includes(1)) return 'greyscale: repeat the channel, tf.tile(x, [1, 1, 1, 3]); only image folders convert greyscale automatically';
   if (shape[3] === 4) return 'RGBA: drop or composite the alpha channel, e.g. x.slice([0, 0, 0, 0], [-1, -1, -1, 3]); only image folders composite alpha automatically';
   return undefined;
 }

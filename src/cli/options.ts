@@ -5,10 +5,11 @@ import { assertFiniteRows } from '../checks';
 import { checkName, InputError, NumericalError, UnknownNameError } from '../errors';
 import { loadImageFolder } from '../data/imageFolder';
 import { loadImagesNpy } from '../data/npy';
-import { assertProbsFit } from '../lie/lieDerivative';
+import { INPUT_RANGES, LAYOUTS, measuredModel, type ContractOptions, type InputRange, type LayoutOption, type MeasuredModel } from '../jvp';
 import type { ModelWrapper } from '../models/model';
 import { BACKEND_NAMES, useBackend, type BackendName, type BackendReport } from '../backend';
 import { DIFFERENCES, type Difference } from '../groups';
+import { modelOutput } from '../lie/metrics/modelOutput';
 import { intOption, requireOption, UsageError } from './command';
 import { fingerprintFiles, modelFiles } from './output';
 
@@ -36,7 +37,45 @@ export const MEASUREMENT_OPTIONS = {
   format: { type: 'string' },
   out: { type: 'string' },
   resume: { type: 'boolean' },
+  'input-range': { type: 'string' },
+  mean: { type: 'string' },
+  std: { type: 'string' },
+  layout: { type: 'string' },
 } as const;
+
+/** --help text of the contract options (the same words as the sidecar's fields, README "Your own model"). */
+export const CONTRACT_HELP = `  --input-range the value range the model expects: 0..1 (default) | 0..255 | -1..1; images are
+                given in [0, 1] and scaled to it inside the measured function
+  --mean r,g,b  per-channel mean subtracted after scaling (one value for a grey model)
+  --std r,g,b   per-channel std divided by after subtracting the mean
+  --layout      auto (default: from the input shape and a Transpose after the input) | nhwc | nchw
+  Sidecar: a liederiv.json beside model.json may give {name, inputSize, classNames, inputRange,
+  mean, std, layout, output} (options override it; "preprocess": {mean, std} is read too).
+  The run header states what is measured, e.g. 'measures softmax (added) ∘ net ∘ (2x−1) on 128×128 RGB'.`;
+
+function numberList(values: Record<string, unknown>, name: string): number[] | undefined {
+  const v = values[name];
+  if (v === undefined) return undefined;
+  const parts = String(v).split(',').map((x) => x.trim());
+  const nums = parts.map(Number);
+  if (parts.length === 0 || parts.some((p) => p === '') || !nums.every(Number.isFinite) || !(nums.length === 1 || nums.length === 3)) {
+    throw new UsageError(`--${name} must be 1 or 3 comma-separated numbers (r,g,b), got '${v}'`);
+  }
+  return nums;
+}
+
+/** The contract options (--input-range, --mean, --std, --layout; --output is the command's), parsed. */
+export function parseContractOptions(values: Record<string, unknown>): Omit<ContractOptions, 'output'> {
+  const contract: Omit<ContractOptions, 'output'> = {};
+  if (values['input-range'] !== undefined) contract.inputRange = choice<InputRange>(values, 'input-range', INPUT_RANGES, '0..1');
+  if (values.layout !== undefined) contract.layout = choice<LayoutOption>(values, 'layout', LAYOUTS, 'auto');
+  const mean = numberList(values, 'mean');
+  const std = numberList(values, 'std');
+  if (std && std.some((s) => !(s > 0))) throw new UsageError(`--std values must be positive, got '${values.std}'`);
+  if (mean) contract.mean = mean;
+  if (std) contract.std = std;
+  return contract;
+}
 
 export const OUTPUT_FORMATS = ['csv', 'json'] as const;
 
@@ -64,15 +103,16 @@ export function parseMeasurementOptions(values: Record<string, unknown>, default
     difference: choice<Difference>(values, 'difference', DIFFERENCES, 'central'),
     format,
     batchSize: intOption(values, 'batch', defaultBatch),
+    contract: parseContractOptions(values),
     ...outputTarget(values, format),
   };
 }
 
-/** `--images`: a .npy file, or an image folder resized to the model's input size. */
-export async function loadImages(spec: string, model: ModelWrapper): Promise<{ images: tf.Tensor4D; labels?: number[]; files?: string[] }> {
+/** `--images`: a .npy file, or an image folder resized to the measured model's input size. */
+export async function loadImages(spec: string, model: ModelWrapper, measured?: MeasuredModel): Promise<{ images: tf.Tensor4D; labels?: number[]; files?: string[] }> {
   if (!fs.existsSync(spec)) throw new InputError(`--images '${spec}' does not exist`);
   if (fs.statSync(spec).isDirectory()) {
-    const [h, w] = model.inputSize;
+    const [h, w] = measured?.input.size ?? model.inputSize;
     if (!h || !w) throw new InputError(`model '${model.name}' has no fixed input size; give inputSize in its liederiv.json to load an image folder`);
     const folder = loadImageFolder(spec, { size: [h, w] });
     return { images: folder.images, labels: folder.labels, files: folder.files };
@@ -93,14 +133,18 @@ export function outputTarget(values: Record<string, unknown>, format: string): {
 }
 
 /**
- * The output mode must fit the model's output: 'probs' on a model without a final softmax adds a
- * softmax over the last axis, which is a class distribution only for class scores [B, K]. An
- * image-like output [B, h, w, C] without its own softmax (a feature or regression map) has to be
- * measured as 'logits' (its raw value, as an equivariant map) or at a named layer.
+ * The measured model for this run (src/jvp/measured.ts): its contract decided once from the
+ * model, its sidecar and the options, refused with the CLI's own spelling of the fix when the
+ * output does not fit (e.g. --output probs on an image-like output). Its `formula` is the run
+ * header's 'measures …' line.
  */
-export function checkOutputMode(model: ModelWrapper, output: string, fn: string): void {
-  if (output !== 'probs') return;
-  assertProbsFit(model.net, model.name, fn, { option: (mode) => `--output ${mode}`, layerNames: fn === 'lee' });
+export function measuredForRun(model: ModelWrapper, output: string | undefined, contract: Omit<ContractOptions, 'output'>): MeasuredModel {
+  return measuredModel(model, { ...contract, output });
+}
+
+/** The run header's description of the measured model, and the contract as stored in the run's meta. */
+export function contractMeta(m: MeasuredModel): Record<string, unknown> {
+  return { measures: m.formula, input: m.input, output: m.output, decidedBy: m.provenance };
 }
 
 /** What the rows of a run depend on in `--images`: the files' contents (sha256). */
@@ -120,31 +164,27 @@ export function modelFingerprint(spec: string): string {
  * For a NumericalError on image `image`: whether the model's own output is already non-finite
  * there (a broken model or weights) or only its derivative (overflow in the JVP).
  */
-export function diagnoseNonFinite(model: ModelWrapper, images: tf.Tensor4D, image: number): string {
-  const finite = tf.tidy(() => {
-    const { mean, std } = model.preprocess;
-    const x = tf.div(tf.sub(tf.slice(images, [image], [1]), tf.tensor1d(mean)), tf.tensor1d(std));
-    const y = model.net.predict(x) as tf.Tensor | tf.Tensor[];
-    return tf.all(tf.isFinite(Array.isArray(y) ? y[0] : y));
-  });
+export function diagnoseNonFinite(model: ModelWrapper, images: tf.Tensor4D, image: number, contract: ContractOptions = {}): string {
+  const y = modelOutput(model, tf.slice(images, [image], [1]) as tf.Tensor4D, contract.output ?? 'logits', contract);
+  const finite = tf.tidy(() => tf.all(tf.isFinite(y)));
   const ok = finite.dataSync()[0] === 1;
-  finite.dispose();
+  tf.dispose([finite, y]);
   return ok ? `the model's output on image ${image} is finite; only its derivative is not` : `the model's own output on image ${image} is already NaN/Inf`;
 }
 
 /** A NumericalError from the library, with the CLI's diagnosis of that image appended. */
-export function withNonFiniteDiagnosis(err: unknown, model: ModelWrapper, images: tf.Tensor4D): unknown {
+export function withNonFiniteDiagnosis(err: unknown, model: ModelWrapper, images: tf.Tensor4D, contract: ContractOptions = {}): unknown {
   if (!(err instanceof NumericalError) || err.image === undefined) return err;
-  return new NumericalError(`${err.message}; ${diagnoseNonFinite(model, images, err.image)}`, err.image);
+  return new NumericalError(`${err.message}; ${diagnoseNonFinite(model, images, err.image, contract)}`, err.image);
 }
 
 /** assertFiniteRows, with the diagnosis of the first bad image added to the message. */
-export function assertFiniteResult<R extends { image: number }>(rows: readonly R[], field: keyof R & string, fn: string, model: ModelWrapper, images: tf.Tensor4D): void {
+export function assertFiniteResult<R extends { image: number }>(rows: readonly R[], field: keyof R & string, fn: string, model: ModelWrapper, images: tf.Tensor4D, contract: ContractOptions = {}): void {
   try {
     assertFiniteRows(rows, [field], fn, model.name);
   } catch (err) {
     if (!(err instanceof NumericalError)) throw err;
     const bad = rows.find((r) => !Number.isFinite(r[field] as unknown as number)) as R;
-    throw new NumericalError(`${err.message}; ${diagnoseNonFinite(model, images, bad.image)}`);
+    throw new NumericalError(`${err.message}; ${diagnoseNonFinite(model, images, bad.image, contract)}`);
   }
 }

@@ -123,18 +123,16 @@ export function writeNpy(file: string, data: Float32Array, shape: number[]): voi
  */
 export function loadImagesNpy(file: string): tf.Tensor4D {
   const { data, shape, dtype } = readNpy(file);
-  if (shape.length !== 4 || shape[3] !== 3) {
+  if (shape.length !== 4 || (shape[3] !== 3 && shape[3] !== 1)) {
     const hint =
-      shape.length === 4 && shape[1] === 3
+      shape.length === 4 && (shape[1] === 3 || shape[1] === 1)
         ? ' — NCHW? transpose to NHWC: x.transpose(0, 2, 3, 1)'
-        : shape.length === 4 && shape[3] === 1
-          ? ' — greyscale? repeat the channel: np.repeat(x, 3, axis=-1)'
-          : shape.length === 4 && shape[3] === 4
+        : shape.length === 4 && shape[3] === 4
             ? ' — RGBA? drop or composite alpha: x[..., :3]'
             : shape.length === 3 && shape[2] === 3
               ? ' — one image? add the batch axis: x[None]'
               : '';
-    throw new InputError(`${file}: expected images of shape (N, H, W, 3) (NHWC RGB), got (${shape.join(', ')})${hint}`);
+    throw new InputError(`${file}: expected images of shape (N, H, W, 3) (NHWC RGB) or (N, H, W, 1) (grey), got (${shape.join(', ')})${hint}`);
   }
   if (shape[0] === 0 || shape[1] === 0 || shape[2] === 0) throw new InputError(`${file}: empty image batch (${shape.join(', ')})`);
   if (dtype === 'uint8') {

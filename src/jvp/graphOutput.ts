@@ -1,34 +1,30 @@
 import type * as tf from '@tensorflow/tfjs';
 import { UnknownNameError } from '../errors';
-
-interface GraphNodeLike {
-  name: string;
-  op: string;
-  inputs: GraphNodeLike[];
-}
-
-function graphNodes(model: tf.GraphModel): Record<string, GraphNodeLike> {
-  return (model as unknown as { executor: { graph: { nodes: Record<string, GraphNodeLike> } } }).executor.graph.nodes;
-}
+import { executorOf, graphFinalSoftmax, parseNodeName } from './compileGraph';
 
 /**
- * The GraphModel node whose value is the result: `stopAt` (a node name), the input of a final
- * Softmax op when `stripSoftmax` (DESIGN §1 'logits'), else the first output node.
+ * The GraphModel tensor ('node:index') a bare-net call measures: `stopAt` (a node name), the input
+ * of the final Softmax — found through Identity and other pass-through nodes — when `stripSoftmax`
+ * (DESIGN §1 'logits'), else the first output.
  */
 export function graphOutputNode(model: tf.GraphModel, opts: { stopAt?: string; stripSoftmax?: boolean } = {}): string {
-  const nodes = graphNodes(model);
+  const nodes = executorOf(model).graph.nodes;
   if (opts.stopAt !== undefined) {
-    if (!nodes[opts.stopAt]) throw new UnknownNameError('graph node', opts.stopAt, Object.keys(nodes));
-    return opts.stopAt;
+    const [name, index] = parseNodeName(opts.stopAt);
+    if (!nodes[name]) throw new UnknownNameError('graph node', opts.stopAt, Object.keys(nodes));
+    return `${name}:${index}`;
   }
-  const out = model.outputNodes[0];
-  const node = nodes[out.split(':')[0]];
-  if (opts.stripSoftmax && node && node.op === 'Softmax') return node.inputs[0].name;
+  const [name, index] = parseNodeName(model.outputNodes[0]);
+  const out = `${name}:${index}`;
+  const sm = opts.stripSoftmax ? graphFinalSoftmax(model, out) : undefined;
+  if (sm) {
+    const [n, i] = parseNodeName(sm.inputNames[0]);
+    return `${n}:${i}`;
+  }
   return out;
 }
 
-/** Whether the GraphModel's first output is a Softmax op (DESIGN §1 'probs'). */
+/** Whether the GraphModel's first output is a Softmax op, through pass-through nodes (DESIGN §1 'probs'). */
 export function graphEndsInSoftmax(model: tf.GraphModel): boolean {
-  const node = graphNodes(model)[model.outputNodes[0].split(':')[0]];
-  return !!node && node.op === 'Softmax';
+  return graphFinalSoftmax(model, model.outputNodes[0]) !== undefined;
 }

@@ -20,20 +20,14 @@
  * K (or P probes) backward passes independent of depth, but needs backward kernels wasm lacks.
  */
 import * as tf from '@tensorflow/tfjs';
-import { assertImages, assertPositiveInt } from '../checks';
+import { assertPositiveInt } from '../checks';
 import { checkName, InputError } from '../errors';
 import { DIFFERENCES, featureTangent, getGroup, imageTangent, type Difference, type Group } from '../groups';
-import { activationJvp, activationName } from '../jvp/activations';
-import { withoutActivation } from '../jvp/finalSoftmax';
-import type { LayerGraph } from '../jvp/layerGraph';
-import { cachedLayerGraph, resultNode } from '../jvp/layersModel';
-import { layerRuleFor } from '../jvp/registry';
-import '../jvp/rules';
-import type { Dual } from '../jvp/types';
-import type { ModelWrapper, Preprocess } from '../models/model';
+import { measuredModel, walkSteps, type ContractOptions, type Program, type Step } from '../jvp';
+import type { ModelWrapper } from '../models/model';
 import { hutchinsonSqNorms } from './hutchinson';
 import { layerKind, type LayerKind } from './layerKinds';
-import { asModelWrapper, assertProbsFit, endsInSoftmax } from './lieDerivative';
+import { asModelWrapper, checkModelImages } from './lieDerivative';
 
 export type { LayerKind } from './layerKinds';
 
@@ -44,9 +38,9 @@ export const DEFAULT_PROBES = 100;
 export const DEFAULT_LAYERWISE_BATCH = 8;
 export const DEFAULT_MAX_SLOTS = 64;
 
-export interface LayerwiseOptions {
-  /** 'probs' (default) or 'logits' (DESIGN §1). */
-  output?: LayerwiseOutput;
+export interface LayerwiseOptions extends Omit<ContractOptions, 'output'> {
+  /** 'probs' (default), 'logits' (DESIGN §1), or a tensor name (layer, graph node or signature key). */
+  output?: LayerwiseOutput | string;
   /** Discrete derivative of D_i (default 'central', DESIGN §3). */
   difference?: Difference;
   /** Gaussian width in pixels (of each feature map) for difference 'gaussian'. */
@@ -67,12 +61,16 @@ export interface LayerwiseOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-/** One step of the decomposition: a layer call, a split-off fused activation, or preprocessing. */
+/**
+ * One step of the decomposition: a layer call, a graph op, a split-off fused activation, an
+ * adapter of the measured model (preprocess, luma, layout), or the added softmax.
+ */
 export interface LayerInfo {
   /** Position along depth (topological order), 0-based. */
   index: number;
-  /** The layer's name; a fused activation is `<layer>/<activation>`; 'preprocess'; 'softmax (added)'. */
+  /** The layer's or node's name; a fused activation is `<layer>/<activation>`; 'preprocess'; 'softmax (added)'. */
   name: string;
+  /** Layer class, graph op, or Preprocess / Luma / Layout / Softmax. */
   className: string;
   kind: LayerKind;
 }
@@ -97,7 +95,9 @@ export interface LayerwiseRow {
 export interface LayerwiseMeta {
   model: string;
   group: string;
-  output: LayerwiseOutput;
+  output: string;
+  /** What was measured, e.g. 'softmax (added) ∘ net on 28×28 RGB' (src/jvp/measured.ts). */
+  measures: string;
   difference: Difference;
   /** Output components K per image. */
   outputs: number;
@@ -121,124 +121,38 @@ export interface LayerwiseResult {
   sqnormMethod: 'exact' | 'hutchinson';
 }
 
-type Ref = { step: number; output: number } | { input: true };
-
-/** One step of the walk. `run` returns one Dual per output (tangent: k directions stacked). */
-interface Step {
-  info: LayerInfo;
-  inputs: Ref[];
-  run(ins: Dual[], k: number): Dual[];
-  /** tfjs layer (for layout rules such as Permute). */
-  layer?: tf.layers.Layer;
-  /** Preprocessing: for colour groups D at its output is the colour action carried through it. */
-  transportsColour?: boolean;
-}
-
-interface Plan {
-  steps: Step[];
-  result: { step: number; output: number };
-}
-
 /** How D acts on a value: NHWC image, tokens along `axis` (first `lead` fixed), or not at all. */
 type Layout = { kind: 'image' } | { kind: 'tokens'; axis: 1 | 2; n: number; lead: number } | { kind: 'none' };
 
 const isSquare = (n: number) => n >= 1 && Number.isInteger(Math.sqrt(n));
 
-function preprocessStep(p: Preprocess): Step {
-  return {
-    info: { index: 0, name: 'preprocess', className: 'Preprocess', kind: 'other' },
-    inputs: [{ input: true }],
-    transportsColour: true,
-    run: ([x]) =>
-      [tf.tidy(() => ({ primal: tf.div(tf.sub(x.primal, tf.tensor1d(p.mean)), tf.tensor1d(p.std)), tangent: tf.div(x.tangent, tf.tensor1d(p.std)) }))] as Dual[],
-  };
-}
-
-function layerStep(layer: tf.layers.Layer, inputs: Ref[], name: string, className: string, asLayer: tf.layers.Layer): Step {
-  const rule = layerRuleFor(layer);
-  return {
-    info: { index: 0, name, className, kind: layerKind(className) },
-    inputs,
-    layer,
-    run: (ins, k) => {
-      const out = rule.jvp({ layer: asLayer, inputs: ins, k });
-      return Array.isArray(out) ? out : [out];
-    },
-  };
-}
-
-function activationStep(act: string, input: Ref, name: string, where: string): Step {
-  return {
-    info: { index: 0, name, className: 'Activation', kind: 'activation' },
-    inputs: [input],
-    run: ([pre], k) => [activationJvp(act, pre, k, where)],
-  };
-}
-
-/** Nodes the result depends on (the walk skips the rest: their contributions would be 0). */
-function ancestors(graph: LayerGraph, node: number): Set<number> {
-  const seen = new Set<number>();
-  const stack = [node];
-  while (stack.length) {
-    const n = stack.pop() as number;
-    if (seen.has(n)) continue;
-    seen.add(n);
-    for (const r of graph.nodes[n].inputs) if ('node' in r) stack.push(r.node);
-  }
-  return seen;
+/** The measured model's steps, and which of them carry a tangent (the "layers" that get a slot). */
+interface Plan {
+  program: Program;
+  /** Step index → layer index (position among the tangent-carrying steps), or −1. */
+  layerOf: number[];
+  layers: LayerInfo[];
+  measures: string;
+  output: string;
 }
 
 /**
- * The steps of `net ∘ preprocess` up to the chosen output. Fused activations (Conv2D/Dense with
- * activation: 'relu'...) become their own 'activation' step, so the paper's point — the
- * nonlinearity aliases, the convolution does not — shows in the table.
+ * The steps of the measured model F (src/jvp/measured.ts: adapters, the net with fused
+ * activations split into their own steps, the added softmax). A step is a layer of the
+ * decomposition when it carries a tangent: graph nodes that compute shapes or integer values do not.
  */
-function buildPlan(w: ModelWrapper, output: LayerwiseOutput): Plan {
-  const net = w.net;
-  if (!(net instanceof tf.LayersModel)) throw new InputError(`layerwise: model '${w.name}' is a GraphModel; the layer-wise decomposition needs a tf.LayersModel (layers to attribute to)`);
-  if (net.inputs.length !== 1) throw new InputError(`layerwise: model '${w.name}' has ${net.inputs.length} inputs; expected 1`);
-  const graph = cachedLayerGraph(net);
-  const target = resultNode(graph, { stripSoftmax: output === 'logits' });
-  const steps: Step[] = [];
-  const { mean, std } = w.preprocess;
-  const identity = mean.every((m) => m === 0) && std.every((s) => s === 1);
-  let input: Ref = { input: true };
-  if (!identity) {
-    steps.push(preprocessStep(w.preprocess));
-    input = { step: 0, output: 0 };
-  }
-  const stepOf = new Map<number, number>();
-  const mapRef = (r: LayerGraph['nodes'][number]['inputs'][number]): Ref => ('node' in r ? { step: stepOf.get(r.node) as number, output: r.output } : input);
-  const needed = ancestors(graph, target.node);
-  let result: Ref | undefined;
-  for (const node of graph.nodes) {
-    if (!needed.has(node.index)) continue;
-    const ins = node.inputs.map(mapRef);
-    const isTarget = node.index === target.node;
-    if (isTarget && target.viaInput) {
-      result = ins[0];
-      break;
-    }
-    const layer = node.layer;
-    const cls = layer.getClassName();
-    const act = activationName(layer);
-    if (cls !== 'Activation' && act !== 'linear') {
-      steps.push(layerStep(layer, ins, layer.name, cls, withoutActivation(layer)));
-      if (!(isTarget && target.strip)) steps.push(activationStep(act, { step: steps.length - 1, output: 0 }, `${layer.name}/${act}`, layer.name));
-    } else {
-      steps.push(layerStep(layer, ins, layer.name, cls, layer));
-    }
-    stepOf.set(node.index, steps.length - 1);
-    if (isTarget) result = { step: steps.length - 1, output: 0 };
-  }
-  if (!result || !('step' in result)) throw new InputError(`layerwise: model '${w.name}' returns its input unchanged; nothing to decompose`);
-  if (output === 'probs' && !endsInSoftmax(net)) {
-    steps.push(activationStep('softmax', result, 'softmax (added)', 'softmax (added)'));
-    steps[steps.length - 1].info.className = 'Softmax';
-    result = { step: steps.length - 1, output: 0 };
-  }
-  steps.forEach((s, i) => (s.info.index = i));
-  return { steps, result };
+function buildPlan(w: ModelWrapper, opts: LayerwiseOptions, channels: 1 | 3): Plan {
+  const m = measuredModel(w, { ...opts, output: opts.output ?? 'probs' });
+  const program = m.program(channels, { splitActivations: true });
+  const carries: boolean[] = [];
+  const layerOf: number[] = [];
+  const layers: LayerInfo[] = [];
+  program.steps.forEach((s, i) => {
+    carries[i] = !s.tangentFree && s.inputs.some((r) => 'input' in r || carries[r.step]);
+    layerOf[i] = carries[i] ? layers.length : -1;
+    if (carries[i]) layers.push({ index: layers.length, name: s.info.name, className: s.info.className, kind: layerKind(s.info.className) });
+  });
+  return { program, layerOf, layers, measures: m.formula, output: m.output.mode === 'tensor' ? m.output.tensor : m.output.mode };
 }
 
 /** The layout of a step's output, from its inputs' layouts (Permute moves the token axis). */
@@ -273,26 +187,32 @@ function valueTangent(h: tf.Tensor, layout: Layout, group: Group, opts: TangentO
   return tf.zerosLike(h);
 }
 
-interface Value {
-  primal: tf.Tensor;
-  /** D applied to the primal. */
-  d: tf.Tensor;
-  /** Propagated slots [width·B, ...], or null when width is 0. */
-  prop: tf.Tensor | null;
-  width: number;
-  layout: Layout;
-}
+/** A value of the walk: a tensor that carries no tangent, or a primal with D applied and the propagated slots. */
+type Value =
+  | { constant: tf.Tensor }
+  | {
+      primal: tf.Tensor;
+      /** D applied to the primal. */
+      d: tf.Tensor;
+      /** Propagated slots [width·B, ...], or null when width is 0. */
+      prop: tf.Tensor | null;
+      width: number;
+      layout: Layout;
+    };
+type Carried = Exclude<Value, { constant: tf.Tensor }>;
+
+const tensorsOf = (v: Value): tf.Tensor[] => ('constant' in v ? [v.constant] : [v.primal, v.d, ...(v.prop ? [v.prop] : [])]);
 
 interface WalkArgs {
   plan: Plan;
   x: tf.Tensor4D;
   group: Group;
   tangentOpts: TangentOpts;
-  /** Steps [from, to) inject their δ into slots; e2e adds the end-to-end slot first. */
+  /** Layers [from, to) inject their δ into slots; e2e adds the end-to-end slot first. */
   inject: { from: number; to: number };
   e2e: boolean;
-  /** Sees every step output's defect δ [B, ...] and J·D h_in [B, ...]; both disposed after it returns. */
-  onDefect?: (step: number, output: number, delta: tf.Tensor, pushed: tf.Tensor, layout: Layout) => void;
+  /** Sees every layer output's defect δ [B, ...] and J·D h_in [B, ...]; both disposed after it returns. */
+  onDefect?: (layer: number, output: number, delta: tf.Tensor, pushed: tf.Tensor, layout: Layout) => void;
 }
 
 /** Rows [from, from + n·B) of a stacked tensor, reshaped to [n, B, K]. */
@@ -309,87 +229,57 @@ function padSlots(prop: tf.Tensor | null, have: number, want: number, primal: tf
 }
 
 /**
- * One primal walk. Returns the propagated slots at the output [slots, B, K] and D_L f [B, K]
- * (slot order: the end-to-end slot if `e2e`, then steps from..to−1). The caller disposes both.
+ * One primal walk of the program (by the one walker, src/jvp/program.ts). Returns the propagated
+ * slots at the output [slots, B, K] and D_L f [B, K] (slot order: the end-to-end slot if `e2e`,
+ * then layers from..to−1). The caller disposes both.
  */
 function walk({ plan, x, group, tangentOpts, inject, e2e, onDefect }: WalkArgs): { slots: tf.Tensor3D; dOut: tf.Tensor2D } {
-  const { steps, result } = plan;
   const B = x.shape[0];
   const base = e2e ? 1 : 0;
   const total = base + (inject.to - inject.from);
-  const key = (s: number, o: number) => `${s}:${o}`;
-  const uses = new Map<string, number>();
-  const count = (r: Ref) => {
-    const kk = 'input' in r ? 'input' : key(r.step, r.output);
-    uses.set(kk, (uses.get(kk) ?? 0) + 1);
-  };
-  steps.forEach((s) => s.inputs.forEach(count));
-  count(result);
-  const values = new Map<string, Value>();
-  const free = (v: Value) => tf.dispose([v.primal, v.d, ...(v.prop ? [v.prop] : [])]);
-  const release = (kk: string) => {
-    const left = (uses.get(kk) ?? 0) - 1;
-    uses.set(kk, left);
-    if (left <= 0 && values.has(kk)) {
-      free(values.get(kk) as Value);
-      values.delete(kk);
-    }
-  };
-  try {
-    values.set(
-      'input',
-      tf.tidy(() => {
-        const lx = imageTangent(x, group, tangentOpts);
-        return { primal: x.clone(), d: lx, prop: e2e ? lx.clone() : null, width: base, layout: { kind: 'image' } } as unknown as tf.TensorContainer;
-      }) as unknown as Value,
-    );
-    for (let s = 0; s < steps.length; s++) {
-      const step = steps[s];
-      const ins = step.inputs.map((r) => values.get('input' in r ? 'input' : key(r.step, r.output)) as Value);
-      const slot = s >= inject.from && s < inject.to ? base + s - inject.from : -1;
-      const width = Math.max(slot, ...ins.map((v) => v.width));
-      const owned = new Set<tf.Tensor>(ins.flatMap((v) => [v.primal, v.d, ...(v.prop ? [v.prop] : [])]));
-      const own = (t: tf.Tensor) => (owned.has(t) ? t.clone() : t);
-      const outs = tf.tidy(() => {
-        const duals = ins.map((v) => ({ primal: v.primal, tangent: width === 0 ? v.d : tf.concat([v.d, padSlots(v.prop, v.width, width, v.primal)], 0) }));
-        return step.run(duals, 1 + width).map((o) => {
-          const jd = width === 0 ? o.tangent : tf.slice(o.tangent, [0], [B]);
-          const layout = outputLayout(step, ins.map((v) => v.layout), o.primal.shape);
-          const d = step.transportsColour && group.kind === 'color' ? jd.clone() : valueTangent(o.primal, layout, group, tangentOpts);
-          const delta = tf.sub(jd, d);
-          let prop: tf.Tensor | null = width === 0 ? null : tf.slice(o.tangent, [B], [width * B]);
-          if (slot >= 0) prop = prop ? tf.concat([prop, delta], 0) : delta.clone();
-          return { primal: own(o.primal), d, prop, delta, jd: own(jd), layout };
-        }) as unknown as tf.TensorContainer;
-      }) as unknown as Array<Value & { delta: tf.Tensor; jd: tf.Tensor }>;
-      outs.forEach((o, oi) => {
-        if (onDefect) onDefect(s, oi, o.delta, o.jd, o.layout);
-        tf.dispose([o.delta, o.jd]);
-        const v: Value = { primal: o.primal, d: o.d, prop: o.prop, width: slot >= 0 ? slot + 1 : width, layout: o.layout };
-        const kk = key(s, oi);
-        if (uses.get(kk)) values.set(kk, v);
-        else free(v);
+  const input = tf.tidy(() => {
+    const lx = imageTangent(x, group, tangentOpts);
+    return { primal: x.clone(), d: lx, prop: e2e ? lx.clone() : null, width: base, layout: { kind: 'image' } } as unknown as tf.TensorContainer;
+  }) as unknown as Value;
+  const out = walkSteps<Value>(
+    plan.program,
+    input,
+    (step, ins, s) => {
+      const layer = plan.layerOf[s];
+      const slot = layer >= inject.from && layer < inject.to ? base + layer - inject.from : -1;
+      const carried = ins.filter((v): v is Carried => !('constant' in v));
+      const width = Math.max(slot, ...carried.map((v) => v.width));
+      const duals = ins.map((v) => ('constant' in v ? v.constant : { primal: v.primal, tangent: width === 0 ? v.d : tf.concat([v.d, padSlots(v.prop, v.width, width, v.primal)], 0) }));
+      return step.jvp(duals, 1 + width).map((o, oi): Value => {
+        if (o instanceof tf.Tensor) return { constant: o };
+        const jd = width === 0 ? o.tangent : tf.slice(o.tangent, [0], [B]);
+        const layout = outputLayout(step, carried.map((v) => v.layout), o.primal.shape);
+        const transported = step.transportsAll || (step.transportsColour && group.kind === 'color');
+        const d = transported ? jd.clone() : valueTangent(o.primal, layout, group, tangentOpts);
+        const delta = tf.sub(jd, d);
+        if (onDefect && layer >= 0) onDefect(layer, oi, delta, jd, layout);
+        let prop: tf.Tensor | null = width === 0 ? null : tf.slice(o.tangent, [B], [width * B]);
+        if (slot >= 0) prop = prop ? tf.concat([prop, delta], 0) : delta;
+        return { primal: o.primal, d, prop, width: slot >= 0 ? slot + 1 : width, layout };
       });
-      for (const r of step.inputs) release('input' in r ? 'input' : key(r.step, r.output));
-    }
-    const out = values.get(key(result.step, result.output)) as Value;
-    if (!out) throw new InputError('layerwise: the output value was not computed (graph walk error)');
+    },
+    tensorsOf,
+    { protect: [x], copy: (v, own) => ('constant' in v ? { constant: own(v.constant) } : { ...v, primal: own(v.primal), d: own(v.d), prop: v.prop ? own(v.prop) : null }) },
+  );
+  try {
+    if ('constant' in out) throw new InputError(`layerwise: the measured output (${plan.output}) does not depend on the image; nothing to decompose`);
     return tf.tidy(() => {
       const all = padSlots(out.prop, out.width, total, out.primal);
       return { slots: slotsOf(all, B, 0, total), dOut: tf.reshape(out.d, [B, -1]) as tf.Tensor2D };
     }) as unknown as { slots: tf.Tensor3D; dOut: tf.Tensor2D };
   } finally {
-    for (const v of values.values()) free(v);
-    values.clear();
+    tf.dispose(tensorsOf(out));
   }
 }
 
-function resolve(model: ModelWrapper | tf.LayersModel, images: tf.Tensor4D, fn: string): ModelWrapper {
+function resolve(model: ModelWrapper | tf.LayersModel | tf.GraphModel, images: tf.Tensor4D, fn: string): ModelWrapper {
   const w = asModelWrapper(model);
-  assertImages(images, fn);
-  const [, H, W] = images.shape;
-  const [h, wd] = w.inputSize;
-  if ((h && h !== H) || (wd && wd !== W)) throw new InputError(`${fn}: model '${w.name}' expects ${h}×${wd} images, got ${H}×${W}`);
+  checkModelImages(w, images, fn);
   return w;
 }
 
@@ -408,6 +298,9 @@ export interface LayerContributions {
   pushed: Float64Array;
   /** Primal walks used. */
   walks: number;
+  /** What was measured (src/jvp/measured.ts `formula`) and which output. */
+  measures: string;
+  output: string;
 }
 
 /**
@@ -424,17 +317,16 @@ export interface LayerContributions {
  *    float32 round-off. The caller disposes both; nothing else is kept.
  */
 export function layerContributions(
-  model: ModelWrapper | tf.LayersModel,
+  model: ModelWrapper | tf.LayersModel | tf.GraphModel,
   images: tf.Tensor4D,
   group: string | Group,
-  opts: Pick<LayerwiseOptions, 'output' | 'difference' | 'sigma' | 'maxSlots'> = {},
+  opts: Omit<LayerwiseOptions, 'probes' | 'exact' | 'exactLimit' | 'seed' | 'batchSize' | 'onProgress'> = {},
 ): LayerContributions {
   const w = resolve(model, images, 'layerContributions');
   const g = getGroup(group);
-  const output = checkName('output', opts.output ?? 'probs', LAYERWISE_OUTPUTS);
   const maxSlots = assertPositiveInt(opts.maxSlots ?? DEFAULT_MAX_SLOTS, 'maxSlots');
-  const plan = buildPlan(w, output);
-  const L = plan.steps.length;
+  const plan = buildPlan(w, opts, images.shape[3] as 1 | 3);
+  const L = plan.layers.length;
   const N = images.shape[0];
   const defect = new Float64Array(L * N);
   const pushed = new Float64Array(L * N);
@@ -453,7 +345,7 @@ export function layerContributions(
         tangentOpts: tangentOptsOf(opts),
         inject: { from, to: Math.min(L, from + maxSlots) },
         e2e: first,
-        onDefect: first ? (step, _o, delta, jd) => norms.push({ step, defect: sqNorms(delta), pushed: sqNorms(jd) }) : undefined,
+        onDefect: first ? (step, _o, delta, jd) => norms.push({ step, defect: tf.keep(sqNorms(delta)), pushed: tf.keep(sqNorms(jd)) }) : undefined,
       });
       walks++;
       if (first) {
@@ -476,7 +368,7 @@ export function layerContributions(
       pushed[i] = Math.sqrt(pushed[i]);
     }
     const contribs = (parts.length === 1 ? parts[0].clone() : tf.concat(parts, 0)) as tf.Tensor3D;
-    return { layers: plan.steps.map((s) => ({ ...s.info })), contribs, lf: lf as tf.Tensor2D, defect, pushed, walks };
+    return { layers: plan.layers.map((l) => ({ ...l })), contribs, lf: lf as tf.Tensor2D, defect, pushed, walks, measures: plan.measures, output: plan.output };
   } catch (err) {
     if (lf) lf.dispose();
     throw err;
@@ -497,11 +389,10 @@ export function layerContributions(
  *    and sums over layers to ‖L f‖ (totals) up to float32 round-off (meta.telescopingError).
  *  - memory: one batch's tensors at a time; returns plain rows, leaves no tensors behind.
  */
-export async function layerwise(model: ModelWrapper | tf.LayersModel, images: tf.Tensor4D, group: string | Group, opts: LayerwiseOptions = {}): Promise<LayerwiseResult> {
+export async function layerwise(model: ModelWrapper | tf.LayersModel | tf.GraphModel, images: tf.Tensor4D, group: string | Group, opts: LayerwiseOptions = {}): Promise<LayerwiseResult> {
   const w = resolve(model, images, 'layerwise');
   const g = getGroup(group);
-  const output = checkName('output', opts.output ?? 'probs', LAYERWISE_OUTPUTS);
-  if (output === 'probs') assertProbsFit(w.net, w.name, 'layerwise');
+  const output = opts.output ?? 'probs';
   const difference = tangentOptsOf(opts).difference;
   const probes = assertPositiveInt(opts.probes ?? DEFAULT_PROBES, 'probes');
   const exactLimit = assertPositiveInt(opts.exactLimit ?? DEFAULT_EXACT_LIMIT, 'exactLimit');
@@ -516,6 +407,8 @@ export async function layerwise(model: ModelWrapper | tf.LayersModel, images: tf
   let method: 'exact' | 'hutchinson' = 'exact';
   let telescopingError = 0;
   let walks = 0;
+  let measures = '';
+  let measuredOutput: string = output;
   for (let start = 0; start < N; start += batchSize) {
     const n = Math.min(batchSize, N - start);
     const batch = tf.slice(images, [start], [n]) as tf.Tensor4D;
@@ -532,6 +425,8 @@ export async function layerwise(model: ModelWrapper | tf.LayersModel, images: tf
     tf.dispose([res.contribs, res.lf]);
     layers = res.layers;
     walks = res.walks;
+    measures = res.measures;
+    measuredOutput = res.output;
     method = opts.exact || K <= exactLimit ? 'exact' : 'hutchinson';
     // Hutchinson probes differ per batch but are reproducible: seed offset by the batch start.
     const estimates = method === 'hutchinson' ? hutchinsonSqNorms(c, [L, n, K], { probes, seed: seed + start }) : undefined;
@@ -575,7 +470,7 @@ export async function layerwise(model: ModelWrapper | tf.LayersModel, images: tf
     layers,
     rows,
     totals,
-    meta: { model: w.name, group: g.name, output, difference, outputs: K, images: N, probes, exactLimit, seed, telescopingError, walks },
+    meta: { model: w.name, group: g.name, output: measuredOutput, measures, difference, outputs: K, images: N, probes, exactLimit, seed, telescopingError, walks },
     sqnormMethod: method,
   };
 }
@@ -591,14 +486,14 @@ export async function layerwise(model: ModelWrapper | tf.LayersModel, images: tf
  *  - memory: one walk without propagated slots; leaves no tensors behind.
  */
 export async function layerDefectMaps(
-  model: ModelWrapper | tf.LayersModel,
+  model: ModelWrapper | tf.LayersModel | tf.GraphModel,
   images: tf.Tensor4D,
   group: string | Group,
-  opts: Pick<LayerwiseOptions, 'output' | 'difference' | 'sigma'> = {},
+  opts: Omit<LayerwiseOptions, 'probes' | 'exact' | 'exactLimit' | 'seed' | 'batchSize' | 'onProgress' | 'maxSlots'> = {},
 ): Promise<Array<{ model: string; image: number; index: number; layer: string; kind: LayerKind; height: number; width: number; values: number[]; quantity: string }>> {
   const w = resolve(model, images, 'layerDefectMaps');
   const g = getGroup(group);
-  const plan = buildPlan(w, checkName('output', opts.output ?? 'probs', LAYERWISE_OUTPUTS));
+  const plan = buildPlan(w, opts, images.shape[3] as 1 | 3);
   const maps: Array<{ step: number; map: tf.Tensor3D }> = [];
   try {
     const { slots, dOut } = walk({
@@ -617,7 +512,7 @@ export async function layerDefectMaps(
           const side = Math.round(Math.sqrt(n - layout.lead));
           return tf.reshape(tf.sum(tf.abs(tf.slice(tokens, [0, layout.lead, 0], [B, n - layout.lead, C])), 2), [B, side, side]);
         }) as tf.Tensor3D;
-        maps.push({ step, map });
+        maps.push({ step, map: tf.keep(map) });
       },
     });
     tf.dispose([slots, dOut]);
@@ -625,7 +520,7 @@ export async function layerDefectMaps(
     for (const { step, map } of maps) {
       const [B, height, width] = map.shape;
       const v = map.dataSync();
-      const info = plan.steps[step].info;
+      const info = plan.layers[step];
       for (let b = 0; b < B; b++) {
         rows.push({ model: w.name, image: b, index: info.index, layer: info.name, kind: info.kind, height, width, values: Array.from(v.subarray(b * height * width, (b + 1) * height * width)), quantity: '|δ_i| summed over channels' });
       }

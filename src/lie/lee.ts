@@ -3,7 +3,8 @@ import { assertFiniteRows, assertImages, assertPositiveInt } from '../checks';
 import { checkName, InputError } from '../errors';
 import { GROUP_NAMES, type Group } from '../groups';
 import type { ModelWrapper } from '../models/model';
-import { asModelWrapper, lieDerivative, type LieOptions } from './lieDerivative';
+import { measuredModel } from '../jvp';
+import { asModelWrapper, contractOf, lieDerivative, type LieOptions } from './lieDerivative';
 import { reduceAll, REDUCTIONS, type Reduction } from './reductions';
 
 /** One result row: one image under one group (DESIGN §1), with every reduction. */
@@ -51,7 +52,7 @@ export const DEFAULT_LEE_BATCH = 32;
  */
 export async function lee(model: ModelWrapper | tf.LayersModel | tf.GraphModel, data: { images: tf.Tensor4D; labels?: number[] }, opts: LeeOptions = {}): Promise<LeeRow[]> {
   const images = data.images;
-  assertImages(images, 'lee', 'data.images'); // once for the whole set: rank, channels, empty, range, NaN
+  assertImages(images, 'lee', 'data.images', [1, 3]); // once for the whole set: rank, channels, empty, range, NaN
   const N = images.shape[0];
   const startBatch = opts.startBatch ?? 0;
   if (!Number.isInteger(startBatch) || startBatch < 0) throw new InputError(`lee: startBatch must be a non-negative integer, got ${startBatch}`);
@@ -59,7 +60,10 @@ export async function lee(model: ModelWrapper | tf.LayersModel | tf.GraphModel, 
   const reduction = checkName('reduction', opts.reduction ?? 'mean-abs', REDUCTIONS);
   const groups = opts.groups === undefined || opts.groups === 'all' ? [...GROUP_NAMES] : opts.groups;
   const batchSize = assertPositiveInt(opts.batchSize ?? DEFAULT_LEE_BATCH, 'batchSize');
-  const output = opts.output ?? 'probs';
+  // The measured model is decided once (cached): its resolved output names the rows.
+  const [, H, W] = images.shape;
+  const m = measuredModel(asModelWrapper(model), contractOf(opts), [H, W]);
+  const output = m.output.mode === 'tensor' ? m.output.tensor : m.output.mode;
   const batches = Math.ceil(N / batchSize);
   const rows: LeeRow[] = [];
   for (let b = startBatch; b < batches; b++) {

@@ -3,19 +3,13 @@ import { assertImages } from '../checks';
 import { InputError } from '../errors';
 import { featureTangent, getGroup, imageTangent, type Difference, type Group } from '../groups';
 import { spatialCoefficients } from '../groups/generators';
-import { jvp, type JvpMethod } from '../jvp';
-import { softmaxTangent } from '../jvp/activations';
-import { finalSoftmax } from '../jvp/finalSoftmax';
-import { graphEndsInSoftmax } from '../jvp/graphOutput';
-import { cachedLayerGraph } from '../jvp/layersModel';
+import { checkOutputFits, jvpMeasured, measuredModel, type ContractOptions, type JvpMethod, type MeasuredModel } from '../jvp';
 import { IDENTITY_PREPROCESS, type ModelWrapper } from '../models/model';
 
-/** 'probs' | 'logits' (DESIGN §1), or the name of a layer/node whose output is the embedding. */
+/** 'probs' | 'logits' (DESIGN §1), or the name of a tensor (layer, graph node, signature key) whose output is measured. */
 export type OutputMode = 'probs' | 'logits' | string;
 
-export interface LieOptions {
-  /** Which output to differentiate (default 'probs'). */
-  output?: OutputMode;
+export interface LieOptions extends ContractOptions {
   /** Discrete derivative of the image tangent (default 'central', DESIGN §3). */
   difference?: Difference;
   /** JVP engine (default 'forward'). */
@@ -69,52 +63,48 @@ function isNet(m: unknown): m is Net {
   return m instanceof tf.LayersModel || m instanceof tf.GraphModel;
 }
 
-/** A bare tfjs model as a ModelWrapper: identity preprocessing, input size from its input shape. */
+/**
+ * A bare tfjs net as a ModelWrapper: identity preprocessing, input size from its input shape, and
+ * DESIGN §1's output default — 'probs' is the net's softmax or one added over its [B, K] output. A
+ * net built in code is the caller's own; a model *loaded* from a file without a softmax or class
+ * names must say which output it means (src/jvp/measured.ts), since it may be an embedding.
+ */
 export function asModelWrapper(model: ModelWrapper | Net): ModelWrapper {
   if (!isNet(model)) {
     if (!model || !isNet((model as ModelWrapper).net)) throw new InputError('expected a ModelWrapper, tf.LayersModel or tf.GraphModel');
     return model;
   }
-  const shape = (model.inputs[0]?.shape ?? []) as Array<number | null>;
-  const size: [number, number] = [shape[1] ?? 0, shape[2] ?? 0];
-  return { name: model instanceof tf.LayersModel ? model.name : 'graph-model', net: model, inputSize: size, preprocess: IDENTITY_PREPROCESS };
+  return { name: model instanceof tf.LayersModel ? model.name : 'graph-model', net: model, inputSize: [0, 0], preprocess: IDENTITY_PREPROCESS, contract: { output: 'probs' } };
 }
 
-/** Whether the net's output ends in a softmax (DESIGN §1: then 'probs' is its output). */
-export function endsInSoftmax(net: Net): boolean {
-  return net instanceof tf.GraphModel ? graphEndsInSoftmax(net) : finalSoftmax(cachedLayerGraph(net)) !== undefined;
+/** The contract options of a call (the rest of LieOptions are about the derivative, not the function). */
+export function contractOf(opts: ContractOptions): ContractOptions {
+  const { output, inputRange, mean, std, layout } = opts;
+  return { output, inputRange, mean, std, layout };
 }
 
 /**
- * 'probs' is a softmax over class scores: a model without a final softmax (to which 'probs' adds
- * one) must output [B, K]. A softmax over an image-like map's channels would be a silent wrong
- * number (DESIGN §1).
- * `option` spells an output mode as the caller's user writes it (the CLI: `--output probs`);
- * `layerNames`: whether the caller also accepts a layer name as the output.
+ * The measured model for a call on `images` (src/jvp/measured.ts), after checking the images:
+ * NHWC float32 in [0, 1], RGB or 1-channel, at the model's input size (any size for a net that
+ * accepts any). Colour groups need RGB images.
  */
-export function assertProbsFit(
-  net: Net,
-  modelName: string,
-  fn: string,
-  { option = (mode: string) => `output '${mode}'`, layerNames = true }: { option?: (mode: string) => string; layerNames?: boolean } = {},
-): void {
-  const shape = (net.outputs[0] as { shape?: Array<number | null> } | undefined)?.shape;
-  if (!shape || shape.length === 2 || endsInSoftmax(net)) return;
-  throw new InputError(
-    `${fn}: ${option('probs')} needs class scores [B, K] or a final softmax; model '${modelName}' outputs ` +
-      `[${shape.map((d) => d ?? 'B').join(', ')}]${shape.length === 4 ? ' (image-like)' : ''} without a softmax. ` +
-      `Use ${option('logits')} (the raw output${shape.length === 4 ? ', measured as an equivariant map' : ''})${layerNames ? ' or a layer name' : ''}`,
-  );
+export function measuredFor(w: ModelWrapper, images: tf.Tensor4D, fn: string, opts: ContractOptions, groups: Group[] = []): MeasuredModel {
+  assertImages(images, fn, 'images', [1, 3]);
+  const [, H, W, C] = images.shape;
+  // The images' size stands in for a size the model leaves open (used then for the probe run).
+  const m = measuredModel(w, contractOf(opts), [H, W]);
+  const [h, wd] = m.input.size;
+  if ((h && h !== H) || (wd && wd !== W)) {
+    throw new InputError(`${fn}: model '${w.name}' expects ${h}×${wd} images, got ${H}×${W} (resize them first, e.g. loadImageFolder(dir, {size: [${h}, ${wd}]}))`);
+  }
+  const colour = groups.filter((g) => g.kind !== 'spatial');
+  if (C === 1 && colour.length) throw new InputError(`${fn}: colour groups (${colour.map((g) => g.name).join(', ')}) act on RGB; the images are 1-channel. Give RGB images or spatial groups only`);
+  return m;
 }
 
-/** How an output mode maps onto the JVP walk: which value to stop at, and a softmax to add on top. */
-function outputPlan(net: Net, output: OutputMode, modelName: string): { stopAt?: string; stripSoftmax?: boolean; addSoftmax: boolean } {
-  if (output === 'probs') {
-    assertProbsFit(net, modelName, 'lieDerivative');
-    return { addSoftmax: !endsInSoftmax(net) };
-  }
-  if (output === 'logits') return { stripSoftmax: true, addSoftmax: false };
-  return { stopAt: output, addSoftmax: false };
+/** Images fit the model (measuredFor without keeping the result): for entry points that measure later. */
+export function checkModelImages(w: ModelWrapper, images: tf.Tensor4D, fn: string, opts: ContractOptions = {}): void {
+  measuredFor(w, images, fn, opts);
 }
 
 /**
@@ -138,37 +128,26 @@ export async function lieDerivative(
   opts: LieOptions = {},
 ): Promise<Array<{ group: string; lie: tf.Tensor2D }>> {
   const w = asModelWrapper(model);
-  assertImages(images, 'lieDerivative');
-  const [N, H, W] = images.shape;
-  const [h, wd] = w.inputSize;
-  if ((h && h !== H) || (wd && wd !== W)) {
-    throw new InputError(`lieDerivative: model '${w.name}' expects ${h}×${wd} images, got ${H}×${W} (resize them first, e.g. loadImageFolder(dir, {size: [${h}, ${wd}]}))`);
-  }
   if (!Array.isArray(groups) || groups.length === 0) throw new InputError('lieDerivative: groups must be a non-empty array of group names or Group objects');
   const gs = groups.map((g) => getGroup(g));
+  const m = measuredFor(w, images, 'lieDerivative', opts, gs);
+  const [N, H, W, C] = images.shape;
+  const program = m.program(C as 1 | 3);
   const G = gs.length;
-  const plan = outputPlan(w.net, opts.output ?? 'probs', w.name);
   const tangentOpts = { difference: opts.difference ?? 'central', sigma: opts.sigma };
   const { directions, coef } = directionPlan(gs);
   const D = directions.length;
-  const perPass = opts.imagesPerPass ?? Math.max(1, Math.floor(DEFAULT_PASS_PIXELS / ((1 + D) * H * W)));
+  const perPass = m.input.batch === 'one' ? 1 : opts.imagesPerPass ?? Math.max(1, Math.floor(DEFAULT_PASS_PIXELS / ((1 + D) * H * W)));
   if (!Number.isInteger(perPass) || perPass < 1) throw new InputError(`lieDerivative: imagesPerPass must be a positive integer, got ${opts.imagesPerPass}`);
-  const { mean, std } = w.preprocess;
-  const identity = mean.every((m) => m === 0) && std.every((s) => s === 1);
-  /** [G, n, K] for images [n, H, W, 3]: one shared primal, D stacked directions. */
+  /** [G, n, K] for images [n, H, W, C]: one shared primal, D stacked directions. */
   const pass = (imgs: tf.Tensor4D): tf.Tensor3D =>
     tf.tidy(() => {
       const n = imgs.shape[0];
       const lx = tf.concat(directions.map((g) => imageTangent(imgs, g, tangentOpts)), 0);
-      const x = identity ? imgs : tf.div(tf.sub(imgs, tf.tensor1d(mean)), tf.tensor1d(std));
-      const v = identity ? lx : tf.div(lx, tf.tensor1d(std));
-      const d = jvp(w.net, x, v, { method: opts.method, k: D, stopAt: plan.stopAt, stripSoftmax: plan.stripSoftmax, fdStep: opts.fdStep });
-      let primal = d.primal;
+      const d = jvpMeasured(program, imgs, lx, { method: opts.method, k: D, fdStep: opts.fdStep });
+      checkOutputFits(m, d.primal.shape);
+      const primal = d.primal;
       let tangent = d.tangent;
-      if (plan.addSoftmax) {
-        primal = tf.softmax(primal);
-        tangent = softmaxTangent(primal, tangent, D);
-      }
       // Recombine the basis directions into the groups: [G, D] @ [D, n·K].
       if (coef) tangent = tf.matMul(tf.tensor2d(coef), tangent.reshape([D, -1])).reshape([G * n, ...tangent.shape.slice(1)]);
       if (primal.rank === 4) tangent = tf.sub(tangent, tf.concat(gs.map((g) => featureTangent(primal, g, tangentOpts)), 0));
@@ -186,3 +165,5 @@ export async function lieDerivative(
   });
   return gs.map((g, i) => ({ group: g.name, lie: lies[i] }));
 }
+
+export { endsInSoftmax } from '../jvp';

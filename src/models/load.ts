@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { FileFormatError, InputError, LiederivError } from '../errors';
+import { detectInput, INPUT_RANGES, LAYOUTS, type ContractOptions } from '../jvp/measured';
 import { IDENTITY_PREPROCESS, type ModelWrapper, type Preprocess } from './model';
 // The zoo's custom layers must be registered with tfjs serialization before a zoo model.json loads.
 import './layers';
@@ -126,13 +127,16 @@ function isUrl(s: string): boolean {
   return /^https?:\/\//i.test(s);
 }
 
+function numbers(a: unknown): a is number[] {
+  return Array.isArray(a) && (a.length === 3 || a.length === 1) && a.every((n) => typeof n === 'number' && Number.isFinite(n));
+}
+
 function checkPreprocess(p: unknown, where: string): Preprocess {
-  const ok = (a: unknown) => Array.isArray(a) && a.length === 3 && a.every((n) => typeof n === 'number' && Number.isFinite(n));
   const pp = p as Preprocess;
-  if (!pp || !ok(pp.mean) || !ok(pp.std) || pp.std.some((s) => s <= 0)) {
-    throw new FileFormatError(where, `preprocess must be {mean: [r, g, b], std: [r, g, b]} with std > 0, got ${JSON.stringify(p)}`);
+  if (!pp || !numbers(pp.mean) || !numbers(pp.std) || pp.std.some((s) => s <= 0)) {
+    throw new FileFormatError(where, `preprocess must be {mean: [r, g, b], std: [r, g, b]} (or one value each for a grey model) with std > 0, got ${JSON.stringify(p)}`);
   }
-  return { mean: [...pp.mean] as Preprocess['mean'], std: [...pp.std] as Preprocess['std'] };
+  return { mean: [...pp.mean], std: [...pp.std] };
 }
 
 /**
@@ -160,8 +164,19 @@ export async function loadModel(pathOrUrl: string, opts: Meta = {}): Promise<Mod
     if (fs.existsSync(side)) sidecar = parseSidecar(readJson(side), side);
     source = path.resolve(source);
   }
-  const shape = (net.inputs[0]?.shape ?? []) as Array<number | null>;
-  const inputSize = opts.inputSize ?? sidecar.inputSize ?? ([shape[1] ?? 0, shape[2] ?? 0] as [number, number]);
+  const contract = { ...sidecar.contract, ...opts.contract };
+  let inputSize = opts.inputSize ?? sidecar.inputSize;
+  if (!inputSize) {
+    // The size the net states, read in its layout (an NCHW [B, 3, 28, 28] input is 28×28, not 3×28).
+    const layout = contract.layout && contract.layout !== 'auto' ? contract.layout : undefined;
+    try {
+      inputSize = detectInput(net, path.basename(path.dirname(source)), layout).size;
+    } catch (err) {
+      net.dispose();
+      if (err instanceof LiederivError) throw new FileFormatError(source, err.message);
+      throw err;
+    }
+  }
   return {
     name: opts.name ?? sidecar.name ?? (net instanceof tf.LayersModel ? net.name : path.basename(path.dirname(source))),
     net,
@@ -169,6 +184,7 @@ export async function loadModel(pathOrUrl: string, opts: Meta = {}): Promise<Mod
     preprocess: opts.preprocess ? checkPreprocess(opts.preprocess, 'loadModel options') : sidecar.preprocess ?? IDENTITY_PREPROCESS,
     classNames: opts.classNames ?? sidecar.classNames,
     source: opts.source ?? source,
+    contract,
   };
 }
 
@@ -196,8 +212,13 @@ function isGraphModelJson(json: any): boolean {
   return !!topo && Array.isArray(topo.node);
 }
 
+/** The sidecar's fields (README "Your own model"): all optional; unknown fields are refused (a typo would be silently ignored). */
+export const SIDECAR_FIELDS = ['name', 'inputSize', 'classNames', 'preprocess', 'inputRange', 'mean', 'std', 'layout', 'output'] as const;
+
 function parseSidecar(json: any, where: string): Meta {
-  if (!json || typeof json !== 'object') throw new FileFormatError(where, 'expected a JSON object {name, inputSize, preprocess, classNames}');
+  if (!json || typeof json !== 'object' || Array.isArray(json)) throw new FileFormatError(where, `expected a JSON object with some of ${SIDECAR_FIELDS.join(', ')}`);
+  const unknown = Object.keys(json).filter((k) => !(SIDECAR_FIELDS as readonly string[]).includes(k));
+  if (unknown.length) throw new FileFormatError(where, `unknown field(s) ${unknown.join(', ')}; the sidecar's fields are ${SIDECAR_FIELDS.join(', ')}`);
   const meta: Meta = {};
   if (json.name !== undefined) meta.name = String(json.name);
   if (json.inputSize !== undefined) {
@@ -210,6 +231,25 @@ function parseSidecar(json: any, where: string): Meta {
     if (!Array.isArray(json.classNames) || !json.classNames.every((c: unknown) => typeof c === 'string')) throw new FileFormatError(where, 'classNames must be an array of strings');
     meta.classNames = json.classNames;
   }
+  const contract: ContractOptions = {};
+  if (json.inputRange !== undefined) {
+    if (!(INPUT_RANGES as readonly string[]).includes(json.inputRange)) throw new FileFormatError(where, `inputRange must be one of ${INPUT_RANGES.join(', ')}, got ${JSON.stringify(json.inputRange)}`);
+    contract.inputRange = json.inputRange;
+  }
+  if (json.layout !== undefined) {
+    if (!(LAYOUTS as readonly string[]).includes(json.layout)) throw new FileFormatError(where, `layout must be one of ${LAYOUTS.join(', ')}, got ${JSON.stringify(json.layout)}`);
+    contract.layout = json.layout;
+  }
+  for (const k of ['mean', 'std'] as const) {
+    if (json[k] === undefined) continue;
+    if (!numbers(json[k]) || (k === 'std' && json[k].some((v: number) => v <= 0))) throw new FileFormatError(where, `${k} must be [r, g, b] or [v] numbers${k === 'std' ? ' > 0' : ''}, got ${JSON.stringify(json[k])}`);
+    contract[k] = [...json[k]];
+  }
+  if (json.output !== undefined) {
+    if (typeof json.output !== 'string' || !json.output) throw new FileFormatError(where, `output must be 'probs', 'logits' or a tensor name, got ${JSON.stringify(json.output)}`);
+    contract.output = json.output;
+  }
+  if (Object.keys(contract).length) meta.contract = contract;
   return meta;
 }
 
@@ -223,6 +263,7 @@ export async function saveModel(model: tf.LayersModel, dir: string, meta?: Meta)
   if (meta) {
     const side: Record<string, unknown> = {};
     for (const k of ['name', 'inputSize', 'preprocess', 'classNames'] as const) if (meta[k] !== undefined) side[k] = meta[k];
+    for (const [k, v] of Object.entries(meta.contract ?? {})) if (v !== undefined) side[k] = v;
     writeAtomic(path.join(dir, SIDECAR_FILE), JSON.stringify(side, null, 2));
   }
 }

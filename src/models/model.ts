@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
+import type { ContractOptions } from '../jvp/measured';
 
 /**
  * Per-channel affine preprocessing between [0,1] RGB and the network's input: y = (x − mean) / std.
@@ -6,8 +7,9 @@ import type * as tf from '@tensorflow/tfjs';
  * Identity: mean 0, std 1. "Scale to [−1, 1]": mean 0.5, std 0.5. ImageNet: IMAGENET_PREPROCESS.
  */
 export interface Preprocess {
-  mean: [number, number, number];
-  std: [number, number, number];
+  /** One value per model channel (3 for RGB models; 1 or 3 equal values for grey models). */
+  mean: number[];
+  std: number[];
 }
 
 export const IDENTITY_PREPROCESS: Preprocess = { mean: [0, 0, 0], std: [1, 1, 1] };
@@ -31,4 +33,9 @@ export interface ModelWrapper {
   classNames?: string[];
   /** Where it came from (file path, zoo entry, package), for result metadata. */
   source?: string;
+  /**
+   * What the model's liederiv.json says about the measured function (input range, mean/std,
+   * layout, which output); options override it, detection fills the rest (src/jvp/measured.ts).
+   */
+  contract?: ContractOptions;
 }

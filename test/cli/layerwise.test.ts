@@ -12,6 +12,7 @@ import { writeNpy } from '../../src/data/npy';
 import { lieDerivative } from '../../src/lie/lieDerivative';
 import { loadModel, saveModel } from '../../src/models/load';
 import { buildZooModel } from '../../src/models/zoo';
+import { classNamesOf } from '../helpers/classes';
 
 const BIN = path.resolve(__dirname, '..', '..', '..', 'bin', 'liederiv.js');
 /** Through bin/liederiv.js in a child process (the end-to-end path). */
@@ -45,7 +46,7 @@ describe('liederiv layerwise (CLI)', () => {
     await useBackend('wasm');
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'liederiv-layerwise-'));
     const net = buildZooModel('cnn-relu', { seed: 5 });
-    await saveModel(net, dir, { name: 'cnn-test', inputSize: [28, 28], preprocess: { mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] } });
+    await saveModel(net, dir, { name: 'cnn-test', inputSize: [28, 28], preprocess: { mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] }, classNames: classNamesOf(net) });
     modelJson = path.join(dir, 'model.json');
     npy = path.join(dir, 'images.npy');
     const x = tf.randomUniform([2, 28, 28, 3], 0, 1, 'float32', 4) as tf.Tensor4D;

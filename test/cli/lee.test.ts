@@ -11,6 +11,7 @@ import { writeNpy } from '../../src/data/npy';
 import { saveModel } from '../../src/models/load';
 import { loadReference, relError } from '../helpers/reference';
 import { buildReferenceSmallCnn, referenceInputs } from '../helpers/smallCnn';
+import { classNamesOf } from '../helpers/classes';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -30,11 +31,11 @@ describe('liederiv lee', () => {
     await useBackend('wasm');
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'liederiv-cli-'));
     const model = buildReferenceSmallCnn();
-    await saveModel(model, path.join(dir, 'smallcnn'));
+    await saveModel(model, path.join(dir, 'smallcnn'), { classNames: classNamesOf(model) });
     modelJson = path.join(dir, 'smallcnn', 'model.json');
     // The same network with a final softmax layer (DESIGN §1: then 'probs' is its output).
     const withSoftmax = tf.sequential({ layers: [...model.layers, tf.layers.activation({ activation: 'softmax' })] });
-    await saveModel(withSoftmax, path.join(dir, 'smallcnn_softmax'));
+    await saveModel(withSoftmax, path.join(dir, 'smallcnn_softmax'), { classNames: classNamesOf(withSoftmax) });
     softmaxJson = path.join(dir, 'smallcnn_softmax', 'model.json');
     const { x, v } = referenceInputs();
     npy = path.join(dir, 'x.npy');

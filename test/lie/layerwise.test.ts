@@ -240,7 +240,8 @@ describe('layerwise: options, Hutchinson, memory, errors (wasm)', () => {
 
   it('bad input throws typed errors that say what was expected', async () => {
     await assert.rejects(layerwise(model, images(1, 16, 1), 'rotate'), (e: unknown) => e instanceof InputError && /expects 28×28 images, got 16×16/.test((e as Error).message));
-    await assert.rejects(layerwise(model, x, 'rotate', { output: 'embedding' as LayerwiseOutput }), (e: unknown) => e instanceof UnknownNameError && /probs, logits/.test((e as Error).message));
+    // Any tensor can be decomposed (layer-wise works on named outputs too); an unknown name lists the layers.
+    await assert.rejects(layerwise(model, x, 'rotate', { output: 'embedding' as LayerwiseOutput }), (e: unknown) => e instanceof UnknownNameError && /unknown layer 'embedding'; valid: stem_conv/.test((e as Error).message));
     await assert.rejects(layerwise(model, x, 'spin'), UnknownNameError);
     await assert.rejects(layerwise(model, x, 'rotate', { probes: 0 }), InputError);
   });

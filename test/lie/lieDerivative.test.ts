@@ -94,7 +94,7 @@ describe('lieDerivative: structure (wasm, the default CPU backend)', () => {
     // 'probs' would be a softmax over the 4 channels of each pixel: refused, in the library's words.
     await assert.rejects(
       lieDerivative(model, images, ['rotate'], { output: 'probs' }),
-      /lieDerivative: output 'probs' needs class scores \[B, K\] or a final softmax; .* outputs \[B, 12, 12, 4\] \(image-like\) without a softmax\. Use output 'logits' \(the raw output, measured as an equivariant map\) or a layer name/,
+      /output 'probs' needs class scores \(a vector of K ≥ 2 per image\), but output '.*' is \[B, 12, 12, 4\] \(image-like\)\. Use output 'logits' \(--output logits: the raw output, measured as an equivariant map\) or a tensor name/,
     );
     const res = await lieDerivative(model, images, ['translate-x', 'rotate', 'scale'], { output: 'logits' });
     for (const r of res) {
@@ -111,7 +111,9 @@ describe('lieDerivative: structure (wasm, the default CPU backend)', () => {
     const mean: [number, number, number] = [0.5, 0.4, 0.3];
     const std: [number, number, number] = [0.2, 0.25, 0.3];
     const wrapped = { name: 'w', net, inputSize: [32, 32] as [number, number], preprocess: { mean, std } };
-    const [a] = await lieDerivative(wrapped, images, ['hue']);
+    // A wrapper with neither a softmax nor class names must say which output it means (it could be an embedding).
+    await assert.rejects(lieDerivative(wrapped, images, ['hue']), /model 'w' ends in no softmax and has no class names.*output 'probs'.*output 'logits'/);
+    const [a] = await lieDerivative(wrapped, images, ['hue'], { output: 'probs' });
     // Oracle: normalise by hand and use the identity wrapper with a tangent scaled by 1/std —
     // equivalently, the Lie derivative of net ∘ preprocess computed by fd on the composed function.
     const { jvp } = await import('../../src/jvp');

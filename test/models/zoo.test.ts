@@ -13,6 +13,7 @@ import { lieDerivative } from '../../src/lie/lieDerivative';
 import { InputError } from '../../src/errors';
 import { seededUniform } from '../helpers/customLayers';
 import { checkJvpAgainstFd } from '../helpers/jvpCheck';
+import { classNamesOf } from '../helpers/classes';
 
 const SMALL = ZOO_NAMES.filter((n) => n !== 'resnet18');
 
@@ -85,7 +86,7 @@ describe('model zoo', () => {
     const x = seededUniform([3, 28, 28, 3], 2, 0, 1);
     for (const name of SMALL) {
       const m = buildZooModel(name, { seed: 2 });
-      await saveModel(m, path.join(dir, name), { name, inputSize: [28, 28] });
+      await saveModel(m, path.join(dir, name), { name, inputSize: [28, 28], classNames: classNamesOf(m) });
       const loaded = await loadModel(path.join(dir, name));
       const a = m.predict(x) as tf.Tensor;
       const b = (loaded.net as tf.LayersModel).predict(x) as tf.Tensor;

@@ -18,6 +18,7 @@ import { loadModel, saveModel } from '../../src/models/load';
 import { buildZooModel } from '../../src/models/zoo';
 import { expectError, record } from './catalogue';
 import { runHere } from './cliHarness';
+import { classNamesOf } from '../helpers/classes';
 
 const T = 'test/reliability/badFiles.test.ts';
 
@@ -38,7 +39,7 @@ describe('bad files → FileFormatError naming the file (library and CLI)', () =
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'liederiv-badfiles-'));
     good = path.join(root, 'good');
     const net = buildZooModel('mlp', { seed: 2 });
-    await saveModel(net, good, { name: 'mlp' });
+    await saveModel(net, good, { name: 'mlp', classNames: classNamesOf(net) });
     net.dispose();
     npy = path.join(root, 'images.npy');
     const x = tf.randomUniform([2, 28, 28, 3], 0, 1, 'float32', 2);

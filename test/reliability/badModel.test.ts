@@ -16,6 +16,7 @@ import { lee } from '../../src/lie/lee';
 import { saveModel } from '../../src/models/load';
 import { expectError, record } from './catalogue';
 import { runHere } from './cliHarness';
+import { classNamesOf } from '../helpers/classes';
 
 const T = 'test/reliability/badModel.test.ts';
 
@@ -35,8 +36,9 @@ describe('bad models → clear errors, nothing half-written', () => {
   before(async () => {
     await useBackend('cpu');
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'liederiv-badmodel-'));
+    // Vector outputs are (test) classifiers; the conv-only 'fcn' is not one.
     const save = async (name: string, net: tf.LayersModel) => {
-      await saveModel(net, path.join(dir, name), { name });
+      await saveModel(net, path.join(dir, name), { name, classNames: net.outputs[0].shape.length === 2 ? classNamesOf(net) : undefined });
       net.dispose();
       model[name] = path.join(dir, name, 'model.json');
     };
@@ -88,9 +90,13 @@ describe('bad models → clear errors, nothing half-written', () => {
     });
 
     it(`${command}: --output probs on an image-like output without softmax → clear error; logits works; a final softmax is accepted`, async () => {
+      // No softmax, no class names: the default output is refused, naming both choices.
       let r = await cli(command, 'fcn');
       assert.equal(r.code, 1, r.err);
-      assert.match(r.err, new RegExp(`${command}: --output probs needs class scores \\[B, K\\] or a final softmax; model 'fcn' outputs \\[B, 8, 8, 4\\] \\(image-like\\) without a softmax\\. Use --output logits`));
+      assert.match(r.err, /model 'fcn' ends in no softmax and has no class names.*--output probs.*--output logits/);
+      r = await cli(command, 'fcn', '--output', 'probs');
+      assert.equal(r.code, 1, r.err);
+      assert.match(r.err, /model 'fcn': output 'probs' needs class scores \(a vector of K ≥ 2 per image\), but output '\w+' is \[B, 8, 8, 4\] \(image-like\)\. Use output 'logits' \(--output logits/);
       record({ area: 'model', case: 'output shape does not fit --output probs', trigger: `liederiv ${command} on a conv-only model [B, 8, 8, 4]`, outcome: 'exit 1 (InputError)', message: r.err.trim().split('\n').pop() as string, test: T });
       r = await cli(command, 'fcn', '--output', 'logits');
       assert.equal(r.code, 0, r.err);

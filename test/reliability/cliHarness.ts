@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { writeNpy } from '../../src/data/npy';
 import { saveModel } from '../../src/models/load';
 import { buildZooModel } from '../../src/models/zoo';
+import { classNamesOf } from '../helpers/classes';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const BIN = path.join(ROOT, 'bin', 'liederiv.js');
@@ -48,7 +49,7 @@ export function killWhen(args: string[], file: string, minLines: number): Promis
 export async function cliFixture(prefix: string, { zoo = 'cnn-relu', n = 8, seed = 3 }: { zoo?: string; n?: number; seed?: number } = {}): Promise<{ dir: string; model: string; npy: string }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `liederiv-${prefix}-`));
   const net = buildZooModel(zoo, { seed });
-  await saveModel(net, path.join(dir, 'model'), { name: zoo });
+  await saveModel(net, path.join(dir, 'model'), { name: zoo, classNames: classNamesOf(net) });
   net.dispose();
   const x = tf.randomUniform([n, 28, 28, 3], 0, 1, 'float32', seed);
   const npy = path.join(dir, 'images.npy');

@@ -17,6 +17,7 @@ import { lee } from '../../src/lie/lee';
 import { saveModel } from '../../src/models/load';
 import { record } from './catalogue';
 import { runHere } from './cliHarness';
+import { classNamesOf } from '../helpers/classes';
 
 const T = 'test/reliability/longRun.test.ts';
 const BATCHES = 520;
@@ -102,7 +103,7 @@ for (const backend of ['wasm', 'cpu'] as const) {
       it(`CLI with --out: ${BATCHES} appended batches per command leave no tensors and no open files`, async () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'liederiv-longrun-'));
         try {
-          await saveModel(net, path.join(dir, 'model'));
+          await saveModel(net, path.join(dir, 'model'), { classNames: classNamesOf(net) });
           const npy = path.join(dir, 'x.npy');
           writeNpy(npy, x.dataSync() as Float32Array, x.shape);
           const tensors = tf.memory().numTensors;

@@ -5,17 +5,18 @@ import { DEFAULT_EXACT_LIMIT, DEFAULT_LAYERWISE_BATCH, DEFAULT_PROBES, LAYERWISE
 import { loadModel, writeAtomic } from '../../models/load';
 import { liederivVersion } from '../../version';
 import { intOption, requireOption, UsageError, type CliIO, type Command } from '../command';
-import { assertFiniteResult, checkOutputMode, choice, imagesFingerprint, loadImages, MEASUREMENT_OPTIONS, modelFingerprint, parseMeasurementOptions, startBackend, THREADS_HELP } from '../options';
+import { assertFiniteResult, contractMeta, CONTRACT_HELP, measuredForRun, choice, imagesFingerprint, loadImages, MEASUREMENT_OPTIONS, modelFingerprint, parseMeasurementOptions, startBackend, THREADS_HELP } from '../options';
 import { ResumableCsv } from '../output';
 
 const USAGE = `liederiv layerwise --model <model.json> --images <file.npy | folder> --group <name>
-    [--output probs|logits] [--difference central|forward|gaussian] [--probes P] [--exact]
+    [--output probs|logits|NAME] [--input-range R] [--mean r,g,b] [--std r,g,b] [--layout L] [--difference central|forward|gaussian] [--probes P] [--exact]
     [--format csv|json] [--out FILE [--resume]] [--seed S] [--batch N] [--backend auto|tensorflow|webgpu|wasm|cpu] [--threads N]
 
   --model       TF.js LayersModel model.json (weights beside it; optional liederiv.json sidecar)
   --images      .npy float32 [N, H, W, 3] RGB in [0, 1], or a folder of JPEG/PNG (resized to the model)
   --group       one of: ${GROUP_NAMES.join(', ')}
-  --output      probs (default) | logits
+  --output      probs (default when the model ends in a softmax or has classNames) | logits | a tensor
+                name; LayersModels and GraphModels (contributions per layer or per graph op)
   --difference  central (default) | forward (the paper's code) | gaussian
   --probes      Hutchinson probes for ‖C_i‖² when the output has more than ${DEFAULT_EXACT_LIMIT} components (default ${DEFAULT_PROBES})
   --exact       always compute ‖C_i‖² exactly
@@ -30,7 +31,8 @@ const USAGE = `liederiv layerwise --model <model.json> --images <file.npy | fold
   --threads     ${THREADS_HELP}
 
 Per image and layer: sqnorm = ‖C_i‖², the layer's contribution to L f (DESIGN §5), and projection =
-⟨C_i, L f⟩/‖L f‖, which sums over layers to ‖L f‖ (totals).`;
+⟨C_i, L f⟩/‖L f‖, which sums over layers to ‖L f‖ (totals).
+${CONTRACT_HELP}`;
 
 const CSV_HEADER = 'image,index,layer,kind,sqnorm,projection\n';
 
@@ -64,7 +66,7 @@ export const layerwiseCommand: Command = {
     seed: { type: 'string' },
   },
   async run(values, io: CliIO) {
-    const { modelPath, imagesPath, difference, format, batchSize, out, resume } = parseMeasurementOptions(values, DEFAULT_LAYERWISE_BATCH);
+    const { modelPath, imagesPath, difference, format, batchSize, out, resume, contract } = parseMeasurementOptions(values, DEFAULT_LAYERWISE_BATCH);
     const group = requireOption(values, 'group');
     try {
       getGroup(group);
@@ -72,7 +74,7 @@ export const layerwiseCommand: Command = {
       if (err instanceof UnknownNameError) throw new UsageError(err.message);
       throw err;
     }
-    const output = choice<LayerwiseOutput>(values, 'output', LAYERWISE_OUTPUTS, 'probs');
+    const outputOption = typeof values.output === 'string' && values.output !== '' ? values.output : undefined;
     const probes = intOption(values, 'probes', DEFAULT_PROBES);
     const seed = intOption(values, 'seed', 0, { min: 0 });
     const exact = values.exact === true;
@@ -81,10 +83,12 @@ export const layerwiseCommand: Command = {
     io.stderr.write(backend.line + '\n');
     const model = await loadModel(modelPath);
     try {
-      checkOutputMode(model, output, 'layerwise');
-      const { images, files } = await loadImages(imagesPath, model);
+      const measured = measuredForRun(model, outputOption, contract);
+      const output = measured.output.mode === 'tensor' ? measured.output.tensor : measured.output.mode;
+      const { images, files } = await loadImages(imagesPath, model, measured);
       const N = images.shape[0];
       io.stderr.write(`layerwise: ${N} images, group ${group}, model ${model.name} (${model.source}), output ${output}\n`);
+      io.stderr.write(`layerwise: measures ${measured.formula}\n`);
       const started = Date.now();
       let csv: ResumableCsv | undefined;
       // Batch by batch here (not inside one layerwise call), so each finished batch can be written.
@@ -96,6 +100,8 @@ export const layerwiseCommand: Command = {
             command: 'layerwise',
             group,
             output,
+            contract,
+            measures: measured.formula,
             difference,
             probes,
             exact,
@@ -114,7 +120,7 @@ export const layerwiseCommand: Command = {
           const batch = tf.slice(images, [start], [n]) as tf.Tensor4D;
           let res: LayerwiseResult;
           try {
-            res = await layerwise(model, batch, group, { output, difference, probes, exact, seed: seed + start, batchSize });
+            res = await layerwise(model, batch, group, { output: outputOption, ...contract, difference, probes, exact, seed: seed + start, batchSize });
           } catch (err) {
             // The decomposition walks every layer: lee's fallback engines do not apply here.
             if (err instanceof UnsupportedLayerError) {
@@ -126,8 +132,8 @@ export const layerwiseCommand: Command = {
           }
           for (const r of res.rows) r.image += start;
           for (const t of res.totals) t.image += start;
-          assertFiniteResult(res.rows, 'sqnorm', 'layerwise', model, images);
-          assertFiniteResult(res.rows, 'projection', 'layerwise', model, images);
+          assertFiniteResult(res.rows, 'sqnorm', 'layerwise', model, images, { ...contract, output: outputOption });
+          assertFiniteResult(res.rows, 'projection', 'layerwise', model, images, { ...contract, output: outputOption });
           if (csv) csv.writeBatch(b, CSV_HEADER, csvLines(res.rows));
           else if (format === 'csv' && !out) io.stdout.write((b === 0 ? CSV_HEADER : '') + csvLines(res.rows));
           merged.layers = res.layers;
@@ -152,9 +158,9 @@ export const layerwiseCommand: Command = {
         backendDetail: backend.line,
         tfjs: tf.version.tfjs,
         liederiv: liederivVersion(),
-        model: { name: model.name, source: model.source, inputSize: model.inputSize, preprocess: model.preprocess },
+        model: { name: model.name, source: model.source, inputSize: measured.input.size, ...contractMeta(measured) },
         images: { source: imagesPath, count: N },
-        options: { group, output, difference, probes, exact, exactLimit: DEFAULT_EXACT_LIMIT, seed, batch: batchSize },
+        options: { group, output, ...contract, difference, probes, exact, exactLimit: DEFAULT_EXACT_LIMIT, seed, batch: batchSize },
         seconds: (Date.now() - started) / 1000,
       };
       io.stderr.write(`layerwise: ${merged.layers.length} layers, ‖C_i‖² ${merged.sqnormMethod}, telescoping error ${merged.meta.telescopingError.toExponential(2)}\n`);

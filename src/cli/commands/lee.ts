@@ -7,19 +7,22 @@ import { liederivVersion } from '../../version';
 import { REDUCTIONS, type Reduction } from '../../lie/reductions';
 import { loadModel, writeAtomic } from '../../models/load';
 import { requireOption, UsageError, type CliIO, type Command } from '../command';
-import { checkOutputMode, withNonFiniteDiagnosis, choice, imagesFingerprint, loadImages, MEASUREMENT_OPTIONS, modelFingerprint, parseMeasurementOptions, startBackend, THREADS_HELP } from '../options';
+import { contractMeta, CONTRACT_HELP, measuredForRun, withNonFiniteDiagnosis, choice, imagesFingerprint, loadImages, MEASUREMENT_OPTIONS, modelFingerprint, parseMeasurementOptions, startBackend, THREADS_HELP } from '../options';
 import { ResumableCsv } from '../output';
 
 const USAGE = `liederiv lee --model <model.json> --images <file.npy | image folder> --groups <g1,g2,... | all>
-    [--output probs|logits] [--difference central|forward|gaussian] [--reduction mean-abs|l2|sq-l2]
+    [--output probs|logits|NAME] [--input-range 0..1|0..255|-1..1] [--mean r,g,b] [--std r,g,b]
+    [--layout auto|nhwc|nchw] [--difference central|forward|gaussian] [--reduction mean-abs|l2|sq-l2]
     [--method forward|double-vjp|fd] [--batch N] [--backend auto|tensorflow|webgpu|wasm|cpu] [--threads N]
     [--vectors] [--format csv|json] [--out FILE [--resume]]
 
   --model       TF.js LayersModel or GraphModel model.json (weights beside it; optional liederiv.json
-                sidecar with {name, inputSize, preprocess, classNames})
-  --images      .npy float32 [N, H, W, 3] RGB in [0, 1], or a folder of JPEG/PNG (resized to the model)
+                sidecar, see below)
+  --images      .npy float32 [N, H, W, 3] RGB (or [N, H, W, 1] grey) in [0, 1], or a folder of
+                JPEG/PNG (resized to the model)
   --groups      comma-separated: ${GROUP_NAMES.join(', ')}; or 'all'
-  --output      probs (default) | logits | a layer name (embedding)
+  --output      probs (default when the model ends in a softmax or has classNames) | logits |
+                a tensor: layer name, graph node name or signature key (embedding, features)
   --difference  central (default) | forward (the paper's code) | gaussian
   --reduction   mean-abs (default) | l2 | sq-l2
   --method      forward (default) | double-vjp | fd
@@ -32,7 +35,8 @@ const USAGE = `liederiv lee --model <model.json> --images <file.npy | image fold
                 written once at the end (temporary file + rename); FILE.meta.json records the run
   --resume      continue a killed CSV run in --out: checks FILE.meta.json against this run (same
                 options, backend, model and image files), drops a torn last line, and computes
-                only the batches that are missing`;
+                only the batches that are missing
+${CONTRACT_HELP}`;
 
 function parseGroups(spec: string): string[] {
   if (spec === 'all') return [...GROUP_NAMES];
@@ -75,9 +79,9 @@ export const leeCommand: Command = {
     vectors: { type: 'boolean' },
   },
   async run(values, io: CliIO) {
-    const { modelPath, imagesPath, difference, format, batchSize, out, resume } = parseMeasurementOptions(values, DEFAULT_LEE_BATCH);
+    const { modelPath, imagesPath, difference, format, batchSize, out, resume, contract } = parseMeasurementOptions(values, DEFAULT_LEE_BATCH);
     const groups = parseGroups(requireOption(values, 'groups'));
-    const output = typeof values.output === 'string' && values.output !== '' ? values.output : 'probs';
+    const outputOption = typeof values.output === 'string' && values.output !== '' ? values.output : undefined;
     const reduction = choice<Reduction>(values, 'reduction', REDUCTIONS, 'mean-abs');
     const method = choice<JvpMethod>(values, 'method', JVP_METHODS, 'forward');
     const vectors = values.vectors === true;
@@ -86,10 +90,12 @@ export const leeCommand: Command = {
     io.stderr.write(backend.line + '\n');
     const model = await loadModel(modelPath);
     try {
-      checkOutputMode(model, output, 'lee');
-      const data = await loadImages(imagesPath, model);
+      const measured = measuredForRun(model, outputOption, contract);
+      const output = measured.output.mode === 'tensor' ? measured.output.tensor : measured.output.mode;
+      const data = await loadImages(imagesPath, model, measured);
       const N = data.images.shape[0];
       io.stderr.write(`lee: ${N} images × ${groups.length} groups, model ${model.name} (${model.source}), output ${output}, ${reduction}\n`);
+      io.stderr.write(`lee: measures ${measured.formula}\n`);
 
       let csv: ResumableCsv | undefined;
       try {
@@ -98,6 +104,8 @@ export const leeCommand: Command = {
             command: 'lee',
             groups,
             output,
+            contract,
+            measures: measured.formula,
             difference,
             reduction,
             method,
@@ -112,7 +120,8 @@ export const leeCommand: Command = {
         let wroteHeader = false;
         const rows = await lee(model, data, {
           groups,
-          output,
+          output: outputOption,
+          ...contract,
           difference,
           reduction,
           method,
@@ -130,7 +139,7 @@ export const leeCommand: Command = {
             wroteHeader = true;
           },
         }).catch((err) => {
-          throw withNonFiniteDiagnosis(err, model, data.images);
+          throw withNonFiniteDiagnosis(err, model, data.images, { ...contract, output: outputOption });
         });
         if (format === 'json') {
           const doc = {
@@ -139,9 +148,9 @@ export const leeCommand: Command = {
               backendDetail: backend.line,
               tfjs: tf.version.tfjs,
               liederiv: liederivVersion(),
-              model: { name: model.name, source: model.source, inputSize: model.inputSize, preprocess: model.preprocess },
+              model: { name: model.name, source: model.source, inputSize: measured.input.size, ...contractMeta(measured) },
               images: { source: imagesPath, count: N },
-              options: { groups, output, difference, reduction, method, batch: batchSize, vectors },
+              options: { groups, output, ...contract, difference, reduction, method, batch: batchSize, vectors },
             },
             rows: rows.map((r) => jsonRow(r, vectors)),
           };

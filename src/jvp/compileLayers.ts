@@ -1,0 +1,132 @@
+/**
+ * A tf.LayersModel as program steps (src/jvp/program.ts): one step per layer call, nested models
+ * flattened (src/jvp/layerGraph.ts), each step's forward mode the registered layer rule and its
+ * plain value `layer.apply`. With `splitActivations`, a fused activation (Conv2D/Dense with
+ * activation: 'relu', ...) becomes its own step, so the layer-wise table shows the nonlinearity
+ * apart from the linear map (the paper's point: the one aliases, the other does not).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { InputError, UnknownNameError } from '../errors';
+import { activationJvp, activationName, activationValue } from './activations';
+import { withoutActivation } from './finalSoftmax';
+import { layerGraph, nodeNamed, type LayerGraph } from './layerGraph';
+import type { Ref, Step, Value } from './program';
+import { layerRuleFor } from './registry';
+import './rules';
+import type { Dual } from './types';
+
+const graphs = new WeakMap<tf.LayersModel, LayerGraph>();
+/** The model's layer graph, built once per model object. */
+export function cachedLayerGraph(model: tf.LayersModel): LayerGraph {
+  let g = graphs.get(model);
+  if (!g) graphs.set(model, (g = layerGraph(model)));
+  return g;
+}
+
+/** Where the selected output sits in the layer graph. */
+export interface LayersSelection {
+  /** A layer (or nested model) name whose output is measured. */
+  layer?: string;
+  /** Measure the input of the model's final softmax (the logits). */
+  stripSoftmax?: boolean;
+}
+
+/** How the model's output ends in a softmax: a Softmax/Activation('softmax') layer, or a fused activation: 'softmax'. */
+export function layersFinalSoftmax(model: tf.LayersModel): 'layer' | 'activation' | undefined {
+  const graph = cachedLayerGraph(model);
+  if (graph.outputs.length !== 1) return undefined;
+  const layer = graph.nodes[graph.outputs[0].node].layer;
+  if (layer.getClassName() === 'Softmax') return 'layer';
+  if (activationName(layer) === 'softmax') return layer.getClassName() === 'Activation' ? 'layer' : 'activation';
+  return undefined;
+}
+
+/** Names a user can select as the output: the model's output layers first, then every layer. */
+export function layerOutputNames(model: tf.LayersModel): string[] {
+  const graph = cachedLayerGraph(model);
+  return graph.outputs.map((o) => graph.nodes[o.node].layer.name);
+}
+
+function layerStep(layer: tf.layers.Layer, asLayer: tf.layers.Layer, inputs: Ref[], name: string): Step {
+  const rule = layerRuleFor(layer);
+  const call = (xs: tf.Tensor[]) => asLayer.apply(xs.length === 1 ? xs[0] : xs, { training: false }) as tf.Tensor | tf.Tensor[];
+  return {
+    info: { name, className: layer.getClassName(), source: 'layer' },
+    inputs,
+    layer,
+    jvp: (ins, k) => {
+      const out = rule.jvp({ layer: asLayer, inputs: ins as Dual[], k });
+      return Array.isArray(out) ? out : [out];
+    },
+    apply: (xs) => {
+      const out = call(xs);
+      return Array.isArray(out) ? out : [out];
+    },
+  };
+}
+
+/** A pointwise (or softmax) activation as its own step. */
+export function activationStep(act: string, input: Ref, name: string, where: string, className = 'Activation'): Step {
+  return {
+    info: { name, className, source: className === 'Softmax' ? 'head' : 'layer' },
+    inputs: [input],
+    jvp: ([pre], k) => [activationJvp(act, pre as Dual, k, where)],
+    apply: ([z]) => [activationValue(act, z)],
+  };
+}
+
+/**
+ * Appends the steps of `model` up to the selected output to `steps`, with the model's input read
+ * from `input`. Returns the ref of the selected value.
+ */
+export function compileLayersModel(model: tf.LayersModel, steps: Step[], input: Ref, sel: LayersSelection, { splitActivations = false } = {}): Ref {
+  if (model.inputs.length !== 1) throw new InputError(`model '${model.name}' has ${model.inputs.length} inputs (${model.inputNames.join(', ')}); liederiv measures models of one image input`);
+  const graph = cachedLayerGraph(model);
+  let target: number;
+  let strip = false;
+  let viaInput = false;
+  if (sel.layer !== undefined) {
+    const n = nodeNamed(graph, sel.layer);
+    if (!n) throw new UnknownNameError('layer', sel.layer, graph.nodes.map((m) => m.layer.name));
+    target = n.index;
+  } else {
+    if (graph.outputs.length !== 1) {
+      throw new InputError(`model '${model.name}' has ${graph.outputs.length} outputs (${layerOutputNames(model).join(', ')}); say which one to measure with output: NAME (--output NAME)`);
+    }
+    target = graph.outputs[0].node;
+    const fs = sel.stripSoftmax ? layersFinalSoftmax(model) : undefined;
+    viaInput = fs === 'layer';
+    strip = fs === 'activation';
+  }
+  // Only the nodes the result depends on.
+  const needed = new Set<number>();
+  const stack = [target];
+  while (stack.length) {
+    const n = stack.pop() as number;
+    if (needed.has(n)) continue;
+    needed.add(n);
+    for (const r of graph.nodes[n].inputs) if ('node' in r) stack.push(r.node);
+  }
+  const stepOf = new Map<number, number>();
+  const refOf = (r: LayerGraph['nodes'][number]['inputs'][number]): Ref => ('node' in r ? { step: stepOf.get(r.node) as number, output: r.output } : input);
+  for (const node of graph.nodes) {
+    if (!needed.has(node.index)) continue;
+    const ins = node.inputs.map(refOf);
+    const isTarget = node.index === target;
+    if (isTarget && viaInput) return ins[0];
+    const layer = node.layer;
+    const act = activationName(layer);
+    const fused = layer.getClassName() !== 'Activation' && act !== 'linear';
+    if (fused && (splitActivations || (isTarget && strip))) {
+      steps.push(layerStep(layer, withoutActivation(layer), ins, layer.name));
+      if (!(isTarget && strip)) steps.push(activationStep(act, { step: steps.length - 1, output: 0 }, `${layer.name}/${act}`, layer.name));
+    } else {
+      steps.push(layerStep(layer, layer, ins, layer.name));
+    }
+    stepOf.set(node.index, steps.length - 1);
+    if (isTarget) return { step: steps.length - 1, output: 0 };
+  }
+  throw new InputError(`model '${model.name}' returns its input unchanged; nothing to differentiate`);
+}
+
+export type { Value };

@@ -1,0 +1,431 @@
+/**
+ * The measured model (DESIGN §10): which function of an image liederiv differentiates, decided
+ * once per model and options, and compiled into one program (src/jvp/program.ts):
+ *
+ *     F(x) = select( net( layout( preprocess( channels(x) ) ) ) )
+ *
+ * - x: NHWC float32 images in [0, 1], RGB (or 1-channel, taken as is). Every group acts on x, so
+ *   L x (DESIGN §3) is the same tangent whatever the model expects.
+ * - channels: a 1-channel model sees luma = 0.299 R + 0.587 G + 0.114 B (Rec. 601) of RGB input; a
+ *   3-channel model sees a 1-channel image repeated. Channel adaptation comes before `preprocess`
+ *   because a model's mean/std are per *model* channel.
+ * - preprocess: [0, 1] → the range the model expects (`0..1` identity, `0..255` 255x, `-1..1` 2x − 1),
+ *   then (· − mean)/std per model channel.
+ * - layout: NCHW models get a transpose; their image-like outputs are transposed back to NHWC.
+ * - select: `probs` (the model's own softmax, found through Identity and other pass-through
+ *   nodes, else a softmax added over class scores [B, K ≥ 2]), `logits` (the softmax's input, or
+ *   the raw output), or a named tensor (layer name, graph node name or signature key).
+ * - batch: a graph that runs only on batch 1 (a hard-coded Reshape) is run one image at a time.
+ *
+ * Detected from the model where it says so (input shape and dtype, a Transpose right after the
+ * input, a Softmax at the output, a probe run at batch 2), overridable by options and the
+ * liederiv.json sidecar; `describe` gives the one line the CLI prints in its run header.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { InputError, UnknownNameError } from '../errors';
+import { activationStep, cachedLayerGraph, compileLayersModel, layerOutputNames, layersFinalSoftmax } from './compileLayers';
+import { compileGraphModel, executorOf, graphFinalSoftmax, graphInput, graphOutputs, parseNodeName, resolveGraphTensor, type GraphNode } from './compileGraph';
+import { applyProgram, type Program, type Ref, type Step } from './program';
+
+export const INPUT_RANGES = ['0..1', '0..255', '-1..1'] as const;
+export type InputRange = (typeof INPUT_RANGES)[number];
+export const LAYOUTS = ['auto', 'nhwc', 'nchw'] as const;
+export type LayoutOption = (typeof LAYOUTS)[number];
+/** Rec. 601 luma weights (the same as the saturation and contrast groups use). */
+export const LUMA_WEIGHTS = [0.299, 0.587, 0.114] as const;
+
+type Net = tf.LayersModel | tf.GraphModel;
+
+/** How the user (options, CLI flags, the liederiv.json sidecar) states the contract; unset fields are detected. */
+export interface ContractOptions {
+  /** 'probs' | 'logits' | a tensor name; default: 'probs' when the model ends in a softmax or has class names. */
+  output?: string;
+  /** The value range the model expects its input in (default '0..1'). */
+  inputRange?: InputRange;
+  /** Per model channel, subtracted after scaling to inputRange (default 0). */
+  mean?: number[];
+  /** Per model channel, divided by after subtracting mean (default 1). */
+  std?: number[];
+  /** 'auto' (default): detected from the input shape and a Transpose after the input. */
+  layout?: LayoutOption;
+}
+
+/** What a loaded model carries (src/models/model.ts ModelWrapper), as this module reads it. */
+export interface ModelLike {
+  name: string;
+  net: Net;
+  inputSize?: [number, number];
+  preprocess?: { mean: readonly number[]; std: readonly number[] };
+  classNames?: string[];
+  contract?: ContractOptions;
+}
+
+export interface InputContract {
+  layout: 'nhwc' | 'nchw';
+  /** Channels the net takes. */
+  channels: 1 | 3;
+  /** [height, width] the net takes; 0 where the net accepts any size. */
+  size: [number, number];
+  range: InputRange;
+  mean: number[];
+  std: number[];
+  /** 'free', or 'one' for a graph that only runs at batch 1 (images go one at a time). */
+  batch: 'free' | 'one';
+}
+
+export interface OutputContract {
+  mode: 'probs' | 'logits' | 'tensor';
+  /** The measured tensor: a layer name, or a graph 'node:index'. */
+  tensor: string;
+  /** 'model': the model's own softmax is (or precedes) the measured tensor; 'added': liederiv adds one; 'none'. */
+  softmax: 'model' | 'added' | 'none';
+}
+
+export interface MeasuredModel {
+  name: string;
+  net: Net;
+  input: InputContract;
+  output: OutputContract;
+  /** How each contract field was decided ('detected: …', 'option', 'sidecar', 'default'). */
+  provenance: Record<string, string>;
+  /** e.g. 'softmax ∘ net ∘ (2x−1) on 128×128 RGB'. */
+  formula: string;
+  /** The program for images of `channels` channels, built once each. */
+  program(channels: 1 | 3, opts?: { splitActivations?: boolean }): Program;
+}
+
+const measuredCache = new WeakMap<Net, Map<string, MeasuredModel>>();
+
+/**
+ * The measured model of `model` under `opts` (options over the model's sidecar contract over
+ * detection). Cached per net object and options.
+ *
+ * Errors (InputError): an integer-typed input; several inputs; several outputs without
+ * `output: NAME`; `probs` on an output that is not class scores; an unknown tensor name; a graph
+ * that runs on neither batch 2 nor batch 1; mean/std of the wrong length.
+ */
+export function measuredModel(model: ModelLike, opts: ContractOptions = {}, sizeHint?: [number, number]): MeasuredModel {
+  const key = JSON.stringify([opts, model.contract ?? {}, model.preprocess ?? null, model.inputSize ?? null, !!model.classNames, sizeHint ?? null]);
+  let byKey = measuredCache.get(model.net);
+  if (!byKey) measuredCache.set(model.net, (byKey = new Map()));
+  let m = byKey.get(key);
+  if (!m) byKey.set(key, (m = build(model, opts, sizeHint)));
+  return { ...m, name: model.name };
+}
+
+function netInput(net: Net): { shape: Array<number | null>; dtype: string; name: string } {
+  if (net instanceof tf.GraphModel) {
+    const node = graphInput(net);
+    const info = net.inputs[0];
+    return { shape: (info?.shape ?? []).map((d) => (d === -1 ? null : d)), dtype: String(info?.dtype ?? node.attrParams.dtype?.value ?? 'float32'), name: node.name };
+  }
+  if (net.inputs.length !== 1) throw new InputError(`model '${net.name}' has ${net.inputs.length} inputs (${net.inputNames.join(', ')}); liederiv measures models of one image input`);
+  return { shape: net.inputs[0].shape, dtype: net.inputs[0].dtype, name: net.inputNames[0] };
+}
+
+/** Whether the op right after a graph's input is a Transpose NCHW → NHWC (onnx-tf writes one). */
+function transposeAfterInput(net: tf.GraphModel, inputName: string): boolean {
+  const nodes = Object.values(executorOf(net).graph.nodes) as GraphNode[];
+  return nodes.some((n) => n.op === 'Transpose' && n.inputNames.length > 0 && parseNodeName(n.inputNames[0])[0] === inputName && permOf(net, n)?.join() === '0,2,3,1');
+}
+
+function permOf(net: tf.GraphModel, node: GraphNode): number[] | undefined {
+  const ref = node.inputNames[1];
+  const w = ref ? executorOf(net).weightMap[parseNodeName(ref)[0]] : undefined;
+  return w ? Array.from(w[0].dataSync()) : undefined;
+}
+
+const isChannels = (d: number | null | undefined) => d === 1 || d === 3;
+
+/**
+ * The input as the net states it: layout (NHWC, or NCHW when the channels come second or a
+ * Transpose NCHW→NHWC follows the input), channels (1 or 3) and [height, width] (0 where open).
+ * `layout` forces the layout. Refuses integer inputs (not differentiable) and non-image inputs.
+ */
+export function detectInput(net: Net, name: string, layout?: 'nhwc' | 'nchw'): { layout: 'nhwc' | 'nchw'; how: string; channels: 1 | 3; channelsOpen: boolean; size: [number, number]; shape: Array<number | null> } {
+  const inp = netInput(net);
+  if (inp.dtype !== 'float32') {
+    throw new InputError(
+      `model '${name}' takes ${inp.dtype} input '${inp.name}': integer pixels cannot be differentiated, so no Lie derivative exists at the input. ` +
+        `Measure a float32 version of the model (re-export it with a float input and the cast inside, e.g. tensorflowjs_converter on a SavedModel with a float32 signature)`,
+    );
+  }
+  const s = inp.shape;
+  const shown = `[${s.map((d) => d ?? '?').join(', ')}]`;
+  if (s.length !== 4) throw new InputError(`model '${name}' takes input '${inp.name}' of shape ${shown}; liederiv measures image models with a 4-d input [B, H, W, C] or [B, C, H, W]`);
+  let how = 'option';
+  if (!layout) {
+    const transposed = net instanceof tf.GraphModel && transposeAfterInput(net, inp.name);
+    if (isChannels(s[1]) && !isChannels(s[3])) [layout, how] = ['nchw', `detected: input shape ${shown} has the channels second`];
+    else if (transposed && !isChannels(s[3])) [layout, how] = ['nchw', 'detected: a Transpose NCHW→NHWC right after the input'];
+    else [layout, how] = ['nhwc', s[3] === null ? 'default' : `detected: input shape ${shown}`];
+  }
+  const [cDim, hDim, wDim] = layout === 'nchw' ? [s[1], s[2], s[3]] : [s[3], s[1], s[2]];
+  if (cDim !== null && !isChannels(cDim)) {
+    throw new InputError(`model '${name}' takes ${cDim} channels (input shape ${shown}, read as ${layout.toUpperCase()}); liederiv measures 1-channel (grey) and 3-channel (RGB) models${layout === 'nhwc' && isChannels(s[1]) ? '. Channels first? pass layout nchw (--layout nchw)' : ''}`);
+  }
+  return { layout, how, channels: (cDim ?? 3) as 1 | 3, channelsOpen: cDim === null, size: [hDim ?? 0, wDim ?? 0], shape: s };
+}
+
+function build(model: ModelLike, opts: ContractOptions, sizeHint?: [number, number]): MeasuredModel {
+  const net = model.net;
+  const side = model.contract ?? {};
+  const prov: Record<string, string> = {};
+  const pick = <T>(field: string, option: T | undefined, sidecar: T | undefined, detected: () => [T, string]): T => {
+    if (option !== undefined) return (prov[field] = 'option'), option;
+    if (sidecar !== undefined) return (prov[field] = 'sidecar'), sidecar;
+    const [v, how] = detected();
+    prov[field] = how;
+    return v;
+  };
+
+  // Input: dtype, layout, channels, size, batch.
+  const det = detectInput(net, model.name, opts.layout && opts.layout !== 'auto' ? opts.layout : side.layout && side.layout !== 'auto' ? side.layout : undefined);
+  prov.layout = opts.layout && opts.layout !== 'auto' ? 'option' : side.layout && side.layout !== 'auto' ? 'sidecar' : det.how;
+  const { layout, channels, shape: s } = det;
+  prov.channels = det.channelsOpen ? 'default (the input shape leaves it open)' : 'detected: input shape';
+  const size: [number, number] = [model.inputSize?.[0] || det.size[0] || sizeHint?.[0] || 0, model.inputSize?.[1] || det.size[1] || sizeHint?.[1] || 0];
+  const range = pick<InputRange>('inputRange', opts.inputRange, side.inputRange, () => ['0..1', 'default (assumed: say inputRange / --input-range if the model expects 0..255 or -1..1)']);
+  const mean = channelVector(model.name, 'mean', opts.mean ?? side.mean ?? model.preprocess?.mean ?? [0], channels, 0);
+  const std = channelVector(model.name, 'std', opts.std ?? side.std ?? model.preprocess?.std ?? [1], channels, 1);
+  if (std.some((v) => !(v > 0))) throw new InputError(`model '${model.name}': std must be positive, got [${std.join(', ')}]`);
+  prov.mean = opts.mean ? 'option' : side.mean ? 'sidecar' : model.preprocess ? 'model' : 'default';
+  prov.std = opts.std ? 'option' : side.std ? 'sidecar' : model.preprocess ? 'model' : 'default';
+
+  const input: InputContract = { layout, channels, size, range, mean, std, batch: s[0] === 1 ? 'one' : 'free' };
+  prov.batch = s[0] === 1 ? 'detected: input shape has batch 1' : 'default';
+
+  // Output.
+  const output = resolveOutput(model, opts.output ?? side.output);
+  prov.output = opts.output !== undefined ? 'option' : side.output !== undefined ? 'sidecar' : 'default';
+
+  const programs = new Map<string, Program>();
+  const program = (imageChannels: 1 | 3, { splitActivations = false } = {}): Program => {
+    const k = `${imageChannels}:${splitActivations}`;
+    let p = programs.get(k);
+    if (!p) programs.set(k, (p = compile(model.name, net, input, output, imageChannels, splitActivations)));
+    return p;
+  };
+  const m: MeasuredModel = { name: model.name, net, input, output, provenance: prov, formula: '', program };
+  probe(m);
+  m.formula = describe(m);
+  return m;
+}
+
+function channelVector(name: string, what: string, v: readonly number[], channels: number, neutral: number): number[] {
+  if (!Array.isArray(v) || !v.every((x) => typeof x === 'number' && Number.isFinite(x))) throw new InputError(`model '${name}': ${what} must be numbers, got ${JSON.stringify(v)}`);
+  if (v.length === channels) return [...v];
+  if (v.length === 1) return new Array(channels).fill(v[0]);
+  // A 3-vector of equal values (or the neutral one) fits a 1-channel model.
+  if (channels === 1 && v.length === 3 && v.every((x) => x === v[0])) return [v[0]];
+  if (channels === 1 && v.length === 3 && v.every((x) => x === neutral)) return [neutral];
+  throw new InputError(`model '${name}' takes ${channels} channel(s); ${what} has ${v.length} values [${v.join(', ')}] (give ${channels} or 1)`);
+}
+
+/** The output contract for an output option: mode, tensor, and where the softmax comes from. */
+function resolveOutput(model: ModelLike, output: string | undefined): OutputContract {
+  const net = model.net;
+  if (net instanceof tf.GraphModel) {
+    const outs = graphOutputs(net);
+    const list = () => outs.map((o) => (o.key && o.key !== o.node ? `${o.key} (node ${o.node})` : o.node)).join(', ');
+    if (output !== undefined && output !== 'probs' && output !== 'logits') return { mode: 'tensor', tensor: resolveGraphTensor(net, output), softmax: 'none' };
+    if (outs.length !== 1) throw new InputError(`model '${model.name}' has ${outs.length} outputs (${list()}); say which one to measure with output: NAME (--output NAME)`);
+    const node = outs[0].node.includes(':') ? outs[0].node : `${outs[0].node}:0`;
+    const sm = graphFinalSoftmax(net, node);
+    const mode = defaultMode(model, output, !!sm);
+    if (mode === 'logits') return { mode, tensor: sm ? `${sm.inputNames[0].includes(':') ? sm.inputNames[0] : `${sm.inputNames[0]}:0`}` : node, softmax: sm ? 'model' : 'none' };
+    return { mode, tensor: node, softmax: sm ? 'model' : 'added' };
+  }
+  if (output !== undefined && output !== 'probs' && output !== 'logits') {
+    const graph = cachedLayerGraph(net);
+    const names = graph.nodes.map((n) => n.layer.name);
+    const nested = graph.nodes.flatMap((n) => n.endsModels ?? []);
+    if (!names.includes(output) && !nested.includes(output)) throw new UnknownNameError('layer', output, names);
+    return { mode: 'tensor', tensor: output, softmax: 'none' };
+  }
+  const outs = layerOutputNames(net);
+  if (outs.length !== 1) throw new InputError(`model '${model.name}' has ${outs.length} outputs (${outs.join(', ')}); say which one to measure with output: NAME (--output NAME)`);
+  const fs = layersFinalSoftmax(net);
+  const mode = defaultMode(model, output, fs !== undefined);
+  if (mode === 'logits') return { mode, tensor: outs[0], softmax: fs ? 'model' : 'none' };
+  return { mode, tensor: outs[0], softmax: fs ? 'model' : 'added' };
+}
+
+/**
+ * 'probs' or 'logits'. Unset: 'probs' when the model ends in its own softmax or is known to output
+ * class scores (it has class names); otherwise the raw output might be an embedding or a
+ * regression, and a softmax over it would be a plausible wrong number — so the user must say.
+ */
+function defaultMode(model: ModelLike, output: string | undefined, ownSoftmax: boolean): 'probs' | 'logits' {
+  if (output === 'probs' || output === 'logits') return output;
+  if (ownSoftmax || model.classNames) return 'probs';
+  throw new InputError(
+    `model '${model.name}' ends in no softmax and has no class names, so liederiv cannot tell class scores from an embedding or a regression output. ` +
+      `Say which: output 'probs' (--output probs: adds a softmax over class scores), output 'logits' (--output logits: the raw output), ` +
+      `or give classNames in its liederiv.json`,
+  );
+}
+
+/** Runs the program once at batch 2 (then 1) on grey images: fixed-batch graphs and the output's shape. */
+function probe(m: MeasuredModel): void {
+  const [h, w] = m.input.size;
+  if (!h || !w) return; // free size: checked when images arrive (checkOutputFits)
+  const run = (b: number) =>
+    tf.tidy(() => {
+      const y = applyProgram(m.program(3), tf.fill([b, h, w, 3], 0.5));
+      return y.shape;
+    });
+  let shape: number[];
+  if (m.input.batch === 'one') shape = run(1);
+  else {
+    try {
+      shape = run(2);
+      if (shape[0] !== 2) throw new Error(`output batch ${shape[0]} for input batch 2`);
+    } catch (err2) {
+      try {
+        shape = run(1);
+      } catch (err1) {
+        throw new InputError(`model '${m.name}' does not run on a [1, ${h}, ${w}, 3] image (as measured: ${describeInput(m)}): ${firstLine(err1)}`);
+      }
+      m.input.batch = 'one';
+      m.provenance.batch = `detected: batch 2 fails (${firstLine(err2)}), batch 1 runs`;
+    }
+  }
+  checkOutputFits(m, shape);
+}
+
+function firstLine(err: unknown): string {
+  return String((err as Error)?.message ?? err).split('\n')[0];
+}
+
+/**
+ * 'probs' needs class scores: a vector of K ≥ 2 per image when liederiv adds the softmax, K ≥ 2
+ * components when it is the model's own (softmax of one value is constantly 1: LEE 0 always).
+ */
+export function checkOutputFits(m: Pick<MeasuredModel, 'name' | 'output'>, shape: number[]): void {
+  if (m.output.mode !== 'probs') return;
+  const per = shape.slice(1);
+  const comps = per.reduce((a, b) => a * b, 1);
+  const vector = per.length === 1;
+  if (comps >= 2 && (vector || m.output.softmax === 'model')) return;
+  throw new InputError(
+    `model '${m.name}': output 'probs' needs class scores (a vector of K ≥ 2 per image), but output '${m.output.tensor}' is [B, ${per.join(', ')}]` +
+      `${per.length === 3 ? ' (image-like)' : comps < 2 ? ' (one value: a softmax over it is constantly 1)' : ''}. ` +
+      `Use output 'logits' (--output logits: the raw output${per.length === 3 ? ', measured as an equivariant map' : ''}) or a tensor name (--output NAME)`,
+  );
+}
+
+function preprocessFormula(inp: InputContract): string {
+  const scale = inp.range === '0..255' ? '255x' : inp.range === '-1..1' ? '2x−1' : 'x';
+  const fmt = (v: number[]) => (v.every((x) => x === v[0]) ? `${+v[0].toPrecision(4)}` : `[${v.map((x) => +x.toPrecision(4)).join(', ')}]`);
+  const centred = inp.mean.every((x) => x === 0) ? scale : `${scale} − ${fmt(inp.mean)}`;
+  const scaled = inp.std.every((x) => x === 1) ? centred : `(${centred})/${fmt(inp.std)}`;
+  return scaled === 'x' ? '' : scaled.startsWith('(') ? scaled : `(${scaled})`;
+}
+
+function describeInput(m: Pick<MeasuredModel, 'input'>): string {
+  const { layout, channels, size } = m.input;
+  return `${size[0] || 'H'}×${size[1] || 'W'}×${channels} ${layout.toUpperCase()}`;
+}
+
+/** 'softmax ∘ net ∘ (2x−1) on 128×128 RGB' (the run header's line). */
+export function describe(m: Pick<MeasuredModel, 'input' | 'output'>): string {
+  const { input, output } = m;
+  const head = output.mode === 'probs' ? (output.softmax === 'added' ? 'softmax (added) ∘ net' : 'net (its softmax)') : output.mode === 'logits' ? (output.softmax === 'model' ? `net up to its softmax's input (logits)` : 'net (raw output)') : `net[${output.tensor}]`;
+  const parts = [head];
+  if (input.layout === 'nchw') parts.push('NCHW');
+  const pre = preprocessFormula(input);
+  if (pre) parts.push(pre);
+  if (input.channels === 1) parts.push('luma');
+  const batch = input.batch === 'one' ? ', one image at a time' : '';
+  return `${parts.join(' ∘ ')} on ${input.size[0] || 'H'}×${input.size[1] || 'W'} RGB${batch}`;
+}
+
+// ---- the program ----
+
+function affineStep(input: Ref, scale: number[], offset: number[], name: string): Step {
+  const a = () => tf.tensor1d(scale);
+  const b = () => tf.tensor1d(offset);
+  return {
+    info: { name, className: 'Preprocess', source: 'adapter' },
+    inputs: [input],
+    transportsColour: true,
+    jvp: ([x]) => {
+      const d = x as { primal: tf.Tensor; tangent: tf.Tensor };
+      return [{ primal: tf.add(tf.mul(d.primal, a()), b()), tangent: tf.mul(d.tangent, a()) }];
+    },
+    apply: ([x]) => [tf.add(tf.mul(x, a()), b())],
+  };
+}
+
+function linearStep(input: Ref, name: string, className: string, f: (t: tf.Tensor) => tf.Tensor, colour = true): Step {
+  return {
+    info: { name, className, source: 'adapter' },
+    inputs: [input],
+    transportsColour: colour,
+    jvp: ([x]) => {
+      const d = x as { primal: tf.Tensor; tangent: tf.Tensor };
+      return [{ primal: f(d.primal), tangent: f(d.tangent) }];
+    },
+    apply: ([x]) => [f(x)],
+  };
+}
+
+const luma = (t: tf.Tensor) => tf.sum(tf.mul(t, tf.tensor1d([...LUMA_WEIGHTS])), -1, true);
+const toRgb = (t: tf.Tensor) => tf.tile(t, [1, 1, 1, 3]);
+const toNchw = (t: tf.Tensor) => tf.transpose(t, [0, 3, 1, 2]);
+const toNhwc = (t: tf.Tensor) => tf.transpose(t, [0, 2, 3, 1]);
+
+function compile(name: string, net: Net, input: InputContract, output: OutputContract, imageChannels: 1 | 3, splitActivations: boolean): Program {
+  const steps: Step[] = [];
+  let ref: Ref = { input: true };
+  const push = (s: Step): Ref => {
+    steps.push(s);
+    return { step: steps.length - 1, output: 0 };
+  };
+  if (input.channels === 1 && imageChannels === 3) ref = push(linearStep(ref, 'luma', 'Luma', luma));
+  if (input.channels === 3 && imageChannels === 1) ref = push(linearStep(ref, 'grey → RGB', 'Tile', toRgb));
+  const k = input.range === '0..255' ? 255 : input.range === '-1..1' ? 2 : 1;
+  const c0 = input.range === '-1..1' ? -1 : 0;
+  const scale = input.std.map((s) => k / s);
+  const offset = input.mean.map((m, i) => (c0 - m) / input.std[i]);
+  if (scale.some((v) => v !== 1) || offset.some((v) => v !== 0)) ref = push(affineStep(ref, scale, offset, 'preprocess'));
+  if (input.layout === 'nchw') ref = push({ ...linearStep(ref, 'nchw', 'Layout', toNchw), transportsAll: true });
+  let result: Ref;
+  let weights: tf.Tensor[] = [];
+  if (net instanceof tf.GraphModel) {
+    ({ result, weights } = compileGraphModel(net, steps, ref, output.tensor));
+  } else {
+    result = compileLayersModel(net, steps, ref, output.mode === 'tensor' ? { layer: output.tensor } : { stripSoftmax: output.mode === 'logits' }, { splitActivations });
+  }
+  if (output.mode === 'probs' && output.softmax === 'added') {
+    steps.push(activationStep('softmax', result, 'softmax (added)', `${name}: softmax (added)`, 'Softmax'));
+    result = { step: steps.length - 1, output: 0 };
+  }
+  // An NCHW model's image-like output goes back to NHWC, where the groups act on it.
+  if (input.layout === 'nchw') {
+    const inner = result;
+    const back: Step = {
+      info: { name: 'nhwc (output)', className: 'Layout', source: 'adapter' },
+      inputs: [inner],
+      transportsAll: true,
+      jvp: ([x]) => {
+        const d = x as { primal: tf.Tensor; tangent: tf.Tensor };
+        return d.primal.rank === 4 ? [{ primal: toNhwc(d.primal), tangent: toNhwc(d.tangent) }] : [{ primal: d.primal.clone(), tangent: d.tangent.clone() }];
+      },
+      apply: ([x]) => [x.rank === 4 ? toNhwc(x) : x.clone()],
+    };
+    steps.push(back);
+    result = { step: steps.length - 1, output: 0 };
+  }
+  return { steps, result, protect: new Set(weights) };
+}
+
+/** Whether the net's (single) output is its own softmax, through pass-through nodes (DESIGN §1: then 'probs' is its output). */
+export function endsInSoftmax(net: Net): boolean {
+  if (net instanceof tf.GraphModel) {
+    const outs = graphOutputs(net);
+    return outs.length === 1 && graphFinalSoftmax(net, outs[0].node) !== undefined;
+  }
+  return layersFinalSoftmax(net) !== undefined;
+}
