@@ -30,4 +30,25 @@ describe('architecture', () => {
       .map((f) => path.relative(SRC, f));
     assert.deepEqual(offenders, []);
   });
+
+  // DESIGN §8, §10: the engine has one public face, and only src/jvp walks model graphs.
+  it('lie/, cli/, report/, notebook/ import the JVP engine only through src/jvp/index', () => {
+    const deep = /from\s+['"](?:\.\.\/)+jvp\/[^'"]+['"]/;
+    const offenders = ['lie', 'cli', 'report', 'notebook', 'classroom', 'figures', 'sweep']
+      .flatMap((d) => tsFiles(path.join(SRC, d)))
+      .filter((f) => deep.test(fs.readFileSync(f, 'utf8')))
+      .map((f) => path.relative(SRC, f));
+    assert.deepEqual(offenders, []);
+  });
+
+  it('only src/jvp reads model graphs (inboundNodes, executor.graph) or walks them', () => {
+    const walking = /\binboundNodes\b|executor\.graph|\.weightMap\b/;
+    const offenders = fs
+      .readdirSync(SRC, { withFileTypes: true })
+      .filter((e) => e.isDirectory() && e.name !== 'jvp')
+      .flatMap((e) => tsFiles(path.join(SRC, e.name)))
+      .filter((f) => walking.test(fs.readFileSync(f, 'utf8')))
+      .map((f) => path.relative(SRC, f));
+    assert.deepEqual(offenders, []);
+  });
 });

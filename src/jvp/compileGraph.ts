@@ -28,7 +28,7 @@ export interface GraphNode {
 }
 
 interface Executor {
-  graph: { nodes: Record<string, GraphNode>; inputs: GraphNode[]; outputs: GraphNode[] };
+  graph: { nodes: Record<string, GraphNode>; inputs: GraphNode[]; outputs: Array<GraphNode & { signatureKey?: string }> };
   weightMap: Record<string, tf.Tensor[]>;
   outputNodes: string[];
   execute(inputs: Record<string, tf.Tensor>, outputs: string[]): tf.Tensor[];
@@ -85,13 +85,12 @@ export function graphInput(model: tf.GraphModel): GraphNode {
   return inputs[0];
 }
 
-/** The model's outputs, each with its signature key when the model.json has a signature. */
+/**
+ * The model's outputs: node names (the executor's `outputNodes` are signature keys when the
+ * model.json has a signature), each with its signature key.
+ */
 export function graphOutputs(model: tf.GraphModel): Array<{ node: string; key?: string }> {
-  const executor = executorOf(model);
-  const sig = (model as unknown as { signature?: { outputs?: Record<string, { name?: string }> } }).signature?.outputs ?? {};
-  const keyOf = new Map<string, string>();
-  for (const [key, t] of Object.entries(sig)) if (t?.name) keyOf.set(t.name.replace(/:0$/, ''), key), keyOf.set(t.name, key);
-  return executor.outputNodes.map((node) => ({ node, key: keyOf.get(node) ?? keyOf.get(node.replace(/:0$/, '')) }));
+  return executorOf(model).graph.outputs.map((n) => ({ node: n.name, key: n.signatureKey }));
 }
 
 /**

@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { InputError, UnknownNameError } from '../errors';
 import { activationJvp, activationName, activationValue } from './activations';
-import { withoutActivation } from './finalSoftmax';
+import { withoutActivation } from './withoutActivation';
 import { layerGraph, nodeNamed, type LayerGraph } from './layerGraph';
 import type { Ref, Step, Value } from './program';
 import { layerRuleFor } from './registry';

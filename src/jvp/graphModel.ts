@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { InputError } from '../errors';
-import { compileGraphModel, executorOf, graphOps, parseNodeName } from './compileGraph';
+import { compileGraphModel, executorOf, graphOps, graphOutputs, parseNodeName } from './compileGraph';
 import { jvpProgram, type Program, type Step } from './program';
 import type { Dual } from './types';
 
@@ -16,10 +16,9 @@ export function graphModelOps(model: tf.GraphModel, outputNode?: string): string
 function resolveOutput(model: tf.GraphModel, outputNode: string | undefined, fn: string): string {
   const executor = executorOf(model, fn);
   if (outputNode === undefined) {
-    if (executor.outputNodes.length !== 1) {
-      throw new InputError(`'${fn}': this GraphModel has ${executor.outputNodes.length} outputs (${executor.outputNodes.join(', ')}); pass opts.outputNode`);
-    }
-    outputNode = executor.outputNodes[0];
+    const outs = graphOutputs(model).map((o) => o.node);
+    if (outs.length !== 1) throw new InputError(`'${fn}': this GraphModel has ${outs.length} outputs (${outs.join(', ')}); pass opts.outputNode`);
+    outputNode = outs[0];
   }
   const [name, index] = parseNodeName(outputNode);
   if (!executor.graph.nodes[name]) {

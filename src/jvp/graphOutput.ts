@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
 import { UnknownNameError } from '../errors';
-import { executorOf, graphFinalSoftmax, parseNodeName } from './compileGraph';
+import { executorOf, graphFinalSoftmax, graphOutputs, parseNodeName } from './compileGraph';
 
 /**
  * The GraphModel tensor ('node:index') a bare-net call measures: `stopAt` (a node name), the input
@@ -14,7 +14,7 @@ export function graphOutputNode(model: tf.GraphModel, opts: { stopAt?: string; s
     if (!nodes[name]) throw new UnknownNameError('graph node', opts.stopAt, Object.keys(nodes));
     return `${name}:${index}`;
   }
-  const [name, index] = parseNodeName(model.outputNodes[0]);
+  const [name, index] = parseNodeName(graphOutputs(model)[0].node);
   const out = `${name}:${index}`;
   const sm = opts.stripSoftmax ? graphFinalSoftmax(model, out) : undefined;
   if (sm) {
@@ -26,5 +26,5 @@ export function graphOutputNode(model: tf.GraphModel, opts: { stopAt?: string; s
 
 /** Whether the GraphModel's first output is a Softmax op, through pass-through nodes (DESIGN §1 'probs'). */
 export function graphEndsInSoftmax(model: tf.GraphModel): boolean {
-  return graphFinalSoftmax(model, model.outputNodes[0]) !== undefined;
+  return graphFinalSoftmax(model, graphOutputs(model)[0].node) !== undefined;
 }

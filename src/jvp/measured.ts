@@ -90,6 +90,8 @@ export interface MeasuredModel {
   provenance: Record<string, string>;
   /** e.g. 'softmax ∘ net ∘ (2x−1) on 128×128 RGB'. */
   formula: string;
+  /** What a careful user should know about decisions taken by default (the CLI prints them). */
+  notes: string[];
   /** The program for images of `channels` channels, built once each. */
   program(channels: 1 | 3, opts?: { splitActivations?: boolean }): Program;
 }
@@ -206,7 +208,12 @@ function build(model: ModelLike, opts: ContractOptions, sizeHint?: [number, numb
     if (!p) programs.set(k, (p = compile(model.name, net, input, output, imageChannels, splitActivations)));
     return p;
   };
-  const m: MeasuredModel = { name: model.name, net, input, output, provenance: prov, formula: '', program };
+  const notes: string[] = [];
+  if (output.mode === 'probs' && output.softmax === 'added' && !model.classNames && opts.output === undefined && side.output === undefined) {
+    notes.push(`model '${model.name}' ends in no softmax and has no class names: its output is measured as class scores with a softmax added; if it is an embedding or a regression, use output 'logits' (--output logits)`);
+  }
+  if (prov.inputRange?.startsWith('default')) notes.push(`the input range the model expects is assumed to be 0..1; if it expects 0..255 or -1..1 (or mean/std), say so (--input-range, --mean, --std, or the liederiv.json sidecar)`);
+  const m: MeasuredModel = { name: model.name, net, input, output, provenance: prov, formula: '', notes, program };
   probe(m);
   m.formula = describe(m);
   return m;
@@ -232,7 +239,7 @@ function resolveOutput(model: ModelLike, output: string | undefined): OutputCont
     if (outs.length !== 1) throw new InputError(`model '${model.name}' has ${outs.length} outputs (${list()}); say which one to measure with output: NAME (--output NAME)`);
     const node = outs[0].node.includes(':') ? outs[0].node : `${outs[0].node}:0`;
     const sm = graphFinalSoftmax(net, node);
-    const mode = defaultMode(model, output, !!sm);
+    const mode = defaultMode(output);
     if (mode === 'logits') return { mode, tensor: sm ? `${sm.inputNames[0].includes(':') ? sm.inputNames[0] : `${sm.inputNames[0]}:0`}` : node, softmax: sm ? 'model' : 'none' };
     return { mode, tensor: node, softmax: sm ? 'model' : 'added' };
   }
@@ -246,24 +253,18 @@ function resolveOutput(model: ModelLike, output: string | undefined): OutputCont
   const outs = layerOutputNames(net);
   if (outs.length !== 1) throw new InputError(`model '${model.name}' has ${outs.length} outputs (${outs.join(', ')}); say which one to measure with output: NAME (--output NAME)`);
   const fs = layersFinalSoftmax(net);
-  const mode = defaultMode(model, output, fs !== undefined);
+  const mode = defaultMode(output);
   if (mode === 'logits') return { mode, tensor: outs[0], softmax: fs ? 'model' : 'none' };
   return { mode, tensor: outs[0], softmax: fs ? 'model' : 'added' };
 }
 
 /**
- * 'probs' or 'logits'. Unset: 'probs' when the model ends in its own softmax or is known to output
- * class scores (it has class names); otherwise the raw output might be an embedding or a
- * regression, and a softmax over it would be a plausible wrong number — so the user must say.
+ * 'probs' or 'logits'; unset means 'probs' (DESIGN §1, §10): the model's own softmax, or one added
+ * over class scores. A model with neither a softmax nor class names might output an embedding;
+ * `notes` then says so (the CLI prints it), and checkOutputFits refuses non-vector outputs.
  */
-function defaultMode(model: ModelLike, output: string | undefined, ownSoftmax: boolean): 'probs' | 'logits' {
-  if (output === 'probs' || output === 'logits') return output;
-  if (ownSoftmax || model.classNames) return 'probs';
-  throw new InputError(
-    `model '${model.name}' ends in no softmax and has no class names, so liederiv cannot tell class scores from an embedding or a regression output. ` +
-      `Say which: output 'probs' (--output probs: adds a softmax over class scores), output 'logits' (--output logits: the raw output), ` +
-      `or give classNames in its liederiv.json`,
-  );
+function defaultMode(output: string | undefined): 'probs' | 'logits' {
+  return output === 'logits' ? 'logits' : 'probs';
 }
 
 /** Runs the program once at batch 2 (then 1) on grey images: fixed-batch graphs and the output's shape. */

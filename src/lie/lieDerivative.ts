@@ -63,18 +63,13 @@ function isNet(m: unknown): m is Net {
   return m instanceof tf.LayersModel || m instanceof tf.GraphModel;
 }
 
-/**
- * A bare tfjs net as a ModelWrapper: identity preprocessing, input size from its input shape, and
- * DESIGN §1's output default — 'probs' is the net's softmax or one added over its [B, K] output. A
- * net built in code is the caller's own; a model *loaded* from a file without a softmax or class
- * names must say which output it means (src/jvp/measured.ts), since it may be an embedding.
- */
+/** A bare tfjs net as a ModelWrapper: identity preprocessing, input size from its input shape. */
 export function asModelWrapper(model: ModelWrapper | Net): ModelWrapper {
   if (!isNet(model)) {
     if (!model || !isNet((model as ModelWrapper).net)) throw new InputError('expected a ModelWrapper, tf.LayersModel or tf.GraphModel');
     return model;
   }
-  return { name: model instanceof tf.LayersModel ? model.name : 'graph-model', net: model, inputSize: [0, 0], preprocess: IDENTITY_PREPROCESS, contract: { output: 'probs' } };
+  return { name: model instanceof tf.LayersModel ? model.name : 'graph-model', net: model, inputSize: [0, 0], preprocess: IDENTITY_PREPROCESS };
 }
 
 /** The contract options of a call (the rest of LieOptions are about the derivative, not the function). */

@@ -232,6 +232,8 @@ function parseSidecar(json: any, where: string): Meta {
     meta.classNames = json.classNames;
   }
   const contract: ContractOptions = {};
+  // liederiv's own `preprocess` is defined on [0, 1] images (DESIGN §10): a sidecar giving it states the range.
+  if (json.preprocess !== undefined && json.inputRange === undefined) contract.inputRange = '0..1';
   if (json.inputRange !== undefined) {
     if (!(INPUT_RANGES as readonly string[]).includes(json.inputRange)) throw new FileFormatError(where, `inputRange must be one of ${INPUT_RANGES.join(', ')}, got ${JSON.stringify(json.inputRange)}`);
     contract.inputRange = json.inputRange;

@@ -67,9 +67,11 @@ describe('liederiv tangent', () => {
     assert.match(r.stderr, /nope\.npy: file not found/);
     const grey = path.join(dir, 'grey.npy');
     writeNpy(grey, new Float32Array(9), [1, 3, 3, 1]);
-    const g = await run(['tangent', '--images', grey, '--group', 'rotate', '--out', out, '--backend', 'cpu']);
+    // A grey (1-channel) image has a spatial tangent; colour groups need RGB.
+    const g = await run(['tangent', '--images', grey, '--group', 'hue', '--out', out, '--backend', 'cpu']);
     assert.equal(g.code, 1);
-    assert.match(g.stderr, /expected images of shape \(N, H, W, 3\)/);
+    assert.match(g.stderr, /imageTangent.*must have shape \[B, H, W, 3\], got \[1, 3, 3, 1\]/);
+    assert.equal((await run(['tangent', '--images', grey, '--group', 'rotate', '--out', out, '--backend', 'cpu'])).code, 0);
   });
 
   it('the real process: `node bin/liederiv.js tangent` exits 0, 1 and 2', () => {

@@ -34,12 +34,17 @@ const dims = (shape: number[]) => ({ dim: shape.map((d) => ({ size: String(d) })
  * (float32 or int32 tensors, stored as weights like converted models do) and `nodes`; the output is
  * the last node unless it has consumers.
  */
-export async function tinyGraph(inputShape: number[], nodes: TinyNode[], consts: Record<string, tf.Tensor> = {}): Promise<tf.GraphModel> {
+export async function tinyGraph(
+  inputShape: number[],
+  nodes: TinyNode[],
+  consts: Record<string, tf.Tensor> = {},
+  { signature, inputDtype = 'DT_FLOAT' }: { signature?: Record<string, unknown>; inputDtype?: 'DT_FLOAT' | 'DT_INT32' } = {},
+): Promise<tf.GraphModel> {
   const constNodes: TinyNode[] = Object.entries(consts).map(([name, t]) => {
     const dtype = t.dtype === 'int32' ? 'DT_INT32' : 'DT_FLOAT';
     return { name, op: 'Const', input: [], attr: { value: { tensor: { dtype, tensorShape: dims(t.shape) } }, dtype: attr.type(dtype) } };
   });
-  const placeholder: TinyNode = { name: 'x', op: 'Placeholder', input: [], attr: { shape: { shape: dims(inputShape) }, dtype: attr.type() } };
+  const placeholder: TinyNode = { name: 'x', op: 'Placeholder', input: [], attr: { shape: { shape: dims(inputShape) }, dtype: attr.type(inputDtype) } };
   const weightSpecs = Object.entries(consts).map(([name, t]) => ({ name, shape: t.shape, dtype: t.dtype as 'float32' | 'int32' }));
   const buffers = Object.values(consts).map((t) => new Uint8Array((t.dataSync() as Float32Array | Int32Array).slice().buffer));
   const weightData = new Uint8Array(buffers.reduce((n, b) => n + b.length, 0));
@@ -49,7 +54,7 @@ export async function tinyGraph(inputShape: number[], nodes: TinyNode[], consts:
     offset += b.length;
   }
   const modelTopology = { node: [placeholder, ...constNodes, ...nodes].map((n) => ({ ...n, attr: { T: attr.type(), ...n.attr } })), versions: { producer: 1 } };
-  return tf.loadGraphModel(tf.io.fromMemory({ modelTopology, weightSpecs, weightData: weightData.buffer, format: 'graph-model' }));
+  return tf.loadGraphModel(tf.io.fromMemory({ modelTopology, weightSpecs, weightData: weightData.buffer, format: 'graph-model', ...(signature ? { signature } : {}) }));
 }
 
 export interface GraphJvpCheck {

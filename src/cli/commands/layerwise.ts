@@ -1,18 +1,18 @@
 import * as tf from '@tensorflow/tfjs';
 import { UnknownNameError, UnsupportedLayerError } from '../../errors';
 import { getGroup, GROUP_NAMES } from '../../groups';
-import { DEFAULT_EXACT_LIMIT, DEFAULT_LAYERWISE_BATCH, DEFAULT_PROBES, LAYERWISE_OUTPUTS, layerwise, type LayerwiseOutput, type LayerwiseResult } from '../../lie/layerwise';
+import { DEFAULT_EXACT_LIMIT, DEFAULT_LAYERWISE_BATCH, DEFAULT_PROBES, layerwise, type LayerwiseResult } from '../../lie/layerwise';
 import { loadModel, writeAtomic } from '../../models/load';
 import { liederivVersion } from '../../version';
 import { intOption, requireOption, UsageError, type CliIO, type Command } from '../command';
-import { assertFiniteResult, contractMeta, CONTRACT_HELP, measuredForRun, choice, imagesFingerprint, loadImages, MEASUREMENT_OPTIONS, modelFingerprint, parseMeasurementOptions, startBackend, THREADS_HELP } from '../options';
+import { assertFiniteResult, contractMeta, CONTRACT_HELP, measuredForRun, imagesFingerprint, loadImages, MEASUREMENT_OPTIONS, modelFingerprint, parseMeasurementOptions, startBackend, THREADS_HELP } from '../options';
 import { ResumableCsv } from '../output';
 
 const USAGE = `liederiv layerwise --model <model.json> --images <file.npy | folder> --group <name>
     [--output probs|logits|NAME] [--input-range R] [--mean r,g,b] [--std r,g,b] [--layout L] [--difference central|forward|gaussian] [--probes P] [--exact]
     [--format csv|json] [--out FILE [--resume]] [--seed S] [--batch N] [--backend auto|tensorflow|webgpu|wasm|cpu] [--threads N]
 
-  --model       TF.js LayersModel model.json (weights beside it; optional liederiv.json sidecar)
+  --model       TF.js LayersModel or GraphModel model.json (weights beside it; optional liederiv.json sidecar)
   --images      .npy float32 [N, H, W, 3] RGB in [0, 1], or a folder of JPEG/PNG (resized to the model)
   --group       one of: ${GROUP_NAMES.join(', ')}
   --output      probs (default when the model ends in a softmax or has classNames) | logits | a tensor
@@ -89,6 +89,7 @@ export const layerwiseCommand: Command = {
       const N = images.shape[0];
       io.stderr.write(`layerwise: ${N} images, group ${group}, model ${model.name} (${model.source}), output ${output}\n`);
       io.stderr.write(`layerwise: measures ${measured.formula}\n`);
+      for (const note of measured.notes) io.stderr.write(`layerwise: note: ${note}\n`);
       const started = Date.now();
       let csv: ResumableCsv | undefined;
       // Batch by batch here (not inside one layerwise call), so each finished batch can be written.

@@ -96,6 +96,7 @@ export const leeCommand: Command = {
       const N = data.images.shape[0];
       io.stderr.write(`lee: ${N} images × ${groups.length} groups, model ${model.name} (${model.source}), output ${output}, ${reduction}\n`);
       io.stderr.write(`lee: measures ${measured.formula}\n`);
+      for (const note of measured.notes) io.stderr.write(`lee: note: ${note}\n`);
 
       let csv: ResumableCsv | undefined;
       try {
