@@ -31,7 +31,7 @@ export interface TangentOptions {
  *    d/dt per normalized unit of t (divide by (W−1)/2 for per pixel of translate-x).
  *  - difference: 'central' (default): (x[j+1] − x[j−1])/2, 0 at border pixels (reflection).
  *    'forward': x[j+1] − x[j], and x[W−2] − x[W−1] at the last column/row (the reflected
- *    neighbour) — exactly the paper's code at W = 32 (reference/README "Subtleties").
+ *    neighbour) — exactly the paper's code at W = 32 (test/fixtures/reference/PROVENANCE.md, "Subtleties").
  *    'gaussian': derivative of a Gaussian of `sigma` pixels, normalized to be exact on ramps.
  *  - returns [B, H, W, C] (masked border zeros may be −0); memory: one new tensor, intermediates disposed.
  */
