@@ -50,7 +50,7 @@ export function assertImageRange(lo: number, hi: number, what: string): void {
   const tol = IMAGE_RANGE_TOLERANCE;
   if (lo >= -tol && hi <= 1 + tol) return;
   let hint = '';
-  if (lo >= -tol && hi > 1.5 && hi <= 255) hint = ' (0–255 values stored as float? divide by 255, or save as uint8, which is read as x/255)';
+  if (lo >= -tol && hi > 1.5 && hi <= 255) hint = ' (0–255 values stored as float? divide by 255)';
   else if (lo < -0.25 && lo >= -1 - tol && hi <= 1 + tol) hint = ' (values in [−1, 1]? map them to [0, 1] with (x + 1)/2; the model\'s own normalisation is its preprocess, DESIGN §10)';
   throw new InputError(`${what}, got values in [${lo}, ${hi}]${hint}; only round-off up to ${tol.toExponential()} outside [0, 1] is accepted`);
 }
