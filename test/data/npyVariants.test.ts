@@ -116,7 +116,7 @@ describe('.npy header variants (numpy-written files)', () => {
     const model = await loadModel(path.join(ROOT, 'datasets', 'models', 'cnn-relu-mnist', 'model.json'));
     const { images } = readImagesNpy(path.join(CASES, 'npy-py2-long-shape', 'x_py2.npy'));
     const rows = await lee(model, { images }, { groups: ['rotate'] });
-    const want = [0.19776403279975058, 0.22131143843871542]; // cases/README.md
+    const want = [0.19776403279975058, 0.22131143843871542]; // test/fixtures/cases/README.md
     // float32 on another backend/summation order: measured agreement ~1e-7 relative.
     rows.forEach((r, i) => assert.ok(Math.abs(r.lee - want[i]) <= 1e-5 * want[i], `image ${i}: ${r.lee} vs ${want[i]}`));
     images.dispose();

@@ -42,8 +42,8 @@ for (const backend of TEST_BACKENDS) {
       const iso = imageTangent(wide, 'rotate', { coordinates: 'isotropic' });
       const sq = imageTangent(square, 'rotate');
       const [nMax, isoMax, sqMax] = [interiorMax(n), interiorMax(iso), interiorMax(sq)];
-      assert.ok(Math.abs(nMax - 0.5644) < 1e-3, `normalized interior max ${nMax} (cases/README: 0.564)`);
-      assert.ok(Math.abs(sqMax - 0.0035) < 2e-4, `square interior max ${sqMax} (cases/README: 0.0035)`);
+      assert.ok(Math.abs(nMax - 0.5644) < 1e-3, `normalized interior max ${nMax} (test/fixtures/cases/README.md: 0.564)`);
+      assert.ok(Math.abs(sqMax - 0.0035) < 2e-4, `square interior max ${sqMax} (test/fixtures/cases/README.md: 0.0035)`);
       // Measured: 0.0035195 on both — the blob is as round in isotropic pixels as on the square grid.
       assert.ok(isoMax <= 1.05 * sqMax, `isotropic interior max ${isoMax} vs square ${sqMax}`);
       tf.dispose([wide, square, n, iso, sq]);
