@@ -82,7 +82,7 @@ for (const backend of TEST_BACKENDS) {
       tf.dispose([x, down, want, byPixels]);
     });
 
-    it('the finite action and the tangent agree: (T_h x − T_−h x)/2h → L x (isotropic, non-square, smooth image)', () => {
+    it('the finite action and the tangent agree: (T_h x − T_−h x)/2h → L x (isotropic, non-square, smooth image)', (t) => {
       const { images } = readImagesNpy(path.join(CASE, 'radial.npy'));
       const smooth = tf.tidy(() => tf.add(images, linearImage(16, 32, 0.01, 0.02, 0)).clipByValue(0, 10)) as tf.Tensor4D;
       for (const g of ['rotate', 'shear-x', 'translate-y', 'scale']) {
@@ -91,9 +91,10 @@ for (const backend of TEST_BACKENDS) {
         const quotient = tf.tidy(() => tf.sub(plus, minus).div(2 * h)) as tf.Tensor4D;
         const lx = imageTangent(smooth, g, { coordinates: 'isotropic' });
         // Interior only: at the border the reflected sampler has a kink. Bilinear interpolation of a
-        // smooth image: the quotient is the central difference up to O(h) — measured ≤ 2e-3 relative.
+        // smooth image: the quotient is the central difference up to O(h) — measured ≤ 3.4e-4 relative.
         const err = tf.tidy(() => interiorMax(tf.sub(quotient, lx) as tf.Tensor4D, 2) / Math.max(interiorMax(lx, 2), 1e-12));
-        assert.ok(err < 2e-2, `${g}: ${err}`);
+        t.diagnostic(`${g}: ${err.toExponential(2)}`);
+        assert.ok(err < 2e-3, `${g}: ${err}`);
         tf.dispose([plus, minus, quotient, lx]);
       }
       tf.dispose([images, smooth]);
