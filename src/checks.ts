@@ -34,10 +34,29 @@ export function assertImages(x: tf.Tensor, fn: string, arg = 'images', channels:
   const allFinite = finite.dataSync()[0] === 1;
   tf.dispose([min, max, finite]);
   if (!allFinite) throw new InputError(`argument '${arg}' passed to '${fn}' contains NaN or Inf pixels; expected finite values in [0, 1]`);
-  if (lo < 0 || hi > 1) {
-    const hint = hi > 1 && hi <= 255 ? ' (uint8 values given as float? divide by 255)' : '';
-    throw new InputError(`argument '${arg}' passed to '${fn}' must be RGB in [0, 1], got values in [${lo}, ${hi}]${hint}`);
-  }
+  assertImageRange(lo, hi, `argument '${arg}' passed to '${fn}' must be RGB in [0, 1]`);
+}
+
+/**
+ * How far outside [0, 1] pixel values may be and still count as [0, 1]: float32 round-off from a
+ * resize, colour conversion or normalisation round trip (−3e-8, 1.0000001) is up to a few ulps of 1
+ * (ulp(1) = 1.2e-7). Loaders clip such values to [0, 1]; `assertImages` accepts them as they are
+ * (a 1e-6 change of a pixel changes a Lie derivative by a relative 1e-6 at most, linearly).
+ */
+export const IMAGE_RANGE_TOLERANCE = 1e-6;
+
+/**
+ * Throws InputError `${what}, got values in [lo, hi]` plus a hint when [lo, hi] (the min and max of
+ * finite pixel values) is not inside [0, 1] widened by IMAGE_RANGE_TOLERANCE. Hints only when the
+ * values look like a known other range: 0–255 (max in (1.5, 255]) or −1..1 (min in [−1, −0.25)).
+ */
+export function assertImageRange(lo: number, hi: number, what: string): void {
+  const tol = IMAGE_RANGE_TOLERANCE;
+  if (lo >= -tol && hi <= 1 + tol) return;
+  let hint = '';
+  if (lo >= -tol && hi > 1.5 && hi <= 255) hint = ' (0–255 values stored as float? divide by 255)';
+  else if (lo < -0.25 && lo >= -1 - tol && hi <= 1 + tol) hint = ' (values in [−1, 1]? map them to [0, 1] with (x + 1)/2; the model\'s own normalisation is its preprocess, DESIGN §10)';
+  throw new InputError(`${what}, got values in [${lo}, ${hi}]${hint}; only round-off up to ${tol.toExponential()} outside [0, 1] is accepted`);
 }
 
 /** What a wrongly shaped image batch probably is, and how to fix it (greyscale and RGBA are converted only by image-folder loading). */

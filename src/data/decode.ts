@@ -2,12 +2,15 @@ import * as path from 'node:path';
 import * as jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { FileFormatError } from '../errors';
+import { applyOrientation, exifOrientation } from './orientation';
 
 /** 8-bit RGB pixels, row-major, 3 bytes per pixel. */
 export interface DecodedImage {
   data: Uint8Array;
   width: number;
   height: number;
+  /** The EXIF orientation (2–8) that was applied to give the displayed image; absent when none. */
+  orientation?: number;
 }
 
 export const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png'] as const;
@@ -16,7 +19,9 @@ export const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png'] as const;
 const MAX_PIXELS = 64 * 1024 * 1024;
 
 /**
- * Decodes a JPEG or PNG (chosen by the file's magic bytes, not its extension) to 8-bit RGB.
+ * Decodes a JPEG or PNG (chosen by the file's magic bytes, not its extension) to 8-bit RGB, as
+ * displayed: an EXIF orientation (JPEG APP1, PNG eXIf; values 2–8) is applied, as browsers and
+ * phones do, so a phone photo stored sideways is measured upright (width and height swap for 5–8).
  * Greyscale is replicated to three channels; alpha is composited over white, since transparent
  * regions of photos and icons are meant to be seen on a light page.
  * Throws FileFormatError (naming `fileName`) for corrupt or unsupported files.
@@ -39,7 +44,9 @@ export function decodeImage(buffer: Uint8Array, fileName: string): DecodedImage 
   if (!(width > 0 && height > 0) || rgba.data.length < width * height * 4) {
     throw new FileFormatError(fileName, `decoded to ${width}×${height} with ${rgba.data.length} bytes; expected ${width * height * 4}`);
   }
-  return { data: rgbaOverWhite(rgba.data, width * height), width, height };
+  const stored = { data: rgbaOverWhite(rgba.data, width * height), width, height };
+  const orientation = exifOrientation(buffer);
+  return orientation === 1 ? stored : { ...applyOrientation(stored, orientation), orientation };
 }
 
 function rgbaOverWhite(rgba: Uint8Array, pixels: number): Uint8Array {

@@ -28,11 +28,33 @@ export interface ImageFolder {
   files: string[];
 }
 
-const isImage = (name: string) => (IMAGE_EXTENSIONS as readonly string[]).includes(path.extname(name).toLowerCase());
+/**
+ * Entries that operating systems and tools leave in folders and that are never the user's images:
+ * dot-files and dot-folders (macOS AppleDouble `._x.png` resource forks, `.DS_Store`, Jupyter's
+ * `.ipynb_checkpoints`, `.git`), `__MACOSX` (macOS zip archives), Windows' `Thumbs.db`,
+ * `desktop.ini`, `$RECYCLE.BIN` and `System Volume Information`. Matched by name, case-insensitively.
+ */
+export function isIgnoredEntry(name: string): boolean {
+  return name.startsWith('.') || IGNORED_NAMES.has(name.toLowerCase());
+}
+const IGNORED_NAMES = new Set(['__macosx', 'thumbs.db', 'ehthumbs.db', 'desktop.ini', '$recycle.bin', 'system volume information']);
+
+const isImage = (name: string) => !isIgnoredEntry(name) && (IMAGE_EXTENSIONS as readonly string[]).includes(path.extname(name).toLowerCase());
+
+/** Sorted image files directly in `dir` (not in subfolders; ignored entries skipped). */
+function imageFiles(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((e) => !e.isDirectory() && isImage(e.name))
+    .map((e) => e.name)
+    .sort();
+}
 
 /**
  * Loads every JPEG/PNG under `dir` (flat, or one subfolder per class), so a researcher can point the
- * toolkit at ImageNet-val or their own photos. Greyscale is replicated to RGB, alpha composited over
+ * toolkit at ImageNet-val or their own photos. Dot-files, dot-folders and OS/tool clutter are
+ * skipped (isIgnoredEntry), so a folder copied from macOS or Windows or opened in Jupyter loads as is.
+ * JPEGs are loaded as displayed (EXIF orientation applied, decodeImage). Greyscale is replicated to RGB, alpha composited over
  * white (decodeImage). No mean/std normalisation here: that belongs to the model's `preprocess`
  * (the model is net ∘ preprocess, DESIGN §2), so colour groups act on [0, 1] RGB.
  *
@@ -43,7 +65,7 @@ const isImage = (name: string) => (IMAGE_EXTENSIONS as readonly string[]).includ
 export function loadImageFolder(dir: string, opts: ImageFolderOptions): ImageFolder {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new InputError(`image folder '${dir}' does not exist or is not a directory`);
   const entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
-  const subdirs = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name);
+  const subdirs = entries.filter((e) => e.isDirectory() && !isIgnoredEntry(e.name)).map((e) => e.name);
   const classFolders = opts.classFolders ?? subdirs.length > 0;
   let files: string[];
   let fileLabels: number[] | undefined;
@@ -52,13 +74,13 @@ export function loadImageFolder(dir: string, opts: ImageFolderOptions): ImageFol
     files = [];
     fileLabels = [];
     subdirs.forEach((name, label) => {
-      for (const f of fs.readdirSync(path.join(dir, name)).filter(isImage).sort()) {
+      for (const f of imageFiles(path.join(dir, name))) {
         files.push(path.join(name, f));
         fileLabels!.push(label);
       }
     });
   } else {
-    files = entries.filter((e) => e.isFile() && isImage(e.name)).map((e) => e.name);
+    files = imageFiles(dir);
   }
   if (files.length === 0) throw new InputError(`no .jpg/.jpeg/.png files found in '${dir}'${classFolders ? ' (class subfolders)' : ''}`);
   const picked = subsetIndices(files.length, opts.limit, opts.seed ?? 0);

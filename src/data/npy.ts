@@ -1,20 +1,25 @@
 /**
- * NumPy .npy files (format versions 1–3, C order): read float32 / uint8 / float64, write float32.
+ * NumPy .npy files: read every header numpy (and Python 2's numpy) writes — format versions 1.0,
+ * 2.0 and 3.0, C or Fortran order, little- or big-endian float16/float32/float64 and uint8 — and
+ * write float32 (format 1.0, C order).
  * Spec: https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { assertImageRange, IMAGE_RANGE_TOLERANCE } from '../checks';
 import { FileFormatError, InputError } from '../errors';
 
-export type NpyDtype = 'float32' | 'uint8' | 'float64';
+export type NpyDtype = 'float16' | 'float32' | 'float64' | 'uint8';
 
 export interface NpyArray {
-  /** float32 and float64 files give a Float32Array (float64 is rounded to float32), uint8 a Uint8Array. */
+  /** Float files give a Float32Array (float64 rounded, float16 widened), uint8 a Uint8Array; always C order. */
   data: Float32Array | Uint8Array;
   shape: number[];
   /** The dtype stored in the file. */
   dtype: NpyDtype;
+  /** True when the file was Fortran-ordered (its data has been transposed to C order). */
+  fortranOrder: boolean;
 }
 
 const MAGIC = Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]); // \x93NUMPY
@@ -24,7 +29,8 @@ function parseDescr(descr: string): { dtype: NpyDtype; bytes: number; little: bo
   const m = /^([<>|=]?)([fu])(\d+)$/.exec(descr);
   if (!m) return undefined;
   const [, order, kind, size] = m;
-  const little = order !== '>';
+  const little = order !== '>'; // '=' is native order, and every platform tfjs runs on is little-endian
+  if (kind === 'f' && size === '2') return { dtype: 'float16', bytes: 2, little };
   if (kind === 'f' && size === '4') return { dtype: 'float32', bytes: 4, little };
   if (kind === 'f' && size === '8') return { dtype: 'float64', bytes: 8, little };
   if (kind === 'u' && size === '1') return { dtype: 'uint8', bytes: 1, little: true };
@@ -32,8 +38,110 @@ function parseDescr(descr: string): { dtype: NpyDtype; bytes: number; little: bo
 }
 
 const DTYPE_NAMES: Record<string, string> = {
-  f2: 'float16', i1: 'int8', i2: 'int16', i4: 'int32', i8: 'int64', u2: 'uint16', u4: 'uint32', u8: 'uint64', b1: 'bool', c8: 'complex64', c16: 'complex128',
+  i1: 'int8', i2: 'int16', i4: 'int32', i8: 'int64', u2: 'uint16', u4: 'uint32', u8: 'uint64', b1: 'bool', c8: 'complex64', c16: 'complex128',
 };
+
+type PyValue = string | number | boolean | null | PyValue[] | { [k: string]: PyValue };
+
+/**
+ * Parses the header: a Python literal dict, as numpy's `ast.literal_eval` reads it — any key order,
+ * single or double quotes, any whitespace, trailing commas, and Python 2 long integers (`2L`).
+ * Returns undefined for anything else.
+ */
+export function parseNpyHeader(text: string): Record<string, PyValue> | undefined {
+  let i = 0;
+  const ws = () => {
+    while (i < text.length && /\s/.test(text[i])) i++;
+  };
+  const fail = (): never => {
+    throw new SyntaxError('npy header');
+  };
+  const value = (): PyValue => {
+    ws();
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      const out: Record<string, PyValue> = {};
+      for (;;) {
+        ws();
+        if (text[i] === '}') return i++, out;
+        const key = value();
+        if (typeof key !== 'string') fail();
+        ws();
+        if (text[i++] !== ':') fail();
+        out[key as string] = value();
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] !== '}') fail();
+      }
+    }
+    if (c === '(' || c === '[') {
+      const close = c === '(' ? ')' : ']';
+      i++;
+      const out: PyValue[] = [];
+      for (;;) {
+        ws();
+        if (text[i] === close) return i++, out;
+        out.push(value());
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] !== close) fail();
+      }
+    }
+    if (c === "'" || c === '"') {
+      const end = text.indexOf(c, i + 1);
+      if (end < 0) fail();
+      const s = text.slice(i + 1, end);
+      i = end + 1;
+      return s;
+    }
+    const m = /^(?:(True|False|None)|([+-]?\d+)[lL]?)/.exec(text.slice(i));
+    if (!m) fail();
+    i += m![0].length;
+    if (m![1]) return m![1] === 'True' ? true : m![1] === 'False' ? false : null;
+    return Number(m![2]);
+  };
+  try {
+    const v = value();
+    ws();
+    if (i !== text.length || v === null || typeof v !== 'object' || Array.isArray(v)) return undefined;
+    return v as Record<string, PyValue>;
+  } catch {
+    return undefined;
+  }
+}
+
+/** IEEE half → number (numpy's float16). */
+function halfToFloat(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exp = (h >> 10) & 0x1f;
+  const frac = h & 0x3ff;
+  if (exp === 0) return sign * 2 ** -14 * (frac / 1024);
+  if (exp === 0x1f) return frac ? NaN : sign * Infinity;
+  return sign * 2 ** (exp - 15) * (1 + frac / 1024);
+}
+
+/** Column-major (Fortran) data of `shape` → row-major (C), by index arithmetic. */
+function fortranToC<T extends Float32Array | Uint8Array>(src: T, shape: number[]): T {
+  const out = new (src.constructor as new (n: number) => T)(src.length);
+  const n = shape.length;
+  const cStride = new Array<number>(n).fill(1);
+  for (let d = n - 2; d >= 0; d--) cStride[d] = cStride[d + 1] * shape[d + 1];
+  const idx = new Array<number>(n).fill(0);
+  let c = 0; // C offset of idx
+  for (let k = 0; k < src.length; k++) {
+    out[c] = src[k];
+    // Increment the multi-index with the first axis fastest (Fortran order), keeping c in step.
+    for (let d = 0; d < n; d++) {
+      idx[d]++;
+      c += cStride[d];
+      if (idx[d] < shape[d]) break;
+      c -= cStride[d] * idx[d];
+      idx[d] = 0;
+    }
+  }
+  return out;
+}
 
 /** Reads a .npy file. Throws FileFormatError (naming the file) for anything it cannot read. */
 export function readNpy(file: string): NpyArray {
@@ -55,17 +163,20 @@ export function readNpy(file: string): NpyArray {
   if (dataStart > buf.length) throw new FileFormatError(file, `truncated: the header claims ${headerLen} bytes but the file has ${buf.length}`);
   const header = buf.subarray(8 + lenBytes, dataStart).toString(major === 3 ? 'utf8' : 'latin1');
 
-  const descr = /'descr'\s*:\s*'([^']*)'/.exec(header)?.[1];
-  const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
-  const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
-  if (descr === undefined || fortran === undefined || shapeText === undefined) throw new FileFormatError(file, `malformed .npy header: ${header.trim()}`);
-  if (fortran === 'True') throw new FileFormatError(file, 'Fortran-order arrays are not supported; save with np.ascontiguousarray(x)');
-  const shape = shapeText.split(',').map((s) => s.trim()).filter((s) => s !== '').map(Number);
-  if (shape.some((d) => !Number.isInteger(d) || d < 0)) throw new FileFormatError(file, `malformed shape (${shapeText}) in the .npy header`);
+  const dict = parseNpyHeader(header);
+  const descr = dict?.descr;
+  const fortran = dict?.fortran_order;
+  const shapeValue = dict?.shape;
+  if (!dict || descr === undefined || typeof fortran !== 'boolean' || !Array.isArray(shapeValue)) {
+    throw new FileFormatError(file, `malformed .npy header (expected {'descr': ..., 'fortran_order': True|False, 'shape': (...)}): ${header.trim()}`);
+  }
+  if (typeof descr !== 'string') throw new FileFormatError(file, `structured dtype ${JSON.stringify(descr)} is not supported; expected a plain float32 ('<f4'), uint8 ('|u1') or float64 ('<f8') array`);
+  const shape = shapeValue as number[];
+  if (shape.some((d) => typeof d !== 'number' || !Number.isInteger(d) || d < 0)) throw new FileFormatError(file, `malformed shape (${shapeValue.join(', ')}) in the .npy header`);
   const spec = parseDescr(descr);
   if (!spec) {
     const name = DTYPE_NAMES[descr.replace(/^[<>|=]/, '')] ?? descr;
-    throw new FileFormatError(file, `unsupported dtype '${descr}' (${name}); expected float32 ('<f4'), uint8 ('|u1') or float64 ('<f8')`);
+    throw new FileFormatError(file, `unsupported dtype '${descr}' (${name}); expected float32 ('<f4'), uint8 ('|u1') or float64 ('<f8'); float16 ('<f2') is read too`);
   }
 
   const count = shape.reduce((a, b) => a * b, 1);
@@ -73,13 +184,19 @@ export function readNpy(file: string): NpyArray {
   const have = buf.length - dataStart;
   if (have < want) throw new FileFormatError(file, `truncated: shape (${shape.join(', ')}) ${spec.dtype} needs ${want} data bytes, found ${have}`);
   const bytes = buf.subarray(dataStart, dataStart + want);
-  if (spec.dtype === 'uint8') return { data: Uint8Array.from(bytes), shape, dtype: 'uint8' };
-  // DataView: the data offset need not be 4-aligned, and big-endian files are read correctly.
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const data = new Float32Array(count);
-  if (spec.dtype === 'float32') for (let i = 0; i < count; i++) data[i] = view.getFloat32(4 * i, spec.little);
-  else for (let i = 0; i < count; i++) data[i] = view.getFloat64(8 * i, spec.little);
-  return { data, shape, dtype: spec.dtype };
+  let data: Float32Array | Uint8Array;
+  if (spec.dtype === 'uint8') data = Uint8Array.from(bytes);
+  else {
+    // DataView: the data offset need not be aligned, and big-endian files are read correctly.
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const f = new Float32Array(count);
+    if (spec.dtype === 'float32') for (let i = 0; i < count; i++) f[i] = view.getFloat32(4 * i, spec.little);
+    else if (spec.dtype === 'float64') for (let i = 0; i < count; i++) f[i] = view.getFloat64(8 * i, spec.little);
+    else for (let i = 0; i < count; i++) f[i] = halfToFloat(view.getUint16(2 * i, spec.little));
+    data = f;
+  }
+  if (fortran && shape.length > 1) data = fortranToC(data, shape);
+  return { data, shape, dtype: spec.dtype, fortranOrder: fortran };
 }
 
 /**
@@ -112,17 +229,27 @@ export function writeNpy(file: string, data: Float32Array, shape: number[]): voi
   }
 }
 
+/** An image batch read from .npy, with what was done to it on the way (for the CLI to print). */
+export interface NpyImages {
+  images: tf.Tensor4D;
+  /** One line per conversion: uint8 scaled by 1/255, float64/float16 converted, Fortran order transposed, round-off clipped. */
+  notes: string[];
+}
+
 /**
- * Loads an image batch from .npy.
+ * Loads an image batch from .npy, with notes on any conversion.
  *
  * Convention:
- *  - file: float32 (or float64) (N, H, W, 3) RGB in [0, 1], or uint8 (N, H, W, 3) read as x/255.
- *  - returns [N, H, W, 3] float32 (NHWC), N ≥ 1; the caller disposes it.
+ *  - file: (N, H, W, 3) RGB or (N, H, W, 1) grey, any header numpy writes (readNpy). float32/float64/float16 in [0, 1]:
+ *    values within IMAGE_RANGE_TOLERANCE (1e-6) outside [0, 1] are round-off and clipped to [0, 1];
+ *    uint8 is read as x/255.
+ *  - returns [N, H, W, C] float32 (NHWC), N ≥ 1; the caller disposes it.
  *  - errors: FileFormatError for unreadable files, InputError (naming the file) for the wrong
- *    rank or channel count, NaN/Inf or values outside [0, 1].
+ *    rank or channel count, NaN/Inf, or values outside [0, 1] beyond the tolerance (with a 0–255
+ *    hint only when the maximum is in (1.5, 255]).
  */
-export function loadImagesNpy(file: string): tf.Tensor4D {
-  const { data, shape, dtype } = readNpy(file);
+export function readImagesNpy(file: string): NpyImages {
+  const { data, shape, dtype, fortranOrder } = readNpy(file);
   if (shape.length !== 4 || (shape[3] !== 3 && shape[3] !== 1)) {
     const hint =
       shape.length === 4 && (shape[1] === 3 || shape[1] === 1)
@@ -135,11 +262,16 @@ export function loadImagesNpy(file: string): tf.Tensor4D {
     throw new InputError(`${file}: expected images of shape (N, H, W, 3) (NHWC RGB) or (N, H, W, 1) (grey), got (${shape.join(', ')})${hint}`);
   }
   if (shape[0] === 0 || shape[1] === 0 || shape[2] === 0) throw new InputError(`${file}: empty image batch (${shape.join(', ')})`);
+  const shape4 = shape as [number, number, number, number];
+  const notes: string[] = [];
+  if (fortranOrder) notes.push(`${file}: Fortran-order array transposed to C order`);
   if (dtype === 'uint8') {
     const scaled = new Float32Array(data.length);
     for (let i = 0; i < data.length; i++) scaled[i] = data[i] / 255;
-    return tf.tensor4d(scaled, shape as [number, number, number, number]);
+    notes.push(`${file}: uint8 pixels read as x/255`);
+    return { images: tf.tensor4d(scaled, shape4), notes };
   }
+  if (dtype !== 'float32') notes.push(`${file}: ${dtype} converted to float32`);
   let lo = Infinity;
   let hi = -Infinity;
   for (let i = 0; i < data.length; i++) {
@@ -148,9 +280,22 @@ export function loadImagesNpy(file: string): tf.Tensor4D {
     if (v < lo) lo = v;
     if (v > hi) hi = v;
   }
+  assertImageRange(lo, hi, `${file}: ${dtype} images must be in [0, 1]`);
   if (lo < 0 || hi > 1) {
-    const hint = hi > 1 && hi <= 255 ? ' (0–255 values stored as float? divide by 255 or save as uint8)' : '';
-    throw new InputError(`${file}: ${dtype} images must be in [0, 1], got values in [${lo}, ${hi}]${hint}`);
+    let clipped = 0;
+    for (let i = 0; i < data.length; i++) {
+      const v = data[i];
+      if (v < 0 || v > 1) {
+        data[i] = v < 0 ? 0 : 1;
+        clipped++;
+      }
+    }
+    notes.push(`${file}: ${clipped} value${clipped === 1 ? '' : 's'} within ${IMAGE_RANGE_TOLERANCE.toExponential()} outside [0, 1] (float round-off, range [${lo}, ${hi}]) clipped to [0, 1]`);
   }
-  return tf.tensor4d(data as Float32Array, shape as [number, number, number, number]);
+  return { images: tf.tensor4d(data as Float32Array, shape4), notes };
+}
+
+/** readImagesNpy without the notes: [N, H, W, 3] float32 RGB in [0, 1]. */
+export function loadImagesNpy(file: string): tf.Tensor4D {
+  return readImagesNpy(file).images;
 }

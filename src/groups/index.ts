@@ -13,6 +13,6 @@ export {
   spatialCoefficients,
 } from './generators';
 export { applyGroup } from './apply';
-export { sampleAffine, reflectIndex, normalizedCoord } from './sampler';
+export { COORDINATES, gridCoord, nonSquareWarning, normalizedCoord, pixelsPerUnit, reflectIndex, sampleAffine, type Coordinates } from './sampler';
 export { DIFFERENCES, derivativeStencil, featureTangent, imageTangent, type Difference, type FeatureTangentOptions, type TangentOptions } from './tangent';
 export { fromNormalized, groupParameterToNormalized, toNormalized, UNITS, type Unit } from './units';

@@ -9,7 +9,7 @@ import { checkName, InputError } from '../errors';
 import type { Group } from './catalog';
 import { colorTangent } from './color';
 import { getGroup, rows } from './generators';
-import { normalizedCoord, reflectIndex } from './sampler';
+import { COORDINATES, gridCoord, pixelsPerUnit, reflectIndex, type Coordinates } from './sampler';
 
 export type Difference = 'central' | 'forward' | 'gaussian';
 export const DIFFERENCES: Difference[] = ['central', 'forward', 'gaussian'];
@@ -19,6 +19,12 @@ export interface TangentOptions {
   difference?: Difference;
   /** Standard deviation of the Gaussian in pixels, for difference 'gaussian' (default 1). */
   sigma?: number;
+  /**
+   * 'normalized' (default, the paper's: t = 1 is (W−1)/2 px along u and (H−1)/2 px along v) or
+   * 'isotropic' ((max(H, W) − 1)/2 px per unit on both axes: rigid rotations on non-square images).
+   * The same on square images. See Coordinates (sampler.ts) and docs/DESIGN.md §2.
+   */
+  coordinates?: Coordinates;
 }
 
 /**
@@ -27,11 +33,13 @@ export interface TangentOptions {
  * Convention:
  *  - images: [B, H, W, C] float32 NHWC; C = 3 (RGB) for colour groups, any C for spatial ones.
  *    Values are not range-checked (no host sync: this runs in the Lie-derivative hot loop).
- *  - coordinates: normalized, align_corners; u right, v down; ∂_u = (W−1)/2 · ∂/∂column, so L x is
- *    d/dt per normalized unit of t (divide by (W−1)/2 for per pixel of translate-x).
+ *  - coordinates: normalized (default), align_corners; u right, v down; ∂_u = (W−1)/2 · ∂/∂column, so L x is
+ *    d/dt per normalized unit of t (divide by (W−1)/2 for per pixel of translate-x). With
+ *    `coordinates: 'isotropic'`, ∂_u = s ∂/∂column and ∂_v = s ∂/∂row with s = (max(H, W) − 1)/2.
+ *  - errors: InputError for an unknown difference or coordinates.
  *  - difference: 'central' (default): (x[j+1] − x[j−1])/2, 0 at border pixels (reflection).
  *    'forward': x[j+1] − x[j], and x[W−2] − x[W−1] at the last column/row (the reflected
- *    neighbour) — exactly the paper's code at W = 32 (reference/README "Subtleties").
+ *    neighbour) — exactly the paper's code at W = 32 (test/fixtures/reference/PROVENANCE.md, "Subtleties").
  *    'gaussian': derivative of a Gaussian of `sigma` pixels, normalized to be exact on ramps.
  *  - returns [B, H, W, C] (masked border zeros may be −0); memory: one new tensor, intermediates disposed.
  */
@@ -40,7 +48,8 @@ export function imageTangent(images: tf.Tensor4D, g: string | Group, opts: Tange
   assertShape(images, ['B', 'H', 'W', group.kind === 'color' ? 3 : 'C'], 'imageTangent', 'images');
   const difference = opts.difference ?? 'central';
   const stencil = derivativeStencil(difference, opts.sigma);
-  return group.kind === 'spatial' ? spatialTangent(images, group, difference, stencil) : colorTangent(images, group);
+  const coordinates = checkName('coordinates', opts.coordinates ?? 'normalized', COORDINATES);
+  return group.kind === 'spatial' ? spatialTangent(images, group, difference, stencil, coordinates) : colorTangent(images, group);
 }
 
 export interface FeatureTangentOptions extends TangentOptions {
@@ -66,6 +75,7 @@ export function featureTangent(h: tf.Tensor, g: string | Group, opts: FeatureTan
   const group = getGroup(g);
   const difference = opts.difference ?? 'central';
   const stencil = derivativeStencil(difference, opts.sigma);
+  const coordinates = checkName('coordinates', opts.coordinates ?? 'normalized', COORDINATES);
   if (!(h instanceof tf.Tensor)) throw new InputError(`argument 'h' passed to 'featureTangent' must be a tf.Tensor`);
   if (h.rank === 2) {
     assertShape(h, ['B', 'D'], 'featureTangent', 'h');
@@ -73,7 +83,7 @@ export function featureTangent(h: tf.Tensor, g: string | Group, opts: FeatureTan
   }
   if (h.rank === 4) {
     assertShape(h, ['B', 'h', 'w', 'C'], 'featureTangent', 'h');
-    return group.kind === 'color' ? tf.zerosLike(h) : spatialTangent(h as tf.Tensor4D, group, difference, stencil);
+    return group.kind === 'color' ? tf.zerosLike(h) : spatialTangent(h as tf.Tensor4D, group, difference, stencil, coordinates);
   }
   if (h.rank === 3) {
     assertShape(h, ['B', 'N', 'C'], 'featureTangent', 'h');
@@ -127,7 +137,7 @@ export function derivativeStencil(difference: Difference | string, sigma = 1): S
  * columns/rows what reflection gives (10–14× faster than gathers on wasm); 'gaussian' gathers
  * reflected neighbours for each tap.
  */
-function spatialTangent(x: tf.Tensor4D, group: Group, difference: Difference, stencil: Stencil): tf.Tensor4D {
+function spatialTangent(x: tf.Tensor4D, group: Group, difference: Difference, stencil: Stencil, coordinates: Coordinates = 'normalized'): tf.Tensor4D {
   const [, H, W, C] = x.shape;
   const G = rows(group.generator);
   return tf.tidy(() => {
@@ -135,15 +145,16 @@ function spatialTangent(x: tf.Tensor4D, group: Group, difference: Difference, st
     for (const axis of [2, 1] as const) {
       const n = x.shape[axis];
       const row = axis === 2 ? G[0] : G[1];
-      const scale = (n - 1) / 2; // ∂_u = (W−1)/2 ∂/∂column, ∂_v = (H−1)/2 ∂/∂row
-      if (scale === 0 || row.every((g) => g === 0)) continue;
+      // ∂_u = (W−1)/2 ∂/∂column, ∂_v = (H−1)/2 ∂/∂row (normalized); (max(H, W) − 1)/2 for both (isotropic)
+      const scale = pixelsPerUnit(n, H, W, coordinates);
+      if (n <= 1 || scale === 0 || row.every((g) => g === 0)) continue;
       if (difference === 'gaussian') {
-        terms.push(tf.mul(differentiate(x, axis, stencil), fieldTensor(row, H, W, scale, axis)));
+        terms.push(tf.mul(differentiate(x, axis, stencil), fieldTensor(row, H, W, scale, axis, undefined, coordinates)));
         continue;
       }
       for (const { taps, mask } of convTerms(difference, n)) {
         const filter = tf.tile(tf.reshape(tf.tensor1d(taps), axis === 2 ? [1, 3, 1, 1] : [3, 1, 1, 1]), [1, 1, C, 1]);
-        terms.push(tf.mul(tf.depthwiseConv2d(x, filter as tf.Tensor4D, 1, 'same'), fieldTensor(row, H, W, scale, axis, mask)));
+        terms.push(tf.mul(tf.depthwiseConv2d(x, filter as tf.Tensor4D, 1, 'same'), fieldTensor(row, H, W, scale, axis, mask, coordinates)));
       }
     }
     if (terms.length === 0) return tf.zerosLike(x);
@@ -164,11 +175,11 @@ function convTerms(difference: Difference, n: number): Array<{ taps: [number, nu
   ];
 }
 
-/** [1, H, W, 1]: field row (a, b, c) → (a·u + b·v + c)·scale·mask(index along `axis`). */
-function fieldTensor([a, b, c]: number[], H: number, W: number, scale: number, axis: 1 | 2, mask: (k: number) => number = () => 1): tf.Tensor {
+/** [1, H, W, 1]: field row (a, b, c) → (a·u + b·v + c)·scale·mask(index along `axis`), u and v in `coordinates`. */
+function fieldTensor([a, b, c]: number[], H: number, W: number, scale: number, axis: 1 | 2, mask: (k: number) => number = () => 1, coordinates: Coordinates = 'normalized'): tf.Tensor {
   const field = new Float32Array(H * W);
   for (let i = 0; i < H; i++) {
-    for (let j = 0; j < W; j++) field[i * W + j] = (a * normalizedCoord(j, W) + b * normalizedCoord(i, H) + c) * scale * mask(axis === 2 ? j : i);
+    for (let j = 0; j < W; j++) field[i * W + j] = (a * gridCoord(j, W, H, W, coordinates) + b * gridCoord(i, H, H, W, coordinates) + c) * scale * mask(axis === 2 ? j : i);
   }
   return tf.tensor4d(field, [1, H, W, 1]);
 }

@@ -4,6 +4,7 @@
  */
 import { checkName, InputError } from '../errors';
 import { catalogGroup, type Group } from './catalog';
+import type { Coordinates } from './sampler';
 
 export type Unit = 'normalized' | 'pixels' | 'degrees';
 export const UNITS: Unit[] = ['normalized', 'pixels', 'degrees'];
@@ -40,9 +41,11 @@ const ANGLE_GROUPS = ['rotate', 'hue'];
 /**
  * Converts t for `group` acting on H×W images: 'pixels' is allowed for translate-x (counted along
  * W) and translate-y (along H), 'degrees' for rotate and hue; other combinations are an InputError,
- * because t of a shear, stretch or scale has no pixel or angle reading.
+ * because t of a shear, stretch or scale has no pixel or angle reading. With `coordinates`
+ * 'isotropic' (non-square images), pixels are counted along the longer side for both translations,
+ * since one unit is (max(H, W) − 1)/2 px on both axes.
  */
-export function groupParameterToNormalized(value: number, unit: Unit | string, group: Group, H: number, W: number): number {
+export function groupParameterToNormalized(value: number, unit: Unit | string, group: Group, H: number, W: number, coordinates: Coordinates = 'normalized'): number {
   const u = checkName('unit', unit, UNITS);
   if (u === 'normalized') return value;
   // Only the catalog's own groups: a custom group that reuses a name has no known unit.
@@ -50,6 +53,7 @@ export function groupParameterToNormalized(value: number, unit: Unit | string, g
   if (u === 'pixels') {
     const axis = PIXEL_AXIS[builtIn];
     if (!axis) throw new InputError(`units 'pixels' apply to translate-x and translate-y only, not to '${group.name}'; use 'normalized'`);
+    if (coordinates === 'isotropic') return toNormalized(value, u, Math.max(H, W));
     return toNormalized(value, u, axis === 'width' ? W : H);
   }
   if (!ANGLE_GROUPS.includes(builtIn)) throw new InputError(`units 'degrees' apply to rotate and hue only, not to '${group.name}'; use 'normalized'`);

@@ -6,7 +6,7 @@ import { loadReference, refTensor, relError } from '../helpers/reference';
 import { imageTangent } from '../../src/groups';
 
 /**
- * Image tangents against the paper's PyTorch code (../shared/reference, smallcnn_image_tangents):
+ * Image tangents against the paper's PyTorch code (test/fixtures/reference, smallcnn_image_tangents):
  * `dimg_*_ref_nhwc` is autograd through the reference sampler at t = 0 (a forward difference at
  * W = 32), `dimg_*_central_nhwc` the float64 central-difference tangent.
  */
@@ -21,7 +21,7 @@ const CASES = [
  * torch.linspace(−1, 1, n) in float32 (start + step·k below n/2, end − step·(n−1−k) above), then
  * ((g + 1)/2)·(n − 1). There the bilinear weight of the next row/column is ~2e-6 instead of 0, and
  * autograd mixes in that much of the neighbouring row's difference — a build-specific round-off the
- * toolkit deliberately does not copy (reference/README "Subtleties" 2). For n = 32: 18, 22, 26.
+ * toolkit deliberately does not copy (test/fixtures/reference/PROVENANCE.md, "Subtleties" 2). For n = 32: 18, 22, 26.
  */
 function roundedOffGridIndices(n: number): Set<number> {
   const f = Math.fround;

@@ -73,7 +73,7 @@ for (const backend of TEST_BACKENDS) {
       assert.deepEqual(plain(imageTangent(x, 'translate-y').dataSync()), Array(9).fill(0));
     });
 
-    it("forward on a linear ramp 0→1: +0.5 everywhere except −0.5 in the last column (reference/README)", () => {
+    it("forward on a linear ramp 0→1: +0.5 everywhere except −0.5 in the last column (test/fixtures/reference/PROVENANCE.md)", () => {
       const W = 32;
       const ramp = tf.tidy(() => tf.tile(tf.reshape(tf.linspace(0, 1, W), [1, 1, W, 1]), [1, 4, 1, 3])) as tf.Tensor4D;
       const lx = imageTangent(ramp, 'translate-x', { difference: 'forward' }).arraySync()[0][2];

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { loadReference, refTensor } from './reference';
 
 /**
- * The reference SmallCNN (../shared/reference/README.md) in tfjs with the PyTorch weights
+ * The reference SmallCNN (test/fixtures/reference/PROVENANCE.md) in tfjs with the PyTorch weights
  * (`data_tf`, already in TF layouts). Output = logits, no final softmax, so the 'probs' output
  * mode applies softmax on top (DESIGN §1). Input [B, 32, 32, 3].
  */

@@ -7,7 +7,7 @@ import { expectNoLeak } from '../helpers/noLeak';
 import { loadReference, relError } from '../helpers/reference';
 import { buildReferenceSmallCnn, referenceInputs } from '../helpers/smallCnn';
 
-/** Reference keys per DESIGN group name (reference/README.md). */
+/** Reference keys per DESIGN group name (test/fixtures/reference/smallcnn.json). */
 const REF_GROUPS: Array<[string, string]> = [
   ['translate-x', 'trans_x'],
   ['rotate', 'rot'],
