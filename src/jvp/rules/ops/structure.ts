@@ -41,8 +41,14 @@ export const identityNRule: OpRule = {
     ),
 };
 export const snapshotRule = linear('Snapshot', (x) => tf.clone(x), { batchFree: true });
-/** EnsureShape checks the primal's shape (tfjs's executor) and passes values through. */
-export const ensureShapeRule = linear('EnsureShape', (x) => tf.clone(x), { batchFree: true });
+/** EnsureShape checks the primal's shape as tfjs's executor does (the batch may be fixed there) and passes the tangent through. */
+export const ensureShapeRule: OpRule = {
+  op: 'EnsureShape',
+  jvp: ({ inputs, attrs }) => {
+    const x = dualAt(inputs, 'EnsureShape');
+    return [{ primal: tf.ensureShape(x.primal, flat(attrs.shape)), tangent: tf.clone(x.tangent) }];
+  },
+};
 
 export const depthToSpaceRule = linear('DepthToSpace', (x, a) => tf.depthToSpace(x as tf.Tensor4D, a.blockSize as number, String(a.dataFormat ?? 'NHWC').toUpperCase() as 'NHWC' | 'NCHW'), { batchFree: true });
 export const spaceToBatchNDRule = linear('SpaceToBatchND', (x, a) => tf.spaceToBatchND(x, flat(a.blockShape), a.paddings as number[][]));
