@@ -14,6 +14,7 @@ import * as elementwise from './elementwise';
 import * as image from './image';
 import * as math from './math';
 import * as matMul from './matMul';
+import * as normalization from './normalization';
 import * as pooling from './pooling';
 import * as reduction from './reduction';
 import * as shape from './shape';
@@ -21,7 +22,7 @@ import * as softmax from './softmax';
 import * as structure from './structure';
 
 const RULE_FILES: Record<string, Record<string, unknown>> = {
-  batchNorm, conv2d, depthwiseConv2d, einsum, elementwise, image, math, matMul, pooling, reduction, shape, softmax, structure,
+  batchNorm, conv2d, depthwiseConv2d, einsum, elementwise, image, math, matMul, normalization, pooling, reduction, shape, softmax, structure,
 };
 
 function isOpRule(v: unknown): v is OpRule {

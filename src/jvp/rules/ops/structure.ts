@@ -1,5 +1,5 @@
 /**
- * Linear ops beyond shape.ts: pass-throughs (IdentityN, Snapshot, EnsureShape), block
+ * Linear ops beyond shape.ts: pass-throughs (IdentityN, Snapshot, EnsureShape, Print, FakeQuant…), block
  * rearrangements (DepthToSpace, SpaceToBatchND, BatchToSpaceND — the latter two are how converted
  * graphs express dilated convolutions), ReverseV2/Reverse, BroadcastTo, Cumsum, GatherNd and the
  * transposed convolution Conv2DBackpropInput (decoders, segmentation heads). Each is linear in
@@ -40,6 +40,10 @@ export const identityNRule: OpRule = {
       isDual(v) ? { primal: tf.clone(v.primal), tangent: tf.clone(v.tangent) } : { primal: tf.clone(v), tangent: tf.tidy(() => fold(tf.zeros([k, ...v.shape]))) },
     ),
 };
+/** Print passes its first input through; the message is not printed (the library does not print). */
+export const printRule = linear('Print', (x) => tf.clone(x), { batchFree: true });
+/** tfjs's executor ignores FakeQuantWithMinMaxVars (identity), so its derivative here is the identity too. */
+export const fakeQuantWithMinMaxVarsRule = linear('FakeQuantWithMinMaxVars', (x) => tf.clone(x), { batchFree: true });
 export const snapshotRule = linear('Snapshot', (x) => tf.clone(x), { batchFree: true });
 /** EnsureShape checks the primal's shape as tfjs's executor does (the batch may be fixed there) and passes the tangent through. */
 export const ensureShapeRule: OpRule = {

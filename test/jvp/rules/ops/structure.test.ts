@@ -17,6 +17,7 @@ const cases: OracleCase[] = [
     nodes: [{ name: 'sq', op: 'Square', input: ['x'] }, { name: 'y', op: 'IdentityN', input: ['x', 'sq'], attr: { T: { list: { type: ['DT_FLOAT', 'DT_FLOAT'] } } } }],
     outputNode: 'y:1',
   },
+  { what: 'Print (passes x; prints nothing)', shape: [2, 3], nodes: [{ name: 'y', op: 'Print', input: ['x', 'x'], attr: { message: attr.s('m'), summarize: attr.i(3) } }] },
   { what: 'Snapshot', shape: [2, 3], nodes: [{ name: 'y', op: 'Snapshot', input: ['x'] }] },
   { what: 'EnsureShape', shape: [2, 3], nodes: [{ name: 'y', op: 'EnsureShape', input: ['x', 's'] }], consts: { s: i32([2, 3]) } },
   { what: 'DepthToSpace block 2', shape: [2, 2, 3, 8], nodes: [{ name: 'y', op: 'DepthToSpace', input: ['x'], attr: { block_size: attr.i(2), data_format: attr.s('NHWC') } }], ...FD },
@@ -41,6 +42,13 @@ const cases: OracleCase[] = [
     nodes: [{ name: 'y', op: 'Conv2DBackpropInput', input: ['os', 'w', 'x'], attr: { strides: attr.ints([1, 2, 2, 1]), padding: attr.s('SAME'), data_format: attr.s('NHWC'), dilations: attr.ints([1, 1, 1, 1]) } }],
     consts: { os: i32([2, 6, 6, 4]), w: seededNormal([3, 3, 4, 2], 4) },
   },
+  {
+    what: 'LRN (radius 2) then Square',
+    shape: [2, 2, 3, 6],
+    nodes: [{ name: 'l', op: 'LRN', input: ['x'], attr: { depth_radius: attr.i(2), bias: attr.f(1.5), alpha: attr.f(0.3), beta: attr.f(0.75) } }, { name: 'y', op: 'Square', input: ['l'] }],
+  },
+  { what: 'EuclideanNorm over axes 1, 2 (keep dims)', shape: [2, 3, 4], nodes: [{ name: 'y', op: 'EuclideanNorm', input: ['x', 'a'], attr: { keep_dims: attr.b(true) } }], consts: { a: i32([1, 2]) } },
+  { what: 'EuclideanNorm over the last axis', shape: [2, 3, 4], nodes: [{ name: 'y', op: 'EuclideanNorm', input: ['x', 'a'], attr: { keep_dims: attr.b(false) } }], consts: { a: i32([-1]) } },
 ];
 
-oracleSuite('linear structural op rules', cases, TEST_BACKENDS, 1e-4);
+oracleSuite('structural, pass-through and normalization op rules', cases, TEST_BACKENDS, 1e-4);
