@@ -36,6 +36,7 @@ import { reLURule } from './layers/reLU';
 import { repeatVectorRule } from './layers/repeatVector';
 import { rescalingRule } from './layers/rescaling';
 import { reshapeRule } from './layers/reshape';
+import { kerasResizingRule, resizingRule } from './layers/resizing';
 import { separableConv2dRule } from './layers/separableConv2d';
 import { softmaxRule } from './layers/softmax';
 import { spatialDropout1dRule } from './layers/spatialDropout1d';
@@ -80,6 +81,8 @@ for (const rule of [
   repeatVectorRule,
   rescalingRule,
   reshapeRule,
+  resizingRule,
+  kerasResizingRule,
   separableConv2dRule,
   softmaxRule,
   spatialDropout1dRule,
