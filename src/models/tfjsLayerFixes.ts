@@ -11,6 +11,8 @@
  *     gives wrong numbers with no error. Files written by Keras (any keras_version that is not
  *     tfjs-layers') therefore load their Resizing layers as `KerasResizing` below, which computes
  *     what Keras computes; models saved by tfjs keep tfjs's semantics (they were trained with it).
+ *  3. `Resizing.call` passes its inputs to resizeBilinear as given, and model.predict hands it [x]
+ *     ("x must be rank 3 or 4, but got rank 1"). Patched: a one-element list is unwrapped.
  */
 import * as tf from '@tensorflow/tfjs';
 import { FileFormatError } from '../errors';
@@ -83,7 +85,12 @@ export function installTfjsLayerFixes(): void {
   if (installed) return;
   installed = true;
   const probe = tf.layers.resizing({ height: 1, width: 1 });
-  const proto = Object.getPrototypeOf(probe) as { computeOutputShape(s: tf.Shape | tf.Shape[]): tf.Shape };
+  const proto = Object.getPrototypeOf(probe) as { computeOutputShape(s: tf.Shape | tf.Shape[]): tf.Shape; call(i: tf.Tensor | tf.Tensor[], k: unknown): tf.Tensor };
+  const call = proto.call;
+  // tfjs's Resizing.call hands its inputs to resizeBilinear as given; the executor passes [x].
+  proto.call = function (this: unknown, inputs: tf.Tensor | tf.Tensor[], kwargs: unknown): tf.Tensor {
+    return call.call(this, Array.isArray(inputs) ? inputs[0] : inputs, kwargs);
+  };
   proto.computeOutputShape = function (this: { height: number; width: number }, inputShape: tf.Shape | tf.Shape[]): tf.Shape {
     const s = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
     return s.length === 4 ? [s[0], this.height, this.width, s[3]] : [this.height, this.width, s[2]];
