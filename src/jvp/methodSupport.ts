@@ -14,6 +14,9 @@ import { LiederivError } from '../errors';
 import { jvpDoubleVjp } from './doubleVjp';
 import { jvpFiniteDifference } from './finiteDifference';
 import { modelFunction } from './modelFunction';
+import { releaseFailedTape } from './tape';
+
+export { releaseFailedTape } from './tape';
 
 export type FallbackMethod = 'fd' | 'double-vjp';
 export const FALLBACK_METHODS: readonly FallbackMethod[] = ['fd', 'double-vjp'];
@@ -59,17 +62,6 @@ export function missingFromError(err: unknown, backend: string): string | undefi
   const shapeBug = /Error in gradient for op (\w+)/.exec(msg);
   if (shapeBug) return `gradient of '${shapeBug[1]}' (tfjs's gradient has the wrong shape here)`;
   return undefined;
-}
-
-/**
- * After tf.grad threw mid-backprop, tfjs 4.22 leaves its tape set and the tensors the tape saved
- * undisposed (engine.gradients cleans up only on success); this does that cleanup, as tfjs would.
- */
-export function releaseFailedTape(): void {
-  const state = (tf.engine() as unknown as { state: { gradientDepth: number; activeTape: Array<{ saved?: tf.Tensor[] }> | null } }).state;
-  if (state.gradientDepth !== 0 || !state.activeTape) return;
-  for (const node of state.activeTape) for (const t of node.saved ?? []) t.dispose();
-  state.activeTape = null;
 }
 
 async function onBackend<T>(backend: string, fn: () => Promise<T>): Promise<T> {

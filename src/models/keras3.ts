@@ -103,8 +103,27 @@ function translateEnds(ends: Json, ctx: Context): Json {
   return list.map((e: Json) => (Array.isArray(e) && ctx.classOf.get(e[0]) === 'Sequential' ? [e[0], e[1] + 1, e[2]] : e));
 }
 
+/**
+ * Keras 3 options tfjs-layers 4.22 would silently ignore, computing another function: refused by
+ * layer name rather than measured wrong.
+ */
+const IGNORED_OPTIONS: ReadonlyArray<{ option: string; applies: (value: Json) => boolean; what: string }> = [
+  { option: 'rms_scaling', applies: (v) => v === true, what: 'RMS scaling (tfjs LayerNormalization centres and scales)' },
+  { option: 'groups', applies: (v) => typeof v === 'number' && v > 1, what: 'grouped convolution (tfjs convolutions have no groups)' },
+  { option: 'lora_rank', applies: (v) => v !== null && v !== undefined, what: 'LoRA weights (tfjs layers have none)' },
+];
+
+function refuseIgnoredOptions(layer: Record<string, Json>, source: string): void {
+  for (const o of IGNORED_OPTIONS) {
+    if (isObject(layer.config) && o.applies(layer.config[o.option])) {
+      throw new FileFormatError(source, `layer '${layer.name ?? layer.config.name}' (${layer.class_name}) uses ${o.what}: ${o.option} = ${JSON.stringify(layer.config[o.option])}; tfjs would ignore it and compute a different function`);
+    }
+  }
+}
+
 function translateLayer(layer: Json, source: string, ctx?: Context): Json {
   if (!isObject(layer)) return layer;
+  refuseIgnoredOptions(layer, source);
   const cls = layer.class_name;
   const { inbound_nodes: inbound, config, ...rest } = layer;
   const out: Record<string, Json> = cleanObject(rest);

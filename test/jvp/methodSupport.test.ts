@@ -75,6 +75,14 @@ describe('graph-resize-bilinear (../shared/cases): forward mode works and no sug
     assert.match(fallbackText(combos), /`--backend cpu --method fd`/);
   });
 
+  it('a failing double-vjp leaves no tensors behind (tfjs keeps its tape when a gradient is missing)', async () => {
+    const x = seededNormal([1, 28, 28, 3], 2);
+    const before = tf.memory().numTensors;
+    assert.throws(() => jvp(model, x, x, { method: 'double-vjp' }), /ResizeBilinearGrad/);
+    assert.equal(tf.memory().numTensors, before);
+    x.dispose();
+  });
+
   it('methodSupport leaves tf.memory().numTensors unchanged, also when the probe fails', async () => {
     await expectNoLeak(() => methodSupport(model, 'double-vjp', 'wasm').then(() => undefined), 'methodSupport (failing probe)');
     await expectNoLeak(() => methodSupport(model, 'fd', 'cpu').then(() => undefined), 'methodSupport (other backend)');

@@ -163,6 +163,9 @@ describe('fromKeras3 (pure translation)', () => {
     const k3 = readFixture('cnn-relu-functional');
     k3.modelTopology.model_config.config.layers[1].inbound_nodes[0].kwargs = { mask: { class_name: '__keras_tensor__', config: { keras_history: ['image', 0, 0] } } };
     assert.throws(() => fromKeras3(k3, 'my/model.json'), (e: Error) => e instanceof FileFormatError && /my\/model\.json/.test(e.message) && /conv1/.test(e.message) && /mask/.test(e.message));
+    const grouped = readFixture('cnn-relu-functional');
+    grouped.modelTopology.model_config.config.layers[3].config.groups = 4;
+    assert.throws(() => fromKeras3(grouped, 'g.json'), (e: Error) => e instanceof FileFormatError && /conv2/.test(e.message) && /groups = 4/.test(e.message));
     const rs = readFixture('cnn-relu-resizing');
     rs.modelTopology.model_config.config.layers[1].config.pad_to_aspect_ratio = true;
     assert.throws(() => prepareLayersModelJson(rs, 'r.json'), (e: Error) => e instanceof FileFormatError && /resize/.test(e.message) && /pad_to_aspect_ratio/.test(e.message));
