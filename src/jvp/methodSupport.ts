@@ -34,7 +34,8 @@ export interface MethodSupport {
  * finding of test/jvp/rules/ops/*.test.ts against an independent oracle (docs/OPS.md).
  */
 const KNOWN_WRONG: ReadonlyArray<{ kernel: string; method: FallbackMethod | 'any'; backend: string | 'any'; why: string }> = [
-  { kernel: 'ResizeBilinearGrad', method: 'double-vjp', backend: 'cpu', why: "tfjs's cpu ResizeBilinearGrad ignores half_pixel_centers and swaps height and width" },
+  { kernel: 'ResizeBilinearGrad', method: 'double-vjp', backend: 'any', why: "tfjs's ResizeBilinearGrad ignores half_pixel_centers (cpu and wasm; cpu also swaps height and width)" },
+  { kernel: 'ResizeNearestNeighborGrad', method: 'double-vjp', backend: 'any', why: "tfjs's ResizeNearestNeighborGrad ignores half_pixel_centers (cpu and wasm)" },
   { kernel: 'MirrorPad', method: 'double-vjp', backend: 'any', why: "tfjs's MirrorPad gradient disagrees with finite differences (SYMMETRIC mode)" },
   { kernel: 'Transform', method: 'any', backend: 'cpu', why: "tfjs's cpu Transform kernel returns only the fill value for every image after the first" },
 ];
