@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
-import { LiederivError } from '../../src/errors';
+import { LiederivError, UnsupportedLayerError } from '../../src/errors';
 import { jvp } from '../../src/jvp';
 import { fallbackText, methodSupport, workingFallbacks, wrapTfjsError, type FallbackMethod } from '../../src/jvp/methodSupport';
 import { loadModel } from '../../src/models/load';
@@ -73,6 +73,10 @@ describe('graph-resize-bilinear (../shared/cases): forward mode works and no sug
     assert.deepEqual(combos, ['--method fd', '--backend cpu --method fd']);
     for (const combo of combos) await runCombo(model, combo, 'wasm');
     assert.match(fallbackText(combos), /`--backend cpu --method fd`/);
+    // An UnsupportedLayerError rebuilt with the checked text names only these combinations.
+    const e = new UnsupportedLayerError('resize/ResizeBilinear', 'ResizeBilinear', [], 'op', fallbackText(combos));
+    assert.equal(e.kind, 'op');
+    assert.ok(!/double-vjp/.test(e.message), e.message);
   });
 
   it('a failing double-vjp leaves no tensors behind (tfjs keeps its tape when a gradient is missing)', async () => {
