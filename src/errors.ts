@@ -36,7 +36,8 @@ export class UnsupportedLayerError extends LiederivError {
     readonly layerName: string,
     readonly className: string,
     readonly supported: readonly string[],
-    kind: 'layer' | 'op' = 'layer',
+    /** Kept so a caller can rebuild the error with checked fallbacks (methodSupport.fallbackText). */
+    readonly kind: 'layer' | 'op' = 'layer',
     /** What to do instead; the default names lee/lieDerivative's engines. */
     fallbacks = `Fallbacks: method: 'double-vjp' (where the backend has backward kernels) or method: 'fd' (finite differences, any black box).`,
   ) {

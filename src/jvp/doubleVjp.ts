@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { LiederivError } from '../errors';
 import { registerMissingGradients } from './gradients';
+import { releaseFailedTape } from './tape';
 import { tileBatch } from './tile';
 import type { Dual } from './types';
 
@@ -26,6 +27,7 @@ export function jvpDoubleVjp(f: (x: tf.Tensor) => tf.Tensor, x: tf.Tensor, v: tf
       return { primal, tangent };
     });
   } catch (err) {
+    releaseFailedTape(); // tfjs leaks the tape's saved tensors when a gradient is missing
     const msg = (err as Error).message ?? String(err);
     const missing = /Kernel '(\w+)' not registered for backend '(\w+)'/.exec(msg) ?? /gradient .*?'?(\w+)'? .*not (?:yet )?(?:been )?(?:defined|registered)/i.exec(msg);
     if (missing) {

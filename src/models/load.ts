@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { FileFormatError, InputError, LiederivError } from '../errors';
 import { detectInput, INPUT_RANGES, LAYOUTS, type ContractOptions } from '../jvp/measured';
 import { IDENTITY_PREPROCESS, type ModelWrapper, type Preprocess } from './model';
+import { prepareLayersModelJson } from './tfjsLayerFixes';
 // The zoo's custom layers must be registered with tfjs serialization before a zoo model.json loads.
 import './layers';
 
@@ -37,7 +38,7 @@ export function diskIOHandler(modelJsonPath: string): tf.io.IOHandler {
   const dir = path.dirname(modelJsonPath);
   return {
     async load(): Promise<tf.io.ModelArtifacts> {
-      const json = readJson(modelJsonPath) as tf.io.ModelJSON;
+      const json = prepareLayersModelJson(readJson(modelJsonPath), modelJsonPath) as tf.io.ModelJSON;
       if (!json || typeof json !== 'object' || !json.modelTopology) {
         throw new FileFormatError(modelJsonPath, 'not a TF.js model.json (no modelTopology); expected a LayersModel or GraphModel saved by tfjs or tensorflowjs_converter');
       }

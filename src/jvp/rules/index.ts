@@ -24,6 +24,7 @@ import { gaussianNoiseRule } from './layers/gaussianNoise';
 import { globalAveragePooling1dRule } from './layers/globalAveragePooling1d';
 import { globalAveragePooling2dRule } from './layers/globalAveragePooling2d';
 import { globalMaxPooling2dRule } from './layers/globalMaxPooling2d';
+import { kerasResizingRule } from './layers/kerasResizing';
 import { layerNormalizationRule } from './layers/layerNormalization';
 import { leakyReLURule } from './layers/leakyReLU';
 import { maxPooling2dRule } from './layers/maxPooling2d';
@@ -36,6 +37,7 @@ import { reLURule } from './layers/reLU';
 import { repeatVectorRule } from './layers/repeatVector';
 import { rescalingRule } from './layers/rescaling';
 import { reshapeRule } from './layers/reshape';
+import { resizingRule } from './layers/resizing';
 import { separableConv2dRule } from './layers/separableConv2d';
 import { softmaxRule } from './layers/softmax';
 import { spatialDropout1dRule } from './layers/spatialDropout1d';
@@ -68,6 +70,7 @@ for (const rule of [
   globalAveragePooling1dRule,
   globalAveragePooling2dRule,
   globalMaxPooling2dRule,
+  kerasResizingRule,
   layerNormalizationRule,
   leakyReLURule,
   maxPooling2dRule,
@@ -80,6 +83,7 @@ for (const rule of [
   repeatVectorRule,
   rescalingRule,
   reshapeRule,
+  resizingRule,
   separableConv2dRule,
   softmaxRule,
   spatialDropout1dRule,

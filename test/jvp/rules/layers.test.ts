@@ -18,6 +18,7 @@ import { useBackend } from '../../../src/backend';
 import { jvpLayersModel } from '../../../src/jvp/layersModel';
 import { registeredLayerClasses } from '../../../src/jvp/registry';
 import '../../../src/jvp/rules';
+import { installTfjsLayerFixes, KerasResizing } from '../../../src/models/tfjsLayerFixes';
 import { checkJvpAgainstFd, separatedValues } from '../../helpers/jvpCheck';
 import { expectNoLeak } from '../../helpers/noLeak';
 
@@ -44,6 +45,7 @@ const branches = (i: tf.SymbolicTensor) => [
 const merge = (layer: tf.layers.Layer) => (i: tf.SymbolicTensor) => layer.apply(branches(i)) as tf.SymbolicTensor;
 
 const IMG = [2, 6, 6, 3];
+installTfjsLayerFixes(); // tfjs's Resizing cannot run inside a model without it (src/models/tfjsLayerFixes.ts)
 const CASES: Case[] = [
   { className: 'Activation', shape: IMG, build: single(tf.layers.activation({ activation: 'relu' })) },
   { className: 'Add', shape: IMG, build: merge(tf.layers.add()) },
@@ -82,6 +84,8 @@ const CASES: Case[] = [
   { className: 'Softmax', shape: IMG, build: single(tf.layers.softmax({ axis: -1 })) },
   { className: 'SpatialDropout1D', shape: [2, 6, 3], build: single(tf.layers.spatialDropout1d({ rate: 0.5 })) },
   { className: 'ThresholdedReLU', shape: IMG, build: single(tf.layers.thresholdedReLU({ theta: 0.06 })) },
+  { className: 'Resizing', shape: IMG, build: single(tf.layers.resizing({ height: 4, width: 9 })) },
+  { className: 'KerasResizing', shape: IMG, build: single(new KerasResizing({ height: 4, width: 9, cropToAspectRatio: true })) },
   { className: 'UpSampling2D', shape: IMG, build: single(tf.layers.upSampling2d({ size: [2, 3], interpolation: 'bilinear' })) },
   { className: 'ZeroPadding2D', shape: IMG, build: single(tf.layers.zeroPadding2d({ padding: [1, 2] })) },
 ];

@@ -9,14 +9,21 @@ import type { OpRule } from '../../types';
 import * as batchNorm from './batchNorm';
 import * as conv2d from './conv2d';
 import * as depthwiseConv2d from './depthwiseConv2d';
+import * as einsum from './einsum';
 import * as elementwise from './elementwise';
+import * as image from './image';
+import * as math from './math';
 import * as matMul from './matMul';
+import * as normalization from './normalization';
 import * as pooling from './pooling';
 import * as reduction from './reduction';
 import * as shape from './shape';
 import * as softmax from './softmax';
+import * as structure from './structure';
 
-const RULE_FILES: Record<string, Record<string, unknown>> = { batchNorm, conv2d, depthwiseConv2d, elementwise, matMul, pooling, reduction, shape, softmax };
+const RULE_FILES: Record<string, Record<string, unknown>> = {
+  batchNorm, conv2d, depthwiseConv2d, einsum, elementwise, image, math, matMul, normalization, pooling, reduction, shape, softmax, structure,
+};
 
 function isOpRule(v: unknown): v is OpRule {
   return typeof v === 'object' && v !== null && typeof (v as OpRule).op === 'string' && typeof (v as OpRule).jvp === 'function';
