@@ -177,13 +177,16 @@ export async function runTask(plan: SweepPlan, index: number, opts: RunTaskOptio
       batchSize: m.batch,
       startBatch: resumedBatches,
       onProgress: opts.onProgress,
-      onBatch: (batchRows, b) => {
+      onBatch: async (batchRows, b) => {
         for (const r of batchRows) {
           const image = t.start + r.image;
           rows.push({ ...r, image, model: t.model.name, images: t.images.id, file: data.files ? data.files[image] : source });
         }
         const p: PartialShard = { version: 1, identity, batches: b + 1, rows, seconds: previousSeconds + (Date.now() - t0) / 1000 };
         writeJson(partialPath(plan, t), p);
+        // lee's awaits resolve as microtasks: without a turn of the event loop a SIGTERM (scancel)
+        // or an IPC message would wait for the whole shard.
+        await new Promise((resolve) => setImmediate(resolve));
       },
     };
     await lee(model, { images: shardImages, labels }, leeOptions);
