@@ -166,11 +166,15 @@ function statusCommand(plan: SweepPlan, io: CliIO): void {
     const k = t.state === 'done' ? 'done' : t.slurm ? t.slurm.toLowerCase() : t.state;
     counts.set(k, (counts.get(k) ?? 0) + 1);
   }
-  io.stdout.write(`sweep '${plan.name}' (${plan.out}): ${[...counts].map(([k, v]) => `${v} ${k}`).join(', ')} of ${plan.tasks.length} tasks\n`);
+  const ORDER = ['done', 'running', 'pending', 'partial', 'failed', 'todo'];
+  const rank = (k: string) => (ORDER.includes(k) ? ORDER.indexOf(k) : ORDER.length);
+  const summary = [...counts].sort((a, b) => rank(a[0]) - rank(b[0]) || (a[0] < b[0] ? -1 : 1));
+  io.stdout.write(`sweep '${plan.name}' (${plan.out}): ${summary.map(([k, v]) => `${v} ${k}`).join(', ')} of ${plan.tasks.length} tasks\n`);
   if (st) io.stdout.write(`slurm: ${st.submissions.length} submission${st.submissions.length === 1 ? '' : 's'} (job ${st.submissions.map((s) => s.jobId).join(', ')})${st.sacctNote ? `; ${st.sacctNote}` : ''}\n`);
   const open = tasks.filter((t) => t.state !== 'done');
   if (open.length) {
-    io.stdout.write(table([['task', 'key', 'state', 'slurm', 'job', 'error'], ...open.map((t) => [String(t.index), t.key, t.state, t.slurm ?? '', t.jobId ?? '', t.error ?? ''])]));
+    const head = slurm ? ['task', 'key', 'state', 'slurm', 'job', 'error'] : ['task', 'key', 'state', 'error'];
+    io.stdout.write(table([head, ...open.map((t) => [String(t.index), t.key, t.state, ...(slurm ? [t.slurm ?? '', t.jobId ?? ''] : []), t.error ?? ''])]));
     io.stdout.write(`rerun 'liederiv sweep run ${plan.specFile}${slurm ? ' --executor slurm' : ''}' to ${slurm ? 'resubmit' : 'run'} the unfinished tasks not in the queue\n`);
   }
 }
