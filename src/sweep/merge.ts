@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { InputError, FileFormatError } from '../errors';
 import { toCsv } from '../report/csv';
 import { liederivVersion } from '../version';
-import { readShard, readTaskError, shardPath, taskState, writeJson, type ShardMeta, type SweepRow } from './shards';
+import { readShard, readTaskError, shardPath, taskState, writeJson, type ShardMeta, type SweepLayerRow, type SweepRow } from './shards';
 import type { SweepPlan, SweepTask } from './spec';
 import { shardIdentity } from './task';
 import { writeAtomic } from '../models/load';
@@ -32,6 +32,7 @@ export interface MergeMeta {
   merged: number;
   missing: Array<{ index: number; key: string; state: string; error?: string }>;
   measure: SweepPlan['measure'];
+  layerwise?: SweepPlan['layerwise'];
   models: Array<{ name: string; modelJson: string; dataset?: string; accuracy?: number; family?: string }>;
   imageSets: SweepPlan['imageSets'];
   backends: string[];
@@ -45,12 +46,21 @@ export interface MergeMeta {
 
 export interface MergeResult {
   rows: MergedRow[];
+  /** Layer-wise rows of the sweep's 'layerwise' tasks (empty without spec.layerwise). */
+  layers: MergedLayerRow[];
   meta: MergeMeta;
 }
+
+export interface MergedLayerRow extends SweepLayerRow {
+  task: number;
+}
+
+export const MERGED_LAYER_COLUMNS = ['model', 'images', 'group', 'image', 'index', 'layer', 'kind', 'sqnorm', 'projection', 'defect', 'pushed', 'task'] as const;
 
 /** The merge of the plan's shards, in task order (rows within a shard in lee's order: image-major). */
 export function mergeSweep(plan: SweepPlan, { partial = false }: { partial?: boolean } = {}): MergeResult {
   const rows: MergedRow[] = [];
+  const layers: MergedLayerRow[] = [];
   const missing: MergeMeta['missing'] = [];
   const shards: MergeMeta['shards'] = [];
   const missingTasks: SweepTask[] = [];
@@ -67,6 +77,7 @@ export function mergeSweep(plan: SweepPlan, { partial = false }: { partial?: boo
     }
     const zoo = t.model.zoo;
     for (const r of shard.rows) rows.push({ ...r, family: zoo?.family, dataset: t.dataset ?? zoo?.dataset, accuracy: zoo?.testAccuracy, task: t.index });
+    for (const r of shard.layers ?? []) layers.push({ ...r, task: t.index });
     shards.push({ index: t.index, key: t.key, ...shard.meta });
   }
   if (missing.length && !partial) {
@@ -87,6 +98,7 @@ export function mergeSweep(plan: SweepPlan, { partial = false }: { partial?: boo
     merged: shards.length,
     missing,
     measure: plan.measure,
+    layerwise: plan.layerwise,
     models: plan.models.map((m) => ({ name: m.name, modelJson: m.modelJson, dataset: m.zoo?.dataset, accuracy: m.zoo?.testAccuracy, family: m.zoo?.family })),
     imageSets: plan.imageSets,
     backends: [...new Set(shards.map((s) => s.backend))],
@@ -96,7 +108,7 @@ export function mergeSweep(plan: SweepPlan, { partial = false }: { partial?: boo
     liederiv: liederivVersion(),
     shards,
   };
-  return { rows, meta };
+  return { rows, layers, meta };
 }
 
 /** The merged table as CSV (MERGED_COLUMNS; numbers in full precision). */
@@ -106,12 +118,15 @@ export function mergedCsv(rows: readonly MergedRow[]): string {
 
 export const mergedCsvPath = (dir: string) => path.join(dir, 'merged.csv');
 export const mergedMetaPath = (dir: string) => path.join(dir, 'merged.meta.json');
+export const mergedLayersPath = (dir: string) => path.join(dir, 'merged-layerwise.csv');
 
-/** Writes merged.csv and merged.meta.json (atomically) into `dir` (default: the sweep folder). */
-export function writeMerge(result: MergeResult, dir: string): { csv: string; meta: string } {
+/** Writes merged.csv, merged.meta.json and (with layer-wise tasks) merged-layerwise.csv atomically into `dir`. */
+export function writeMerge(result: MergeResult, dir: string): { csv: string; meta: string; layers?: string } {
   const csv = mergedCsvPath(dir);
   const meta = mergedMetaPath(dir);
   writeAtomic(csv, mergedCsv(result.rows));
+  let layers: string | undefined;
+  if (result.meta.layerwise) writeAtomic((layers = mergedLayersPath(dir)), toCsv(result.layers, MERGED_LAYER_COLUMNS));
   writeJson(meta, result.meta);
-  return { csv, meta };
+  return { csv, meta, layers };
 }

@@ -1,19 +1,23 @@
 /**
  * `liederiv report --sweep DIR`: the headline figures over a merged sweep (DIR/merged.csv and
  * DIR/merged.meta.json from `liederiv sweep merge`) — LEE per group per model, LEE against test
- * accuracy with its fit (zoo models, whose accuracy the manifest knows), and the mean-LEE table.
+ * accuracy with its fit (zoo models, whose accuracy the manifest knows), the mean-LEE table, and
+ * the layer kinds figure when the spec asked for layer-wise tasks (DIR/merged-layerwise.csv).
  * Reuses src/figures and src/report; computes nothing new.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FileFormatError, InputError } from '../errors';
 import { leeByGroup } from '../figures/leeByGroup';
+import { layerwiseByKind } from '../figures/layerwiseByKind';
+import { layerwiseCumulative } from '../figures/layerwiseCumulative';
 import { leeVsAccuracy } from '../figures/leeVsAccuracy';
+import type { LayerRow } from '../figures/types';
 import { accuracyFits, summarizeLee, type ModelLeeRow } from '../report/headline';
 import { summaryPivot } from '../report/headlineReport';
 import type { ReportSection } from '../report/reportHtml';
 import { writeReport, type WrittenReport } from '../report/writeReport';
-import { mergedCsvPath, mergedMetaPath, type MergeMeta } from './merge';
+import { mergedCsvPath, mergedLayersPath, mergedMetaPath, type MergeMeta } from './merge';
 
 /** RFC 4180 text (as src/report/csv.ts writes it) → rows of strings, header first. */
 export function parseCsv(text: string): string[][] {
@@ -73,8 +77,17 @@ export function readMergedSweep(dir: string): { rows: ModelLeeRow[]; meta: Merge
   return { rows, meta };
 }
 
-/** Report sections for a merged sweep. */
-export function sweepSections(rows: ModelLeeRow[], meta: MergeMeta): ReportSection[] {
+/** merged-layerwise.csv as LayerRow (figures' type), or [] when the sweep has no layer-wise tasks. */
+export function readMergedLayers(dir: string): LayerRow[] {
+  const file = mergedLayersPath(dir);
+  if (!fs.existsSync(file)) return [];
+  const [header, ...body] = parseCsv(fs.readFileSync(file, 'utf8'));
+  const i = (c: string) => header.indexOf(c);
+  return body.map((r) => ({ model: r[i('model')], image: Number(r[i('image')]), index: Number(r[i('index')]), layer: r[i('layer')], kind: r[i('kind')], sqnorm: Number(r[i('sqnorm')]), projection: Number(r[i('projection')]) }));
+}
+
+/** Report sections for a merged sweep (and its layer-wise rows, when the spec asked for them). */
+export function sweepSections(rows: ModelLeeRow[], meta: MergeMeta, layers: LayerRow[] = []): ReportSection[] {
   if (!rows.length) throw new InputError(`the merged sweep '${meta.sweep}' has no rows`);
   const summary = summarizeLee(rows);
   const withAccuracy = summary.filter((s) => Number.isFinite(s.accuracy));
@@ -106,11 +119,19 @@ export function sweepSections(rows: ModelLeeRow[], meta: MergeMeta): ReportSecti
     figures: accFigures,
     tables: fits.length ? [fits.map((f) => ({ group: f.group, dataset: f.dataset, models: f.models, 'slope (log10 LEE per accuracy %)': f.slope, intercept: f.intercept, 'R²': f.r2 }))] : [],
   });
+  if (layers.length) {
+    const lw = meta.layerwise!;
+    sections.push({
+      title: `Which layers break equivariance (${lw.group})`,
+      text: `Layer-wise decomposition L f = Σ_i C_i (DESIGN §5) on the first ${lw.images} images of each image set: cumulative share of ‖L f‖ along depth (signed projections ⟨C_i, L f⟩/‖L f‖, which add up exactly), and the same summed by layer kind.`,
+      figures: [layerwiseCumulative(layers), layerwiseByKind(layers)],
+    });
+  }
   return sections;
 }
 
 /** Reads DIR's merged sweep and writes the report (default DIR/report.html). */
 export function writeSweepReport(dir: string, file = path.join(dir, 'report.html')): WrittenReport {
   const { rows, meta } = readMergedSweep(dir);
-  return writeReport(file, sweepSections(rows, meta), { title: `liederiv sweep — ${meta.sweep}`, subtitle: `liederiv ${meta.liederiv}, merged ${meta.mergedAt.slice(0, 19).replace('T', ' ')} UTC` });
+  return writeReport(file, sweepSections(rows, meta, readMergedLayers(dir)), { title: `liederiv sweep — ${meta.sweep}`, subtitle: `liederiv ${meta.liederiv}, merged ${meta.mergedAt.slice(0, 19).replace('T', ' ')} UTC` });
 }

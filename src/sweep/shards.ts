@@ -11,6 +11,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FileFormatError } from '../errors';
+import type { LayerwiseRow } from '../lie/layerwise';
 import type { LeeRow } from '../lie/lee';
 import { writeAtomic } from '../models/load';
 import type { SweepPlan, SweepTask } from './spec';
@@ -21,6 +22,12 @@ export interface SweepRow extends LeeRow {
   images: string;
   /** The image's file (image folders), else the .npy or dataset it came from. */
   file: string;
+}
+
+/** One layer's contribution for one image (src/lie/layerwise), with the image set it came from. */
+export interface SweepLayerRow extends LayerwiseRow {
+  images: string;
+  group: string;
 }
 
 /** What a shard's rows depend on; a rerun with a different identity refuses to reuse the shard. */
@@ -51,7 +58,12 @@ export interface ShardMeta {
 export interface Shard {
   version: 1;
   identity: ShardIdentity;
+  /** LEE rows (tasks of kind 'lee'). */
   rows: SweepRow[];
+  /** Layer-wise rows (tasks of kind 'layerwise'). */
+  layers?: SweepLayerRow[];
+  /** Relative telescoping error |Σ C_i − L f| / |L f| of a layer-wise task (DESIGN §5). */
+  telescopingError?: number;
   meta: ShardMeta;
 }
 
@@ -129,6 +141,21 @@ export function taskState(plan: SweepPlan, t: SweepTask): TaskState {
   if (fs.existsSync(runningPath(plan, t))) return 'running';
   if (fs.existsSync(partialPath(plan, t))) return 'partial';
   return 'todo';
+}
+
+/**
+ * Whether a running marker belongs to a process that is gone: one on this host whose pid no longer
+ * exists (a run killed before it could record anything). Markers of other hosts are not checked.
+ */
+export function staleMarker(plan: SweepPlan, t: SweepTask): boolean {
+  const m = readJsonFile<{ pid: number; host: string }>(runningPath(plan, t));
+  if (!m || m.host !== require('node:os').hostname()) return false;
+  try {
+    process.kill(m.pid, 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+  }
 }
 
 export function readTaskError(plan: SweepPlan, t: SweepTask): TaskError | undefined {

@@ -74,6 +74,11 @@ export interface SweepSpec {
   threads?: number;
   /** Passed to lee() as they are (input-contract options and anything lee grows later). */
   options?: Record<string, unknown>;
+  /**
+   * Also a layer-wise decomposition (DESIGN §5) per model and image set, on its first `images` images
+   * (default 16) under `group`, for the "which layers break equivariance" figure; `options` go to layerwise().
+   */
+  layerwise?: { group: string; images?: number; options?: Record<string, unknown> };
   slurm?: SlurmSpec;
 }
 
@@ -104,6 +109,8 @@ export interface SweepImageSet {
 
 export interface SweepTask {
   index: number;
+  /** 'lee': LEE of every group on the shard; 'layerwise': the layer-wise decomposition under spec.layerwise.group. */
+  kind: 'lee' | 'layerwise';
   /** File-name stem of this task's shard: `<model>__<images>__<start>-<end>`. */
   key: string;
   model: SweepModel;
@@ -128,6 +135,8 @@ export interface SweepMeasure {
   options: Record<string, unknown>;
 }
 
+export const DEFAULT_LAYERWISE_SWEEP_IMAGES = 16;
+
 export interface SweepPlan {
   name: string;
   specFile: string;
@@ -138,10 +147,12 @@ export interface SweepPlan {
   imageSets: SweepImageSet[];
   measure: SweepMeasure;
   shardSize: number;
+  /** spec.layerwise with its defaults, when asked for. */
+  layerwise?: { group: string; images: number; options: Record<string, unknown> };
   tasks: SweepTask[];
 }
 
-const SPEC_KEYS = ['name', 'out', 'models', 'modelsDir', 'groups', 'images', 'shardSize', 'output', 'difference', 'reduction', 'method', 'batch', 'backend', 'threads', 'options', 'slurm', '$schema', 'comment'];
+const SPEC_KEYS = ['name', 'out', 'models', 'modelsDir', 'groups', 'images', 'shardSize', 'output', 'difference', 'reduction', 'method', 'batch', 'backend', 'threads', 'options', 'layerwise', 'slurm', '$schema', 'comment'];
 const SLURM_KEYS = ['partition', 'time', 'mem', 'account', 'qos', 'cpusPerTask', 'concurrency', 'setup', 'node', 'extra'];
 
 function specError(file: string, msg: string): FileFormatError {
@@ -212,6 +223,19 @@ export function checkSpec(json: unknown, file: string): SweepSpec {
     }
   }
   for (const im of Array.isArray(s.images) ? s.images : [s.images]) checkImagesSpec(im, file);
+  if (s.layerwise !== undefined) {
+    const lw = s.layerwise as Record<string, unknown>;
+    if (!lw || typeof lw !== 'object' || Array.isArray(lw) || typeof lw.group !== 'string') throw specError(file, `"layerwise" must be {"group": "translate-x", "images": 16, "options": {...}}, got ${JSON.stringify(s.layerwise)}`);
+    try {
+      getGroup(lw.group);
+    } catch (err) {
+      if (err instanceof UnknownNameError) throw specError(file, `"layerwise.group": ${err.message}`);
+      throw err;
+    }
+    if (lw.images !== undefined && !posInt(lw.images)) throw specError(file, `"layerwise.images" must be a positive integer, got ${JSON.stringify(lw.images)}`);
+    if (lw.options !== undefined && (!lw.options || typeof lw.options !== 'object' || Array.isArray(lw.options))) throw specError(file, '"layerwise.options" must be an object (passed to layerwise as is)');
+    if (s.output !== undefined && s.output !== 'probs' && s.output !== 'logits') throw specError(file, `"layerwise" decomposes 'probs' or 'logits', but "output" is '${s.output}'`);
+  }
   if (s.slurm !== undefined) {
     if (!s.slurm || typeof s.slurm !== 'object' || Array.isArray(s.slurm)) throw specError(file, '"slurm" must be an object {partition, time, mem, account, concurrency, ...}');
     const sl = s.slurm as Record<string, unknown>;
@@ -383,7 +407,9 @@ export function planSweep(specFile: string, { out }: { out?: string } = {}): Swe
     threads: spec.threads,
     options: spec.options ?? {},
   };
+  const layerwise = spec.layerwise && { group: spec.layerwise.group, images: spec.layerwise.images ?? DEFAULT_LAYERWISE_SWEEP_IMAGES, options: spec.layerwise.options ?? {} };
   const tasks: SweepTask[] = [];
+  const layerTasks: SweepTask[] = [];
   for (const model of models) {
     for (const images of imageSets) {
       let dataset: string | undefined;
@@ -393,15 +419,21 @@ export function planSweep(specFile: string, { out }: { out?: string } = {}): Swe
       }
       const n = imageCount(images, dataset);
       if (n === 0) throw specError(file, `"images": '${images.id}' holds no images`);
+      const imagesId = images.dataset === 'own' ? `${images.id}-${dataset}` : images.id;
       for (let start = 0; start < n; start += shardSize) {
         const end = Math.min(n, start + shardSize);
-        const imagesId = images.dataset === 'own' ? `${images.id}-${dataset}` : images.id;
-        tasks.push({ index: tasks.length, key: `${model.id}__${imagesId}__${start}-${end}`, model, images, dataset, start, end });
+        tasks.push({ index: tasks.length, kind: 'lee', key: `${model.id}__${imagesId}__${start}-${end}`, model, images, dataset, start, end });
+      }
+      if (layerwise) {
+        const end = Math.min(n, layerwise.images);
+        layerTasks.push({ index: -1, kind: 'layerwise', key: `${model.id}__${imagesId}__layerwise-${layerwise.group}-0-${end}`, model, images, dataset, start: 0, end });
       }
     }
   }
+  // Layer-wise tasks come last, so asking for them leaves the LEE tasks' indices as they were.
+  for (const t of layerTasks) tasks.push({ ...t, index: tasks.length });
   const outDir = path.resolve(out ?? path.resolve(baseDir, spec.out));
-  return { name: spec.name ?? path.basename(file, path.extname(file)), specFile: file, spec, out: outDir, models, imageSets, measure, shardSize, tasks };
+  return { name: spec.name ?? path.basename(file, path.extname(file)), specFile: file, spec, out: outDir, models, imageSets, measure, shardSize, layerwise, tasks };
 }
 
 /** The task at `index`, with an error naming the valid range. */

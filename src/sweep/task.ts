@@ -18,6 +18,7 @@ import { loadImageFolder } from '../data/imageFolder';
 import { loadDataset } from '../data/loadDataset';
 import { loadImagesNpy } from '../data/npy';
 import { FileFormatError, InputError } from '../errors';
+import { layerwise, type LayerwiseOptions, type LayerwiseOutput } from '../lie/layerwise';
 import { lee, type LeeOptions } from '../lie/lee';
 import { loadModel } from '../models/load';
 import type { ModelWrapper } from '../models/model';
@@ -34,6 +35,7 @@ import {
   type PartialShard,
   type Shard,
   type ShardIdentity,
+  type SweepLayerRow,
   type SweepRow,
 } from './shards';
 import { DEFAULT_SWEEP_BACKEND, readSpec, taskAt, type SweepPlan, type SweepTask } from './spec';
@@ -58,7 +60,8 @@ export function shardIdentity(plan: SweepPlan, t: SweepTask): ShardIdentity {
     t.images.kind === 'dataset'
       ? { dataset: t.dataset, split: t.images.split, limit: t.images.limit ?? null, seed: t.images.seed }
       : { [t.images.kind]: t.images.kind === 'npy' ? fingerprintFiles([t.images.path!], path.dirname(t.images.path!)) : folderFingerprint(t.images.path!) };
-  const { threads: _threads, ...measure } = plan.measure; // wasm threads give identical results (environment.md)
+  const { threads: _threads, ...lee } = plan.measure; // wasm threads give identical results (environment.md)
+  const measure = t.kind === 'layerwise' ? { ...lee, layerwise: plan.layerwise } : lee;
   return { key: t.key, model: fingerprintFiles(modelFiles(t.model.modelJson), path.dirname(t.model.modelJson)), images, start: t.start, end: t.end, measure };
 }
 
@@ -165,8 +168,17 @@ export async function runTask(plan: SweepPlan, index: number, opts: RunTaskOptio
   const labels = data.labels?.slice(t.start, t.end);
   const source = t.images.kind === 'dataset' ? `${t.dataset}/${t.images.split}` : path.basename(t.images.path!);
   const t0 = Date.now();
+  let layers: SweepLayerRow[] | undefined;
+  let telescopingError: number | undefined;
   try {
     const m = plan.measure;
+    if (t.kind === 'layerwise') {
+      const lw = plan.layerwise!;
+      const res = await layerwise(model, shardImages, lw.group, { ...(lw.options as LayerwiseOptions), output: m.output as LayerwiseOutput, difference: m.difference, onProgress: opts.onProgress });
+      layers = res.rows.map((r) => ({ ...r, model: t.model.name, image: t.start + r.image, images: t.images.id, group: lw.group }));
+      telescopingError = res.meta.telescopingError;
+      return await finish();
+    }
     const leeOptions: LeeOptions = {
       ...(m.options as LeeOptions),
       groups: m.groups,
@@ -190,31 +202,36 @@ export async function runTask(plan: SweepPlan, index: number, opts: RunTaskOptio
       },
     };
     await lee(model, { images: shardImages, labels }, leeOptions);
+    return await finish();
   } finally {
     shardImages.dispose();
   }
-  const seconds = previousSeconds + (Date.now() - t0) / 1000;
-  const shard: Shard = {
-    version: 1,
-    identity,
-    rows,
-    meta: {
-      backend,
-      tfjs: tf.version.tfjs,
-      liederiv: liederivVersion(),
-      host: os.hostname(),
-      pid: process.pid,
-      slurmJob,
-      startedAt: startedAt.toISOString(),
-      finishedAt: new Date().toISOString(),
-      seconds,
-      resumedBatches,
-    },
-  };
-  writeJson(shardPath(plan, t), shard);
-  fs.rmSync(partialPath(plan, t), { force: true });
-  fs.rmSync(runningPath(plan, t), { force: true });
-  return { index, key: t.key, status: 'done', images: n, seconds, resumedBatches };
+
+  async function finish(): Promise<TaskResult> {
+    const seconds = previousSeconds + (Date.now() - t0) / 1000;
+    const shard: Shard = {
+      version: 1,
+      identity,
+      rows,
+      ...(layers ? { layers, telescopingError } : {}),
+      meta: {
+        backend,
+        tfjs: tf.version.tfjs,
+        liederiv: liederivVersion(),
+        host: os.hostname(),
+        pid: process.pid,
+        slurmJob,
+        startedAt: startedAt.toISOString(),
+        finishedAt: new Date().toISOString(),
+        seconds,
+        resumedBatches,
+      },
+    };
+    writeJson(shardPath(plan, t), shard);
+    fs.rmSync(partialPath(plan, t), { force: true });
+    fs.rmSync(runningPath(plan, t), { force: true });
+    return { index, key: t.key, status: 'done', images: n, seconds, resumedBatches };
+  }
 }
 
 function staleShard(file: string, had: ShardIdentity, want: ShardIdentity): FileFormatError {

@@ -4,7 +4,8 @@
  * argv: SPEC OUT. Messages in: {type: 'task', index} | {type: 'exit'}. Out: WorkerMessage.
  */
 import { attemptTask, errorText, recordCancellation } from './attempt';
-import { planSweep } from './spec';
+import { recordTaskError } from './shards';
+import { planSweep, taskAt } from './spec';
 import { clearTaskCache, startSweepBackend } from './task';
 import type { TaskResult } from './task';
 
@@ -24,6 +25,13 @@ async function workerMain(): Promise<void> {
   const plan = planSweep(specFile, { out });
   let current: number | undefined;
   recordCancellation(plan, () => current);
+  // The parent `sweep run` is gone (killed, or it closed the channel after 'exit'): stop, saying so.
+  process.on('disconnect', () => {
+    if (current !== undefined) {
+      recordTaskError(plan, taskAt(plan, current), { kind: 'cancelled', message: 'the sweep run that started this worker ended; finished batches are kept and a rerun resumes them', pid: process.pid });
+      process.exit(1);
+    }
+  });
   process.on('message', async (msg: { type: string; index?: number }) => {
     if (msg.type === 'exit') {
       clearTaskCache();

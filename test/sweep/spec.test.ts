@@ -76,6 +76,8 @@ describe('sweep spec and plan', () => {
       [{ out: 'o', models: ['no-such-model'], images: { dataset: 'mnist' } }, /'no-such-model' is neither a zoo model .*cnn-relu-mnist.* nor a path/],
       [{ out: 'o', models: ['nowhere/*.json'], images: { dataset: 'mnist' } }, /the pattern 'nowhere\/\*\.json' matches no model\.json/],
       [{ out: 'o', models: ['cnn-relu-mnist'], images: 'missing.npy' }, /"images": 'missing\.npy' does not exist/],
+      [{ out: 'o', models: ['cnn-relu-mnist'], images: { dataset: 'mnist' }, layerwise: { group: 'spin' } }, /"layerwise.group": unknown group 'spin'/],
+      [{ out: 'o', models: ['cnn-relu-mnist'], images: { dataset: 'mnist' }, layerwise: { group: 'rotate' }, output: 'dense_1' }, /"layerwise" decomposes 'probs' or 'logits'/],
       [{ out: 'o', models: ['plain'], images: { dataset: 'own' } }, /\{"dataset": "own"\} needs zoo models .*'plain' has none/],
     ];
     fs.cpSync(path.join(ZOO, 'mlp-mnist'), path.join(dir, 'plain'), { recursive: true }); // outside any manifest's folder

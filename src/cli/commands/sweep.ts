@@ -4,7 +4,7 @@ import { LiederivError } from '../../errors';
 import { attemptTask, recordCancellation } from '../../sweep/attempt';
 import { freeCores, runLocal, type LocalProgress } from '../../sweep/local';
 import { mergeSweep, writeMerge } from '../../sweep/merge';
-import { readShard, readTaskError, taskState, type TaskState } from '../../sweep/shards';
+import { readShard, readTaskError, staleMarker, taskState, type TaskState } from '../../sweep/shards';
 import { slurmStatus, submitSlurm, readSubmissions } from '../../sweep/slurm';
 import { planSweep, type SweepPlan } from '../../sweep/spec';
 import { writeSweepReport } from '../../sweep/report';
@@ -25,7 +25,7 @@ const USAGE = `liederiv sweep plan|run|task|status|merge SPEC [INDEX] [options]
   SPEC is JSON: {"out": "sweep folder", "models": [zoo names | model.json | globs],
     "groups": [...] | "all", "images": [{"dataset": "mnist", "limit": 64} | ".npy" | "folder"],
     "shardSize": 64, "output", "difference", "reduction", "method", "batch", "backend",
-    "options": {passed to lee}, "slurm": {partition, time, mem, account, qos, cpusPerTask,
+    "options": {passed to lee}, "layerwise": {"group", "images", "options"}, "slurm": {partition, time, mem, account, qos, cpusPerTask,
     concurrency, setup: [shell lines], node, extra: [sbatch options]}}. See environment.md.
 
   --out DIR        the sweep folder instead of the spec's "out"
@@ -77,14 +77,14 @@ function planText(plan: SweepPlan): string {
   const rows = [['task', 'model', 'weights MB', 'images', 'range', 'passes', 'est.', 'state']];
   for (const t of plan.tasks) {
     const n = t.end - t.start;
-    const p = n * (1 + G);
+    const p = t.kind === 'lee' ? n * (1 + G) : 0; // a layer-wise walk costs about one JVP per layer (not counted)
     passes += p;
     const state = taskState(plan, t);
     counts[state] = (counts[state] ?? 0) + 1;
     const r = rate.get(t.model.id);
     if (r === undefined) unknown++;
     else estimated += r * n;
-    rows.push([String(t.index), t.model.name, mb.get(t.model.id)!, t.images.id + (t.images.dataset === 'own' ? `(${t.dataset})` : ''), `${t.start}-${t.end}`, String(p), r === undefined ? '?' : fmtSeconds(r * n), state]);
+    rows.push([String(t.index), t.model.name, mb.get(t.model.id)!, t.images.id + (t.images.dataset === 'own' ? `(${t.dataset})` : ''), `${t.kind === 'layerwise' ? `layerwise ${plan.layerwise!.group} ` : ''}${t.start}-${t.end}`, t.kind === 'lee' ? String(p) : '-', r === undefined ? '?' : fmtSeconds(r * n), state]);
   }
   const m = plan.measure;
   const head =
@@ -157,10 +157,17 @@ async function taskCommand(plan: SweepPlan, indexText: string | undefined, io: C
   }
 }
 
+/** taskState, with 'running' markers of processes on this host that no longer exist read as 'lost'. */
+function stateHere(plan: SweepPlan, t: SweepPlan['tasks'][number]): TaskState | 'lost' {
+  const s = taskState(plan, t);
+  return s === 'running' && staleMarker(plan, t) ? 'lost' : s;
+}
+
 function statusCommand(plan: SweepPlan, io: CliIO): void {
   const slurm = readSubmissions(plan).length > 0;
   const st = slurm ? slurmStatus(plan) : undefined;
-  const tasks = st?.tasks ?? plan.tasks.map((t) => ({ index: t.index, key: t.key, state: taskState(plan, t) as TaskState, slurm: undefined as string | undefined, jobId: undefined as string | undefined, error: readTaskError(plan, t)?.message.split('\n')[0] }));
+  type Row = { index: number; key: string; state: TaskState | 'lost'; slurm?: string; jobId?: string; error?: string };
+  const tasks: Row[] = st?.tasks ?? plan.tasks.map((t) => ({ index: t.index, key: t.key, state: stateHere(plan, t), error: readTaskError(plan, t)?.message.split('\n')[0] }));
   const counts = new Map<string, number>();
   for (const t of tasks) {
     const k = t.state === 'done' ? 'done' : t.slurm ? t.slurm.toLowerCase() : t.state;
@@ -213,7 +220,7 @@ export const sweepCommand: Command = {
       case 'merge': {
         const result = mergeSweep(plan, { partial: values.partial === true });
         const files = writeMerge(result, plan.out);
-        io.stderr.write(`sweep: merged ${result.meta.merged} of ${result.meta.tasks} tasks (${result.rows.length} rows) into ${files.csv} and ${files.meta}${result.meta.complete ? '' : ` — partial: ${result.meta.missing.length} tasks missing`}; figures: liederiv report --sweep ${plan.out}\n`);
+        io.stderr.write(`sweep: merged ${result.meta.merged} of ${result.meta.tasks} tasks (${result.rows.length} rows${files.layers ? `, ${result.layers.length} layer rows in ${files.layers}` : ''}) into ${files.csv} and ${files.meta}${result.meta.complete ? '' : ` — partial: ${result.meta.missing.length} tasks missing`}; figures: liederiv report --sweep ${plan.out}\n`);
         return;
       }
     }
