@@ -151,6 +151,9 @@ export async function runTask(plan: SweepPlan, index: number, opts: RunTaskOptio
   const slurmJob = process.env.SLURM_ARRAY_JOB_ID ? `${process.env.SLURM_ARRAY_JOB_ID}_${process.env.SLURM_ARRAY_TASK_ID}` : process.env.SLURM_JOB_ID;
   writeJson(runningPath(plan, t), { key: t.key, index, pid: process.pid, host: os.hostname(), slurmJob, startedAt: startedAt.toISOString() });
   fs.rmSync(errorPath(plan, t), { force: true });
+  // Temporary files of writes a killed attempt never renamed (writeAtomic names them <file>.tmp-<pid>-<time>).
+  const shardsDir = path.dirname(shardPath(plan, t));
+  for (const f of fs.readdirSync(shardsDir)) if (f.startsWith(`${t.key}.`) && f.includes('.json.tmp-')) fs.rmSync(path.join(shardsDir, f), { force: true });
 
   let partial = readJsonFile<PartialShard>(partialPath(plan, t));
   if (partial && !sameIdentity(partial.identity, identity)) partial = undefined; // another spec's leftovers: start over
