@@ -21,7 +21,11 @@ export async function attemptTask(plan: SweepPlan, index: number, opts: RunTaskO
   try {
     return await runTask(plan, index, opts);
   } catch (err) {
-    recordTaskError(plan, taskAt(plan, index), { kind: 'error', message: errorText(err), pid: process.pid, slurmJob: slurmJob() });
+    try {
+      recordTaskError(plan, taskAt(plan, index), { kind: 'error', message: errorText(err), pid: process.pid, slurmJob: slurmJob() });
+    } catch {
+      // The sweep folder itself is the problem (unwritable, gone): the task's own error says more.
+    }
     throw err;
   }
 }

@@ -9,6 +9,7 @@
  *   <out>/slurm/                     generated sbatch scripts, submitted job ids, logs
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { FileFormatError } from '../errors';
 import type { LayerwiseRow } from '../lie/layerwise';
@@ -149,7 +150,7 @@ export function taskState(plan: SweepPlan, t: SweepTask): TaskState {
  */
 export function staleMarker(plan: SweepPlan, t: SweepTask): boolean {
   const m = readJsonFile<{ pid: number; host: string }>(runningPath(plan, t));
-  if (!m || m.host !== require('node:os').hostname()) return false;
+  if (!m || m.host !== os.hostname()) return false;
   try {
     process.kill(m.pid, 0);
     return false;
@@ -164,7 +165,7 @@ export function readTaskError(plan: SweepPlan, t: SweepTask): TaskError | undefi
 
 /** Records why a task failed (one file per task; the latest attempt wins). */
 export function recordTaskError(plan: SweepPlan, t: SweepTask, e: Omit<TaskError, 'key' | 'index' | 'at' | 'host'> & { host?: string }): void {
-  const err: TaskError = { key: t.key, index: t.index, host: e.host ?? require('node:os').hostname(), at: new Date().toISOString(), ...e };
+  const err: TaskError = { ...e, key: t.key, index: t.index, host: e.host ?? os.hostname(), at: new Date().toISOString() };
   fs.mkdirSync(path.dirname(errorPath(plan, t)), { recursive: true });
   writeJson(errorPath(plan, t), err);
   fs.rmSync(runningPath(plan, t), { force: true });
