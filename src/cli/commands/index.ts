@@ -4,6 +4,7 @@ import { layerwiseCommand } from './layerwise';
 import { leeCommand } from './lee';
 import { notebooksCommand } from './notebooks';
 import { reportCommand } from './report';
+import { sweepCommand } from './sweep';
 import { tangentCommand } from './tangent';
 import { trainCommand } from './train';
 
@@ -16,4 +17,5 @@ export const COMMANDS: Command[] = [
   reportCommand,
   notebooksCommand,
   backendCommand,
+  sweepCommand,
 ];

@@ -10,6 +10,7 @@ import { writeReport } from '../../report/writeReport';
 import { liederivVersion } from '../../version';
 import { intOption, UsageError, type Command } from '../command';
 import { startBackend, THREADS_HELP } from '../options';
+import { sweepReportCommand } from './sweep';
 
 const USAGE = `liederiv report [--out DIR] [--images N] [--groups g1,g2,... | spatial | all] [--models m1,m2,...]
     [--layerwise-images N] [--layerwise-group G] [--models-dir DIR] [--backend auto|tensorflow|webgpu|wasm|cpu] [--threads N]
@@ -26,7 +27,8 @@ const USAGE = `liederiv report [--out DIR] [--images N] [--groups g1,g2,... | sp
   --layerwise-group   group of the layer-wise decomposition (default ${DEFAULT_LAYERWISE_GROUP})
   --models-dir        folder with manifest.json (default datasets/models, or $LIEDERIV_MODELS)
   --backend           default $LIEDERIV_BACKEND or auto
-  --threads           ${THREADS_HELP}`;
+  --threads           ${THREADS_HELP}
+  --sweep DIR         instead: the figures of a merged sweep (liederiv sweep merge) → DIR/report.html, or --out DIR2/report.html`;
 
 function parseGroups(spec: string | undefined): string[] {
   if (spec === undefined) return HEADLINE_GROUPS;
@@ -59,8 +61,10 @@ export const reportCommand: Command = {
     'models-dir': { type: 'string' },
     backend: { type: 'string' },
     threads: { type: 'string' },
+    sweep: { type: 'string' },
   },
   async run(values, io) {
+    if (values.sweep !== undefined) return sweepReportCommand(values, io); // liederiv report --sweep DIR (src/sweep/report.ts)
     const started = Date.now();
     const outDir = typeof values.out === 'string' && values.out !== '' ? values.out : 'out';
     const images = intOption(values, 'images', DEFAULT_HEADLINE_IMAGES);
