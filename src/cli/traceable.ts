@@ -25,7 +25,11 @@ export function unitsLine(H: number, W: number): string {
  * One line saying how many images were resized to the model's input, from which sizes (most
  * frequent first), or undefined when none was. Sizes are [height, width].
  */
-export function resizeWarning(sourceSizes: ReadonlyArray<readonly [number, number]> | undefined, target: readonly [number, number], { centerCrop = true } = {}): string | undefined {
+export function resizeWarning(
+  sourceSizes: ReadonlyArray<readonly [number, number]> | undefined,
+  target: readonly [number, number],
+  { centerCrop = true, to = "the model's", hint = 'LEE depends on resolution: measure at the size the model was trained on' } = {},
+): string | undefined {
   if (!sourceSizes) return undefined;
   const [H, W] = target;
   const counts = new Map<string, number>();
@@ -41,7 +45,7 @@ export function resizeWarning(sourceSizes: ReadonlyArray<readonly [number, numbe
   const sizes = [...counts].sort((a, b) => b[1] - a[1]);
   const listed = sizes.slice(0, 4).map(([k, n]) => `${k}${n > 1 ? ` (${n})` : ''}`).join(', ') + (sizes.length > 4 ? `, ${sizes.length - 4} other sizes` : '');
   const how = aspect ? `; ${aspect} with another aspect ratio ${centerCrop ? 'were centre-cropped to it first' : 'were stretched'}` : '';
-  return `warning: ${resized} of ${sourceSizes.length} images resized to the model's ${W}×${H} (width×height) from ${listed}${how}. LEE depends on resolution: measure at the size the model was trained on`;
+  return `warning: ${resized} of ${sourceSizes.length} images resized to ${to} ${W}×${H} (width×height) from ${listed}${how}${hint ? `. ${hint}` : ''}`;
 }
 
 /**

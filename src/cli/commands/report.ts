@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { UnknownNameError } from '../../errors';
+import { LiederivError, UnknownNameError } from '../../errors';
+import { describeProblems, renderReportFigures } from '../../report/renderedFigures';
 import { getGroup, GROUP_NAMES, SPATIAL_GROUP_NAMES } from '../../groups';
 import { writeAtomic } from '../../models/load';
 import { computeHeadline, DEFAULT_HEADLINE_IMAGES, DEFAULT_LAYERWISE_GROUP, DEFAULT_LAYERWISE_IMAGES, HEADLINE_GROUPS, type HeadlineProgress } from '../../report/headline';
@@ -12,7 +13,7 @@ import { intOption, UsageError, type Command } from '../command';
 import { startBackend, THREADS_HELP } from '../options';
 
 const USAGE = `liederiv report [--out DIR] [--images N] [--groups g1,g2,... | spatial | all] [--models m1,m2,...]
-    [--layerwise-images N] [--layerwise-group G] [--models-dir DIR] [--backend auto|tensorflow|webgpu|wasm|cpu] [--threads N]
+    [--layerwise-images N] [--layerwise-group G] [--models-dir DIR] [--backend auto|tensorflow|webgpu|wasm|cpu] [--threads N] [--no-export]
 
   Computes the headline results on the trained models (datasets/models/manifest.json) and their
   test images, and writes DIR/report.html (self-contained, offline, interactive) and DIR/*.csv.
@@ -26,7 +27,9 @@ const USAGE = `liederiv report [--out DIR] [--images N] [--groups g1,g2,... | sp
   --layerwise-group   group of the layer-wise decomposition (default ${DEFAULT_LAYERWISE_GROUP})
   --models-dir        folder with manifest.json (default datasets/models, or $LIEDERIV_MODELS)
   --backend           default $LIEDERIV_BACKEND or auto
-  --threads           ${THREADS_HELP}`;
+  --threads           ${THREADS_HELP}
+  --no-export         skip the SVG and PNG copy of each figure (written beside report.html with
+                      headless Chromium, which also checks that no labels overlap or are clipped)`;
 
 function parseGroups(spec: string | undefined): string[] {
   if (spec === undefined) return HEADLINE_GROUPS;
@@ -45,6 +48,24 @@ function parseGroups(spec: string | undefined): string[] {
   return names;
 }
 
+/**
+ * Each figure as SVG and PNG beside report.html, drawn by Plotly in headless Chromium (the same
+ * renderer as the page), plus the layout check. Without Chromium the report is still complete:
+ * a line says what is missing and how to get it.
+ */
+async function exportFigures(report: string, outDir: string, stderr: NodeJS.WritableStream): Promise<void> {
+  const t0 = Date.now();
+  try {
+    const r = await renderReportFigures(report, { exportDir: outDir });
+    stderr.write(`report: exported ${r.exported.length / 2} figures as SVG and PNG to ${outDir} in ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
+    for (const e of r.errors) stderr.write(`report: warning: ${e}\n`);
+    if (r.problems.length) stderr.write(`report: warning: ${r.problems.length} label layout problem(s):\n${describeProblems(r.problems)}\n`);
+  } catch (err) {
+    if (!(err instanceof LiederivError) || err.code !== 'E_NO_CHROMIUM') throw err;
+    stderr.write(`report: figures not exported as SVG/PNG (report.html is complete): ${err.message}\n`);
+  }
+}
+
 export const reportCommand: Command = {
   name: 'report',
   summary: 'The headline results on the bundled models → out/report.html and out/*.csv (npm start)',
@@ -59,6 +80,7 @@ export const reportCommand: Command = {
     'models-dir': { type: 'string' },
     backend: { type: 'string' },
     threads: { type: 'string' },
+    'no-export': { type: 'boolean' },
   },
   async run(values, io) {
     const started = Date.now();
@@ -87,6 +109,7 @@ export const reportCommand: Command = {
       subtitle: `liederiv ${liederivVersion()}, backend ${result.meta.backend}, ${result.models.length} models, ${images} images each, ${new Date().toISOString().slice(0, 19).replace('T', ' ')} UTC, ${seconds.toFixed(0)} s`,
     });
     io.stderr.write(`report: wrote ${written.path} (${written.figures} figures, ${written.tables} tables, ${(written.bytes / 1e6).toFixed(1)} MB) and ${Object.keys(csvs).map((n) => path.join(outDir, n)).join(', ')} in ${seconds.toFixed(0)} s\n`);
+    if (values['no-export'] !== true && written.figures > 0) await exportFigures(written.path, outDir, io.stderr);
     io.stdout.write(headlineSummaryText(result));
   },
 };
