@@ -91,7 +91,7 @@ export function leeVsAccuracy(rows: LeeRow[], { group, logY = true, title: text 
       colorway: [...PALETTE],
       legend: { groupclick: 'toggleitem' },
       // Tall enough for one legend entry per model, a title per family and the fit (else Plotly scrolls and clips the legend).
-      height: Math.max(450, 200 + 21 * (models.length + families.length + 1)),
+      height: Math.max(450, 220 + 24 * (models.length + families.length + 1)),
       annotations,
       hovermode: 'closest',
     },
