@@ -42,6 +42,11 @@ describe('liederiv lee: traceable rows', () => {
     fs.writeFileSync(path.join(photos, 'cat', 'a, "odd" name.png'), makePng(28, 28, 2, noise));
     fs.writeFileSync(path.join(photos, 'cat', 'b.png'), makePng(56, 56, 2, noise));
     fs.writeFileSync(path.join(photos, 'dog', 'c.png'), makePng(60, 40, 2, noise));
+    // Jupyter's autosave folder is not a class (nor are its images measured).
+    fs.mkdirSync(path.join(photos, '.ipynb_checkpoints'));
+    fs.writeFileSync(path.join(photos, '.ipynb_checkpoints', 'c-checkpoint.png'), makePng(28, 28, 2, noise));
+    fs.mkdirSync(path.join(photos, 'dog', '.ipynb_checkpoints'));
+    fs.writeFileSync(path.join(photos, 'dog', '.ipynb_checkpoints', 'c-checkpoint.png'), makePng(28, 28, 2, noise));
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 

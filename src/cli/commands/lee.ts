@@ -149,14 +149,21 @@ export const leeCommand: Command = {
       const columns: ImageColumns = {
         files: data.files,
         labels: data.labels && data.classNames ? data.labels.map((l) => data.classNames![l]) : companion ? companion.labels.map(String) : undefined,
-        // Probed on image 0: a model whose output is not class scores gets no pred column.
-        preds: topOnePredictions(model, data.images, 0, 1) ? new Array<string | undefined>(N) : undefined,
       };
+      // Filled from the first finished batch (lee has validated the images by then): a model whose
+      // output is not class scores gets no pred column.
+      let predsProbed = false;
       const predictBatch = (batchRows: LeeRow[]) => {
-        if (!columns.preds || batchRows.length === 0) return;
+        if (batchRows.length === 0) return;
         const first = batchRows[0].image;
         const count = batchRows[batchRows.length - 1].image - first + 1;
-        topOnePredictions(model, data.images, first, count)!.forEach((p, i) => (columns.preds![first + i] = p));
+        if (predsProbed && !columns.preds) return;
+        const preds = topOnePredictions(model, data.images, first, count);
+        if (!predsProbed) {
+          predsProbed = true;
+          if (preds) columns.preds = new Array<string | undefined>(N);
+        }
+        preds?.forEach((p, i) => (columns.preds![first + i] = p));
       };
 
       let csv: ResumableCsv | undefined;
