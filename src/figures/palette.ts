@@ -48,7 +48,7 @@ export function logAxis(values: readonly number[]): Record<string, unknown> {
   const hi = Math.max(...pos);
   const k0 = Math.floor(Math.log10(lo));
   const k1 = Math.ceil(Math.log10(hi));
-  const mantissas = k1 - k0 > 5 ? [1] : k1 - k0 > 3 ? [1, 3] : k1 - k0 > 1 ? [1, 2, 5] : [1, 2, 3, 5];
+  const mantissas = k1 - k0 > 5 ? [1] : k1 - k0 > 3 ? [1, 3] : k1 - k0 > 2 ? [1, 2, 5] : [1, 2, 3, 5];
   const ticks: number[] = [];
   for (let k = k0; k <= k1; k++) for (const m of mantissas) ticks.push(Number((m * 10 ** k).toPrecision(3)));
   // Keep the ticks inside the data's span plus one tick on either side, so the axis is labelled at both ends.

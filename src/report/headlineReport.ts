@@ -41,7 +41,8 @@ export function summaryPivot(summary: ModelGroupSummary[]): Array<Record<string,
     const row: Record<string, string | number> = { model, dataset: ss[0].dataset, 'test accuracy': ss[0].accuracy };
     for (const g of groups) {
       const s = ss.find((x) => x.group === g);
-      row[g] = s ? `${fmt(s.meanLee)} [${fmt(s.ciLo, 2)}, ${fmt(s.ciHi, 2)}]` : '';
+      // A no-break space inside the interval: a narrow column wraps only between the mean and its CI.
+      row[g] = s ? `${fmt(s.meanLee)} [${fmt(s.ciLo, 2)},\u00a0${fmt(s.ciHi, 2)}]` : '';
     }
     return row;
   });
@@ -119,7 +120,8 @@ export function headlineFindings(r: HeadlineResult): string[] {
     const role = r.layerwiseModels.find((m) => m.model === model)?.role ?? model;
     const kci = images.length > 1 ? meanCI(top.values) : undefined;
     const telescoping = fmt(r.layerwiseModels.find((m) => m.model === model)?.telescopingError ?? NaN, 2);
-    out.push(`Layer-wise (${r.meta.layerwiseGroup}), ${role} ${model}, ${images.length} images: ${top.kind} layers contribute most, mean projection ${kci ? formatInterval(kci) : fmt(top.mean)} of ‖L f‖ = ${fmt(total)} (${total > 0 ? pct(top.mean / total) : 'n/a'}; signed projections, Σ over layers = ‖L f‖ up to ${telescoping} relative).`);
+    const unclear = kci && kci.lo <= 0 ? '; its CI includes 0, so these images do not show a clear contribution' : '';
+    out.push(`Layer-wise (${r.meta.layerwiseGroup}), ${role} ${model}, ${images.length} images: the largest mean contribution is from ${top.kind} layers, projection ${kci ? `${formatInterval(kci)} (95% CI over images)` : fmt(top.mean)} of ‖L f‖ = ${fmt(total)} (${total > 0 ? pct(top.mean / total) : 'n/a'}${unclear}; signed projections, Σ over layers = ‖L f‖ up to ${telescoping} relative).`);
   }
   const cnn = r.layerwiseModels.find((m) => m.role === 'CNN');
   const blur = r.layerwiseModels.find((m) => m.role === 'BlurPool CNN');
@@ -158,7 +160,7 @@ export function headlineSections(r: HeadlineResult): ReportSection[] {
   const perGroup = r.lee.filter(shown);
   sections.push({
     title: 'LEE per group per model',
-    text: 'Bars: mean over images with its 95% bootstrap confidence interval (percentile, 2000 resamples; log scale, ticks at full values). Table: mean LEE [95% CI] per model and group. Models are compared only with models evaluated on the same dataset.',
+    text: 'Bars: mean over images with its 95% bootstrap confidence interval (percentile, 2000 resamples; log scale, ticks at full values). Table: mean LEE [95% CI] per model and group. Each model is measured on test images of its own dataset: the Coloured MNIST bars are not comparable with the MNIST ones, and the findings compare models only within a dataset.',
     figures: perGroup.length ? [leeByGroup(perGroup as ModelLeeRow[])] : [],
     tables: [summaryPivot(r.summary.filter(shown))],
   });
@@ -237,5 +239,5 @@ export function headlineSummaryText(r: HeadlineResult): string {
   });
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  return [`mean LEE (${r.meta.reduction} of ${r.meta.output}) on ${r.meta.images} test images per model`, line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n') + '\n';
+  return [`mean LEE (${r.meta.reduction} of ${r.meta.output}) on ${r.meta.images} test images per model (bootstrap 95% CIs: lee-summary.csv and the report)`, line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n') + '\n';
 }

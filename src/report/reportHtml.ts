@@ -30,7 +30,6 @@ nav ol{columns:2} section{margin-top:2.5em;border-top:1px solid #ddd;padding-top
 table.dataframe{border-collapse:collapse;font-size:13px;margin:1em 0}
 table.dataframe th,table.dataframe td{border-bottom:1px solid #e3e3e3;padding:3px 8px;text-align:left}
 table.dataframe td.num{text-align:right;font-variant-numeric:tabular-nums}
-table.dataframe td{white-space:nowrap}
 .liederiv-plot{margin:1em 0}`;
 
 /**

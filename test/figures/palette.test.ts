@@ -26,11 +26,11 @@ test('PALETTE: at least 12 distinct colours, every pair at least ΔE76 = 10 apar
   assert.equal(seriesColor(PALETTE.length), PALETTE[0]);
 });
 
-test('logAxis: ticks at 1-2-5 × 10^k labelled with full values, so 0.4 and 4 read differently', () => {
+test('logAxis: ticks at 1-2-3-5 / 1-2-5 × 10^k labelled with full values, so 0.4 and 4 read differently', () => {
   const ax = logAxis([0.3, 4.2]) as { type: string; tickvals: number[]; ticktext: string[] };
   assert.equal(ax.type, 'log');
-  assert.deepEqual(ax.tickvals, [0.2, 0.5, 1, 2, 5]);
-  assert.deepEqual(ax.ticktext, ['0.2', '0.5', '1', '2', '5']);
+  assert.deepEqual(ax.tickvals, [0.3, 0.5, 1, 2, 3, 5]);
+  assert.deepEqual(ax.ticktext, ['0.3', '0.5', '1', '2', '3', '5']);
   const wide = logAxis([2e-3, 0.5]) as { tickvals: number[]; ticktext: string[] };
   assert.deepEqual(wide.ticktext, ['0.002', '0.005', '0.01', '0.02', '0.05', '0.1', '0.2', '0.5']);
   const huge = logAxis([1e-9, 1]) as { ticktext: string[] };

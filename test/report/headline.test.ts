@@ -96,7 +96,8 @@ describe('liederiv report (headline results)', () => {
     // The browser check a reviewer would do: no two labels overlap, none is clipped (read from the drawn SVG).
     const layout = await renderReportFigures(html);
     assert.equal(layout.figures.length, 7);
-    assert.ok(layout.figures.every((f) => f.labels.some((l) => l.role === 'x tick') && f.labels.some((l) => l.role === 'legend')), 'labels were found');
+    assert.ok(layout.figures.every((f) => f.labels.some((l) => l.role === 'x tick') && f.labels.some((l) => l.role === 'y title')), 'tick and title labels were found');
+    assert.ok(layout.figures.some((f) => f.labels.some((l) => l.role === 'legend')), 'legend labels were found');
     assert.deepEqual(layout.problems, [], describeProblems(layout.problems));
     // Units stated for the run's size, and every finding of a comparison carries its CI.
     assert.match(text, /t = 1 ≙ 13\.5 px for translations and 57\.3°/);
