@@ -15,7 +15,7 @@ function jupyterCommand(uid, env, extra = []) {
   if (uid === 0 && !extra.includes('--allow-root')) args.push('--allow-root');
   if (!env.DISPLAY && !env.WAYLAND_DISPLAY && process.platform === 'linux' && !extra.includes('--no-browser')) args.push('--no-browser');
   args.push(...extra);
-  return { command: env.LIEDERIV_PYTHON || '/usr/bin/python3', args, env: { ...env, JUPYTER_PATH: path.join(ROOT, 'jupyter') } };
+  return { command: env.LIEDERIV_JUPYTER_PYTHON || '/usr/bin/python3', args, env: { ...env, JUPYTER_PATH: path.join(ROOT, 'jupyter') } };
 }
 
 /** The first http(s) URL with a token (or the first URL) in Jupyter's log text, else undefined. */
