@@ -42,7 +42,9 @@ export function summaryPivot(summary: ModelGroupSummary[]): Array<Record<string,
     for (const g of groups) {
       const s = ss.find((x) => x.group === g);
       // A no-break space inside the interval: a narrow column wraps only between the mean and its CI.
-      row[g] = s ? `${fmt(s.meanLee)} [${fmt(s.ciLo, 2)},\u00a0${fmt(s.ciHi, 2)}]` : '';
+      // Plain decimals (JS uses an exponent only below 1e-6): "3.5e-4" would break at its hyphen.
+      const d = (x: number, n: number) => Number(x.toPrecision(n)).toString();
+      row[g] = s ? `${d(s.meanLee, 3)} [${d(s.ciLo, 2)},\u00a0${d(s.ciHi, 2)}]` : '';
     }
     return row;
   });
