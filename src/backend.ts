@@ -1,6 +1,7 @@
 /**
  * Backend selection (DESIGN §7): 'auto' tries tfjs-node-gpu → tfjs-node → WebGPU (Dawn, `webgpu`
- * npm package) → wasm → cpu. `LIEDERIV_BACKEND` overrides the default argument.
+ * npm package; on Linux only where a GPU is plausible, see webgpuImplausible) → wasm → cpu.
+ * `LIEDERIV_BACKEND` overrides the default argument.
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkName, InputError, LiederivError } from './errors';
@@ -50,6 +51,59 @@ async function tryTensorflow(pkg: '@tensorflow/tfjs-node-gpu' | '@tensorflow/tfj
 }
 
 const WEBGPU_TIMEOUT_MS = 10_000;
+
+/** Where Linux distributions put the Vulkan loader that Dawn dlopens. */
+const VULKAN_LOADER_DIRS = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/lib/x86_64-linux-gnu', '/lib64', '/usr/local/lib'];
+/** Device nodes a GPU driver creates (DRM render nodes, NVIDIA, WSL's D3D12 bridge). */
+const GPU_DEVICE_NODES = ['/dev/nvidia0', '/dev/dxg'];
+
+export interface GpuProbeEnv {
+  platform: string;
+  env: Record<string, string | undefined>;
+  exists(path: string): boolean;
+  list(dir: string): string[];
+}
+
+const realProbeEnv = (): GpuProbeEnv => {
+  const fs = require('fs') as typeof import('fs');
+  return {
+    platform: process.platform,
+    env: process.env,
+    exists: (p) => fs.existsSync(p),
+    list: (d) => {
+      try {
+        return fs.readdirSync(d);
+      } catch {
+        return [];
+      }
+    },
+  };
+};
+
+/**
+ * Whether 'auto' should probe WebGPU at all. Dawn prints a two-line "Couldn't load Vulkan"
+ * warning to stderr (from native code, so it cannot be silenced) whenever it looks for an
+ * adapter on a Linux machine without a Vulkan loader — on every CPU machine, every command. So on
+ * Linux 'auto' probes only where a GPU is plausible: a Vulkan loader (libvulkan.so.1) and a GPU
+ * device node exist. macOS (Metal) and Windows (D3D12) are always probed. LIEDERIV_WEBGPU_PROBE=1
+ * forces the probe, and `--backend webgpu` always probes (an explicit request may be noisy).
+ * Returns undefined when plausible, else why not.
+ */
+export function webgpuImplausible(probe: GpuProbeEnv = realProbeEnv()): string | undefined {
+  if (probe.env.LIEDERIV_WEBGPU_PROBE === '1') return undefined;
+  if (probe.platform !== 'linux') return undefined;
+  const dirs = [...(probe.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean), ...VULKAN_LOADER_DIRS];
+  if (!dirs.some((d) => probe.exists(`${d}/libvulkan.so.1`))) return 'webgpu: not probed, no Vulkan loader (libvulkan.so.1) found; --backend webgpu or LIEDERIV_WEBGPU_PROBE=1 probes anyway (environment.md)';
+  const render = probe.list('/dev/dri').some((n) => n.startsWith('renderD'));
+  if (!render && !GPU_DEVICE_NODES.some((n) => probe.exists(n))) return 'webgpu: not probed, no GPU device (/dev/dri/renderD*, /dev/nvidia0) found; --backend webgpu or LIEDERIV_WEBGPU_PROBE=1 probes anyway';
+  return undefined;
+}
+
+/** 'auto''s WebGPU step: skipped without printing anything where no GPU is plausible. */
+async function tryWebgpuIfPlausible(): Promise<Attempt> {
+  const why = webgpuImplausible();
+  return why ? { ok: false, why } : tryWebgpu();
+}
 
 async function tryWebgpu(): Promise<Attempt> {
   const dawn = (() => {
@@ -204,7 +258,7 @@ export async function useBackend(
   wasmThreads = threads;
   const order: Array<() => Promise<Attempt>> =
     requested === 'auto'
-      ? [...ATTEMPTS.tensorflow, ...ATTEMPTS.webgpu, ...ATTEMPTS.wasm, ...ATTEMPTS.cpu]
+      ? [...ATTEMPTS.tensorflow, tryWebgpuIfPlausible, ...ATTEMPTS.wasm, ...ATTEMPTS.cpu]
       : ATTEMPTS[requested];
   const reasons: string[] = [];
   for (const attempt of order) {

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { LiederivError } from '../errors';
+import { LiederivError, UnknownNameError } from '../errors';
 
 type OptionSpec = { type: 'string' | 'boolean'; short?: string; multiple?: boolean; default?: string | boolean };
 
@@ -35,6 +35,19 @@ export function parseCommandArgs(cmd: Command, argv: string[]) {
     return parseArgs({ args: argv, options: { ...cmd.options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: !!cmd.positionals });
   } catch (err) {
     throw new UsageError((err as Error).message);
+  }
+}
+
+/**
+ * Reads a name typed on the command line: an UnknownNameError (which lists the valid names)
+ * becomes a UsageError, so every command exits 2 for it, not 1 (a run-time error).
+ */
+export function asUsage<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof UnknownNameError) throw new UsageError(err.message);
+    throw err;
   }
 }
 

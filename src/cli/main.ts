@@ -19,7 +19,11 @@ function help(): string {
   ].join('\n');
 }
 
-/** Runs the CLI and returns the exit code: 0 ok, 1 runtime error, 2 usage error. */
+/**
+ * Runs the CLI and returns the exit code, the same in every command: 0 ok, 1 run-time error (a
+ * LiederivError or a file-system error), 2 usage error (UsageError: a missing, unknown or
+ * malformed option or name typed on the command line).
+ */
 export async function main(argv: string[], io: CliIO = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
@@ -50,6 +54,13 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
     }
     if (err instanceof LiederivError) {
       io.stderr.write(`liederiv ${name}: error: ${err.message}\n`);
+      return 1;
+    }
+    // A file-system error (ENOENT, EACCES, ENOSPC, ...) is a run-time error with a message that
+    // names the file: exit 1 like every other, not a stack trace. Anything else is a bug: rethrown.
+    const sys = err as NodeJS.ErrnoException;
+    if (typeof sys?.code === 'string' && typeof sys.syscall === 'string') {
+      io.stderr.write(`liederiv ${name}: error: ${sys.message}\n`);
       return 1;
     }
     throw err;

@@ -109,13 +109,17 @@ export function parseMeasurementOptions(values: Record<string, unknown>, default
 }
 
 /** `--images`: a .npy file, or an image folder resized to the measured model's input size. */
-export async function loadImages(spec: string, model: ModelWrapper, measured?: MeasuredModel): Promise<{ images: tf.Tensor4D; labels?: number[]; files?: string[] }> {
+export async function loadImages(
+  spec: string,
+  model: ModelWrapper,
+  measured?: MeasuredModel,
+): Promise<{ images: tf.Tensor4D; labels?: number[]; files?: string[]; classNames?: string[]; sourceSizes?: Array<[number, number]> }> {
   if (!fs.existsSync(spec)) throw new InputError(`--images '${spec}' does not exist`);
   if (fs.statSync(spec).isDirectory()) {
     const [h, w] = measured?.input.size ?? model.inputSize;
     if (!h || !w) throw new InputError(`model '${model.name}' has no fixed input size; give inputSize in its liederiv.json to load an image folder`);
     const folder = loadImageFolder(spec, { size: [h, w] });
-    return { images: folder.images, labels: folder.labels, files: folder.files };
+    return { images: folder.images, labels: folder.labels, files: folder.files, classNames: folder.classNames, sourceSizes: folder.sourceSizes };
   }
   if (path.extname(spec).toLowerCase() !== '.npy') throw new InputError(`--images must be a .npy file or a folder of images, got '${spec}'`);
   return { images: loadImagesNpy(spec) };

@@ -26,6 +26,8 @@ export interface ImageFolder {
   classNames?: string[];
   /** Path of each image, relative to `dir`, in the order of `images`. */
   files: string[];
+  /** [height, width] of each file as decoded, before the resize to `size` (so callers can say what was resized). */
+  sourceSizes: Array<[number, number]>;
 }
 
 /**
@@ -84,6 +86,7 @@ export function loadImageFolder(dir: string, opts: ImageFolderOptions): ImageFol
   }
   if (files.length === 0) throw new InputError(`no .jpg/.jpeg/.png files found in '${dir}'${classFolders ? ' (class subfolders)' : ''}`);
   const picked = subsetIndices(files.length, opts.limit, opts.seed ?? 0);
+  const sourceSizes: Array<[number, number]> = [];
   const images = tf.tidy(() =>
     tf.stack(
       picked.map((i) => {
@@ -94,13 +97,16 @@ export function loadImageFolder(dir: string, opts: ImageFolderOptions): ImageFol
         } catch (err) {
           throw new FileFormatError(file, (err as Error).message);
         }
-        return resizeToTensor(decodeImage(bytes, file), opts.size, { centerCrop: opts.centerCrop ?? true });
+        const decoded = decodeImage(bytes, file);
+        sourceSizes.push([decoded.height, decoded.width]);
+        return resizeToTensor(decoded, opts.size, { centerCrop: opts.centerCrop ?? true });
       }),
     ),
   ) as tf.Tensor4D;
   return {
     images,
     files: picked.map((i) => files[i]),
+    sourceSizes,
     ...(classFolders ? { labels: picked.map((i) => fileLabels![i]), classNames: subdirs } : {}),
   };
 }

@@ -1,6 +1,7 @@
 import type { PlotlyFigure, PlotlyTrace } from './plotly';
 import type { DiscreteRow } from './types';
 import { escapeLabel, groupBy, leeMeasure, requireFinite, requireRows, single } from './labels';
+import { logAxis, PALETTE } from './palette';
 
 export interface DiscreteVsLeeOptions {
   /** Log x axis for the LEE. */
@@ -43,7 +44,7 @@ export function discreteVsLee(rows: DiscreteRow[], { logX = true, title: text }:
         hovertemplate: '%{text}<br>LEE %{x:.3g}<br>%{fullData.name}: %{y:.3g}<extra></extra>',
       });
     }
-    layout[`xaxis${suffix}`] = { domain: [x0, x0 + width], title: { text: measure }, anchor: `y${suffix}`, automargin: true, ...(logX ? { type: 'log' } : {}) };
+    layout[`xaxis${suffix}`] = { domain: [x0, x0 + width], title: { text: measure }, anchor: `y${suffix}`, automargin: true, ...(logX ? logAxis(rs.map((r) => r.lee)) : {}) };
     layout[`yaxis${suffix}`] = { title: { text: escapeLabel(metric) }, anchor: `x${suffix}`, automargin: true };
   });
   return {
@@ -51,6 +52,7 @@ export function discreteVsLee(rows: DiscreteRow[], { logX = true, title: text }:
     layout: {
       title: { text: text ?? `Discrete metrics vs ${measure}` },
       ...layout,
+      colorway: [...PALETTE],
       hovermode: 'closest',
     },
   };

@@ -1,6 +1,7 @@
 import type { PlotlyFigure, PlotlyTrace } from './plotly';
 import type { LayerRow } from './types';
 import { axis, escapeLabel, groupBy, requireFinite, requireRows, unique } from './labels';
+import { logAxis, PALETTE } from './palette';
 import { averageLayers, LayerMeasure, MEASURE_LABEL } from './layerwiseAverage';
 
 export interface LayerwiseByKindOptions {
@@ -39,9 +40,10 @@ export function layerwiseByKind(rows: LayerRow[], { measure = 'projection', norm
     layout: {
       title: { text: text ?? `Contribution by layer kind (${what}, mean over images)` },
       xaxis: axis('layer kind', { type: 'category', categoryorder: 'array', categoryarray: kinds.map(escapeLabel) }),
-      yaxis: axis(normalize ? `share of total ${what}` : `sum of ${what}`, normalize ? { tickformat: '.0%' } : {}),
+      yaxis: axis(normalize ? `share of ‖L f‖` : `sum of ${what}`, normalize ? { tickformat: '.0%' } : {}),
       barmode: 'group',
       legend: { title: { text: 'model' } },
+      colorway: [...PALETTE],
       hovermode: 'closest',
     },
   };

@@ -1,6 +1,7 @@
 import type { PlotlyFigure, PlotlyTrace } from './plotly';
 import type { LayerRow } from './types';
 import { axis, escapeLabel, requireFinite, requireRows } from './labels';
+import { logAxis, PALETTE } from './palette';
 import { averageLayers, LayerMeasure, MEASURE_LABEL } from './layerwiseAverage';
 
 export interface LayerwiseCumulativeOptions {
@@ -49,8 +50,9 @@ export function layerwiseCumulative(
     layout: {
       title: { text: text ?? `Cumulative layer-wise contribution (${what}, mean over images)` },
       xaxis: axis(depth === 'relative' ? 'relative depth (layer index / last index)' : 'layer index'),
-      yaxis: axis(normalize ? `cumulative share of total ${what}` : `cumulative ${what}`, normalize ? { tickformat: '.0%' } : {}),
+      yaxis: axis(normalize ? `cumulative share of ‖L f‖` : `cumulative ${what}`, normalize ? { tickformat: '.0%' } : {}),
       legend: { title: { text: 'model' } },
+      colorway: [...PALETTE],
       hovermode: 'closest',
     },
   };

@@ -1,11 +1,13 @@
 import type { PlotlyFigure, PlotlyTrace } from './plotly';
 import type { LeeRow } from './types';
-import { axis, escapeLabel, groupBy, leeMeasure, mean, requireFinite, requireRows, single, standardError, unique } from './labels';
+import { meanCI } from '../stats/bootstrap';
+import { axis, escapeLabel, groupBy, leeMeasure, mean, requireFinite, requireRows, single, unique } from './labels';
+import { logAxis, PALETTE } from './palette';
 
 export interface LeeByGroupOptions {
   /** Log y axis (LEE spans orders of magnitude across groups). */
   logY?: boolean;
-  /** 'bar': mean over images ± standard error; 'box': the per-image distribution. */
+  /** 'bar': mean over images with its 95% bootstrap CI (src/stats/bootstrap.ts); 'box': the per-image distribution. */
   mode?: 'bar' | 'box';
   title?: string;
 }
@@ -21,6 +23,7 @@ export function leeByGroup(rows: LeeRow[], { logY = true, mode = 'bar', title: t
   const reduction = single(rows, 'reduction', 'leeByGroup');
   const groups = unique(rows.map((r) => r.group));
   const data: PlotlyTrace[] = [];
+  const ranges: number[] = [];
   for (const [model, modelRows] of groupBy(rows, (r) => r.model)) {
     if (mode === 'box') {
       data.push({
@@ -38,16 +41,18 @@ export function leeByGroup(rows: LeeRow[], { logY = true, mode = 'bar', title: t
     const present = groups.filter((g) => byGroup.has(g));
     const stats = present.map((g) => {
       const lees = byGroup.get(g)!.map((r) => r.lee);
-      return { mean: mean(lees), se: standardError(lees), n: lees.length };
+      const ci = lees.length > 1 ? meanCI(lees) : { lo: lees[0], hi: lees[0] };
+      return { mean: mean(lees), lo: ci.lo, hi: ci.hi, n: lees.length };
     });
+    ranges.push(...stats.flatMap((s) => [s.lo, s.hi, s.mean]));
     data.push({
       type: 'bar',
       name: escapeLabel(model),
       x: present.map(escapeLabel),
       y: stats.map((s) => s.mean),
-      error_y: { type: 'data', array: stats.map((s) => s.se), visible: stats.some((s) => s.n > 1) },
-      customdata: stats.map((s) => [s.n, s.se]),
-      hovertemplate: '%{fullData.name}<br>group %{x}<br>mean LEE %{y:.3g} ± %{customdata[1]:.2g} (s.e.)<br>images: %{customdata[0]}<extra></extra>',
+      error_y: { type: 'data', symmetric: false, array: stats.map((s) => s.hi - s.mean), arrayminus: stats.map((s) => s.mean - s.lo), visible: stats.some((s) => s.n > 1) },
+      customdata: stats.map((s) => [s.n, s.lo, s.hi]),
+      hovertemplate: '%{fullData.name}<br>group %{x}<br>mean LEE %{y:.3g}, 95% CI [%{customdata[1]:.3g}, %{customdata[2]:.3g}]<br>images: %{customdata[0]}<extra></extra>',
     });
   }
   const measure = leeMeasure(output, reduction);
@@ -56,7 +61,8 @@ export function leeByGroup(rows: LeeRow[], { logY = true, mode = 'bar', title: t
     layout: {
       title: { text: text ?? `${measure} per group` },
       xaxis: axis('group', { type: 'category', categoryorder: 'array', categoryarray: groups.map(escapeLabel) }),
-      yaxis: axis(mode === 'box' ? `${measure}, per image` : `${measure}, mean over images`, logY ? { type: 'log' } : {}),
+      yaxis: axis(mode === 'box' ? `${measure}, per image` : `${measure}, mean over images (95% CI)`, logY ? logAxis(mode === 'box' ? rows.map((r) => r.lee) : ranges) : {}),
+      colorway: [...PALETTE],
       barmode: 'group',
       boxmode: 'group',
       legend: { title: { text: 'model' } },

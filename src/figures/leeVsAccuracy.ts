@@ -3,6 +3,10 @@ import { linearFit } from './fit';
 import type { PlotlyFigure, PlotlyTrace } from './plotly';
 import type { LeeRow } from './types';
 import { axis, escapeLabel, groupBy, leeMeasure, mean, requireFinite, requireRows, single } from './labels';
+import { logAxis, PALETTE, seriesColor } from './palette';
+
+/** Marker symbol per architecture family (colour already tells the models apart). */
+const SYMBOLS = ['circle', 'square', 'diamond', 'triangle-up', 'cross', 'x', 'star', 'pentagon'];
 
 export interface LeeVsAccuracyOptions {
   /** Keep only rows of this group (rows must end up with one group either way). */
@@ -15,7 +19,9 @@ export interface LeeVsAccuracyOptions {
 /**
  * LEE against test accuracy across models, with a least-squares line and its R² (the paper's
  * Figure 1, right). One point per model: its mean LEE over images. Rows need `accuracy` in
- * [0, 1]; points are coloured by `family` when rows carry one. The fit is drawn in the plotted
+ * [0, 1]. Every model is its own legend entry with its own colour (PALETTE), grouped by `family`
+ * (one marker symbol per family); no text beside the points, because clustered models' labels
+ * overlapped. The fit is drawn in the plotted
  * space (log10 LEE when logY) and needs two models with different accuracies; with fewer the
  * figure has no fit.
  */
@@ -35,19 +41,21 @@ export function leeVsAccuracy(rows: LeeRow[], { group, logY = true, title: text 
   });
 
   const data: PlotlyTrace[] = [];
-  for (const [family, ms] of groupBy(models, (m) => m.family)) {
+  const families = [...groupBy(models, (m) => m.family).keys()];
+  models.forEach((m, i) => {
+    const family = m.family === '' ? 'models' : escapeLabel(m.family);
     data.push({
       type: 'scatter',
-      mode: 'markers+text',
-      name: family === '' ? 'models' : escapeLabel(family),
-      x: ms.map((m) => m.accuracyPct),
-      y: ms.map((m) => m.lee),
-      text: ms.map((m) => escapeLabel(m.model)),
-      textposition: 'top center',
-      marker: { size: 10 },
-      hovertemplate: '%{text}<br>test accuracy %{x:.1f}%<br>mean LEE %{y:.3g}<extra>%{fullData.name}</extra>',
+      mode: 'markers',
+      name: escapeLabel(m.model),
+      legendgroup: family,
+      legendgrouptitle: { text: family },
+      x: [m.accuracyPct],
+      y: [m.lee],
+      marker: { size: 11, color: seriesColor(i), symbol: SYMBOLS[families.indexOf(m.family) % SYMBOLS.length], line: { width: 1, color: '#333333' } },
+      hovertemplate: `${escapeLabel(m.model)} (${family})<br>test accuracy %{x:.1f}%<br>mean LEE %{y:.3g}<extra></extra>`,
     });
-  }
+  });
 
   const annotations: Record<string, unknown>[] = [];
   const xs = models.map((m) => m.accuracyPct);
@@ -64,7 +72,8 @@ export function leeVsAccuracy(rows: LeeRow[], { group, logY = true, title: text 
       name: `least-squares fit (R² = ${r2})`,
       x: [x0, x1],
       y: [at(x0), at(x1)],
-      line: { dash: 'dash', color: 'grey' },
+      line: { dash: 'dash', color: '#555555' },
+      legendgroup: 'fit',
       hoverinfo: 'skip',
     });
     const line = `${fmt(fit.intercept)} ${fit.slope < 0 ? '−' : '+'} ${fmt(Math.abs(fit.slope))} · accuracy(%)`;
@@ -78,7 +87,11 @@ export function leeVsAccuracy(rows: LeeRow[], { group, logY = true, title: text 
     layout: {
       title: { text: text ?? `${measure} for ${escapeLabel(theGroup)} vs test accuracy` },
       xaxis: axis('test accuracy (%)'),
-      yaxis: axis(`${measure}, mean over images`, logY ? { type: 'log' } : {}),
+      yaxis: axis(`${measure}, mean over images`, logY ? logAxis(models.map((m) => m.lee)) : {}),
+      colorway: [...PALETTE],
+      legend: { groupclick: 'toggleitem' },
+      // Tall enough for one legend entry per model, a title per family and the fit (else Plotly scrolls and clips the legend).
+      height: Math.max(450, 220 + 24 * (models.length + families.length + 1)),
       annotations,
       hovermode: 'closest',
     },

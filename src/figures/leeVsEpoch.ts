@@ -1,6 +1,7 @@
 import type { PlotlyFigure, PlotlyTrace } from './plotly';
 import type { EpochRow } from './types';
 import { axis, escapeLabel, groupBy, leeMeasure, mean, requireFinite, requireRows, single } from './labels';
+import { logAxis, PALETTE } from './palette';
 
 export interface LeeVsEpochOptions {
   logY?: boolean;
@@ -56,7 +57,8 @@ export function leeVsEpoch(rows: EpochRow[], { logY = true, showAccuracy = true,
       title: { text: text ?? `${measure} during training` },
       // Integer epochs: one tick each (Plotly would otherwise label 1.2, 1.4, ...).
       xaxis: axis('epoch', integerEpochs(rows) ? { dtick: 1 } : {}),
-      yaxis: axis(`${measure}, mean over images`, logY ? { type: 'log' } : {}),
+      yaxis: axis(`${measure}, mean over images`, logY ? logAxis(rows.map((r) => r.lee)) : {}),
+      colorway: [...PALETTE],
       ...(withAccuracy ? { yaxis2: axis('test accuracy (%)', { type: 'linear', overlaying: 'y', side: 'right', showgrid: false, range: [0, 100] }) } : {}),
       // Below the plot, clear of the right-hand accuracy axis.
       legend: { title: { text: 'run · group' }, orientation: 'h', y: -0.25 },

@@ -1,6 +1,7 @@
 import type { PlotlyFigure, PlotlyTrace } from './plotly';
 import type { FiniteRow } from './types';
 import { axis, escapeLabel, groupBy, requireFinite, requireRows } from './labels';
+import { logAxis, PALETTE } from './palette';
 
 export interface LieVsFiniteOptions {
   title?: string;
@@ -38,6 +39,7 @@ export function lieVsFinite(rows: FiniteRow[], { title: text }: LieVsFiniteOptio
       xaxis: axis('t (normalized units, DESIGN §2)', { type: 'log', exponentformat: 'power' }),
       yaxis: axis('relative error ‖quotient − L f‖ / ‖L f‖', { type: 'log', exponentformat: 'power' }),
       legend: { title: { text: 'group, quotient' } },
+      colorway: [...PALETTE],
       hovermode: 'closest',
     },
   };

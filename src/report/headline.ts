@@ -10,6 +10,7 @@ import { InputError } from '../errors';
 import { linearFit } from '../figures/fit';
 import { getGroup } from '../groups';
 import { lee } from '../lie/lee';
+import { meanCI } from '../stats/bootstrap';
 import { layerwise, type LayerwiseRow } from '../lie/layerwise';
 import { listTrainedModels, loadTrainedModel, trainedModelsDir, type TrainedModel } from '../models/trainedModels';
 
@@ -48,6 +49,9 @@ export interface ModelGroupSummary {
   meanLee: number;
   /** Standard error of the mean over images. */
   seLee: number;
+  /** Percentile-bootstrap 95% CI of the mean over images (src/stats/bootstrap.ts; equal to meanLee for one image). */
+  ciLo: number;
+  ciHi: number;
   images: number;
   output: string;
   reduction: string;
@@ -145,7 +149,7 @@ export async function leeAcrossModels(
   return rows;
 }
 
-/** Mean and standard error per (model, group), in the rows' order. */
+/** Mean, standard error and bootstrap 95% CI of the mean per (model, group), in the rows' order. */
 export function summarizeLee(rows: ModelLeeRow[]): ModelGroupSummary[] {
   const byKey = new Map<string, ModelLeeRow[]>();
   for (const r of rows) {
@@ -158,7 +162,8 @@ export function summarizeLee(rows: ModelLeeRow[]): ModelGroupSummary[] {
     const mean = rs.reduce((a, r) => a + r.lee, 0) / n;
     const variance = n > 1 ? rs.reduce((a, r) => a + (r.lee - mean) ** 2, 0) / (n - 1) : 0;
     const { model, family, dataset, accuracy, group, output, reduction } = rs[0];
-    return { model, family, dataset, accuracy, group, meanLee: mean, seLee: Math.sqrt(variance / n), images: n, output, reduction };
+    const ci = n > 1 ? meanCI(rs.map((r) => r.lee)) : { lo: mean, hi: mean };
+    return { model, family, dataset, accuracy, group, meanLee: mean, seLee: Math.sqrt(variance / n), ciLo: ci.lo, ciHi: ci.hi, images: n, output, reduction };
   });
 }
 

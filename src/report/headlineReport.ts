@@ -7,6 +7,8 @@ import { layerwiseCumulative } from '../figures/layerwiseCumulative';
 import { leeByGroup } from '../figures/leeByGroup';
 import { leeVsAccuracy } from '../figures/leeVsAccuracy';
 import { COLOR_GROUP_NAMES } from '../groups';
+import { fromNormalized } from '../groups/units';
+import { compareMeans, formatInterval, meanCI, verdict } from '../stats/bootstrap';
 import { toCsv } from './csv';
 import type { HeadlineResult, ModelGroupSummary, ModelLeeRow } from './headline';
 import type { ReportSection } from './reportHtml';
@@ -18,77 +20,128 @@ const isColourGroup = (g: string) => (COLOR_GROUP_NAMES as readonly string[]).in
 const isColourDataset = (d: string) => d.startsWith('colored');
 const shown = (r: { group: string; dataset: string }) => !isColourGroup(r.group) || isColourDataset(r.dataset);
 
+/** Input size of the report's models (all bundled datasets are 28×28). */
+const unitsSize = (r: HeadlineResult) => {
+  const [h, w] = inputSizeOf(r);
+  return `${w}×${h}`;
+};
+const inputSizeOf = (r: HeadlineResult): [number, number] => (r.models[0] as { inputSize?: [number, number] } | undefined)?.inputSize ?? [28, 28];
+const unitsText = (r: HeadlineResult) => {
+  const [h, w] = inputSizeOf(r);
+  const px = (n: number) => `${Number(fromNormalized(1, 'pixels', n).toFixed(2))} px`;
+  return `${h === w ? px(w) : `${px(w)} (x), ${px(h)} (y)`} for translations and ${fromNormalized(1, 'degrees', 0).toFixed(1)}° (1 radian) for rotate and hue`;
+};
+
 /** Models × groups pivot of the mean LEE, with accuracy, for tables and the terminal. */
 export function summaryPivot(summary: ModelGroupSummary[]): Array<Record<string, string | number>> {
   const groups = [...new Set(summary.map((s) => s.group))];
   const models = [...new Set(summary.map((s) => s.model))];
   return models.map((model) => {
     const ss = summary.filter((s) => s.model === model);
-    const row: Record<string, string | number> = { model, family: ss[0].family, dataset: ss[0].dataset, 'test accuracy': ss[0].accuracy };
+    const row: Record<string, string | number> = { model, dataset: ss[0].dataset, 'test accuracy': ss[0].accuracy };
     for (const g of groups) {
       const s = ss.find((x) => x.group === g);
-      row[g] = s ? s.meanLee : '';
+      // A no-break space inside the interval: a narrow column wraps only between the mean and its CI.
+      // Plain decimals (JS uses an exponent only below 1e-6): "3.5e-4" would break at its hyphen.
+      const d = (x: number, n: number) => Number(x.toPrecision(n)).toString();
+      row[g] = s ? `${d(s.meanLee, 3)} [${d(s.ciLo, 2)},\u00a0${d(s.ciHi, 2)}]` : '';
     }
     return row;
   });
 }
 
-function extremes(ss: ModelGroupSummary[]): { lo: ModelGroupSummary; hi: ModelGroupSummary } {
-  const sorted = [...ss].sort((a, b) => a.meanLee - b.meanLee);
-  return { lo: sorted[0], hi: sorted[sorted.length - 1] };
+const ci = (s: ModelGroupSummary) => `${fmt(s.meanLee)} [${fmt(s.ciLo)}, ${fmt(s.ciHi)}]`;
+
+/** Per-image LEE of one model under one group, keyed by image index. */
+function perImage(r: HeadlineResult, model: string, group: string): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const x of r.lee) if (x.model === model && x.group === group) out.set(x.image, x.lee);
+  return out;
 }
 
-/** Sentences stating what the numbers show (nothing here is hard-coded but the wording). */
+/**
+ * "a vs b" as a bootstrap comparison of means over images (src/stats/bootstrap.ts): paired when
+ * both models saw the same images (same dataset, same indices), else unpaired. A difference is
+ * claimed only when the 95% CI of mean(a) − mean(b) excludes zero.
+ */
+export function compareModels(r: HeadlineResult, a: string, b: string, group: string): { text: string; verdict: ReturnType<typeof verdict>; paired: boolean } {
+  const va = perImage(r, a, group);
+  const vb = perImage(r, b, group);
+  const da = r.summary.find((s) => s.model === a)?.dataset;
+  const db = r.summary.find((s) => s.model === b)?.dataset;
+  const paired = da === db && va.size === vb.size && [...va.keys()].every((k) => vb.has(k));
+  const keys = [...va.keys()].sort((x, y) => x - y);
+  const xa = paired ? keys.map((k) => va.get(k)!) : [...va.values()];
+  const xb = paired ? keys.map((k) => vb.get(k)!) : [...vb.values()];
+  const c = compareMeans(xa, xb, { paired });
+  const v = verdict(c.diff);
+  const how = paired ? `paired bootstrap over the same ${xa.length} images` : `unpaired bootstrap, ${xa.length} and ${xb.length} images of different test sets`;
+  const diff = `difference ${formatInterval(c.diff)}${mb(c) ? `, ratio ${formatInterval(c.ratio)}` : ''} (${how}, 95% CI)`;
+  const text = v === 'no difference shown' ? `no difference shown: ${diff} includes 0` : `${a} is ${v} than ${b}: ${diff} excludes 0`;
+  return { text, verdict: v, paired };
+}
+
+/** The ratio is only meaningful when b's mean is clearly positive. */
+const mb = (c: ReturnType<typeof compareMeans>) => Number.isFinite(c.ratio.lo) && Number.isFinite(c.ratio.hi) && c.ratio.lo > 0;
+
+/**
+ * Sentences stating what the numbers show, each comparison with its bootstrap CI over images
+ * (nothing here is hard-coded but the wording). Models are ranked only against models evaluated
+ * on the same dataset; colour groups only on colour datasets (they act trivially on grey digits).
+ */
 export function headlineFindings(r: HeadlineResult): string[] {
   const out: string[] = [];
-  const spatial = r.summary.filter((s) => !isColourGroup(s.group));
-  for (const g of [...new Set(spatial.map((s) => s.group))]) {
-    const ss = spatial.filter((s) => s.group === g);
-    if (ss.length < 2) continue;
-    const { lo, hi } = extremes(ss);
-    out.push(`${g}: the most equivariant model is ${lo.model} (mean LEE ${fmt(lo.meanLee)}), the least ${hi.model} (${fmt(hi.meanLee)}, ${fmt(hi.meanLee / lo.meanLee, 2)}× more).`);
+  for (const dataset of [...new Set(r.summary.map((s) => s.dataset))]) {
+    for (const g of [...new Set(r.summary.filter((s) => s.dataset === dataset).map((s) => s.group))]) {
+      if (isColourGroup(g) && !isColourDataset(dataset)) continue;
+      const ss = r.summary.filter((s) => s.dataset === dataset && s.group === g).sort((a, b) => a.meanLee - b.meanLee);
+      if (ss.length < 2) continue;
+      const lo = ss[0];
+      const hi = ss[ss.length - 1];
+      const cmp = compareModels(r, hi.model, lo.model, g);
+      out.push(`${g} on ${dataset} (${ss.length} models, mean LEE [95% CI]): lowest ${lo.model} ${ci(lo)}, highest ${hi.model} ${ci(hi)}; ${cmp.text}.`);
+    }
   }
   for (const f of r.fits) {
-    const dir = f.slope < 0 ? 'more accurate models are more equivariant (LEE falls' : 'more accurate models are less equivariant (LEE rises';
-    const head = `LEE vs accuracy on ${f.dataset}, ${f.group}, ${f.models} models`;
+    const dir = f.slope < 0 ? 'more accurate models have lower LEE (log10 LEE falls' : 'more accurate models have higher LEE (log10 LEE rises';
+    const head = `LEE vs accuracy on ${f.dataset}, ${f.group}, ${f.models} models (a fit across models; no CI, so read it as a trend)`;
     out.push(f.r2 < 0.1
       ? `${head}: no clear relation (R² = ${f.r2.toFixed(2)}, slope ${fmt(f.slope, 2)} decades per accuracy point).`
-      : `${head}: ${dir} by ${fmt(Math.abs(f.slope) * 100, 2)}% of a decade per accuracy point), R² = ${f.r2.toFixed(2)}${f.r2 < 0.3 ? ' — a weak relation at this sample size' : ''}.`);
+      : `${head}: ${dir} by ${fmt(Math.abs(f.slope), 2)} per accuracy point), R² = ${f.r2.toFixed(2)}${f.r2 < 0.3 ? ' — a weak relation at this sample size' : ''}.`);
   }
   const lwModels = [...new Set(r.layerwise.map((x) => x.model))];
   for (const model of lwModels) {
     const rows = r.layerwise.filter((x) => x.model === model);
-    const images = new Set(rows.map((x) => x.image)).size;
-    const byKind = new Map<string, number>();
-    for (const x of rows) byKind.set(x.kind, (byKind.get(x.kind) ?? 0) + x.projection / images);
-    const total = [...byKind.values()].reduce((a, b) => a + b, 0);
-    const [kind, value] = [...byKind].sort((a, b) => b[1] - a[1])[0];
+    const images = [...new Set(rows.map((x) => x.image))];
+    const kinds = [...new Set(rows.map((x) => x.kind))];
+    // Per image, each kind's summed projection: a mean over images with a bootstrap CI.
+    const perKind = kinds.map((kind) => ({ kind, values: images.map((im) => rows.filter((x) => x.image === im && x.kind === kind).reduce((a, x) => a + x.projection, 0)) }));
+    const totals = images.map((im) => rows.filter((x) => x.image === im).reduce((a, x) => a + x.projection, 0));
+    const total = totals.reduce((a, b) => a + b, 0) / images.length;
+    const top = perKind.map((k) => ({ ...k, mean: k.values.reduce((a, b) => a + b, 0) / images.length })).sort((a, b) => b.mean - a.mean)[0];
     const role = r.layerwiseModels.find((m) => m.model === model)?.role ?? model;
-    out.push(`Layer-wise (${r.meta.layerwiseGroup}), ${role} ${model}: ${kind} layers carry ${total > 0 ? pct(value / total) : 'n/a'} of ‖L f‖ (signed projections; Σ over layers = ‖L f‖ up to ${fmt(r.layerwiseModels.find((m) => m.model === model)?.telescopingError ?? NaN, 2)} relative).`);
+    const kci = images.length > 1 ? meanCI(top.values) : undefined;
+    const telescoping = fmt(r.layerwiseModels.find((m) => m.model === model)?.telescopingError ?? NaN, 2);
+    const unclear = kci && kci.lo <= 0 ? '; its CI includes 0, so these images do not show a clear contribution' : '';
+    out.push(`Layer-wise (${r.meta.layerwiseGroup}), ${role} ${model}, ${images.length} images: the largest mean contribution is from ${top.kind} layers, projection ${kci ? `${formatInterval(kci)} (95% CI over images)` : fmt(top.mean)} of ‖L f‖ = ${fmt(total)} (${total > 0 ? pct(top.mean / total) : 'n/a'}${unclear}; signed projections, Σ over layers = ‖L f‖ up to ${telescoping} relative).`);
   }
   const cnn = r.layerwiseModels.find((m) => m.role === 'CNN');
   const blur = r.layerwiseModels.find((m) => m.role === 'BlurPool CNN');
-  if (cnn && blur) {
-    const mean = (model: string) => {
-      const s = r.summary.find((x) => x.model === model && x.group === r.meta.layerwiseGroup);
-      return s?.meanLee;
-    };
-    const a = mean(cnn.model);
-    const b = mean(blur.model);
-    if (a !== undefined && b !== undefined) out.push(`BlurPool: ${blur.model} has ${b < a ? `${fmt(a / b, 2)}× lower` : `${fmt(b / a, 2)}× higher`} ${r.meta.layerwiseGroup} LEE than ${cnn.model} (${fmt(b)} vs ${fmt(a)}).`);
+  const g = r.meta.layerwiseGroup;
+  if (cnn && blur && r.summary.some((s) => s.model === cnn.model && s.group === g) && r.summary.some((s) => s.model === blur.model && s.group === g)) {
+    const s = (m: string) => r.summary.find((x) => x.model === m && x.group === g)!;
+    out.push(`BlurPool, ${g}: ${blur.model} ${ci(s(blur.model))} vs ${cnn.model} ${ci(s(cnn.model))}; ${compareModels(r, blur.model, cnn.model, g).text}.`);
   }
-  const hue = r.summary.filter((s) => s.group === 'hue' && isColourDataset(s.dataset));
-  if (hue.length >= 1) {
-    const parts = hue.map((s) => `${s.model} ${fmt(s.meanLee)} (test accuracy ${pct(s.accuracy)})`);
-    let sentence = `Coloured MNIST, hue LEE: ${parts.join('; ')}.`;
-    const random = hue.find((s) => s.dataset.endsWith('random-hue'));
-    const label = hue.find((s) => s.dataset.endsWith('label-hue'));
-    if (random && label) {
-      sentence += random.meanLee < label.meanLee
-        ? ` Trained where hue carries no label information, the model is ${fmt(label.meanLee / random.meanLee, 2)}× more hue-invariant than the one trained where hue predicts the digit.`
-        : ` Unexpectedly, the model trained where hue predicts the digit is not less hue-invariant (${fmt(random.meanLee / label.meanLee, 2)}× ratio).`;
-    }
-    out.push(sentence);
+  const random = r.summary.find((s) => s.group === 'hue' && s.dataset.endsWith('random-hue'));
+  const label = r.summary.find((s) => s.group === 'hue' && s.dataset.endsWith('label-hue'));
+  if (random && label) {
+    const cmp = compareModels(r, random.model, label.model, 'hue');
+    const meaning = cmp.verdict === 'lower'
+      ? ' Trained where hue carries no label information, the model is more hue-invariant than the one trained where hue predicts the digit.'
+      : cmp.verdict === 'higher' ? ' Unexpectedly, the model trained with random hues is less hue-invariant.' : ' These images show no difference in hue LEE between the two (which is not evidence that there is none).';
+    out.push(`Coloured MNIST (colour images only), hue LEE: ${random.model} ${ci(random)} (random hue, test accuracy ${pct(random.accuracy)}) vs ${label.model} ${ci(label)} (hue encodes the digit, ${pct(label.accuracy)}); each on its own test set; ${cmp.text}.${meaning}`);
+  } else {
+    for (const s of r.summary.filter((x) => x.group === 'hue' && isColourDataset(x.dataset))) out.push(`Coloured MNIST (colour images only), hue LEE of ${s.model}: ${ci(s)} (test accuracy ${pct(s.accuracy)}).`);
   }
   return out;
 }
@@ -102,14 +155,14 @@ export function headlineSections(r: HeadlineResult): ReportSection[] {
     text:
       `Lie derivative of each model's class probabilities along each group, reduced per image by the mean absolute value over classes (mean-abs of probs, as the paper's code), ` +
       `on ${m.images} test images of the dataset each model was trained on (the same seeded subset for every model), backend ${m.backend}, ${fmt(m.seconds, 3)} s. ` +
-      `Image tangents use central differences (DESIGN §3); t is in normalized units (DESIGN §2).\n\n` +
+      `Image tangents use central differences (DESIGN §3). Units: t is normalized (DESIGN §2) — for these ${unitsSize(r)} images t = 1 ≙ ${unitsText(r)}; LEE is per unit of t.\n\n` +
       `Colour groups act trivially on grey digits (their LEE is exactly 0), so hue is shown for the Coloured MNIST models only.`,
     tables: [r.models.map((x) => ({ model: x.name, family: x.family, architecture: x.architecture, dataset: x.dataset, augmentation: x.augmentation.join(', '), epochs: x.epochs, 'test accuracy': x.testAccuracy, 'test images': x.testCount }))],
   });
   const perGroup = r.lee.filter(shown);
   sections.push({
     title: 'LEE per group per model',
-    text: 'Bars: mean over images ± standard error (log scale). Table: mean LEE per model and group.',
+    text: 'Bars: mean over images with its 95% bootstrap confidence interval (percentile, 2000 resamples; log scale, ticks at full values). Table: mean LEE [95% CI] per model and group. Each model is measured on test images of its own dataset: the Coloured MNIST bars are not comparable with the MNIST ones, and the findings compare models only within a dataset.',
     figures: perGroup.length ? [leeByGroup(perGroup as ModelLeeRow[])] : [],
     tables: [summaryPivot(r.summary.filter(shown))],
   });
@@ -144,7 +197,7 @@ export function headlineSections(r: HeadlineResult): ReportSection[] {
       title: 'Coloured MNIST: is hue invariance learned?',
       text: 'Hue LEE of the models trained on Coloured MNIST with a random hue per image (hue carries no label information) and with a hue that encodes the digit.',
       figures: [leeByGroup(hueRows, { logY: false, title: 'Hue LEE on Coloured MNIST (mean-abs of probs)' })],
-      tables: [r.summary.filter((s) => s.group === 'hue' && isColourDataset(s.dataset)).map((s) => ({ model: s.model, dataset: s.dataset, 'test accuracy': s.accuracy, 'mean hue LEE': s.meanLee, 's.e.': s.seLee }))],
+      tables: [r.summary.filter((s) => s.group === 'hue' && isColourDataset(s.dataset)).map((s) => ({ model: s.model, dataset: s.dataset, 'test accuracy': s.accuracy, 'mean hue LEE': s.meanLee, '95% CI': `[${fmt(s.ciLo)}, ${fmt(s.ciHi)}]`, images: s.images }))],
     });
   }
   sections.push({ title: 'What we found', text: headlineFindings(r).join('\n\n') || 'Too few trained models for comparisons.' });
@@ -169,7 +222,7 @@ function layerKindTable(r: HeadlineResult): Array<Record<string, string | number
 export function headlineCsvs(r: HeadlineResult): Record<string, string> {
   return {
     'lee.csv': toCsv(r.lee, ['model', 'family', 'dataset', 'accuracy', 'image', 'label', 'group', 'output', 'reduction', 'lee']),
-    'lee-summary.csv': toCsv(r.summary, ['model', 'family', 'dataset', 'accuracy', 'group', 'output', 'reduction', 'images', 'meanLee', 'seLee']),
+    'lee-summary.csv': toCsv(r.summary, ['model', 'family', 'dataset', 'accuracy', 'group', 'output', 'reduction', 'images', 'meanLee', 'seLee', 'ciLo', 'ciHi']),
     'accuracy-fit.csv': toCsv(r.fits, ['dataset', 'group', 'models', 'slope', 'intercept', 'r2']),
     'layerwise.csv': toCsv(r.layerwise, ['model', 'image', 'index', 'layer', 'kind', 'sqnorm', 'projection', 'defect', 'pushed']),
   };
@@ -188,5 +241,5 @@ export function headlineSummaryText(r: HeadlineResult): string {
   });
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  return [`mean LEE (${r.meta.reduction} of ${r.meta.output}) on ${r.meta.images} test images per model`, line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n') + '\n';
+  return [`mean LEE (${r.meta.reduction} of ${r.meta.output}) on ${r.meta.images} test images per model (bootstrap 95% CIs: lee-summary.csv and the report)`, line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n') + '\n';
 }

@@ -61,7 +61,7 @@ describe('liederiv lee', () => {
         const want = ref[difference === 'forward' ? `lee_${key}` : `lee_${key}_centraldiff`].data;
         const err = relError(lie, want);
         assert.ok(err < 1e-4, `${group}: ${err}`);
-        assert.deepEqual(Object.keys(rows[0]), ['image', 'group', 'lee', 'lie']);
+        assert.deepEqual(Object.keys(rows[0]), ['image', 'pred', 'group', 'lee', 'lie']);
       }
     });
   }
@@ -72,15 +72,15 @@ describe('liederiv lee', () => {
     assert.equal(r.code, 0, r.err);
     assert.equal(r.out, '');
     const lines = fs.readFileSync(out, 'utf8').trim().split('\n');
-    assert.equal(lines[0], 'image,group,lee');
+    assert.equal(lines[0], 'image,pred,group,lee');
     assert.equal(lines.length, 1 + 16);
-    assert.deepEqual(lines.slice(1, 3).map((l) => l.split(',').slice(0, 2).join(',')), ['0,rotate', '0,hue']);
+    assert.deepEqual(lines.slice(1, 3).map((l) => { const c = l.split(','); return `${c[0]},${c[2]}`; }), ['0,rotate', '0,hue']);
     const j = await runHere(['lee', '--model', modelJson, '--images', npy, '--groups', 'rotate,hue', '--format', 'json', '--backend', 'wasm', '--reduction', 'l2']);
     const json = JSON.parse(j.out).rows.map((row: { lee: number }) => row.lee);
     // Batches of 3 vs 32 change the float32 summation order only.
-    assert.ok(relError(lines.slice(1).map((l) => Number(l.split(',')[2])), json) < 1e-5);
+    assert.ok(relError(lines.slice(1).map((l) => Number(l.split(',')[3])), json) < 1e-5);
     const v = await runHere(['lee', '--model', modelJson, '--images', npy, '--groups', 'rotate', '--vectors', '--backend', 'wasm']);
-    assert.equal(v.out.split('\n')[0], ['image', 'group', 'lee', ...Array.from({ length: 10 }, (_, i) => `lie_${i}`)].join(','));
+    assert.equal(v.out.split('\n')[0], ['image', 'pred', 'group', 'lee', ...Array.from({ length: 10 }, (_, i) => `lie_${i}`)].join(','));
   });
 
   it("--output probs/logits agree for models with and without a final softmax", async () => {
@@ -118,9 +118,9 @@ describe('liederiv lee', () => {
     assert.equal(p.status, 0, p.stderr);
     assert.match(p.stderr, /lee: 8\/8 images/);
     const lines = p.stdout.trim().split('\n');
-    assert.equal(lines[0], 'image,group,lee');
+    assert.equal(lines[0], 'image,pred,group,lee');
     const ref = loadReference('smallcnn_outputs').metric_trans_x.data as number[];
-    const got = lines.slice(1).map((l) => Number(l.split(',')[2]));
+    const got = lines.slice(1).map((l) => Number(l.split(',')[3]));
     assert.ok(relError(got, ref) < 1e-4, `metric_trans_x rel ${relError(got, ref)}`);
   });
 
@@ -128,7 +128,7 @@ describe('liederiv lee', () => {
     const lee = (threads: string) => {
       const p = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'liederiv.js'), 'lee', '--model', modelJson, '--images', npy, '--groups', 'rotate,scale', '--backend', 'wasm', '--threads', threads], { encoding: 'utf8', cwd: ROOT, env: { ...process.env, LIEDERIV_WASM_THREADS: '' } });
       assert.equal(p.status, 0, p.stderr);
-      return { line: p.stderr.split('\n')[0], values: p.stdout.trim().split('\n').slice(1).map((l) => Number(l.split(',')[2])) };
+      return { line: p.stderr.split('\n')[0], values: p.stdout.trim().split('\n').slice(1).map((l) => Number(l.split(',')[3])) };
     };
     const two = lee('2');
     const one = lee('1');

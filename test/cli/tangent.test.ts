@@ -8,6 +8,8 @@ import { after, before, describe, it } from 'node:test';
 import { main } from '../../src/cli/main';
 import { readNpy, writeNpy } from '../../src/data/npy';
 import { GROUP_NAMES } from '../../src/groups';
+import { PNG } from 'pngjs';
+import { makePng } from '../helpers/imageFiles';
 
 /** Runs the CLI in-process and captures its streams. */
 async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -87,5 +89,39 @@ describe('liederiv tangent', () => {
     const usage = spawnSync(process.execPath, [bin, 'tangent', '--group', 'hue'], { env, encoding: 'utf8' });
     assert.equal(usage.status, 2, usage.stderr);
     assert.match(usage.stderr, /usage: liederiv tangent --images/);
+  });
+
+  it('accepts an image folder (resized to the first file\'s size, with a warning) and writes a PNG preview of x and L x', async () => {
+    const folder = path.join(dir, 'photos');
+    fs.mkdirSync(path.join(folder, 'a'), { recursive: true });
+    fs.mkdirSync(path.join(folder, 'b'));
+    // Horizontal ramps: translate-x has a tangent, a constant image has none.
+    fs.writeFileSync(path.join(folder, 'a', '1.png'), makePng(8, 6, 2, (x) => [x * 30, x * 30, x * 30, 255]));
+    fs.writeFileSync(path.join(folder, 'b', '2.png'), makePng(16, 12, 2, () => [90, 90, 90, 255]));
+    const out = path.join(dir, 'folder-lx.npy');
+    const r = await run(['tangent', '--images', folder, '--group', 'translate-x', '--out', out, '--backend', 'cpu']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /warning: 1 of 2 images resized to the first file's size 8×6 \(width×height\) from 16×12/);
+    assert.match(r.stderr, /images in order: a\/1\.png, b\/2\.png/);
+    const lx = readNpy(out);
+    assert.deepEqual(lx.shape, [2, 6, 8, 3]);
+    // Ramp of 30/255 per column, central differences, ∂_u = (W−1)/2 ∂/∂column: 3.5 · 30/255 inside, 0 at the border.
+    const at = (n: number, i: number, j: number) => lx.data[((n * 6 + i) * 8 + j) * 3];
+    assert.ok(Math.abs(at(0, 2, 3) - (3.5 * 30) / 255) < 1e-5, `${at(0, 2, 3)}`);
+    assert.equal(at(0, 2, 0) + 0, 0);
+    assert.ok(Array.from(lx.data.subarray(6 * 8 * 3)).every((v) => v === 0), 'constant image: L x = 0');
+    // The preview: 2 rows (x, L x) of 2 upscaled images; grey (128) where L x = 0, brighter where it is > 0.
+    const png = PNG.sync.read(fs.readFileSync(out.replace(/\.npy$/, '.png')));
+    const cell = Math.ceil(96 / 8);
+    assert.deepEqual([png.width, png.height], [2 + 2 * (8 * cell + 2), 2 + 2 * (6 * cell + 2)]);
+    const pixel = (x: number, y: number) => png.data[(y * png.width + x) * 4];
+    const lxTop = 2 + 6 * cell + 2;
+    assert.equal(pixel(2 + 3 * cell, lxTop + 2 * cell), 255, 'the largest positive L x is white');
+    assert.equal(pixel(2 + 0 * cell, lxTop + 2 * cell), 128, 'L x = 0 is mid-grey');
+    assert.equal(pixel(2 + (8 * cell + 2) + 3 * cell, lxTop + 2 * cell), 128, 'constant image: grey');
+    const none = await run(['tangent', '--images', folder, '--group', 'rotate', '--out', path.join(dir, 'np.npy'), '--size', '6x8', '--no-preview', '--backend', 'cpu']);
+    assert.equal(none.code, 0, none.stderr);
+    assert.ok(!fs.existsSync(path.join(dir, 'np.png')));
+    assert.match(none.stderr, /resized to --size 8×6/);
   });
 });

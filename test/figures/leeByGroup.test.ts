@@ -10,14 +10,18 @@ test('leeByGroup: snapshot (bar and box)', () => {
   matchSnapshot('leeByGroup-box', leeByGroup(leeRows, { mode: 'box' }));
 });
 
-test('leeByGroup: bar heights are means over images, error bars standard errors', () => {
+test('leeByGroup: bar heights are means over images, error bars their bootstrap 95% CI', () => {
   const fig = leeByGroup(leeRows);
   assert.equal(fig.data.length, 3, 'one trace per model');
   const a = fig.data[0] as any;
   assert.deepEqual(a.x, ['translate-x', 'rotate']);
-  // hand-checked: mean(0.01, 0.03) = 0.02; sd = 0.01·√2, s.e. = sd/√2 = 0.01. rotate: 0.2 and 0.1.
+  // hand-checked: mean(0.01, 0.03) = 0.02. A resample of two values has mean 0.01, 0.02 or 0.03 with
+  // probability 1/4, 1/2, 1/4, so the 2.5% and 97.5% percentiles are 0.01 and 0.03: the CI is 0.02 ∓ 0.01.
+  // rotate: values 0.1 and 0.3, mean 0.2, CI [0.1, 0.3].
   assert.ok(Math.abs(a.y[0] - 0.02) < 1e-15 && Math.abs(a.y[1] - 0.2) < 1e-15, `means ${a.y}`);
-  assert.ok(Math.abs(a.error_y.array[0] - 0.01) < 1e-15 && Math.abs(a.error_y.array[1] - 0.1) < 1e-15, `s.e. ${a.error_y.array}`);
+  assert.equal(a.error_y.symmetric, false);
+  assert.ok(Math.abs(a.error_y.array[0] - 0.01) < 1e-12 && Math.abs(a.error_y.array[1] - 0.1) < 1e-12, `CI above ${a.error_y.array}`);
+  assert.ok(Math.abs(a.error_y.arrayminus[0] - 0.01) < 1e-12 && Math.abs(a.error_y.arrayminus[1] - 0.1) < 1e-12, `CI below ${a.error_y.arrayminus}`);
   assert.equal(a.error_y.visible, true);
   assert.equal((fig.data[1] as any).error_y.visible, false, 'one image per group: no error bar');
 });
@@ -27,6 +31,10 @@ test('leeByGroup: axis says which output and reduction; log y by default', () =>
   const y = fig.layout.yaxis as any;
   assert.match(y.title.text, /mean-abs of probs/);
   assert.equal(y.type, 'log');
+  // Full-value tick labels (not Plotly's bare leading digits): the data span 1e-4 .. 0.3.
+  assert.equal(y.tickmode, 'array');
+  assert.deepEqual(y.ticktext, y.tickvals.map((v: number) => String(v)));
+  assert.ok(y.ticktext.includes('0.001') && y.ticktext.includes('0.3'), y.ticktext.join(' '));
   assert.equal((leeByGroup(leeRows, { logY: false }).layout.yaxis as any).type, undefined);
 });
 

@@ -9,18 +9,22 @@ test('leeVsAccuracy: snapshot', () => {
   matchSnapshot('leeVsAccuracy', leeVsAccuracy(leeRows, { group: 'rotate' }));
 });
 
-test('leeVsAccuracy: one point per model (mean LEE, accuracy in %), coloured by family', () => {
+test('leeVsAccuracy: one point and legend entry per model (mean LEE, accuracy in %), its own colour, grouped by family; no text on the plot', () => {
   const fig = leeVsAccuracy(leeRows, { group: 'rotate' });
-  const [cnn, vit] = fig.data as any[];
-  assert.equal(cnn.name, 'CNN');
-  assert.deepEqual(cnn.x, [70, 90]);
-  assert.ok(Math.abs(cnn.y[0] - 0.2) < 1e-15, 'A: mean of 0.1 and 0.3');
-  assert.deepEqual(vit.text, ['B &lt;script&gt;']);
+  const [a, b, c] = fig.data as any[];
+  assert.deepEqual([a.name, b.name, c.name], ['A', 'B &lt;script&gt;', 'C']);
+  assert.deepEqual([a.legendgroup, b.legendgroup, c.legendgroup], ['CNN', 'ViT', 'CNN']);
+  assert.deepEqual(a.x, [70]);
+  assert.ok(Math.abs(a.y[0] - 0.2) < 1e-15, 'A: mean of 0.1 and 0.3');
+  assert.equal(new Set([a, b, c].map((t) => t.marker.color)).size, 3, 'distinct colours');
+  assert.equal(a.marker.symbol, c.marker.symbol, 'same family, same symbol');
+  assert.notEqual(a.marker.symbol, b.marker.symbol);
+  assert.ok(fig.data.every((t: any) => !String(t.mode).includes('text')), 'labels beside clustered points overlapped');
 });
 
 test('leeVsAccuracy: the fit is log10(LEE) on accuracy, with R² in the legend (hand-checked)', () => {
   const fig = leeVsAccuracy(leeRows, { group: 'rotate' });
-  const fitTrace = fig.data[2] as any;
+  const fitTrace = fig.data[3] as any;
   // hand-checked: x = 70, 80, 90; y = log10(0.2), −2, −3 → mean y = −1.89966,
   // Sxy = −10·1.20069 + 10·(−1.10034) = −23.0103, Sxx = 200 → slope −0.1150515;
   // Syy = 2.662480 → R² = slope·Sxy/Syy = 0.99432.

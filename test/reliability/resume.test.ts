@@ -56,7 +56,10 @@ describe('resumable output (SIGKILL mid-run, then --resume)', () => {
       assert.match(r1.err, new RegExp(`resuming .*: ${partialRows} rows kept, continuing at batch ${partialRows / (2 * c.rowsPerImage)} of 30`));
       const got = fs.readFileSync(out, 'utf8');
       assert.equal(got, want, 'resumed file differs from the uninterrupted run');
-      const keys = got.trim().split('\n').slice(1).map((l) => l.split(',').slice(0, 2).join(','));
+      // (image, group) for lee, (image, index) for layerwise: found by name, since lee's rows also carry pred (and file/label).
+      const [head, ...body] = got.trim().split('\n');
+      const keyCol = head.split(',').findIndex((h) => h === 'group' || h === 'index');
+      const keys = body.map((l) => `${l.split(',')[0]},${l.split(',')[keyCol]}`);
       assert.equal(new Set(keys).size, keys.length, 'duplicate rows');
 
       record({

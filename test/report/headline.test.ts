@@ -8,6 +8,7 @@ import { runHere } from '../helpers/cli';
 import { loadDataset } from '../../src/data/loadDataset';
 import { lee } from '../../src/lie/lee';
 import { checkRenderedHtml } from '../../src/report/checkHtml';
+import { describeProblems, renderReportFigures } from '../../src/report/renderedFigures';
 import { toCsv } from '../../src/report/csv';
 import { accuracyFits, computeHeadline, summarizeLee, type ModelGroupSummary, type ModelLeeRow } from '../../src/report/headline';
 import { headlineSections } from '../../src/report/headlineReport';
@@ -58,7 +59,7 @@ describe('liederiv report (headline results)', () => {
     assert.deepEqual(lee.header, ['model', 'family', 'dataset', 'accuracy', 'image', 'label', 'group', 'output', 'reduction', 'lee']);
     assert.equal(lee.rows.length, 4 * 8 * 4, 'models × images × groups');
     const summary = readCsv(path.join(outDir, 'lee-summary.csv'));
-    assert.deepEqual(summary.header, ['model', 'family', 'dataset', 'accuracy', 'group', 'output', 'reduction', 'images', 'meanLee', 'seLee']);
+    assert.deepEqual(summary.header, ['model', 'family', 'dataset', 'accuracy', 'group', 'output', 'reduction', 'images', 'meanLee', 'seLee', 'ciLo', 'ciHi']);
     // The summary is the mean of the per-image rows (recomputed here from the CSV text).
     for (const s of summary.rows) {
       const vals = lee.rows.filter((r) => r[0] === s[0] && r[6] === s[4]).map((r) => Number(r[9]));
@@ -83,6 +84,26 @@ describe('liederiv report (headline results)', () => {
     // per-group + 3 accuracy fits (the spatial groups) + 2 layer-wise + hue = 7 figures.
     assert.equal(rendered.figures, 7);
     assert.equal(rendered.drawn, rendered.figures);
+    // Each figure exported beside report.html by the report command (Plotly.toImage in Chromium).
+    const svgs = fs.readdirSync(outDir).filter((f) => /^figure-\d+-\d+.*\.svg$/.test(f));
+    const pngs = fs.readdirSync(outDir).filter((f) => /^figure-\d+-\d+.*\.png$/.test(f));
+    assert.equal(svgs.length, 7, svgs.join(' '));
+    assert.equal(pngs.length, 7);
+    assert.match(fs.readFileSync(path.join(outDir, svgs[0]), 'utf8'), /^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    assert.deepEqual([...fs.readFileSync(path.join(outDir, pngs[0])).subarray(1, 4)], [0x50, 0x4e, 0x47]); // \x89PNG
+    assert.match(err, /report: exported 7 figures as SVG and PNG/);
+    assert.doesNotMatch(err, /layout problem/);
+    // The browser check a reviewer would do: no two labels overlap, none is clipped (read from the drawn SVG).
+    const layout = await renderReportFigures(html);
+    assert.equal(layout.figures.length, 7);
+    assert.ok(layout.figures.every((f) => f.labels.some((l) => l.role === 'x tick') && f.labels.some((l) => l.role === 'y title')), 'tick and title labels were found');
+    assert.ok(layout.figures.some((f) => f.labels.some((l) => l.role === 'legend')), 'legend labels were found');
+    assert.deepEqual(layout.problems, [], describeProblems(layout.problems));
+    // Units stated for the run's size, and every finding of a comparison carries its CI.
+    assert.match(text, /t = 1 ≙ 13\.5 px for translations and 57\.3°/);
+    const found = text.slice(text.indexOf('What we found'));
+    assert.doesNotMatch(found, /most equivariant/);
+    for (const m of found.matchAll(/(is (lower|higher) than|no difference shown)[^<]*/g)) assert.match(m[0], /95% CI/);
   });
 
   it('matches a direct lee() call on the same model and images, and leaves no tensors', async () => {
@@ -125,24 +146,33 @@ describe('headline aggregation', () => {
 
   it('accuracyFits: recovers an exact power law in accuracy, skips groups with too few models or zero LEE', () => {
     // LEE = 10^(2 − 0.05·acc%) exactly ⇒ slope −0.05, intercept 2, R² = 1.
-    const summary: ModelGroupSummary[] = [80, 90, 95].map((a, i) => ({ ...row(`m${i}`, a / 100, 'rotate', 0), meanLee: 10 ** (2 - 0.05 * a), seLee: 0, images: 1 }));
-    summary.push(...[80, 90].map((a, i) => ({ ...row(`m${i}`, a / 100, 'shear-x', 0), meanLee: 1, seLee: 0, images: 1 })));
-    summary.push(...[80, 90, 95].map((a, i) => ({ ...row(`m${i}`, a / 100, 'hue', 0), meanLee: 0, seLee: 0, images: 1 })));
+    const summary: ModelGroupSummary[] = [80, 90, 95].map((a, i) => ({ ...row(`m${i}`, a / 100, 'rotate', 0), meanLee: 10 ** (2 - 0.05 * a), seLee: 0, ciLo: 0, ciHi: 0, images: 1 }));
+    summary.push(...[80, 90].map((a, i) => ({ ...row(`m${i}`, a / 100, 'shear-x', 0), meanLee: 1, seLee: 0, ciLo: 0, ciHi: 0, images: 1 })));
+    summary.push(...[80, 90, 95].map((a, i) => ({ ...row(`m${i}`, a / 100, 'hue', 0), meanLee: 0, seLee: 0, ciLo: 0, ciHi: 0, images: 1 })));
     const fits = accuracyFits(summary);
     assert.equal(fits.length, 1);
     assert.equal(fits[0].group, 'rotate');
     assert.ok(Math.abs(fits[0].slope + 0.05) < 1e-12 && Math.abs(fits[0].intercept - 2) < 1e-10 && Math.abs(fits[0].r2 - 1) < 1e-12, JSON.stringify(fits[0]));
   });
 
-  it('headlineSections: the findings are computed from the numbers (they change when the numbers do)', () => {
-    const mk = (a: number, b: number) => {
-      const lee = [row('cnn', 0.9, 'rotate', a), row('vit', 0.8, 'rotate', b)];
-      const summary = summarizeLee(lee);
-      return headlineSections({ models: [], lee, summary, fits: [], layerwise: [], layerwiseModels: [], meta: { backend: 'cpu', images: 1, groups: ['rotate'], layerwiseImages: 1, layerwiseGroup: 'translate-x', output: 'probs', reduction: 'mean-abs', seconds: 1, modelsDir: '' } });
-    };
-    const found = (s: ReturnType<typeof mk>) => s.find((x) => x.title === 'What we found')!.text!;
-    assert.match(found(mk(0.1, 0.4)), /most equivariant model is cnn .*least vit .*4×/);
-    assert.match(found(mk(0.4, 0.1)), /most equivariant model is vit .*least cnn/);
+  it('headlineSections: the findings state bootstrap CIs and claim a difference only when the CI excludes zero', () => {
+    const meta = { backend: 'cpu', images: 40, groups: ['rotate'], layerwiseImages: 1, layerwiseGroup: 'translate-x', output: 'probs', reduction: 'mean-abs', seconds: 1, modelsDir: '' };
+    const rowsOf = (model: string, dataset: string, group: string, values: number[]) => values.map((v, i) => ({ ...row(model, 0.9, group, v, i), dataset }));
+    const found = (lee: ModelLeeRow[]) => headlineSections({ models: [], lee, summary: summarizeLee(lee), fits: [], layerwise: [], layerwiseModels: [], meta }).find((x) => x.title === 'What we found')!.text!;
+    const noise = Array.from({ length: 40 }, (_, i) => 0.1 + 0.05 * Math.sin(i * 1.7));
+    // vit = 4 × cnn on every image: a paired difference far from zero.
+    const clear = found([...rowsOf('cnn', 'mnist', 'rotate', noise), ...rowsOf('vit', 'mnist', 'rotate', noise.map((v) => 4 * v))]);
+    assert.match(clear, /rotate on mnist \(2 models, mean LEE \[95% CI\]\): lowest cnn 0\.1\d* \[[\d.]+, [\d.]+\], highest vit 0\.4\d* \[/);
+    assert.match(clear, /vit is higher than cnn: difference [\d.]+ \[[\d.]+, [\d.]+\], ratio 4 \[4, 4\] \(paired bootstrap over the same 40 images, 95% CI\) excludes 0/);
+    // Same values shuffled between the models: the means differ a little, within noise — no claim.
+    const shuffled = noise.map((_, i) => noise[(i * 7) % 40] * (1 + 0.02 * ((i % 3) - 1)));
+    const close = found([...rowsOf('cnn', 'mnist', 'rotate', noise), ...rowsOf('vit', 'mnist', 'rotate', shuffled)]);
+    assert.match(close, /no difference shown: difference -?[\d.e-]+ \[-[\d.e-]+, [\d.e-]+\].* includes 0/);
+    assert.doesNotMatch(close, /is (lower|higher) than/);
+    // Two datasets: never ranked against each other; a colour group on grey digits: no finding.
+    const split = found([...rowsOf('a', 'mnist', 'rotate', noise), ...rowsOf('b', 'colored-mnist-random-hue', 'rotate', noise.map((v) => 9 * v)), ...rowsOf('a', 'mnist', 'hue', noise), ...rowsOf('c', 'mnist', 'hue', noise)]);
+    assert.doesNotMatch(split, /rotate on/);
+    assert.doesNotMatch(split, /hue on mnist/);
   });
 
   it('toCsv quotes commas, quotes and newlines (RFC 4180)', () => {

@@ -1,5 +1,6 @@
 import type { Command } from '../command';
 import { useBackend } from '../../backend';
+import { backendChoice } from '../options';
 
 export const backendCommand: Command = {
   name: 'backend',
@@ -7,7 +8,7 @@ export const backendCommand: Command = {
   usage: 'liederiv backend [--backend auto|tensorflow|webgpu|wasm|cpu]',
   options: { backend: { type: 'string' } },
   async run(values, io) {
-    const report = await useBackend((values.backend as string | undefined) ?? process.env.LIEDERIV_BACKEND ?? 'auto');
+    const report = await useBackend(backendChoice(values));
     io.stdout.write(report.line + '\n');
   },
 };

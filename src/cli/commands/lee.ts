@@ -9,17 +9,21 @@ import { loadModel, writeAtomic } from '../../models/load';
 import { requireOption, UsageError, type CliIO, type Command } from '../command';
 import { contractMeta, CONTRACT_HELP, measuredForRun, withNonFiniteDiagnosis, choice, imagesFingerprint, loadImages, MEASUREMENT_OPTIONS, modelFingerprint, parseMeasurementOptions, startBackend, THREADS_HELP } from '../options';
 import { ResumableCsv } from '../output';
+import { csvField, npyCompanionLabels, parseCsvLine, resizeWarning, summarize, summaryText, topOnePredictions, unitsLine } from '../traceable';
+import * as fs from 'node:fs';
 
 const USAGE = `liederiv lee --model <model.json> --images <file.npy | image folder> --groups <g1,g2,... | all>
     [--output probs|logits|NAME] [--input-range 0..1|0..255|-1..1] [--mean r,g,b] [--std r,g,b]
     [--layout auto|nhwc|nchw] [--difference central|forward|gaussian] [--reduction mean-abs|l2|sq-l2]
     [--method forward|double-vjp|fd] [--batch N] [--backend auto|tensorflow|webgpu|wasm|cpu] [--threads N]
-    [--vectors] [--format csv|json] [--out FILE [--resume]]
+    [--vectors] [--summary] [--format csv|json] [--out FILE [--resume]]
 
   --model       TF.js LayersModel or GraphModel model.json (weights beside it; optional liederiv.json
                 sidecar, see below)
-  --images      .npy float32 [N, H, W, 3] RGB (or [N, H, W, 1] grey) in [0, 1], or a folder of
-                JPEG/PNG (resized to the model)
+  --images      .npy float32 [N, H, W, 3] RGB (or [N, H, W, 1] grey) in [0, 1] (labels from a
+                companion <stem>.labels.npy [N] if present), or a folder of JPEG/PNG, flat or one
+                subfolder per class (labels), centre-cropped and resized to the model's input size
+                (a warning says how many)
   --groups      comma-separated: ${GROUP_NAMES.join(', ')}; or 'all'
   --output      probs (default when the model ends in a softmax or has classNames) | logits |
                 a tensor: layer name, graph node name or signature key (embedding, features)
@@ -29,6 +33,9 @@ const USAGE = `liederiv lee --model <model.json> --images <file.npy | image fold
   --batch       images per batch (default ${DEFAULT_LEE_BATCH})
   --threads     ${THREADS_HELP}
   --vectors     also output the Lie derivative vectors (lie / lie_0..lie_{K-1})
+  --summary     after the rows, print per model and group n, mean, median and a bootstrap 95% CI of
+                the mean over images to stderr as a table (stdout keeps only the rows; JSON also
+                gets a "summary" array)
   --format      csv (default) | json
   --out         write to FILE instead of stdout: CSV grows by whole batches (first batch with the
                 header via a temporary file + rename, then one fsync'd append per batch), JSON is
@@ -36,6 +43,13 @@ const USAGE = `liederiv lee --model <model.json> --images <file.npy | image fold
   --resume      continue a killed CSV run in --out: checks FILE.meta.json against this run (same
                 options, backend, model and image files), drops a torn last line, and computes
                 only the batches that are missing
+
+Columns: image (index), file (folder input: path relative to the folder), label (where known),
+pred (top-1 class of the model: its classNames, else the index; class-score outputs only), group,
+lee, [lie_0..]. Units of t (the group parameter, DESIGN §2): normalized, t = 1 is (W−1)/2 pixels
+for translate-x and (H−1)/2 for translate-y (13.5 px at 28×28, 111.5 px at 224×224); rotate and
+hue in radians (t = 1 ≙ 57.3°). LEE is per unit of t, so multiply by e.g. 1/13.5 for "per pixel"
+at 28×28. The run header on stderr prints the equivalents for the run's image size.
 ${CONTRACT_HELP}`;
 
 function parseGroups(spec: string): string[] {
@@ -53,18 +67,52 @@ function parseGroups(spec: string): string[] {
   return names;
 }
 
-function csvHeader(k: number | undefined): string {
-  return ['image', 'group', 'lee', ...(k === undefined ? [] : Array.from({ length: k }, (_, i) => `lie_${i}`))].join(',') + '\n';
+/** What identifies an image in the output, beside its index: file, label, prediction (each only where known). */
+interface ImageColumns {
+  /** Path relative to the image folder (folders only). */
+  files?: string[];
+  /** Class name (subfolder) or index (.labels.npy companion) per image. */
+  labels?: string[];
+  /** Top-1 class of the model per image, filled batch by batch (models with class-score outputs only). */
+  preds?: Array<string | undefined>;
 }
 
-function csvLines(rows: LeeRow[], vectors: boolean): string {
-  return rows.map((r) => [r.image, r.group, r.lee, ...(vectors ? (r.lie ?? []) : [])].join(',') + '\n').join('');
+/** The identifying columns in order, for the header and every row: image, file, label, pred. */
+function idColumns(c: ImageColumns): Array<'file' | 'label' | 'pred'> {
+  return [...(c.files ? ['file' as const] : []), ...(c.labels ? ['label' as const] : []), ...(c.preds ? ['pred' as const] : [])];
 }
 
-function jsonRow(r: LeeRow, vectors: boolean): Record<string, unknown> {
-  const row: Record<string, unknown> = { image: r.image, group: r.group, lee: r.lee };
+function idValue(c: ImageColumns, col: 'file' | 'label' | 'pred', image: number): string {
+  return (col === 'file' ? c.files![image] : col === 'label' ? c.labels![image] : c.preds![image]) ?? '';
+}
+
+function csvHeader(c: ImageColumns, k: number | undefined): string {
+  return ['image', ...idColumns(c), 'group', 'lee', ...(k === undefined ? [] : Array.from({ length: k }, (_, i) => `lie_${i}`))].join(',') + '\n';
+}
+
+function csvLines(rows: LeeRow[], c: ImageColumns, vectors: boolean): string {
+  const cols = idColumns(c);
+  return rows.map((r) => [r.image, ...cols.map((col) => csvField(idValue(c, col, r.image))), r.group, r.lee, ...(vectors ? (r.lie ?? []) : [])].join(',') + '\n').join('');
+}
+
+function jsonRow(r: LeeRow, c: ImageColumns, vectors: boolean): Record<string, unknown> {
+  const row: Record<string, unknown> = { image: r.image };
+  for (const col of idColumns(c)) row[col] = idValue(c, col, r.image);
+  Object.assign(row, { group: r.group, lee: r.lee });
   if (vectors) row.lie = r.lie;
   return row;
+}
+
+/** Group and lee of every row of a finished CSV (a resumed run's summary covers the whole file, not just this run's batches). */
+function leeFromCsv(file: string): Array<{ group: string; lee: number }> {
+  const lines = fs.readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
+  const header = parseCsvLine(lines[0]);
+  const g = header.indexOf('group');
+  const v = header.indexOf('lee');
+  return lines.slice(1).map((l) => {
+    const cells = parseCsvLine(l);
+    return { group: cells[g], lee: Number(cells[v]) };
+  });
 }
 
 export const leeCommand: Command = {
@@ -77,6 +125,7 @@ export const leeCommand: Command = {
     reduction: { type: 'string' },
     method: { type: 'string' },
     vectors: { type: 'boolean' },
+    summary: { type: 'boolean' },
   },
   async run(values, io: CliIO) {
     const { modelPath, imagesPath, difference, format, batchSize, out, resume, contract } = parseMeasurementOptions(values, DEFAULT_LEE_BATCH);
@@ -85,6 +134,7 @@ export const leeCommand: Command = {
     const reduction = choice<Reduction>(values, 'reduction', REDUCTIONS, 'mean-abs');
     const method = choice<JvpMethod>(values, 'method', JVP_METHODS, 'forward');
     const vectors = values.vectors === true;
+    const wantSummary = values.summary === true;
 
     const backend = await startBackend(values);
     io.stderr.write(backend.line + '\n');
@@ -94,9 +144,34 @@ export const leeCommand: Command = {
       const output = measured.output.mode === 'tensor' ? measured.output.tensor : measured.output.mode;
       const data = await loadImages(imagesPath, model, measured);
       const N = data.images.shape[0];
+      const [H, W] = [data.images.shape[1], data.images.shape[2]];
       io.stderr.write(`lee: ${N} images × ${groups.length} groups, model ${model.name} (${model.source}), output ${output}, ${reduction}\n`);
       io.stderr.write(`lee: measures ${measured.formula}\n`);
       for (const note of measured.notes) io.stderr.write(`lee: note: ${note}\n`);
+      io.stderr.write(`lee: units: ${unitsLine(H, W)}\n`);
+      const resized = resizeWarning(data.sourceSizes, [H, W]);
+      if (resized) io.stderr.write(`lee: ${resized}\n`);
+      const companion = data.files ? undefined : npyCompanionLabels(imagesPath, N);
+      if (companion) io.stderr.write(`lee: labels from ${companion.file}\n`);
+      const columns: ImageColumns = {
+        files: data.files,
+        labels: data.labels && data.classNames ? data.labels.map((l) => data.classNames![l]) : companion ? companion.labels.map(String) : undefined,
+      };
+      // Filled from the first finished batch (lee has validated the images by then): a model whose
+      // output is not class scores gets no pred column.
+      let predsProbed = false;
+      const predictBatch = (batchRows: LeeRow[]) => {
+        if (batchRows.length === 0) return;
+        const first = batchRows[0].image;
+        const count = batchRows[batchRows.length - 1].image - first + 1;
+        if (predsProbed && !columns.preds) return;
+        const preds = measured.input.batch === 'one' ? undefined : topOnePredictions(model, data.images, first, count, { ...contract, output: outputOption });
+        if (!predsProbed) {
+          predsProbed = true;
+          if (preds) columns.preds = new Array<string | undefined>(N);
+        }
+        preds?.forEach((p, i) => (columns.preds![first + i] = p));
+      };
 
       let csv: ResumableCsv | undefined;
       try {
@@ -132,11 +207,12 @@ export const leeCommand: Command = {
           onProgress: (done, total) => io.stderr.write(`lee: ${done}/${total} images\n`),
           onBatch: (batchRows, b) => {
             // (lee itself refuses non-finite rows before a batch reaches here.)
+            predictBatch(batchRows);
             if (format !== 'csv') return;
-            const header = csvHeader(vectors ? batchRows[0]?.lie?.length : undefined);
-            if (csv) return csv.writeBatch(b, header, csvLines(batchRows, vectors));
+            const header = csvHeader(columns, vectors ? batchRows[0]?.lie?.length : undefined);
+            if (csv) return csv.writeBatch(b, header, csvLines(batchRows, columns, vectors));
             // stdout: one write per finished batch, so the stream only ever holds whole lines.
-            io.stdout.write((wroteHeader ? '' : header) + csvLines(batchRows, vectors));
+            io.stdout.write((wroteHeader ? '' : header) + csvLines(batchRows, columns, vectors));
             wroteHeader = true;
           },
         }).catch((err) => {
@@ -150,14 +226,20 @@ export const leeCommand: Command = {
               tfjs: tf.version.tfjs,
               liederiv: liederivVersion(),
               model: { name: model.name, source: model.source, inputSize: measured.input.size, ...contractMeta(measured) },
-              images: { source: imagesPath, count: N },
+              images: { source: imagesPath, count: N, height: H, width: W, ...(resized ? { resized } : {}), ...(companion ? { labels: companion.file } : {}) },
+              units: unitsLine(H, W),
               options: { groups, output, ...contract, difference, reduction, method, batch: batchSize, vectors },
             },
-            rows: rows.map((r) => jsonRow(r, vectors)),
+            rows: rows.map((r) => jsonRow(r, columns, vectors)),
+            ...(wantSummary ? { summary: summarize(rows.map((r) => ({ model: model.name, group: r.group, lee: r.lee }))) } : {}),
           };
           const text = JSON.stringify(doc) + '\n';
           if (out) writeAtomic(out, text);
           else io.stdout.write(text);
+        }
+        if (wantSummary) {
+          const all = csv && csv.startBatch > 0 ? leeFromCsv(out!) : rows;
+          io.stderr.write(summaryText(summarize(all.map((r) => ({ model: model.name, group: r.group, lee: r.lee }))), `LEE (${reduction} of ${output})`));
         }
       } finally {
         csv?.close();

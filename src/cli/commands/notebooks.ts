@@ -1,7 +1,8 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LiederivError } from '../../errors';
 import { listNotebooks, notebookRole, REPO_ROOT, runNotebooks } from '../../runtime/jupyter';
-import type { Command } from '../command';
+import { UsageError, type Command } from '../command';
 
 export const notebooksCommand: Command = {
   name: 'notebooks',
@@ -10,6 +11,11 @@ export const notebooksCommand: Command = {
   options: { html: { type: 'string' }, timeout: { type: 'string' } },
   positionals: true,
   async run(values, io, positionals) {
+    const timeoutS = values.timeout === undefined ? 900 : Number(values.timeout);
+    if (!(Number.isFinite(timeoutS) && timeoutS > 0)) throw new UsageError(`--timeout must be a positive number of seconds, got '${String(values.timeout)}'`);
+    for (const p of positionals) if (!p.endsWith('.ipynb')) throw new UsageError(`expected notebook files (*.ipynb), got '${p}'`);
+    const missing = positionals.filter((p) => !fs.existsSync(p));
+    if (missing.length) throw new LiederivError(`notebook ${missing.map((p) => `'${p}'`).join(', ')} not found`, 'E_INPUT');
     // Student assignments stop at their first check cell by design (their TODOs are wrong answers):
     // by default run everything else, solutions included; name an assignment to run it anyway.
     const all = listNotebooks();
@@ -17,7 +23,6 @@ export const notebooksCommand: Command = {
     const skipped = all.length - files.length;
     if (!positionals.length && skipped) io.stderr.write(`(${skipped} student assignment(s) not run: they stop at their first check cell by design)\n`);
     if (!files.length) throw new LiederivError(`no notebooks found under ${path.join(REPO_ROOT, 'notebooks')}`, 'E_INPUT');
-    const timeoutS = values.timeout ? Number(values.timeout) : 900;
     const results = await runNotebooks(files, { html: values.html as string | undefined, timeoutS, stderr: io.stderr });
     const failed = results.filter((r) => !r.ok);
     io.stdout.write(`${results.length - failed.length} of ${results.length} notebooks ran without errors\n`);

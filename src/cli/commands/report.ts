@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { UnknownNameError } from '../../errors';
+import { LiederivError, UnknownNameError } from '../../errors';
+import { describeProblems, renderReportFigures } from '../../report/renderedFigures';
 import { getGroup, GROUP_NAMES, SPATIAL_GROUP_NAMES } from '../../groups';
 import { writeAtomic } from '../../models/load';
 import { computeHeadline, DEFAULT_HEADLINE_IMAGES, DEFAULT_LAYERWISE_GROUP, DEFAULT_LAYERWISE_IMAGES, HEADLINE_GROUPS, type HeadlineProgress } from '../../report/headline';
@@ -13,7 +14,7 @@ import { startBackend, THREADS_HELP } from '../options';
 import { sweepReportCommand } from './sweep';
 
 const USAGE = `liederiv report [--out DIR] [--images N] [--groups g1,g2,... | spatial | all] [--models m1,m2,...]
-    [--layerwise-images N] [--layerwise-group G] [--models-dir DIR] [--backend auto|tensorflow|webgpu|wasm|cpu] [--threads N]
+    [--layerwise-images N] [--layerwise-group G] [--models-dir DIR] [--backend auto|tensorflow|webgpu|wasm|cpu] [--threads N] [--no-export]
 
   Computes the headline results on the trained models (datasets/models/manifest.json) and their
   test images, and writes DIR/report.html (self-contained, offline, interactive) and DIR/*.csv.
@@ -29,6 +30,8 @@ const USAGE = `liederiv report [--out DIR] [--images N] [--groups g1,g2,... | sp
   --backend           default $LIEDERIV_BACKEND or auto
   --threads           ${THREADS_HELP}
   --sweep DIR         instead: the figures of a merged sweep (liederiv sweep merge) → DIR/report.html, or --out DIR2/report.html`;
+  --no-export         skip the SVG and PNG copy of each figure (written beside report.html with
+                      headless Chromium, which also checks that no labels overlap or are clipped)`;
 
 function parseGroups(spec: string | undefined): string[] {
   if (spec === undefined) return HEADLINE_GROUPS;
@@ -47,6 +50,24 @@ function parseGroups(spec: string | undefined): string[] {
   return names;
 }
 
+/**
+ * Each figure as SVG and PNG beside report.html, drawn by Plotly in headless Chromium (the same
+ * renderer as the page), plus the layout check. Without Chromium the report is still complete:
+ * a line says what is missing and how to get it.
+ */
+async function exportFigures(report: string, outDir: string, stderr: NodeJS.WritableStream): Promise<void> {
+  const t0 = Date.now();
+  try {
+    const r = await renderReportFigures(report, { exportDir: outDir });
+    stderr.write(`report: exported ${r.exported.length / 2} figures as SVG and PNG to ${outDir} in ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
+    for (const e of r.errors) stderr.write(`report: warning: ${e}\n`);
+    if (r.problems.length) stderr.write(`report: warning: ${r.problems.length} label layout problem(s):\n${describeProblems(r.problems)}\n`);
+  } catch (err) {
+    if (!(err instanceof LiederivError) || err.code !== 'E_NO_CHROMIUM') throw err;
+    stderr.write(`report: figures not exported as SVG/PNG (report.html is complete): ${err.message}\n`);
+  }
+}
+
 export const reportCommand: Command = {
   name: 'report',
   summary: 'The headline results on the bundled models → out/report.html and out/*.csv (npm start)',
@@ -62,6 +83,7 @@ export const reportCommand: Command = {
     backend: { type: 'string' },
     threads: { type: 'string' },
     sweep: { type: 'string' },
+    'no-export': { type: 'boolean' },
   },
   async run(values, io) {
     if (values.sweep !== undefined) return sweepReportCommand(values, io); // liederiv report --sweep DIR (src/sweep/report.ts)
@@ -91,6 +113,7 @@ export const reportCommand: Command = {
       subtitle: `liederiv ${liederivVersion()}, backend ${result.meta.backend}, ${result.models.length} models, ${images} images each, ${new Date().toISOString().slice(0, 19).replace('T', ' ')} UTC, ${seconds.toFixed(0)} s`,
     });
     io.stderr.write(`report: wrote ${written.path} (${written.figures} figures, ${written.tables} tables, ${(written.bytes / 1e6).toFixed(1)} MB) and ${Object.keys(csvs).map((n) => path.join(outDir, n)).join(', ')} in ${seconds.toFixed(0)} s\n`);
+    if (values['no-export'] !== true && written.figures > 0) await exportFigures(written.path, outDir, io.stderr);
     io.stdout.write(headlineSummaryText(result));
   },
 };

@@ -1,11 +1,12 @@
 import * as path from 'node:path';
+import * as fs from 'node:fs';
 import { useBackend } from '../../backend';
 import { DATASET_NAMES } from '../../data/loadDataset';
 import { checkName } from '../../errors';
 import { parseAugmentations } from '../../models/augment';
 import { LEARNING_RATE_SCHEDULES, trainZooModel } from '../../models/train';
 import { ZOO_NAMES } from '../../models/zoo';
-import { intOption, requireOption, UsageError, type Command } from '../command';
+import { asUsage, intOption, requireOption, UsageError, type Command } from '../command';
 import { choice } from '../options';
 
 export const trainCommand: Command = {
@@ -44,8 +45,8 @@ export const trainCommand: Command = {
     backend: { type: 'string' },
   },
   async run(values, io) {
-    const model = checkName('zoo model', requireOption(values, 'model'), ZOO_NAMES);
-    const dataset = checkName('dataset', requireOption(values, 'dataset'), DATASET_NAMES);
+    const model = asUsage(() => checkName('zoo model', requireOption(values, 'model'), ZOO_NAMES));
+    const dataset = asUsage(() => checkName('dataset', requireOption(values, 'dataset'), DATASET_NAMES));
     const epochs = intOption(values, 'epochs', 5);
     const seed = intOption(values, 'seed', 0, { min: 0 });
     const batchSize = intOption(values, 'batch', 32);
@@ -55,9 +56,11 @@ export const trainCommand: Command = {
     const dropout = values.dropout === undefined ? 0 : Number(values.dropout);
     if (!(dropout >= 0 && dropout < 1)) throw new UsageError(`--dropout must be a rate in [0, 1), got '${String(values.dropout)}'`);
     if (dropout > 0 && !model.startsWith('cnn-')) throw new UsageError(`--dropout is an option of the cnn-* models, not of '${model}'`);
-    const augment = parseAugmentations(typeof values.augment === 'string' ? values.augment : '');
+    const augment = asUsage(() => parseAugmentations(typeof values.augment === 'string' ? values.augment : ''));
     const out = typeof values.out === 'string' ? values.out : path.join('datasets', 'models');
-    const backend = checkName('training backend', typeof values.backend === 'string' ? values.backend : 'wasm', ['wasm', 'cpu'] as const);
+    // Checked before training, not after minutes of it.
+    if (fs.existsSync(out) && !fs.statSync(out).isDirectory()) throw new UsageError(`--out '${out}' is a file; expected a folder (the model is written to --out/<name>/)`);
+    const backend = asUsage(() => checkName('training backend', typeof values.backend === 'string' ? values.backend : 'wasm', ['wasm', 'cpu'] as const));
     await useBackend(backend);
     const entry = await trainZooModel({
       model,
