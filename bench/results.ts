@@ -26,7 +26,8 @@ export interface ModelRun {
   runs: number;
   reps: number;
   ours: { backend: string; threads: number; measures: Record<Measure, Spread>; peakRssMiB: number };
-  torch?: { torch: string; routes: Partial<Record<TorchRoute, Spread>>; check: TorchCheck; peakRssMiB: number };
+  /** peakRssMiB: the whole PyTorch process (every route); paperRssMiB: its peak once forward and the paper's one-group route had run. */
+  torch?: { torch: string; routes: Partial<Record<TorchRoute, Spread>>; check: TorchCheck; peakRssMiB: number; paperRssMiB?: number };
   /** 1-minute load average just before and just after each process of each side. */
   load: { ours: number[]; torch: number[] };
 }
@@ -60,9 +61,13 @@ export interface Ratio {
   refused?: string;
 }
 
-/** The speed ratio of ours against one route, or the reason it is refused: either side's IQR/median above `maxSpread`. */
+/** Fewest timings per side for a spread to mean anything (the IQR of one or two samples is no evidence of quiet). */
+export const MIN_SAMPLES = 3;
+
+/** The speed ratio of ours against one route, or the reason it is refused: too few samples, or either side's IQR/median above `maxSpread`. */
 export function ratioOf(ours: Spread, theirs: Spread | undefined, maxSpread: number): Ratio {
   if (!theirs) return { refused: 'not measured' };
+  if (ours.n < MIN_SAMPLES || theirs.n < MIN_SAMPLES) return { refused: `refused: fewer than ${MIN_SAMPLES} samples (ours ${ours.n}, PyTorch ${theirs.n}) to judge the spread` };
   const bad = [
     ours.relIqr > maxSpread ? `ours ${pct(ours.relIqr)}` : '',
     theirs.relIqr > maxSpread ? `PyTorch ${pct(theirs.relIqr)}` : '',
@@ -119,19 +124,24 @@ export function modelTable(r: ModelRun, maxSpread: number): string {
     '',
     ...ratiosTable(r, maxSpread),
     '',
-    `Peak RSS: liederiv ${f(r.ours.peakRssMiB, 0)} MiB, PyTorch ${r.torch ? f(r.torch.peakRssMiB, 0) : 'n/a'} MiB (largest process of each side; PyTorch's runs every route in one process).`,
+    `Peak RSS: liederiv ${f(r.ours.peakRssMiB, 0)} MiB (all three measures), PyTorch ${r.torch ? f(r.torch.peakRssMiB, 0) : 'n/a'} MiB with every route, ${r.torch?.paperRssMiB !== undefined ? f(r.torch.paperRssMiB, 0) : 'n/a'} MiB once forward and the paper's one-group route had run (largest process of each side).`,
     '',
   ].join('\n');
 }
 
-/** The issue's targets (issue 16): one group ≥ 1.0× the paper's method; all groups ≥ 1.2× functorch vmap(jvp); peak RSS ≤ PyTorch's. */
+/**
+ * The issue's targets (issue 16): one group ≥ 1.0× the paper's method; all groups ≥ 1.2× functorch
+ * vmap(jvp); peak RSS ≤ PyTorch's running the paper's method (its process after forward and the
+ * one-group route: the routes that stack nine groups would make the bar easy).
+ */
 export function targetsTable(runs: ModelRun[], maxSpread: number): string {
   const judge = (q: Ratio, bar: number) => (q.ratio === undefined ? `not judged (${q.refused})` : `${q.ratio >= bar ? 'met' : 'missed'} (${f(q.ratio)}×, CI ${f(q.lo as number)}–${f(q.hi as number)})`);
-  const lines = ['| model | one group ≥ 1.0× paper | all groups ≥ 1.2× vmap(jvp) | peak RSS ≤ PyTorch |', '|---|---|---|---|'];
+  const lines = ["| model | one group ≥ 1.0× paper | all groups ≥ 1.2× vmap(jvp) | peak RSS ≤ PyTorch's (paper's method) |", '|---|---|---|---|'];
   for (const r of runs) {
     const one = ratioOf(r.ours.measures.one, r.torch?.routes.paper1, maxSpread);
     const all = ratioOf(r.ours.measures.all, r.torch?.routes.vmap9, maxSpread);
-    const rss = r.torch ? `${r.ours.peakRssMiB <= r.torch.peakRssMiB ? 'met' : 'missed'} (${f(r.ours.peakRssMiB, 0)} vs ${f(r.torch.peakRssMiB, 0)} MiB)` : 'n/a';
+    const bar = r.torch?.paperRssMiB ?? r.torch?.peakRssMiB;
+    const rss = bar !== undefined ? `${r.ours.peakRssMiB <= bar ? 'met' : 'missed'} (${f(r.ours.peakRssMiB, 0)} vs ${f(bar, 0)} MiB)` : 'n/a';
     lines.push(`| ${r.title} | ${judge(one, 1.0)} | ${judge(all, 1.2)} | ${rss} |`);
   }
   return lines.join('\n') + '\n';

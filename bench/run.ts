@@ -118,6 +118,7 @@ async function main(): Promise<void> {
       let threads = a.threads ?? 1;
       let oursRss = 0;
       let torchRss = 0;
+      let paperRss: number | undefined;
       let last: TorchRun | undefined;
       for (let run = 0; run < a.runs; run++) {
         process.stderr.write(`bench: ${model} batch ${batch}, run ${run + 1}/${a.runs}: ours (${a.backend})…\n`);
@@ -135,6 +136,8 @@ async function main(): Promise<void> {
         last = runTorchOnce(REPO, { model, dataDir, threads, reps, routes, group, groups });
         load.torch.push(load1());
         torchRss = Math.max(torchRss, last.peakRssMiB);
+        const p = last.peakRssAfter.paper1;
+        if (p !== undefined) paperRss = Math.max(paperRss ?? 0, p);
         for (const r of routes) (torch[r] ??= []).push(last.samples[r] as number[]);
       }
       runs.push({
@@ -152,6 +155,7 @@ async function main(): Promise<void> {
           routes: Object.fromEntries(Object.entries(torch).map(([r, xs]) => [r, pooled(xs as number[][])])),
           check: last.check,
           peakRssMiB: torchRss,
+          paperRssMiB: paperRss,
         },
         load,
       });

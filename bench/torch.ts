@@ -27,6 +27,8 @@ export interface TorchRun {
   samples: Partial<Record<TorchRoute, number[]>>;
   check: TorchCheck;
   peakRssMiB: number;
+  /** The process's peak RSS once each route had run (monotonic; routes run in TORCH_ROUTES order). */
+  peakRssAfter: Partial<Record<TorchRoute, number>>;
 }
 
 /** Whether Debian's torch (and torchvision, functorch) is importable. */
@@ -43,6 +45,6 @@ export function runTorchOnce(
   args.push('--routes', o.routes.join(','), '--group', o.group, '--groups', o.groups.join(','));
   const r = runMeasured(args, 3_600_000);
   if (r.status !== 0) throw new Error(`bench/torch_lie.py (${o.model}) failed (${r.status}): ${r.stderr.slice(-2000)}`);
-  const j = lastJson<{ torch: string; samples: TorchRun['samples']; check: TorchCheck }>(r.stdout, 'bench/torch_lie.py');
-  return { torch: j.torch, samples: j.samples, check: j.check, peakRssMiB: r.peakRssMiB };
+  const j = lastJson<{ torch: string; samples: TorchRun['samples']; check: TorchCheck; peak_rss_mib: TorchRun['peakRssAfter'] }>(r.stdout, 'bench/torch_lie.py');
+  return { torch: j.torch, samples: j.samples, check: j.check, peakRssMiB: r.peakRssMiB, peakRssAfter: j.peak_rss_mib };
 }

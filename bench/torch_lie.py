@@ -19,7 +19,8 @@ Routes (each timed on its own; ms per image, one sample per timed repetition):
 Needs Debian's torch 1.13 (/usr/bin/python3; the pyenv python3 first on PATH has none):
   /usr/bin/python3 bench/torch_lie.py --model smallcnn --data DIR --threads 2 --reps 5
   /usr/bin/python3 bench/torch_lie.py --model resnet18 --threads 2 --routes forward,paper1   # seeded init, no DIR
-Prints one JSON object: {"torch", "threads", "samples": {route: [ms per image, ...]}, "check": {...}}.
+Prints one JSON object: {"torch", "threads", "samples": {route: [ms per image, ...]}, "peak_rss_mib":
+{route: this process's peak RSS once that route has run (monotonic: routes run in --routes order)}, "check": {...}}.
 With --data, "check" compares with liederiv's exported values: forward probabilities, the image
 tangents, and the Lie derivative of translate-x (max abs difference; same model, same maths).
 
@@ -28,7 +29,7 @@ with TF 'same' padding (asymmetric: the extra row/column after) wherever TF's an
 padding differ (stride-2 convolutions with kernel > 1, the stem max-pool), and BatchNorm eps 1e-3
 (Keras' default), so the outputs match liederiv's tfjs models given the same weights.
 """
-import argparse, json, math, os, statistics, time
+import argparse, json, math, os, resource, statistics, time
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -249,7 +250,7 @@ def main():
         "fwdad9": lambda: fwdad(groups),
         "vmap9": vmap9,
     }
-    samples = {}
+    samples, peak_rss = {}, {}
     for r in [r for r in a.routes.split(",") if r]:
         fn = routes[r]
         ctx = torch.no_grad() if r == "forward" else torch.enable_grad()
@@ -259,6 +260,7 @@ def main():
             for _ in range(a.reps):
                 t0 = time.perf_counter(); fn(); ts.append((time.perf_counter() - t0) / batch * 1000)
         samples[r] = ts
+        peak_rss[r] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # MiB so far (monotonic)
     if a.data:
         m = man["check"]["n"]
         with torch.no_grad():
@@ -274,7 +276,7 @@ def main():
         check["lie_fwdad_max_abs_diff"] = float((lie_fwd - lie_ours).abs().max())
         check["lie_paper_max_abs_diff"] = float((lie_paper - lie_ours).abs().max())
         check["lie_max_abs"] = float(lie_ours.abs().max())
-    print(json.dumps({"model": a.model, "batch": batch, "threads": a.threads, "torch": torch.__version__, "samples": samples, "check": check}))
+    print(json.dumps({"model": a.model, "batch": batch, "threads": a.threads, "torch": torch.__version__, "samples": samples, "peak_rss_mib": peak_rss, "check": check}))
 
 
 if __name__ == "__main__":

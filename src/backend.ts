@@ -185,18 +185,51 @@ export function availableCores(): number {
   return Math.max(1, n);
 }
 
-/** The default wasm thread count: the available cores, at most WASM_THREADS_CAP. */
-export function defaultWasmThreads(): number {
-  return Math.min(availableCores(), WASM_THREADS_CAP);
+/**
+ * CPUs idle right now: the summed idle time of os.cpus() over `ms` milliseconds divided by the
+ * elapsed time (0 … the CPU count), at most availableCores(). Sampled while this process waits.
+ */
+export async function idleCores(ms = 100): Promise<number> {
+  const os = require('os') as typeof import('os');
+  const idle = () => os.cpus().reduce((sum, c) => sum + c.times.idle, 0);
+  const i0 = idle();
+  const t0 = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  const idleNow = (idle() - i0) / (performance.now() - t0);
+  return Math.min(availableCores(), Math.max(0, idleNow));
 }
 
-/** wasm threads for the next initialisation, and whether useBackend prints its line (it sets both). */
-let wasmThreads = 1;
+/**
+ * The default wasm thread count for `idle` idle cores: ⌊idle + 0.25⌋, at least 1, at most the
+ * available cores and WASM_THREADS_CAP. Only idle cores count: XNNPACK's threads wait for each
+ * other at every operator, so a thread on a core another process is using stalls the rest (on this
+ * project's 2-core machine at load ≈ 27, two threads ran the nine-group LEE 2.5× slower than one;
+ * bench/RESULTS.md, "threads").
+ */
+export function threadsForIdleCores(idle: number, available = availableCores()): number {
+  return Math.max(1, Math.min(WASM_THREADS_CAP, available, Math.floor(idle + 0.25)));
+}
+
+/** wasm threads for the next initialisation (undefined: choose by idle cores), and whether useBackend prints its line (it sets both). */
+let wasmThreads: number | undefined;
 let quietInit = true;
+/** How wasm started in this process (it starts once: later calls switch back to it as it is). */
+let wasmStarted: string | undefined;
 
 async function tryWasm(): Promise<Attempt> {
   optionalRequire('@tensorflow/tfjs-backend-wasm');
-  const threads = wasmThreads;
+  if (wasmStarted && (tf.engine() as unknown as { registry: Record<string, unknown> }).registry.wasm) {
+    if (!(await tf.setBackend('wasm'))) return { ok: false, why: 'wasm backend failed to initialise' };
+    return { ok: true, detail: wasmStarted };
+  }
+  let chosen = '';
+  let requestedThreads = wasmThreads;
+  if (requestedThreads === undefined) {
+    const idle = await idleCores();
+    requestedThreads = threadsForIdleCores(idle);
+    chosen = `default: ${idle.toFixed(1)} of ${availableCores()} cores idle`;
+  }
+  const threads = requestedThreads;
   const singleThreaded = () => {
     // The multi-threaded build starts workers from a blob: URL, which Node cannot load unpatched.
     tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
@@ -224,7 +257,8 @@ async function tryWasm(): Promise<Attempt> {
   if (!ok) return { ok: false, why: 'wasm backend failed to initialise' };
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
   const actual = threads > 1 && !note ? (require('@tensorflow/tfjs-backend-wasm') as { getThreadsCount(): number }).getThreadsCount() : 1;
-  return { ok: true, detail: `wasm (${simd ? 'SIMD' : 'no SIMD'}, ${actual > 1 ? `${actual} threads` : 'single-threaded'}${note ? `; ${note}` : ''})` };
+  wasmStarted = `wasm (${simd ? 'SIMD' : 'no SIMD'}, ${actual > 1 ? `${actual} threads` : 'single-threaded'}${chosen ? ` — ${chosen}` : ''}${note ? `; ${note}` : ''})`;
+  return { ok: true, detail: wasmStarted };
 }
 
 async function tryCpu(): Promise<Attempt> {
@@ -244,17 +278,18 @@ let current: BackendReport | undefined;
 /**
  * Selects and initialises a tfjs backend. An explicit name that cannot be used is an error
  * (never a silent fallback); 'auto' walks the order and reports why each earlier one was skipped.
- * wasm threads: `wasmThreads`, else LIEDERIV_WASM_THREADS, else defaultWasmThreads() (the
- * available cores up to WASM_THREADS_CAP); more than 1 starts wasm's multi-threaded build (XNNPACK
- * threadpool; see initThreadedWasm), and if that fails, the single-threaded one with a one-line
- * note on stderr. It takes effect the first time wasm initialises in a process.
+ * wasm threads: `wasmThreads`, else LIEDERIV_WASM_THREADS, else one per idle core when wasm
+ * starts (threadsForIdleCores: the available cores that are idle, up to WASM_THREADS_CAP); more
+ * than 1 starts wasm's multi-threaded build (XNNPACK threadpool; see initThreadedWasm), and if that
+ * fails, the single-threaded one with a one-line note on stderr. It takes effect the first time
+ * wasm initialises in a process.
  */
 export async function useBackend(
   name: string = process.env.LIEDERIV_BACKEND || 'auto',
-  { quiet = true, wasmThreads: threads = process.env.LIEDERIV_WASM_THREADS ? Number(process.env.LIEDERIV_WASM_THREADS) : defaultWasmThreads() }: { quiet?: boolean; wasmThreads?: number } = {},
+  { quiet = true, wasmThreads: threads = process.env.LIEDERIV_WASM_THREADS ? Number(process.env.LIEDERIV_WASM_THREADS) : undefined }: { quiet?: boolean; wasmThreads?: number } = {},
 ): Promise<BackendReport> {
   const requested = checkName('backend', name, BACKEND_NAMES);
-  if (!Number.isInteger(threads) || threads < 1) throw new InputError(`wasmThreads (LIEDERIV_WASM_THREADS) must be a positive integer, got ${threads}`);
+  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1)) throw new InputError(`wasmThreads (LIEDERIV_WASM_THREADS) must be a positive integer, got ${threads}`);
   wasmThreads = threads;
   quietInit = quiet;
   const order: Array<() => Promise<Attempt>> =

@@ -1,9 +1,9 @@
 /**
  * Multi-threaded wasm by default (issue 16): with no --threads flag and no LIEDERIV_WASM_THREADS,
- * `liederiv lee` starts wasm with defaultWasmThreads() threads (the available cores, capped) and
- * prints the same numbers as `--threads 1`, as a process; when the threaded start-up fails (here:
- * no writable temporary folder for the pthread worker scripts) it runs single-threaded with one
- * line saying so, and the numbers are the same again.
+ * `liederiv lee` starts wasm with one thread per idle core (threadsForIdleCores, capped), says so
+ * in its backend line, and prints the same numbers as `--threads 1`, as a process; when the
+ * threaded start-up fails (here: no writable temporary folder for the pthread worker scripts) it
+ * runs single-threaded with one line saying so, and the numbers are the same again.
  */
 import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
-import { availableCores, defaultWasmThreads, useBackend, WASM_THREADS_CAP } from '../src/backend';
+import { availableCores, idleCores, threadsForIdleCores, useBackend, WASM_THREADS_CAP } from '../src/backend';
 import { writeNpy } from '../src/data/npy';
 import { saveModel } from '../src/models/load';
 import { buildReferenceSmallCnn } from './helpers/smallCnn';
@@ -41,20 +41,33 @@ describe('wasm threads by default', () => {
     return { stderr: p.stderr, csv: p.stdout };
   };
 
-  it('defaults to the available cores (at most the cap)', () => {
+  it('counts cores (affinity, cgroup quota) and idle cores, and picks one thread per idle core, capped', async () => {
     const n = availableCores();
     assert.ok(Number.isInteger(n) && n >= 1 && n <= os.cpus().length, `availableCores ${n}`);
-    assert.equal(defaultWasmThreads(), Math.min(n, WASM_THREADS_CAP));
+    const idle = await idleCores(50);
+    assert.ok(idle >= 0 && idle <= n, `idleCores ${idle} of ${n}`);
+    assert.equal(threadsForIdleCores(0, 16), 1, 'a busy machine: one thread');
+    assert.equal(threadsForIdleCores(1.2, 16), 1);
+    assert.equal(threadsForIdleCores(1.8, 2), 2, 'almost two idle cores of two: both');
+    assert.equal(threadsForIdleCores(5.9, 4), 4, 'never more than the available cores');
+    assert.equal(threadsForIdleCores(64, 64), WASM_THREADS_CAP, 'never more than the cap');
   });
 
-  it('no flag: the default thread count, byte-identical CSV to --threads 1', () => {
-    const threads = defaultWasmThreads();
+  it('no flag: one thread per idle core, said in the backend line; byte-identical CSV to --threads 1', () => {
     const byDefault = lee([]);
     const one = lee(['--threads', '1']);
-    assert.match(byDefault.stderr, threads > 1 ? new RegExp(`wasm \\(SIMD, ${threads} threads\\)`) : /single-threaded/);
-    assert.match(one.stderr, /single-threaded/);
+    const m = /wasm \(SIMD, (\d+ threads|single-threaded) — default: ([\d.]+) of (\d+) cores idle\)/.exec(byDefault.stderr);
+    assert.ok(m, byDefault.stderr);
+    const threads = m[1] === 'single-threaded' ? 1 : parseInt(m[1], 10);
+    assert.equal(threads, threadsForIdleCores(Number(m[2]), Number(m[3])), m[0]);
+    assert.match(one.stderr, /single-threaded\)/);
+    assert.doesNotMatch(one.stderr, /cores idle/, 'an explicit count is not second-guessed');
     assert.ok(one.csv.split('\n').length >= 13, one.csv);
     assert.equal(byDefault.csv, one.csv);
+    // Two threads asked for explicitly start two threads whatever the load, with the same numbers.
+    const two = lee(['--threads', '2']);
+    assert.match(two.stderr, /wasm \(SIMD, 2 threads\)/);
+    assert.equal(two.csv, one.csv);
   });
 
   it('a failed threaded start-up falls back to one thread with a one-line note, same numbers', () => {

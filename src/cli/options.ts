@@ -45,9 +45,9 @@ export function backendChoice(values: Record<string, unknown>): BackendName {
   return choice(values, 'backend', BACKEND_NAMES, (process.env.LIEDERIV_BACKEND as BackendName) || 'auto');
 }
 
-export const THREADS_HELP = `wasm threads (default $LIEDERIV_WASM_THREADS, else the available cores up to ${WASM_THREADS_CAP}; 1 = single-threaded; bench/RESULTS.md)`;
+export const THREADS_HELP = `wasm threads (default $LIEDERIV_WASM_THREADS, else one per idle core, at most ${WASM_THREADS_CAP}; 1 = single-threaded; bench/RESULTS.md)`;
 
-/** `--backend` and `--threads` (wasm threads; absent: useBackend's default, LIEDERIV_WASM_THREADS or the available cores), then the backend started with them. */
+/** `--backend` and `--threads` (wasm threads; absent: useBackend's default, LIEDERIV_WASM_THREADS or one per idle core), then the backend started with them. */
 export async function startBackend(values: Record<string, unknown>): Promise<BackendReport> {
   const wasmThreads = values.threads === undefined ? undefined : intOption(values, 'threads', 1);
   return useBackend(backendChoice(values), { wasmThreads });

@@ -40,6 +40,7 @@ describe('bench ratios', () => {
     assert.match(b.refused as string, /PyTorch 71% > 15%/);
     assert.equal(ratioOf(quiet, noisy, 0.8).refused, undefined, 'a looser bound admits it');
     assert.equal(ratioOf(quiet, undefined, 0.15).refused, 'not measured');
+    assert.match(ratioOf(spread([10, 10]), quiet, 0.15).refused as string, /fewer than 3 samples \(ours 2, PyTorch 5\)/, 'two samples cannot show a quiet machine');
   });
 });
 
