@@ -10,14 +10,16 @@
  *
  *   node dist/bench/run.js [--quick] [--runs N] [--reps N] [--backend wasm|cpu] [--threads N]
  *                          [--models smallcnn,resnet18] [--max-spread 0.15] [--out FILE]
- * --threads: both sides' threads. Absent: ours runs with the default (what a user gets with no
- *   flag: useBackend's choice of wasm threads) and PyTorch gets the thread count ours chose.
+ * --threads: both sides' threads. Absent: what our default would choose (one wasm thread per idle
+ *   core, src/backend.ts threadsForIdleCores), decided once at the start so that every process
+ *   of both sides runs with the same count.
  * --quick: SmallCNN only, batch 16, 3 groups, 2 runs of 2 reps, 1 thread (the test suite's smoke test).
  */
 import * as tf from '@tensorflow/tfjs';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { idleCores, threadsForIdleCores } from '../src/backend';
 import { lastJson, runMeasured } from './child';
 import { MODEL_SHAPES, type BenchModel } from './models';
 import type { OursConfig, OursResult } from './ours';
@@ -98,6 +100,12 @@ const load1 = () => os.loadavg()[0];
 async function main(): Promise<void> {
   const a = parseArgs(process.argv.slice(2));
   const haveTorch = torchAvailable();
+  let threadsNote = `--threads ${a.threads}`;
+  if (a.threads === undefined) {
+    const idle = await idleCores(500);
+    a.threads = threadsForIdleCores(idle);
+    threadsNote = `no --threads: the default's choice at the start, ${a.threads} (${idle.toFixed(1)} of ${os.availableParallelism()} cores idle)`;
+  }
   const t0 = Date.now();
   const loadStart = load1();
   const runs: ModelRun[] = [];
@@ -115,7 +123,7 @@ async function main(): Promise<void> {
       const torch: Partial<Record<TorchRoute, number[][]>> = {};
       const load: ModelRun['load'] = { ours: [], torch: [] };
       let backend = '';
-      let threads = a.threads ?? 1;
+      let threads = a.threads as number;
       let oursRss = 0;
       let torchRss = 0;
       let paperRss: number | undefined;
@@ -127,7 +135,7 @@ async function main(): Promise<void> {
         const o = runOursChild(cfg);
         load.ours.push(load1());
         backend = o.result.backend;
-        threads = a.threads ?? threadsOf(backend);
+        threads = threadsOf(backend); // what ours really ran with (a failed threaded start-up falls back to 1)
         oursRss = Math.max(oursRss, o.peakRssMiB);
         for (const m of MEASURES) ours[m].push(o.result.samples[m]);
         if (!haveTorch) continue;
@@ -165,7 +173,8 @@ async function main(): Promise<void> {
   }
   const meta = [
     ...machine(),
-    `liederiv: ${runs[0]?.ours.backend ?? a.backend}${a.threads === undefined ? ' (default threads: no --threads flag)' : ` (--threads ${a.threads})`}; PyTorch: ${haveTorch ? `${runs[0]?.torch?.torch} (bench/torch_lie.py), torch.set_num_threads as ours` : 'not installed (apt-get install python3-torch python3-torchvision)'}`,
+    `threads: ${threadsNote}, both sides`,
+    `liederiv: ${runs[0]?.ours.backend ?? a.backend}; PyTorch: ${haveTorch ? `${runs[0]?.torch?.torch} (bench/torch_lie.py), torch.set_num_threads as ours` : 'not installed (apt-get install python3-torch python3-torchvision)'}`,
     `noise: 1-minute load average ${loadStart.toFixed(2)} at the start, ${load1().toFixed(2)} at the end, on ${os.cpus().length} CPUs; per model below, around each side's processes. A ratio is refused when either side's IQR/median exceeds ${(100 * a.maxSpread).toFixed(0)}% (--max-spread); rerun on a quieter machine.`,
     `peak RSS: each side's process, measured by its parent (ru_maxrss)`,
     `wall time of this benchmark: ${((Date.now() - t0) / 60000).toFixed(1)} min`,
