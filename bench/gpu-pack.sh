@@ -39,8 +39,7 @@ tar -cJf .gpu/node_modules.tar.xz -T .gpu/files.txt
 # 3. The compiled project (src, bench; tests are not needed there).
 tar -cJf .gpu/dist.tar.xz dist/src dist/bench
 
-# 4. The PyTorch baseline (../shared does not travel with the working tree).
-cp ../shared/bench/torch_baseline.py .gpu/torch_baseline.py
+# 4. (The PyTorch baselines are bench/torch_lie.py and bench/torch_baseline_cuda.py: they travel with the working tree.)
 
 # 5. Debian's Vulkan loader (the machine has the NVIDIA driver and its ICD, not always the loader).
 if ! ls .gpu/libvulkan1_*.deb >/dev/null 2>&1; then

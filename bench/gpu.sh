@@ -20,7 +20,7 @@ tools=/tmp/liederiv-node && mkdir -p "$tools"
 tar -C "$tools" -xJf .gpu/node.tar.xz && NODE="$tools/node"
 tar -xJf .gpu/node_modules.tar.xz && tar -xJf .gpu/dist.tar.xz
 "$NODE" --version || exit 2
-export LIEDERIV_TORCH_BASELINE="$PWD/.gpu/torch_baseline.py" LIEDERIV_PYTHON="${PYTHON:-python3}"
+export LIEDERIV_PYTHON="${PYTHON:-python3}"
 
 step "vulkan"
 if ! ldconfig -p | grep -q 'libvulkan.so.1'; then

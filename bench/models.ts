@@ -3,7 +3,7 @@ import { buildResnet18 } from '../src/models/zoo/resnet18';
 import { convBn } from '../src/models/zoo/resnetSmall';
 import { logitsAndSoftmax, seededInit } from '../src/models/zoo/seeds';
 
-/** The benchmark architectures, the same as ../shared/bench/torch_baseline.py builds. */
+/** The benchmark architectures; bench/torch_lie.py builds the same ones in PyTorch and loads these weights. */
 export const BENCH_MODELS = ['smallcnn', 'resnet18', 'resnet50'] as const;
 export type BenchModel = (typeof BENCH_MODELS)[number];
 
@@ -15,7 +15,7 @@ export const MODEL_SHAPES: Record<BenchModel, { size: number; batch: number }> =
 };
 
 /**
- * The reference SmallCNN's architecture (../shared/reference, torch_baseline.py's SmallCNN):
+ * The reference SmallCNN's architecture (bench/torch_lie.py SmallCNN):
  * conv3×3(32)-relu-maxpool2, conv3×3(64)-relu-maxpool2, conv3×3(64)-relu, global average pool,
  * dense 10 (logits; 'probs' adds the softmax). Seeded random weights: only timing matters here.
  */

@@ -1,43 +1,49 @@
 /**
  * Our side of the benchmark, run as its own process (so its peak RSS is its own): builds the
- * model, then times model.predict and `lee` (forward mode, 'probs', mean-abs) per group and for
- * all groups in one call. Prints one JSON line (OursResult). Usage (after npm run build):
+ * model, then times model.predict, `lee` for one group and `lee` for all groups in one call
+ * (forward mode, 'probs', mean-abs, difference 'forward' — the paper's sampler). Prints one JSON
+ * line (OursResult): every timed repetition (ms per image), not a summary, so the parent can pool
+ * runs. With `exportDir`, first writes the images, the weights and check values there for the
+ * PyTorch side (bench/torch_lie.py): the same images and weights on both sides.
  *   node dist/bench/ours.js '{"model":"smallcnn","batch":64,"reps":3,"backend":"wasm",...}'
  */
 import * as tf from '@tensorflow/tfjs';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { useBackend } from '../src/backend';
+import { GROUP_NAMES } from '../src/groups/catalog';
+import { getGroup, rows } from '../src/groups/generators';
+import { imageTangent } from '../src/groups/tangent';
 import { lee } from '../src/lie/lee';
+import { endsInSoftmax, lieDerivative } from '../src/lie/lieDerivative';
 import { buildBenchModel, MODEL_SHAPES, type BenchModel } from './models';
-import { spread, type Spread } from './stats';
 
 export interface OursConfig {
   model: BenchModel;
   batch: number;
   reps: number;
   backend: string;
-  wasmThreads: number;
+  /** wasm threads; undefined = useBackend's default (what a user gets with no flag). */
+  wasmThreads?: number;
+  /** The one-group measure's group. */
+  group: string;
   /** Groups of the all-groups call. */
   groups: string[];
-  /** Groups timed alone (a subset of `groups`, to bound the run time on big models). */
-  perGroup: string[];
   difference: 'forward' | 'central';
   /** Images per JVP pass (lieDerivative's imagesPerPass); undefined = its default. */
   imagesPerPass?: number;
-  /** Also profile one all-groups call by kernel (tf.profile; adds one call). */
-  profile?: boolean;
+  /** Write images, weights and check values here for the PyTorch side first. */
+  exportDir?: string;
 }
 
 export interface OursResult {
   backend: string;
-  forward: Spread;
-  perGroup: Record<string, Spread>;
-  allGroups: Spread;
-  /** With `profile`: the all-groups call's kernels, ms summed per kernel name, largest first. */
-  kernels?: Array<{ kernel: string; ms: number; calls: number }>;
+  /** ms per image of every timed repetition (after one warm-up each). */
+  samples: { forward: number[]; one: number[]; all: number[] };
 }
 
 /** ms per image of each of `reps` timed runs, after one warm-up. */
-async function timePerImage(run: () => Promise<void>, reps: number, batch: number): Promise<Spread> {
+async function timePerImage(run: () => Promise<void>, reps: number, batch: number): Promise<number[]> {
   await run();
   const ms: number[] = [];
   for (let r = 0; r < reps; r++) {
@@ -45,39 +51,67 @@ async function timePerImage(run: () => Promise<void>, reps: number, batch: numbe
     await run();
     ms.push((performance.now() - t0) / batch);
   }
-  return spread(ms);
+  return ms;
+}
+
+/**
+ * manifest.json (layers with their weights in getWeights() order, channels-last, as offsets into
+ * weights.bin; the images' shape; the nine groups' generators; check values on the first images:
+ * softmax probabilities, the translate-x image tangent and its Lie derivative), images.bin
+ * (float32 NHWC), weights.bin (float32).
+ */
+async function exportForTorch(dir: string, name: BenchModel, model: tf.LayersModel, images: tf.Tensor4D, difference: 'forward' | 'central'): Promise<void> {
+  fs.mkdirSync(dir, { recursive: true });
+  const chunks: Buffer[] = [];
+  let offset = 0;
+  const layers = model.layers.map((layer) => ({
+    name: layer.name,
+    className: layer.getClassName(),
+    weights: layer.getWeights().map((w) => {
+      const data = Buffer.from((w.dataSync() as Float32Array).slice().buffer);
+      chunks.push(data);
+      const e = { shape: w.shape, offset, size: w.size };
+      offset += data.length;
+      return e;
+    }),
+  }));
+  fs.writeFileSync(path.join(dir, 'weights.bin'), Buffer.concat(chunks));
+  fs.writeFileSync(path.join(dir, 'images.bin'), Buffer.from((images.dataSync() as Float32Array).slice().buffer));
+  const n = Math.min(images.shape[0], images.shape[1] > 64 ? 2 : 8);
+  const group = 'translate-x';
+  const head = tf.slice(images, [0, 0, 0, 0], [n, -1, -1, -1]);
+  const out = model.predict(head) as tf.Tensor;
+  const probs = endsInSoftmax(model) ? out : tf.softmax(out);
+  const tangent = imageTangent(head, group, { difference });
+  const [{ lie }] = await lieDerivative(model, head, [group], { difference, output: 'probs' });
+  const spatial = GROUP_NAMES.filter((g) => getGroup(g).kind === 'spatial');
+  const manifest = {
+    model: name,
+    images: { shape: images.shape },
+    layers,
+    generators: Object.fromEntries(spatial.map((g) => [g, rows(getGroup(g).generator).slice(0, 2)])),
+    check: { n, group, difference, probs: Array.from(await probs.data()), tangent: Array.from(await tangent.data()), lie: Array.from(await lie.data()) },
+  };
+  fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
+  tf.dispose([head, out, probs, tangent, lie]);
 }
 
 export async function runOurs(cfg: OursConfig): Promise<OursResult> {
-  const report = await useBackend(cfg.backend, { wasmThreads: cfg.wasmThreads });
+  const report = await useBackend(cfg.backend, cfg.wasmThreads === undefined ? {} : { wasmThreads: cfg.wasmThreads });
   const model = buildBenchModel(cfg.model);
   const { size } = MODEL_SHAPES[cfg.model];
   const images = tf.randomUniform([cfg.batch, size, size, 3], 0, 1, 'float32', 0) as tf.Tensor4D;
+  if (cfg.exportDir) await exportForTorch(cfg.exportDir, cfg.model, model, images, cfg.difference);
   const opts = { difference: cfg.difference, batchSize: cfg.batch, imagesPerPass: cfg.imagesPerPass };
   const forward = await timePerImage(async () => {
     const y = model.predict(images) as tf.Tensor;
     await y.data();
     y.dispose();
   }, cfg.reps, cfg.batch);
-  const perGroup: Record<string, Spread> = {};
-  for (const g of cfg.perGroup) perGroup[g] = await timePerImage(async () => void (await lee(model, { images }, { ...opts, groups: [g] })), cfg.reps, cfg.batch);
-  const allGroups = await timePerImage(async () => void (await lee(model, { images }, { ...opts, groups: cfg.groups })), cfg.reps, cfg.batch);
-  let kernels: OursResult['kernels'];
-  if (cfg.profile) {
-    const p = await tf.profile(async () => void (await lee(model, { images }, { ...opts, groups: cfg.groups })));
-    const byName = new Map<string, { ms: number; calls: number }>();
-    for (const k of p.kernels) {
-      // tfjs reports both the op ('fusedConv2d__op') and its kernel ('FusedConv2D'): keep kernels.
-      if (k.name.endsWith('__op')) continue;
-      const e = byName.get(k.name) ?? { ms: 0, calls: 0 };
-      e.ms += Number(await k.kernelTimeMs);
-      e.calls += 1;
-      byName.set(k.name, e);
-    }
-    kernels = [...byName].map(([kernel, e]) => ({ kernel, ...e })).sort((a, b) => b.ms - a.ms);
-  }
+  const one = await timePerImage(async () => void (await lee(model, { images }, { ...opts, groups: [cfg.group] })), cfg.reps, cfg.batch);
+  const all = await timePerImage(async () => void (await lee(model, { images }, { ...opts, groups: cfg.groups })), cfg.reps, cfg.batch);
   images.dispose();
-  return { backend: report.line.replace(/^liederiv backend: /, ''), forward, perGroup, allGroups, kernels };
+  return { backend: report.line.replace(/^liederiv backend: /, ''), samples: { forward, one, all } };
 }
 
 if (require.main === module) {

@@ -1,55 +1,50 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { lastJson, PYTHON, runMeasured } from './child';
 import type { BenchModel } from './models';
-import { spread, type Spread } from './stats';
 
-/** The paper's method in PyTorch: ../shared/bench/torch_baseline.py (LIEDERIV_TORCH_BASELINE overrides). */
-export function torchBaselinePath(repoRoot: string): string {
-  return process.env.LIEDERIV_TORCH_BASELINE || path.resolve(repoRoot, '..', 'shared', 'bench', 'torch_baseline.py');
+/** The PyTorch routes bench/torch_lie.py times (its docstring says what each computes). */
+export const TORCH_ROUTES = ['forward', 'paper1', 'paper9', 'fwdad1', 'fwdad9', 'vmap9'] as const;
+export type TorchRoute = (typeof TORCH_ROUTES)[number];
+
+/** The repository's own PyTorch baselines (bench/torch_lie.py): nothing outside the repository is read. */
+export function torchScriptPath(repoRoot: string): string {
+  return path.join(repoRoot, 'bench', 'torch_lie.py');
 }
 
-interface BaselineJson {
-  torch: string;
-  forward_ms_per_image: number;
-  lie_ms_per_image: Record<string, number>;
-  all_groups_ms_per_image: number;
+/** What torch_lie.py's check found: max abs differences against our exported values. */
+export interface TorchCheck {
+  forward_max_abs_diff?: number;
+  tangent_max_abs_diff?: number;
+  tangent_max_abs?: number;
+  lie_fwdad_max_abs_diff?: number;
+  lie_paper_max_abs_diff?: number;
+  lie_max_abs?: number;
 }
 
-export interface TorchResult {
+export interface TorchRun {
   torch: string;
-  /** Spreads over `runs` invocations of the script (each itself a median over its --reps). */
-  forward: Spread;
-  perGroup: Record<string, Spread>;
-  /** Σ over groups (the script runs groups one by one: that is the paper's cost for all of them). */
-  allGroups: Spread;
+  /** ms per image of every timed repetition, per route. */
+  samples: Partial<Record<TorchRoute, number[]>>;
+  check: TorchCheck;
   peakRssMiB: number;
+  /** The process's peak RSS once each route had run (monotonic; routes run in TORCH_ROUTES order). */
+  peakRssAfter: Partial<Record<TorchRoute, number>>;
 }
 
-/** Whether Debian's torch is importable (the baseline's requirement). */
+/** Whether Debian's torch (and torchvision, functorch) is importable. */
 export function torchAvailable(): boolean {
-  return runMeasured([PYTHON, '-c', 'import torch, torchvision'], 120_000).status === 0;
+  return runMeasured([PYTHON, '-c', 'import torch, torchvision, functorch'], 120_000).status === 0;
 }
 
-export function runTorch(repoRoot: string, model: BenchModel, batch: number, groups: string[], reps: number, runs: number, threads: number): TorchResult {
-  const script = torchBaselinePath(repoRoot);
-  if (!fs.existsSync(script)) throw new Error(`PyTorch baseline not found at ${script}`);
-  const outs: BaselineJson[] = [];
-  let peak = 0;
-  for (let i = 0; i < runs; i++) {
-    const args = [PYTHON, script, '--model', model, '--batch', String(batch), '--threads', String(threads), '--reps', String(reps), '--groups', groups.join(',')];
-    const r = runMeasured(args, 3_600_000);
-    if (r.status !== 0) throw new Error(`torch baseline failed (${r.status}): ${r.stderr.slice(-2000)}`);
-    outs.push(lastJson<BaselineJson>(r.stdout, 'torch_baseline.py'));
-    peak = Math.max(peak, r.peakRssMiB);
-  }
-  const perGroup: Record<string, Spread> = {};
-  for (const g of groups) perGroup[g] = spread(outs.map((o) => o.lie_ms_per_image[g]));
-  return {
-    torch: outs[0].torch,
-    forward: spread(outs.map((o) => o.forward_ms_per_image)),
-    perGroup,
-    allGroups: spread(outs.map((o) => o.all_groups_ms_per_image)),
-    peakRssMiB: peak,
-  };
+/** One process of bench/torch_lie.py on the images and weights our side exported into `dataDir`. */
+export function runTorchOnce(
+  repoRoot: string,
+  o: { model: BenchModel; dataDir: string; threads: number; reps: number; routes: TorchRoute[]; group: string; groups: string[] },
+): TorchRun {
+  const args = [PYTHON, torchScriptPath(repoRoot), '--model', o.model, '--data', o.dataDir, '--threads', String(o.threads), '--reps', String(o.reps)];
+  args.push('--routes', o.routes.join(','), '--group', o.group, '--groups', o.groups.join(','));
+  const r = runMeasured(args, 3_600_000);
+  if (r.status !== 0) throw new Error(`bench/torch_lie.py (${o.model}) failed (${r.status}): ${r.stderr.slice(-2000)}`);
+  const j = lastJson<{ torch: string; samples: TorchRun['samples']; check: TorchCheck; peak_rss_mib: TorchRun['peakRssAfter'] }>(r.stdout, 'bench/torch_lie.py');
+  return { torch: j.torch, samples: j.samples, check: j.check, peakRssMiB: r.peakRssMiB, peakRssAfter: j.peak_rss_mib };
 }

@@ -199,7 +199,7 @@ async function initThreadedWasm(threads: number): Promise<boolean> {
     g.Blob = OrigBlob;
     URL.createObjectURL = origCreateObjectURL;
     os.cpus = origCpus;
-    const pthread = (tf.backend() as any)?.wasm?.PThread;
+    const pthread = tf.getBackend() === 'wasm' ? (tf.backend() as any)?.wasm?.PThread : undefined;
     if (pthread) {
       // emscripten pre-spawns a pool of 8 workers (~10 MB each); the XNNPACK threadpool took what it
       // needs during init and nothing creates threads later, so the spare ones are ended.
@@ -209,24 +209,110 @@ async function initThreadedWasm(threads: number): Promise<boolean> {
   }
 }
 
-/** wasm threads: 1 (default) or LIEDERIV_WASM_THREADS / useBackend's `wasmThreads`. */
-let wasmThreads = 1;
+/**
+ * The most wasm threads chosen by default. emscripten pre-spawns 8 pthread workers and
+ * initThreadedWasm ends the spare ones after start-up, so at most 8 workers exist (XNNPACK uses
+ * threads − 1 of them); measured speed-up on this project's 2-core machine: bench/RESULTS.md
+ * ("threads"), `node dist/bench/threads.js` measures it anywhere.
+ */
+export const WASM_THREADS_CAP = 8;
+
+/** CPUs this process may use: os.availableParallelism (affinity) bounded by a cgroup CPU quota (v2 cpu.max, v1 cfs). */
+export function availableCores(): number {
+  const os = require('os') as typeof import('os');
+  const fs = require('fs') as typeof import('fs');
+  let n = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  const read = (f: string) => {
+    try {
+      return fs.readFileSync(f, 'utf8').trim();
+    } catch {
+      return undefined;
+    }
+  };
+  let quota: number | undefined;
+  const v2 = read('/sys/fs/cgroup/cpu.max')?.split(/\s+/);
+  if (v2 && v2[0] !== 'max' && Number(v2[1]) > 0) quota = Number(v2[0]) / Number(v2[1]);
+  const v1q = Number(read('/sys/fs/cgroup/cpu/cpu.cfs_quota_us') ?? read('/sys/fs/cgroup/cpu,cpuacct/cpu.cfs_quota_us'));
+  const v1p = Number(read('/sys/fs/cgroup/cpu/cpu.cfs_period_us') ?? read('/sys/fs/cgroup/cpu,cpuacct/cpu.cfs_period_us'));
+  if (quota === undefined && v1q > 0 && v1p > 0) quota = v1q / v1p;
+  if (quota !== undefined && Number.isFinite(quota)) n = Math.min(n, Math.max(1, Math.floor(quota)));
+  return Math.max(1, n);
+}
+
+/**
+ * CPUs idle right now: the summed idle time of os.cpus() over `ms` milliseconds divided by the
+ * elapsed time (0 … the CPU count), at most availableCores(). Sampled while this process waits.
+ */
+export async function idleCores(ms = 100): Promise<number> {
+  const os = require('os') as typeof import('os');
+  const idle = () => os.cpus().reduce((sum, c) => sum + c.times.idle, 0);
+  const i0 = idle();
+  const t0 = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  const idleNow = (idle() - i0) / (performance.now() - t0);
+  return Math.min(availableCores(), Math.max(0, idleNow));
+}
+
+/**
+ * The default wasm thread count for `idle` idle cores: ⌊idle + 0.25⌋, at least 1, at most the
+ * available cores and WASM_THREADS_CAP. Only idle cores count: XNNPACK's threads wait for each
+ * other at every operator, so a thread on a core another process is using stalls the rest (on this
+ * project's 2-core machine at load ≈ 27, two threads ran the nine-group LEE 2.5× slower than one;
+ * bench/RESULTS.md, "threads").
+ */
+export function threadsForIdleCores(idle: number, available = availableCores()): number {
+  return Math.max(1, Math.min(WASM_THREADS_CAP, available, Math.floor(idle + 0.25)));
+}
+
+/** wasm threads for the next initialisation (undefined: choose by idle cores), and whether useBackend prints its line (it sets both). */
+let wasmThreads: number | undefined;
+let quietInit = true;
+/** How wasm started in this process (it starts once: later calls switch back to it as it is). */
+let wasmStarted: string | undefined;
 
 async function tryWasm(): Promise<Attempt> {
   optionalRequire('@tensorflow/tfjs-backend-wasm');
-  const threads = wasmThreads;
-  let ok: boolean;
-  if (threads > 1) {
-    ok = await withoutNewProcessHandlers(() => initThreadedWasm(threads));
-  } else {
+  if (wasmStarted && (tf.engine() as unknown as { registry: Record<string, unknown> }).registry.wasm) {
+    if (!(await tf.setBackend('wasm'))) return { ok: false, why: 'wasm backend failed to initialise' };
+    return { ok: true, detail: wasmStarted };
+  }
+  let chosen = '';
+  let requestedThreads = wasmThreads;
+  if (requestedThreads === undefined) {
+    const idle = await idleCores();
+    requestedThreads = threadsForIdleCores(idle);
+    chosen = `default: ${idle.toFixed(1)} of ${availableCores()} cores idle`;
+  }
+  const threads = requestedThreads;
+  const singleThreaded = () => {
     // The multi-threaded build starts workers from a blob: URL, which Node cannot load unpatched.
     tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-    ok = await withoutNewProcessHandlers(() => tf.setBackend('wasm'));
+    return withoutNewProcessHandlers(() => tf.setBackend('wasm'));
+  };
+  let ok: boolean;
+  let note = '';
+  if (threads > 1) {
+    let why = 'initialisation failed';
+    try {
+      ok = await withoutNewProcessHandlers(() => initThreadedWasm(threads));
+    } catch (err) {
+      ok = false;
+      why = (err as Error).message.split('\n')[0];
+    }
+    if (!ok) {
+      // One line, always (in the backend line when that is printed): the run is correct, only slower.
+      note = `${threads} wasm threads failed to start (${why}); running single-threaded (--threads 1 / LIEDERIV_WASM_THREADS=1 silences this)`;
+      if (quietInit) console.error(`liederiv: ${note}`);
+      ok = await singleThreaded();
+    }
+  } else {
+    ok = await singleThreaded();
   }
   if (!ok) return { ok: false, why: 'wasm backend failed to initialise' };
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
-  const actual = threads > 1 ? (require('@tensorflow/tfjs-backend-wasm') as { getThreadsCount(): number }).getThreadsCount() : 1;
-  return { ok: true, detail: `wasm (${simd ? 'SIMD' : 'no SIMD'}, ${actual > 1 ? `${actual} threads` : 'single-threaded'})` };
+  const actual = threads > 1 && !note ? (require('@tensorflow/tfjs-backend-wasm') as { getThreadsCount(): number }).getThreadsCount() : 1;
+  wasmStarted = `wasm (${simd ? 'SIMD' : 'no SIMD'}, ${actual > 1 ? `${actual} threads` : 'single-threaded'}${chosen ? ` — ${chosen}` : ''}${note ? `; ${note}` : ''})`;
+  return { ok: true, detail: wasmStarted };
 }
 
 async function tryCpu(): Promise<Attempt> {
@@ -246,16 +332,20 @@ let current: BackendReport | undefined;
 /**
  * Selects and initialises a tfjs backend. An explicit name that cannot be used is an error
  * (never a silent fallback); 'auto' walks the order and reports why each earlier one was skipped.
- * `wasmThreads` > 1 (or LIEDERIV_WASM_THREADS) starts wasm's multi-threaded build (XNNPACK
- * threadpool; see initThreadedWasm). It takes effect the first time wasm initialises in a process.
+ * wasm threads: `wasmThreads`, else LIEDERIV_WASM_THREADS, else one per idle core when wasm
+ * starts (threadsForIdleCores: the available cores that are idle, up to WASM_THREADS_CAP); more
+ * than 1 starts wasm's multi-threaded build (XNNPACK threadpool; see initThreadedWasm), and if that
+ * fails, the single-threaded one with a one-line note on stderr. It takes effect the first time
+ * wasm initialises in a process.
  */
 export async function useBackend(
   name: string = process.env.LIEDERIV_BACKEND || 'auto',
-  { quiet = true, wasmThreads: threads = Number(process.env.LIEDERIV_WASM_THREADS || 1) }: { quiet?: boolean; wasmThreads?: number } = {},
+  { quiet = true, wasmThreads: threads = process.env.LIEDERIV_WASM_THREADS ? Number(process.env.LIEDERIV_WASM_THREADS) : undefined }: { quiet?: boolean; wasmThreads?: number } = {},
 ): Promise<BackendReport> {
   const requested = checkName('backend', name, BACKEND_NAMES);
-  if (!Number.isInteger(threads) || threads < 1) throw new InputError(`wasmThreads (LIEDERIV_WASM_THREADS) must be a positive integer, got ${threads}`);
+  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1)) throw new InputError(`wasmThreads (LIEDERIV_WASM_THREADS) must be a positive integer, got ${threads}`);
   wasmThreads = threads;
+  quietInit = quiet;
   const order: Array<() => Promise<Attempt>> =
     requested === 'auto'
       ? [...ATTEMPTS.tensorflow, tryWebgpuIfPlausible, ...ATTEMPTS.wasm, ...ATTEMPTS.cpu]

@@ -7,7 +7,7 @@ import { loadImageFolder } from '../data/imageFolder';
 import { loadImagesNpy } from '../data/npy';
 import { INPUT_RANGES, LAYOUTS, measuredModel, type ContractOptions, type InputRange, type LayoutOption, type MeasuredModel } from '../jvp';
 import type { ModelWrapper } from '../models/model';
-import { BACKEND_NAMES, useBackend, type BackendName, type BackendReport } from '../backend';
+import { BACKEND_NAMES, useBackend, WASM_THREADS_CAP, type BackendName, type BackendReport } from '../backend';
 import { DIFFERENCES, type Difference } from '../groups';
 import { modelOutput } from '../lie/metrics/modelOutput';
 import { intOption, requireOption, UsageError } from './command';
@@ -84,9 +84,9 @@ export function backendChoice(values: Record<string, unknown>): BackendName {
   return choice(values, 'backend', BACKEND_NAMES, (process.env.LIEDERIV_BACKEND as BackendName) || 'auto');
 }
 
-export const THREADS_HELP = `wasm threads (default $LIEDERIV_WASM_THREADS or 1; 2 ran ~1.7–2× faster on 2 free cores, bench/RESULTS.md)`;
+export const THREADS_HELP = `wasm threads (default $LIEDERIV_WASM_THREADS, else one per idle core, at most ${WASM_THREADS_CAP}; 1 = single-threaded; bench/RESULTS.md)`;
 
-/** `--backend` and `--threads` (wasm threads; absent: useBackend's default, LIEDERIV_WASM_THREADS or 1), then the backend started with them. */
+/** `--backend` and `--threads` (wasm threads; absent: useBackend's default, LIEDERIV_WASM_THREADS or one per idle core), then the backend started with them. */
 export async function startBackend(values: Record<string, unknown>): Promise<BackendReport> {
   const wasmThreads = values.threads === undefined ? undefined : intOption(values, 'threads', 1);
   return useBackend(backendChoice(values), { wasmThreads });

@@ -3,16 +3,172 @@ import { mulTiled } from './tile';
 
 /**
  * Max-pool tangent: ẏ at each output is ẋ at the window's argmax (the first maximum in row-major
- * scan order, as TF and PyTorch pick it). Forward ops only (argMax, one-hot masks, pooling and
- * depthwise convolutions with one-hot filters), so it runs on every backend; also the second-order gradient of MaxPoolGrad (src/jvp/gradients/).
+ * scan order, as TF and PyTorch pick it; padded entries never win).
  *
  * Convention:
  *  - x: [B, H, W, C] (NHWC); v: [k·B, H, W, C]; returns the tangent [k·B, Ho, Wo, C].
  *  - padding 'same' pads with −∞ (never selected), TF's split (extra row/column after); a number
  *    pads that many on each side (tf.maxPool's explicit pad).
+ *  - on cpu and wasm: one kernel (MAX_POOL_TANGENT_KERNEL, a loop over the tensors' memory: each
+ *    output reads its window of x once and copies one v entry per direction). Elsewhere (webgpu,
+ *    tensorflow): forward ops only (argMax, one-hot masks, pooling and depthwise convolutions with
+ *    one-hot filters, `maxPoolTangentOps`). Both exact: the tangent is only copied.
+ *  - also the second-order gradient of MaxPoolGrad (src/jvp/gradients/).
  *  - memory: returns one new tensor.
  */
 export function maxPoolTangent(
+  x: tf.Tensor4D,
+  v: tf.Tensor4D,
+  k: number,
+  filterSize: [number, number],
+  strides: [number, number],
+  padding: 'same' | 'valid' | number,
+): tf.Tensor4D {
+  if (x.dtype === 'float32' && v.dtype === 'float32' && tf.getKernel(MAX_POOL_TANGENT_KERNEL, tf.getBackend())) {
+    const [, H, W] = x.shape;
+    const attrs = { k, ...poolGeometry(H, W, filterSize, strides, padding) };
+    return tf.engine().runKernel(MAX_POOL_TANGENT_KERNEL, { x, v }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor4D;
+  }
+  return maxPoolTangentOps(x, v, k, filterSize, strides, padding);
+}
+
+/** Output size and the padding before the first row/column (TF's split for 'same'). */
+function poolGeometry(H: number, W: number, [fh, fw]: [number, number], [sh, sw]: [number, number], padding: 'same' | 'valid' | number): PoolAttrs {
+  if (padding === 'same') {
+    const Ho = Math.ceil(H / sh);
+    const Wo = Math.ceil(W / sw);
+    const top = Math.floor(Math.max((Ho - 1) * sh + fh - H, 0) / 2);
+    const left = Math.floor(Math.max((Wo - 1) * sw + fw - W, 0) / 2);
+    return { fh, fw, sh, sw, top, left, Ho, Wo };
+  }
+  const p = padding === 'valid' ? 0 : padding;
+  return { fh, fw, sh, sw, top: p, left: p, Ho: Math.floor((H + 2 * p - fh) / sh) + 1, Wo: Math.floor((W + 2 * p - fw) / sw) + 1 };
+}
+
+interface PoolAttrs {
+  fh: number;
+  fw: number;
+  sh: number;
+  sw: number;
+  top: number;
+  left: number;
+  Ho: number;
+  Wo: number;
+}
+
+/** The kernel's name in tfjs' registry (cpu and wasm). */
+export const MAX_POOL_TANGENT_KERNEL = 'LiederivMaxPoolTangent';
+
+/**
+ * out[d, b, i, j, c] = v[d, b, r*, q*, c] with (r*, q*) the first strict maximum of x[b, ·, ·, c]
+ * over window (i, j) in row-major order, padding excluded. Channels innermost, so x and v are
+ * read along contiguous memory. A window whose entries are all NaN (or that lies in the padding)
+ * takes its first entry (or 0).
+ */
+function maxPoolTangentLoop(x: Float32Array, v: Float32Array, out: Float32Array, [B, H, W, C]: number[], k: number, a: PoolAttrs): void {
+  const { fh, fw, sh, sw, top, left, Ho, Wo } = a;
+  const inPlane = B * H * W * C;
+  const outPlane = B * Ho * Wo * C;
+  // Offsets of a window's entries from its first one, row-major; windows cut by the padding get their own list.
+  const taps = new Int32Array(fh * fw);
+  for (let r = 0; r < fh; r++) for (let q = 0; q < fw; q++) taps[r * fw + q] = (r * W + q) * C;
+  const cut = new Int32Array(fh * fw);
+  for (let b = 0; b < B; b++) {
+    for (let i = 0; i < Ho; i++) {
+      const r0 = Math.max(i * sh - top, 0);
+      const r1 = Math.min(i * sh - top + fh, H);
+      for (let j = 0; j < Wo; j++) {
+        const q0 = Math.max(j * sw - left, 0);
+        const q1 = Math.min(j * sw - left + fw, W);
+        const o = ((b * Ho + i) * Wo + j) * C;
+        if (r0 >= r1 || q0 >= q1) {
+          for (let d = 0; d < k; d++) out.fill(0, d * outPlane + o, d * outPlane + o + C);
+          continue;
+        }
+        let offs = taps;
+        let n = fh * fw;
+        if (r1 - r0 !== fh || q1 - q0 !== fw) {
+          n = 0;
+          for (let r = 0; r < r1 - r0; r++) for (let q = 0; q < q1 - q0; q++) cut[n++] = (r * W + q) * C;
+          offs = cut;
+        }
+        const first = ((b * H + r0) * W + q0) * C;
+        if (n === 4 && offs === taps && fw === 2) {
+          // 2×2 windows (most CNNs' pools), unrolled: the same first-maximum rule as below.
+          const o1 = C;
+          const o2 = W * C;
+          const o3 = W * C + C;
+          for (let c = 0; c < C; c++) {
+            const base = first + c;
+            let bv = x[base];
+            let bo = 0;
+            let val = x[base + o1];
+            if (val > bv || (bv !== bv && val === val)) (bv = val), (bo = o1);
+            val = x[base + o2];
+            if (val > bv || (bv !== bv && val === val)) (bv = val), (bo = o2);
+            val = x[base + o3];
+            if (val > bv || (bv !== bv && val === val)) bo = o3;
+            const src = base + bo;
+            for (let d = 0; d < k; d++) out[d * outPlane + o + c] = v[d * inPlane + src];
+          }
+          continue;
+        }
+        for (let c = 0; c < C; c++) {
+          const base = first + c;
+          let bv = x[base];
+          let bo = 0;
+          for (let t = 1; t < n; t++) {
+            const val = x[base + offs[t]];
+            // Strictly greater: the first maximum wins ties. NaN never wins; a NaN first entry gives way to the first number.
+            if (val > bv || (bv !== bv && val === val)) {
+              bv = val;
+              bo = offs[t];
+            }
+          }
+          const src = base + bo;
+          for (let d = 0; d < k; d++) out[d * outPlane + o + c] = v[d * inPlane + src];
+        }
+      }
+    }
+  }
+}
+
+type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
+
+function outShape(x: tf.TensorInfo, v: tf.TensorInfo, a: PoolAttrs): number[] {
+  return [v.shape[0], a.Ho, a.Wo, x.shape[3]];
+}
+
+tf.registerKernel({
+  kernelName: MAX_POOL_TANGENT_KERNEL,
+  backendName: 'wasm',
+  kernelFunc: ({ inputs, backend, attrs }: KernelArgs) => {
+    const { x, v } = inputs as { x: tf.TensorInfo; v: tf.TensorInfo };
+    const a = attrs as unknown as PoolAttrs & { k: number };
+    const wasm = backend as { makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo; typedArrayFromHeap(t: tf.TensorInfo): Float32Array };
+    const out = wasm.makeOutput(outShape(x, v, a), 'float32');
+    // Views on the heap taken after makeOutput (which may grow, and so detach, the heap).
+    maxPoolTangentLoop(wasm.typedArrayFromHeap(x), wasm.typedArrayFromHeap(v), wasm.typedArrayFromHeap(out), x.shape, a.k, a);
+    return out;
+  },
+});
+
+tf.registerKernel({
+  kernelName: MAX_POOL_TANGENT_KERNEL,
+  backendName: 'cpu',
+  kernelFunc: ({ inputs, backend, attrs }: KernelArgs) => {
+    const { x, v } = inputs as { x: tf.TensorInfo; v: tf.TensorInfo };
+    const a = attrs as unknown as PoolAttrs & { k: number };
+    const cpu = backend as { data: { get(id: unknown): { values: Float32Array } }; makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): tf.TensorInfo };
+    const shape = outShape(x, v, a);
+    const out = new Float32Array(shape.reduce((p, n) => p * n, 1));
+    maxPoolTangentLoop(cpu.data.get(x.dataId).values, cpu.data.get(v.dataId).values, out, x.shape, a.k, a);
+    return cpu.makeTensorInfo(shape, 'float32', out);
+  },
+});
+
+/** maxPoolTangent by forward ops only, for backends without the kernel (and as its cross-check). */
+export function maxPoolTangentOps(
   x: tf.Tensor4D,
   v: tf.Tensor4D,
   k: number,

@@ -29,7 +29,7 @@ const USAGE = `liederiv report [--out DIR] [--images N] [--groups g1,g2,... | sp
   --models-dir        folder with manifest.json (default datasets/models, or $LIEDERIV_MODELS)
   --backend           default $LIEDERIV_BACKEND or auto
   --threads           ${THREADS_HELP}
-  --sweep DIR         instead: the figures of a merged sweep (liederiv sweep merge) → DIR/report.html, or --out DIR2/report.html`;
+  --sweep DIR         instead: the figures of a merged sweep (liederiv sweep merge) → DIR/report.html, or --out DIR2/report.html
   --no-export         skip the SVG and PNG copy of each figure (written beside report.html with
                       headless Chromium, which also checks that no labels overlap or are clipped)`;
 
