@@ -8,7 +8,7 @@ import { loadImagesNpy } from '../data/npy';
 import { INPUT_RANGES, LAYOUTS, measuredModel, type ContractOptions, type InputRange, type LayoutOption, type MeasuredModel } from '../jvp';
 import type { ModelWrapper } from '../models/model';
 import { BACKEND_NAMES, useBackend, WASM_THREADS_CAP, type BackendName, type BackendReport } from '../backend';
-import { DIFFERENCES, type Difference } from '../groups';
+import { COORDINATES, DIFFERENCES, type Coordinates, type Difference } from '../groups';
 import { modelOutput } from '../lie/metrics/modelOutput';
 import { intOption, requireOption, UsageError } from './command';
 import { fingerprintFiles, modelFiles } from './output';
@@ -41,6 +41,7 @@ export const MEASUREMENT_OPTIONS = {
   mean: { type: 'string' },
   std: { type: 'string' },
   layout: { type: 'string' },
+  coordinates: { type: 'string' },
 } as const;
 
 /** --help text of the contract options (the same words as the sidecar's fields, README "Your own model"). */
@@ -49,6 +50,8 @@ export const CONTRACT_HELP = `  --input-range the value range the model expects:
   --mean r,g,b  per-channel mean subtracted after scaling (one value for a grey model)
   --std r,g,b   per-channel std divided by after subtracting the mean
   --layout      auto (default: from the input shape and a Transpose after the input) | nhwc | nchw
+  --coordinates normalized (default, the paper's: each axis scaled to [−1, 1], so on non-square
+                images rotate is not rigid) | isotropic (one pixel scale on both axes)
   Sidecar: a liederiv.json beside model.json may give {name, inputSize, classNames, inputRange,
   mean, std, layout, output} (options override it; "preprocess": {mean, std} is read too).
   The run header states what is measured, e.g. 'measures softmax (added) ∘ net ∘ (2x−1) on 128×128 RGB'.`;
@@ -101,6 +104,7 @@ export function parseMeasurementOptions(values: Record<string, unknown>, default
     modelPath,
     imagesPath,
     difference: choice<Difference>(values, 'difference', DIFFERENCES, 'central'),
+    coordinates: choice<Coordinates>(values, 'coordinates', COORDINATES, 'normalized'),
     format,
     batchSize: intOption(values, 'batch', defaultBatch),
     contract: parseContractOptions(values),

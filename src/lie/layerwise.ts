@@ -22,7 +22,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { assertPositiveInt } from '../checks';
 import { checkName, InputError } from '../errors';
-import { DIFFERENCES, featureTangent, getGroup, imageTangent, type Difference, type Group } from '../groups';
+import { DIFFERENCES, featureTangent, getGroup, imageTangent, type Coordinates, type Difference, type Group } from '../groups';
 import { measuredModel, walkSteps, type ContractOptions, type Program, type Step } from '../jvp';
 import type { ModelWrapper } from '../models/model';
 import { hutchinsonSqNorms } from './hutchinson';
@@ -43,6 +43,8 @@ export interface LayerwiseOptions extends Omit<ContractOptions, 'output'> {
   output?: LayerwiseOutput | string;
   /** Discrete derivative of D_i (default 'central', DESIGN §3). */
   difference?: Difference;
+  /** 'normalized' (default) or 'isotropic' coordinates for every D_i (DESIGN §2). */
+  coordinates?: Coordinates;
   /** Gaussian width in pixels (of each feature map) for difference 'gaussian'. */
   sigma?: number;
   /** Hutchinson probes P when ‖C_i‖² is estimated (default 100). */
@@ -174,6 +176,7 @@ function outputLayout(step: Step, ins: Layout[], shape: number[]): Layout {
 interface TangentOpts {
   difference: Difference;
   sigma?: number;
+  coordinates?: Coordinates;
 }
 
 /** D applied to a value at its own resolution (DESIGN §5); zeros where D does not act. */
@@ -283,8 +286,8 @@ function resolve(model: ModelWrapper | tf.LayersModel | tf.GraphModel, images: t
   return w;
 }
 
-function tangentOptsOf(opts: { difference?: Difference; sigma?: number }): TangentOpts {
-  return { difference: checkName('difference', opts.difference ?? 'central', DIFFERENCES), sigma: opts.sigma };
+function tangentOptsOf(opts: { difference?: Difference; sigma?: number; coordinates?: Coordinates }): TangentOpts {
+  return { difference: checkName('difference', opts.difference ?? 'central', DIFFERENCES), sigma: opts.sigma, coordinates: opts.coordinates };
 }
 
 export interface LayerContributions {

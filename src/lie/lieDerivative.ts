@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { assertImages } from '../checks';
 import { InputError } from '../errors';
-import { featureTangent, getGroup, imageTangent, type Difference, type Group } from '../groups';
+import { featureTangent, getGroup, imageTangent, type Coordinates, type Difference, type Group } from '../groups';
 import { spatialCoefficients } from '../groups/generators';
 import { checkOutputFits, jvpMeasured, measuredModel, type ContractOptions, type JvpMethod, type MeasuredModel } from '../jvp';
 import { IDENTITY_PREPROCESS, type ModelWrapper } from '../models/model';
@@ -12,6 +12,11 @@ export type OutputMode = 'probs' | 'logits' | string;
 export interface LieOptions extends ContractOptions {
   /** Discrete derivative of the image tangent (default 'central', DESIGN §3). */
   difference?: Difference;
+  /**
+   * 'normalized' (default, the paper's: each axis scaled to [−1, 1]) or 'isotropic' (one pixel
+   * scale on both axes, so rotate is rigid on non-square images); identical on square images (DESIGN §2).
+   */
+  coordinates?: Coordinates;
   /** JVP engine (default 'forward'). */
   method?: JvpMethod;
   /** Gaussian width in pixels for difference 'gaussian'. */
@@ -129,7 +134,7 @@ export async function lieDerivative(
   const [N, H, W, C] = images.shape;
   const program = m.program(C as 1 | 3);
   const G = gs.length;
-  const tangentOpts = { difference: opts.difference ?? 'central', sigma: opts.sigma };
+  const tangentOpts = { difference: opts.difference ?? 'central', sigma: opts.sigma, coordinates: opts.coordinates };
   const { directions, coef } = directionPlan(gs);
   const D = directions.length;
   const perPass = m.input.batch === 'one' ? 1 : opts.imagesPerPass ?? Math.max(1, Math.floor(DEFAULT_PASS_PIXELS / ((1 + D) * H * W)));

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { UnknownNameError, UnsupportedLayerError } from '../../errors';
-import { getGroup, GROUP_NAMES } from '../../groups';
+import { getGroup, GROUP_NAMES, nonSquareWarning } from '../../groups';
 import { DEFAULT_EXACT_LIMIT, DEFAULT_LAYERWISE_BATCH, DEFAULT_PROBES, layerwise, type LayerwiseResult } from '../../lie/layerwise';
 import { loadModel, writeAtomic } from '../../models/load';
 import { liederivVersion } from '../../version';
@@ -66,7 +66,7 @@ export const layerwiseCommand: Command = {
     seed: { type: 'string' },
   },
   async run(values, io: CliIO) {
-    const { modelPath, imagesPath, difference, format, batchSize, out, resume, contract } = parseMeasurementOptions(values, DEFAULT_LAYERWISE_BATCH);
+    const { modelPath, imagesPath, difference, coordinates, format, batchSize, out, resume, contract } = parseMeasurementOptions(values, DEFAULT_LAYERWISE_BATCH);
     const group = requireOption(values, 'group');
     try {
       getGroup(group);
@@ -90,6 +90,8 @@ export const layerwiseCommand: Command = {
       io.stderr.write(`layerwise: ${N} images, group ${group}, model ${model.name} (${model.source}), output ${output}\n`);
       io.stderr.write(`layerwise: measures ${measured.formula}\n`);
       for (const note of measured.notes) io.stderr.write(`layerwise: note: ${note}\n`);
+      const nonSquare = nonSquareWarning(images.shape[1], images.shape[2], coordinates);
+      if (nonSquare) io.stderr.write(`layerwise: warning: ${nonSquare}\n`);
       const started = Date.now();
       let csv: ResumableCsv | undefined;
       // Batch by batch here (not inside one layerwise call), so each finished batch can be written.
@@ -104,6 +106,7 @@ export const layerwiseCommand: Command = {
             contract,
             measures: measured.formula,
             difference,
+            coordinates,
             probes,
             exact,
             exactLimit: DEFAULT_EXACT_LIMIT,
@@ -121,7 +124,7 @@ export const layerwiseCommand: Command = {
           const batch = tf.slice(images, [start], [n]) as tf.Tensor4D;
           let res: LayerwiseResult;
           try {
-            res = await layerwise(model, batch, group, { output: outputOption, ...contract, difference, probes, exact, seed: seed + start, batchSize });
+            res = await layerwise(model, batch, group, { output: outputOption, ...contract, difference, coordinates, probes, exact, seed: seed + start, batchSize });
           } catch (err) {
             // The decomposition walks every layer: lee's fallback engines do not apply here.
             if (err instanceof UnsupportedLayerError) {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { UnknownNameError } from '../../errors';
-import { getGroup, GROUP_NAMES } from '../../groups';
+import { getGroup, GROUP_NAMES, nonSquareWarning } from '../../groups';
 import { JVP_METHODS, type JvpMethod } from '../../jvp';
 import { DEFAULT_LEE_BATCH, lee, type LeeRow } from '../../lie/lee';
 import { liederivVersion } from '../../version';
@@ -128,7 +128,7 @@ export const leeCommand: Command = {
     summary: { type: 'boolean' },
   },
   async run(values, io: CliIO) {
-    const { modelPath, imagesPath, difference, format, batchSize, out, resume, contract } = parseMeasurementOptions(values, DEFAULT_LEE_BATCH);
+    const { modelPath, imagesPath, difference, coordinates, format, batchSize, out, resume, contract } = parseMeasurementOptions(values, DEFAULT_LEE_BATCH);
     const groups = parseGroups(requireOption(values, 'groups'));
     const outputOption = typeof values.output === 'string' && values.output !== '' ? values.output : undefined;
     const reduction = choice<Reduction>(values, 'reduction', REDUCTIONS, 'mean-abs');
@@ -148,6 +148,8 @@ export const leeCommand: Command = {
       io.stderr.write(`lee: ${N} images × ${groups.length} groups, model ${model.name} (${model.source}), output ${output}, ${reduction}\n`);
       io.stderr.write(`lee: measures ${measured.formula}\n`);
       for (const note of measured.notes) io.stderr.write(`lee: note: ${note}\n`);
+      const nonSquare = nonSquareWarning(data.images.shape[1], data.images.shape[2], coordinates);
+      if (nonSquare) io.stderr.write(`lee: warning: ${nonSquare}\n`);
       io.stderr.write(`lee: units: ${unitsLine(H, W)}\n`);
       const resized = resizeWarning(data.sourceSizes, [H, W]);
       if (resized) io.stderr.write(`lee: ${resized}\n`);
@@ -183,6 +185,7 @@ export const leeCommand: Command = {
             contract,
             measures: measured.formula,
             difference,
+            coordinates,
             reduction,
             method,
             vectors,
@@ -199,6 +202,7 @@ export const leeCommand: Command = {
           output: outputOption,
           ...contract,
           difference,
+          coordinates,
           reduction,
           method,
           batchSize,
