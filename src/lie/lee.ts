@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { assertFiniteRows, assertImages, assertPositiveInt } from '../checks';
-import { checkName, InputError } from '../errors';
+import { checkName, InputError, UnsupportedLayerError } from '../errors';
 import { GROUP_NAMES, type Group } from '../groups';
 import type { ModelWrapper } from '../models/model';
-import { measuredModel } from '../jvp';
+import { fallbackText, measuredModel, methodSupport, workingFallbacks } from '../jvp';
 import { asModelWrapper, contractOf, lieDerivative, type LieOptions } from './lieDerivative';
 import { reduceAll, REDUCTIONS, type Reduction } from './reductions';
 
@@ -66,6 +66,16 @@ export async function lee(model: ModelWrapper | tf.LayersModel | tf.GraphModel, 
   const output = m.output.mode === 'tensor' ? m.output.tensor : m.output.mode;
   const batches = Math.ceil(N / batchSize);
   const rows: LeeRow[] = [];
+  // A fallback engine asked for by name must run here, and give numbers tfjs is not known to get wrong.
+  const method = opts.method ?? 'forward';
+  if (method !== 'forward') {
+    const support = await methodSupport(m.net, method);
+    if (!support.ok) {
+      throw new InputError(
+        `lee: method '${method}' cannot measure model '${m.name}' on backend '${tf.getBackend()}': it needs ${support.missing.join('; ')}. ` + fallbackText(await workingFallbacks(m.net)),
+      );
+    }
+  }
   for (let b = startBatch; b < batches; b++) {
     const start = b * batchSize;
     const n = Math.min(batchSize, N - start);
@@ -73,7 +83,13 @@ export async function lee(model: ModelWrapper | tf.LayersModel | tf.GraphModel, 
     let perGroup: Array<{ group: string; lie: tf.Tensor2D }> = [];
     const batchRows: LeeRow[] = [];
     try {
-      perGroup = await lieDerivative(model, batch, groups, opts);
+      try {
+        perGroup = await lieDerivative(model, batch, groups, opts);
+      } catch (err) {
+        // Suggest only the fallbacks that were checked to run for this model here.
+        if (err instanceof UnsupportedLayerError && method === 'forward') throw new UnsupportedLayerError(err.layerName, err.className, err.supported, err.kind, fallbackText(await workingFallbacks(m.net)));
+        throw err;
+      }
       const host = await Promise.all(perGroup.map((r) => r.lie.data()));
       const K = perGroup[0].lie.shape[1];
       const reduced = host.map((vals) => reduceAll(vals, n, K));
