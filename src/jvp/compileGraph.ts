@@ -42,7 +42,9 @@ const TANGENT_FREE_OPS = new Set([
   'Shape', 'ShapeN', 'Size', 'Rank', 'ZerosLike', 'OnesLike', 'Fill', 'Range',
   'ArgMax', 'ArgMin', 'Equal', 'NotEqual', 'Greater', 'GreaterEqual', 'Less', 'LessEqual',
   'LogicalAnd', 'LogicalOr', 'LogicalNot', 'IsNan', 'IsInf', 'IsFinite',
-  'Floor', 'Ceil', 'Round', 'Sign', 'FloorDiv', 'FloorMod', 'Mod', 'StopGradient',
+  'Floor', 'Ceil', 'Round', 'Sign', 'FloorDiv', 'FloorMod', 'Mod',
+  'NonMaxSuppressionV2', 'NonMaxSuppressionV3', 'NonMaxSuppressionV4', 'NonMaxSuppressionV5', 'Where',
+  'Unique', 'OneHot', 'All', 'Any', 'LowerBound', 'UpperBound', 'Bincount', 'DenseBincount',
 ]);
 
 /** Nodes that pass their input through unchanged: a Softmax behind them is still the model's softmax. */

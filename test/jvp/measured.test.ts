@@ -192,6 +192,23 @@ describe('the measured model: input and output contracts (cpu, against reverse m
     one.dispose();
   });
 
+  it('StopGradient is the identity of the forward function: a straight-through round has derivative 0', async () => {
+    const g = await tinyGraph([-1, 2, 2, 3], [
+      { name: 'r', op: 'Round', input: ['x'] },
+      { name: 'd', op: 'Sub', input: ['r', 'x'] },
+      { name: 'sg', op: 'StopGradient', input: ['d'] },
+      { name: 'out', op: 'AddV2', input: ['x', 'sg'] },
+    ]);
+    const { jvpGraphModel } = await import('../../src/jvp/graphModel');
+    const x = tf.randomUniform([1, 2, 2, 3], 0.1, 0.4, 'float32', 3);
+    const v = tf.randomNormal([1, 2, 2, 3], 0, 1, 'float32', 4);
+    const d = jvpGraphModel(g, x, v);
+    // f(x) = round(x) pointwise: piecewise constant, so J·v = 0 (not v, which the training gradient would give).
+    assert.equal(tf.max(tf.abs(d.tangent)).dataSync()[0], 0);
+    tf.dispose([x, v, d.primal, d.tangent]);
+    g.dispose();
+  });
+
   it('integer inputs are refused: no Lie derivative at an integer input', async () => {
     const g = await tinyGraph([-1, 4, 4, 3], [{ name: 'c', op: 'Cast', input: ['x'], attr: { SrcT: attr.type('DT_INT32'), DstT: attr.type('DT_FLOAT') } }], {}, { inputDtype: 'DT_INT32' });
     assert.throws(() => measuredModel({ name: 'int', net: g }), /takes int32 input 'x': integer pixels cannot be differentiated.*float32 version/);

@@ -32,6 +32,12 @@ export const reshapeRule = reshapeLike('Reshape', (x, a) => tf.reshape(x, flat(a
 export const squeezeRule = reshapeLike('Squeeze', (x, a) => tf.squeeze(x, a.axis as number[]));
 export const expandDimsRule = reshapeLike('ExpandDims', (x, a) => tf.expandDims(x, a.axis as number));
 export const identityRule = reshapeLike('Identity', (x) => tf.clone(x));
+/**
+ * StopGradient is the identity in the forward pass, so the derivative of the function the graph
+ * computes passes through it (a straight-through x + sg(round(x) − x) has derivative 0, not ẋ):
+ * it only stops reverse-mode training gradients.
+ */
+export const stopGradientRule = reshapeLike('StopGradient', (x) => tf.clone(x));
 export const castRule = reshapeLike('Cast', (x, a) => tf.cast(x, a.dtype as tf.DataType));
 
 export const transposeRule: OpRule = {
