@@ -45,6 +45,10 @@ describe('exit codes: 2 for usage errors, 1 for run-time errors, in every comman
       ['not a notebook', () => ['README.md'], /expected notebook files \(\*\.ipynb\), got 'README\.md'/],
     ],
     backend: [['unknown backend', () => ['--backend', 'gpu'], /unknown --backend value 'gpu'; valid: auto, tensorflow, webgpu, wasm, cpu/]],
+    sweep: [
+      ['no subcommand', () => [], /expected one of plan, run, task, status, merge, got nothing/],
+      ['unknown subcommand', () => ['bogus'], /usage: liederiv sweep plan\|run\|task\|status\|merge SPEC/],
+    ],
   };
   const runtime: Record<string, Array<[string, () => string[], RegExp]>> = {
     lee: [['model file missing', () => ['--model', path.join(missing(), 'model.json'), '--images', path.join(dir, 'file.txt'), '--groups', 'rotate', '--backend', 'cpu'], /not found|does not exist/]],
@@ -53,6 +57,7 @@ describe('exit codes: 2 for usage errors, 1 for run-time errors, in every comman
     report: [['no trained models', () => ['--models-dir', missing(), '--out', path.join(dir, 'out'), '--backend', 'cpu'], /no trained models in .*missing/]],
     notebooks: [['notebook not found', () => [path.join(missing(), 'a.ipynb')], /notebook '.*a\.ipynb' not found/]],
     backend: [['explicit backend not available', () => ['--backend', 'tensorflow'], /backend 'tensorflow' is not available/]],
+    sweep: [['spec file missing', () => ['plan', path.join(missing(), 'sweep.json')], /sweep\.json: cannot read the sweep spec \(ENOENT\)/]],
     // train's run-time failures (disk full, a folder it may not write) need minutes of training first;
     // they reach main as file-system errors, which the same handler turns into exit 1 (tested below with tangent).
   };

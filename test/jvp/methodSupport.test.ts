@@ -31,7 +31,7 @@ async function runCombo(model: tf.GraphModel | tf.LayersModel, combo: string, ac
   }
 }
 
-describe('graph-resize-bilinear (../shared/cases): forward mode works and no suggested fallback crashes', () => {
+describe('graph-resize-bilinear (test/fixtures/cases): forward mode works and no suggested fallback crashes', () => {
   let model: tf.GraphModel;
   before(async () => {
     await setTestBackend('wasm');
