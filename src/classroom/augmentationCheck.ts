@@ -41,8 +41,9 @@ const relClose = (a: number, b: number, tol: number) => Math.abs(a - b) <= tol *
  * Checks {ratio, verdict} against the paired bootstrap of augmented / plain on `group` with the
  * student's `bootstrapSeed` (2000 resamples, 95 %).
  */
-export function checkAugmentationVerdict(question: string, answer: unknown, plain: LeeLike[], augmented: LeeLike[], group: string, bootstrapSeed: number): CheckOutcome {
+export function checkAugmentationVerdict(question: string, answer: unknown, plain: LeeLike[], augmented: LeeLike[], group: string, bootstrapSeed: number, names = { base: 'plain', other: 'augmented' }): CheckOutcome {
   const q = question;
+  const { base, other } = names;
   const p = perImage(plain, group);
   const a = perImage(augmented, group);
   if (!p.values.length || !a.values.length) throw new AssignmentCheckError(q, `both LEE tables need rows for '${group}'`);
@@ -57,14 +58,14 @@ export function checkAugmentationVerdict(question: string, answer: unknown, plai
   const truth = compareMeans(a.values, p.values, { paired: true, seed: bootstrapSeed }).ratio;
   if (!relClose(r.estimate, truth.estimate, 1e-6)) {
     const inverse = relClose(r.estimate, 1 / truth.estimate, 1e-6);
-    throw new AssignmentCheckError(q, inverse ? 'your estimate is the ratio the other way round: augmented / plain, so a value below 1 means augmentation lowered the LEE.' : `your estimate is not the ratio of the two models' mean ${group} LEE (augmented / plain) over the same images.`);
+    throw new AssignmentCheckError(q, inverse ? `your estimate is the ratio the other way round: ${other} / ${base}, so a value below 1 means the ${other} model has the lower LEE.` : `your estimate is not the ratio of the two models' mean ${group} LEE (${other} / ${base}) over the same images.`);
   }
   if (!relClose(r.lo, truth.lo, 1e-6) || !relClose(r.hi, truth.hi, 1e-6)) {
     const unpaired = compareMeans(a.values, p.values, { paired: false, seed: bootstrapSeed }).ratio;
     const isUnpaired = relClose(r.lo, unpaired.lo, 1e-6) && relClose(r.hi, unpaired.hi, 1e-6);
     throw new AssignmentCheckError(q, isUnpaired
       ? 'your interval resamples the two models independently, but both were measured on the same images: pair them (paired: true), which removes the image-to-image spread.'
-      : `your interval is not the paired bootstrap interval of the ratio (compareMeans(augmented, plain, { paired: true, seed: ${bootstrapSeed} }), 95 %, 2000 resamples).`);
+      : `your interval is not the paired bootstrap interval of the ratio (compareMeans(${other}, ${base}, { paired: true, seed: ${bootstrapSeed} }), 95 %, 2000 resamples).`);
   }
   if (!(VERDICTS as readonly string[]).includes(ans!.verdict as string)) throw new AssignmentCheckError(q, `verdict must be one of ${VERDICTS.map((v) => `'${v}'`).join(', ')}, got ${JSON.stringify(ans!.verdict)}`);
   const want = verdictOfRatio(truth);

@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { applyGroup, GROUP_NAMES } from '../groups';
+import { lieDerivative } from '../lie/lieDerivative';
 import { modelOutput } from '../lie/metrics/modelOutput';
 import type { ModelWrapper } from '../models/model';
 import { AssignmentCheckError, callStudent, passed, refuseReferenceCalls, type CheckOutcome } from './assignmentCheckError';
@@ -144,4 +145,17 @@ export function explanationRubric(rows: LeeLike[], group: string): Concept[] {
 /** Q4: free text, graded by the rubric; always 'review' (a person reads it). */
 export function checkExplanation(text: unknown, rows: LeeLike[], group: string): CheckOutcome {
   return gradeFreeText('Q4 your explanation', text, explanationRubric(rows, group));
+}
+
+/**
+ * For the handout's plot: the relative gap ‖q_t − L f‖/‖L f‖ between the student's quotient at each
+ * t and the Lie derivative (computed here, so the handout need not import lieDerivative).
+ */
+export async function quotientGaps(fn: QuotientFn, model: Model, x: tf.Tensor4D, group: string, ts: number[]): Promise<number[]> {
+  const [{ lie }] = await lieDerivative(model, x, [group]);
+  try {
+    return ts.map((t) => tf.tidy(() => rel(tf.reshape(tf.cast(fn(model, x, group, t), 'float32'), lie.shape), lie).dataSync()[0]));
+  } finally {
+    lie.dispose();
+  }
 }

@@ -7,11 +7,15 @@ import type { AssignmentSpec, SessionOptions } from './session';
 import { AssignmentSession } from './session';
 import { ROTATION_ASSIGNMENT } from './rotationAssignment';
 import { EQUIVARIANCE_ASSIGNMENT } from './equivarianceAssignment';
+import { COLOUR_ASSIGNMENT } from './colourAssignment';
+import { AUGMENTATION_ASSIGNMENT } from './augmentationAssignment';
 import { InputError } from '../errors';
 
 export const ASSIGNMENTS: Record<string, AssignmentSpec<any>> = {
   [ROTATION_ASSIGNMENT.id]: ROTATION_ASSIGNMENT,
   [EQUIVARIANCE_ASSIGNMENT.id]: EQUIVARIANCE_ASSIGNMENT,
+  [COLOUR_ASSIGNMENT.id]: COLOUR_ASSIGNMENT,
+  [AUGMENTATION_ASSIGNMENT.id]: AUGMENTATION_ASSIGNMENT,
 };
 
 /** A student's session for assignment `id`; prints the variant so the student knows their task. */

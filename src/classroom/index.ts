@@ -4,6 +4,9 @@ export { AssignmentSession, type AssignmentSpec, type CheckContext, type GradeRe
 export { gradeFreeText, keywordConcept, quotesNumber, rubricMarkdown, type Concept } from './rubric';
 export { checkRng, randomImages, studentSeed, variantRng } from './variant';
 export { checkCommutator, checkFlow, checkRotationGenerator, checkTangent, ROTATION_ASSIGNMENT, type RotationVariant } from './rotationAssignment';
-export { checkAugmentationEffect, checkExplanation, checkMostSensitiveGroup, checkSymmetricQuotient, EQUIVARIANCE_ASSIGNMENT, type QuotientFn } from './equivarianceAssignment';
+export { checkAugmentationEffect, checkExplanation, checkMostSensitiveGroup, checkSymmetricQuotient, EQUIVARIANCE_ASSIGNMENT, quotientGaps, type QuotientFn } from './equivarianceAssignment';
+export { checkColourExplanation, checkColourTangent, checkHueGenerator, checkHueModels, COLOUR_ASSIGNMENT, HUE_UNITS } from './colourAssignment';
+export { AUGMENTATION_ASSIGNMENT, checkConfounds, checkMeanInterval, checkPairedRatio, checkSmallSample } from './augmentationAssignment';
+export { perImage } from './augmentationCheck';
 export { checkAugmentationVerdict, verdictOfRatio, VERDICTS, type CiAnswer, type Verdict } from './augmentationCheck';
 export { ASSIGNMENTS, startAssignment } from './handout';

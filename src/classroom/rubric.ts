@@ -27,7 +27,7 @@ export function quotesNumber(id: string, guidance: string, value: number, relTol
   return {
     id,
     guidance,
-    lecturerNote: `quotes the measured value ${value.toPrecision(3)} (within ${100 * relTol} %)`,
+    lecturerNote: Number.isFinite(value) ? `quotes the measured value ${value.toPrecision(3)} (within ${100 * relTol} %)` : `quotes the measured value (within ${100 * relTol} %)`,
     weight,
     matches: (t) => (t.match(/[-+]?\d*\.?\d+(?:e[-+]?\d+)?/gi) ?? []).map(Number).some((v) => Math.abs(v - value) <= relTol * Math.abs(value)),
   };
