@@ -15,6 +15,7 @@ import { confoundRubric } from './augmentationAssignment';
 import { colourRubric } from './colourAssignment';
 import { explanationRubric } from './equivarianceAssignment';
 import { rubricMarkdown } from './rubric';
+import { telescopingRubric } from './telescopingAssignment';
 
 export interface ClassroomPaths {
   root: string;
@@ -70,6 +71,7 @@ export function buildSolutions({ root = process.cwd(), solutionsDir }: { root?: 
     'Each free-text check is recorded as `review` with a provisional score (the matched fraction); the export lists which concepts matched. Read every answer: the keywords only sort them.',
     '',
     '## 02-model-equivariance', '', rubricMarkdown('Q4 your explanation', explanationRubric([], '<the Q2 group>')),
+    '## 03-layerwise-telescoping', '', rubricMarkdown('Q4 your explanation', telescopingRubric()),
     '## 04-colour-groups', '', rubricMarkdown('Q4 your explanation', colourRubric()),
     '## 05-augmentation-intervals', '', rubricMarkdown('Q4 what else could explain it', confoundRubric()),
   ].join('\n');

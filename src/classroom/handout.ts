@@ -8,12 +8,14 @@ import { AssignmentSession } from './session';
 import { ROTATION_ASSIGNMENT } from './rotationAssignment';
 import { EQUIVARIANCE_ASSIGNMENT } from './equivarianceAssignment';
 import { COLOUR_ASSIGNMENT } from './colourAssignment';
+import { TELESCOPING_ASSIGNMENT } from './telescopingAssignment';
 import { AUGMENTATION_ASSIGNMENT } from './augmentationAssignment';
 import { InputError } from '../errors';
 
 export const ASSIGNMENTS: Record<string, AssignmentSpec<any>> = {
   [ROTATION_ASSIGNMENT.id]: ROTATION_ASSIGNMENT,
   [EQUIVARIANCE_ASSIGNMENT.id]: EQUIVARIANCE_ASSIGNMENT,
+  [TELESCOPING_ASSIGNMENT.id]: TELESCOPING_ASSIGNMENT,
   [COLOUR_ASSIGNMENT.id]: COLOUR_ASSIGNMENT,
   [AUGMENTATION_ASSIGNMENT.id]: AUGMENTATION_ASSIGNMENT,
 };

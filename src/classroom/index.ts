@@ -10,3 +10,5 @@ export { AUGMENTATION_ASSIGNMENT, checkConfounds, checkMeanInterval, checkPaired
 export { perImage } from './augmentationCheck';
 export { checkAugmentationVerdict, verdictOfRatio, VERDICTS, type CiAnswer, type Verdict } from './augmentationCheck';
 export { ASSIGNMENTS, startAssignment } from './handout';
+export { checkContributions, checkLargestLayer, checkTelescopingExplanation, checkTelescopingGap, TELESCOPING_ASSIGNMENT, type ContributionsFn } from './telescopingAssignment';
+export { layerTools, type LayerTools } from './layerTools';
