@@ -12,6 +12,7 @@ import { hasJupyter } from '../helpers/requirements';
 const EXPECTED_FEEDBACK: Record<string, RegExp> = {
   '01-rotation-generator': /✗ Q1 rotation generator: your matrix is all zeros/,
   '02-model-equivariance': /✗ Q1 the symmetric quotient: your quotient function threw "TODO/,
+  '03-layerwise-telescoping': /✗ Q1 the layer contributions: your contributions sum to L f|✗ Q1 the layer contributions: layer 1/,
   '04-colour-groups': /✗ Q1 the hue generator: your matrix is all zeros/,
   '05-augmentation-intervals': /✗ Q1 the interval of a mean LEE: expected \{ estimate, lo, hi \}/,
 };
