@@ -42,13 +42,17 @@ function makeNotebook(root: string, src: string, out: string): void {
 
 const sourcesIn = (dir: string) => (fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.nb.txt')).sort() : []);
 
-/** Regenerates the handouts (notebooks/classroom/*.ipynb) and optionally copies them to `handoutDir`. */
-export function buildHandouts({ root = process.cwd(), handoutDir }: { root?: string; handoutDir?: string } = {}): string[] {
+/**
+ * Regenerates the handouts (into `notebooksDir`, default notebooks/classroom) and optionally copies
+ * them to `handoutDir`. Tests pass a temporary `notebooksDir` (nbformat gives cells new ids).
+ */
+export function buildHandouts({ root = process.cwd(), handoutDir, notebooksDir }: { root?: string; handoutDir?: string; notebooksDir?: string } = {}): string[] {
   const p = classroomPaths(root);
-  fs.mkdirSync(p.handouts, { recursive: true });
+  const into = notebooksDir ?? p.handouts;
+  fs.mkdirSync(into, { recursive: true });
   if (handoutDir) fs.mkdirSync(handoutDir, { recursive: true });
   return sourcesIn(p.sources).map((f) => {
-    const out = path.join(p.handouts, f.replace(/\.nb\.txt$/, '.ipynb'));
+    const out = path.join(into, f.replace(/\.nb\.txt$/, '.ipynb'));
     makeNotebook(root, path.join(p.sources, f), out);
     if (handoutDir) fs.copyFileSync(out, path.join(handoutDir, path.basename(out)));
     return out;
