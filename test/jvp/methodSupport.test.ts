@@ -38,22 +38,20 @@ describe('graph-resize-bilinear (test/fixtures/cases): forward mode works and no
     model = (await loadModel(RESIZE_MODEL)).net as tf.GraphModel;
   });
 
-  it('lee --method fd on rotate gives the values in cases/README.md (2.712e-4, 2.854e-4, 1.260e-3, 3.321e-4), wasm', async () => {
-    const r = await runHere(['lee', '--model', RESIZE_MODEL, '--images', BASELINE, '--groups', 'rotate', '--method', 'fd', '--format', 'json', '--backend', 'wasm']);
-    assert.equal(r.code, 0, r.err);
-    const lee = JSON.parse(r.out).rows.map((row: { lee: number }) => row.lee);
-    // The README gives 4 significant digits: each value rounds to it.
-    assert.deepEqual(lee.map((v: number) => Number(v.toPrecision(4))), [2.712e-4, 2.854e-4, 1.26e-3, 3.321e-4]);
-  });
-
-  it('lee with forward mode (the default) runs and agrees with fd within fd\'s float32 round-off (5%)', async () => {
-    // fd at h = 1e-3 on probabilities ≈ 0.1 has round-off ε·|p|/h ≈ 6e-6 per component against a
-    // Lie derivative of ≈ 3e-4: a few per cent. The ResizeBilinear rule itself is pinned to 1e-5 by
-    // test/jvp/rules/ops/image.test.ts against the closed form.
-    const r = await runHere(['lee', '--model', RESIZE_MODEL, '--images', BASELINE, '--groups', 'rotate', '--format', 'json', '--backend', 'wasm']);
-    assert.equal(r.code, 0, r.err);
-    const lee = JSON.parse(r.out).rows.map((row: { lee: number }) => row.lee);
-    [2.712e-4, 2.854e-4, 1.26e-3, 3.321e-4].forEach((want, i) => assert.ok(Math.abs(lee[i] - want) / want < 0.05, `image ${i}: forward ${lee[i]} vs fd ${want}`));
+  it('lee: forward mode (the default) and the suggested fallback --method fd agree (wasm)', async () => {
+    // The cases' README lists 2.712e-4, 2.854e-4, 1.260e-3, 3.321e-4: those are softmax ∘ softmax ∘ net
+    // (main put a second softmax behind the graph's Softmax → Identity; test/jvp/measured.test.ts pins
+    // the fix against reverse mode). With the graph's own softmax once, values are ~10× larger; fd at
+    // h = 1e-3 still differs by ~2.5%, moving towards forward mode as h shrinks (ReLU kinks crossed
+    // within ±h); the ResizeBilinear rule itself is pinned to 1e-5 by test/jvp/rules/ops/image.test.ts.
+    const run = async (...extra: string[]) => {
+      const r = await runHere(['lee', '--model', RESIZE_MODEL, '--images', BASELINE, '--groups', 'rotate', '--format', 'json', '--backend', 'wasm', ...extra]);
+      assert.equal(r.code, 0, r.err);
+      return JSON.parse(r.out).rows.map((row: { lee: number }) => row.lee) as number[];
+    };
+    const fd = await run('--method', 'fd');
+    const forward = await run();
+    forward.forEach((v, i) => assert.ok(Math.abs(v - fd[i]) / fd[i] < 0.05, `image ${i}: forward ${v} vs fd ${fd[i]}`));
   });
 
   it('double-vjp is refused on cpu and wasm, naming ResizeBilinearGrad; fd is supported on both', async () => {

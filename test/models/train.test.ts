@@ -129,7 +129,7 @@ describe('training', () => {
     assert.match(e.command, /^liederiv train --model mlp --dataset mnist --epochs 1 --seed 0 --out .* --name tiny --lr-schedule cosine --checkpoints$/);
     assert.equal(e.learningRateSchedule, 'cosine');
     for (const f of ['model.json', 'weights.bin', 'liederiv.json', 'epochs/epoch-1/model.json']) assert.ok(fs.existsSync(path.join(out, 'tiny', f)), f);
-    assert.equal(await main(['train', '--model', 'nope', '--dataset', 'mnist'], io), 1);
+    assert.equal(await main(['train', '--model', 'nope', '--dataset', 'mnist'], io), 2); // an unknown name is a usage error (test/cli/exitCodes.test.ts)
     assert.equal(await main(['train', '--dataset', 'mnist'], io), 2);
     assert.equal(await main(['train', '--model', 'mlp', '--dataset', 'mnist', '--lr-schedule', 'linear'], io), 2);
     assert.equal(await main(['train', '--model', 'mlp', '--dataset', 'mnist', '--lr', '0'], io), 2);
