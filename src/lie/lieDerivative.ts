@@ -3,7 +3,7 @@ import { assertImages } from '../checks';
 import { InputError } from '../errors';
 import { featureTangent, getGroup, imageTangent, type Coordinates, type Difference, type Group } from '../groups';
 import { spatialCoefficients } from '../groups/generators';
-import { checkOutputFits, jvpMeasured, measuredModel, type ContractOptions, type JvpMethod, type MeasuredModel } from '../jvp';
+import { checkOutputFits, detectInput, jvpMeasured, measuredModel, type ContractOptions, type JvpMethod, type MeasuredModel } from '../jvp';
 import { IDENTITY_PREPROCESS, type ModelWrapper } from '../models/model';
 
 /** 'probs' | 'logits' (DESIGN §1), or the name of a tensor (layer, graph node, signature key) whose output is measured. */
@@ -74,7 +74,14 @@ export function asModelWrapper(model: ModelWrapper | Net): ModelWrapper {
     if (!model || !isNet((model as ModelWrapper).net)) throw new InputError('expected a ModelWrapper, tf.LayersModel or tf.GraphModel');
     return model;
   }
-  return { name: model instanceof tf.LayersModel ? model.name : 'graph-model', net: model, inputSize: [0, 0], preprocess: IDENTITY_PREPROCESS };
+  const name = model instanceof tf.LayersModel ? model.name : 'graph-model';
+  let inputSize: [number, number] = [0, 0];
+  try {
+    inputSize = detectInput(model, name).size; // read in the net's own layout (NCHW too)
+  } catch {
+    // Not an image model the contract accepts: measuring it will say why, with the model's name.
+  }
+  return { name, net: model, inputSize, preprocess: IDENTITY_PREPROCESS };
 }
 
 /** The contract options of a call (the rest of LieOptions are about the derivative, not the function). */
