@@ -48,13 +48,16 @@ export function layerOutputNames(model: tf.LayersModel): string[] {
 }
 
 function layerStep(layer: tf.layers.Layer, asLayer: tf.layers.Layer, inputs: Ref[], name: string): Step {
-  const rule = layerRuleFor(layer);
+  // The rule is looked up when forward mode first needs it: a layer without one still has its plain
+  // value (layer.apply), so fd, double-vjp and the metrics work on it.
+  let rule: ReturnType<typeof layerRuleFor> | undefined;
   const call = (xs: tf.Tensor[]) => asLayer.apply(xs.length === 1 ? xs[0] : xs, { training: false }) as tf.Tensor | tf.Tensor[];
   return {
     info: { name, className: layer.getClassName(), source: 'layer' },
     inputs,
     layer,
     jvp: (ins, k) => {
+      rule ??= layerRuleFor(layer);
       const out = rule.jvp({ layer: asLayer, inputs: ins as Dual[], k });
       return Array.isArray(out) ? out : [out];
     },

@@ -22,7 +22,7 @@
  * liederiv.json sidecar; `describe` gives the one line the CLI prints in its run header.
  */
 import * as tf from '@tensorflow/tfjs';
-import { InputError, UnknownNameError } from '../errors';
+import { InputError, LiederivError, UnknownNameError } from '../errors';
 import { activationStep, cachedLayerGraph, compileLayersModel, layerOutputNames, layersFinalSoftmax } from './compileLayers';
 import { compileGraphModel, executorOf, graphFinalSoftmax, graphInput, graphOutputs, parseNodeName, resolveGraphTensor, type GraphNode } from './compileGraph';
 import { applyProgram, type Program, type Ref, type Step } from './program';
@@ -286,6 +286,7 @@ function probe(m: MeasuredModel): void {
       try {
         shape = run(1);
       } catch (err1) {
+        if (err1 instanceof LiederivError) throw err1;
         throw new InputError(`model '${m.name}' does not run on a [1, ${h}, ${w}, 3] image (as measured: ${describeInput(m)}): ${firstLine(err1)}`);
       }
       m.input.batch = 'one';

@@ -280,9 +280,9 @@ function walk({ plan, x, group, tangentOpts, inject, e2e, onDefect }: WalkArgs):
   }
 }
 
-function resolve(model: ModelWrapper | tf.LayersModel | tf.GraphModel, images: tf.Tensor4D, fn: string): ModelWrapper {
+function resolve(model: ModelWrapper | tf.LayersModel | tf.GraphModel, images: tf.Tensor4D, fn: string, opts: LayerwiseOptions): ModelWrapper {
   const w = asModelWrapper(model);
-  checkModelImages(w, images, fn);
+  checkModelImages(w, images, fn, { ...opts, output: opts.output ?? 'probs' });
   return w;
 }
 
@@ -325,7 +325,7 @@ export function layerContributions(
   group: string | Group,
   opts: Omit<LayerwiseOptions, 'probes' | 'exact' | 'exactLimit' | 'seed' | 'batchSize' | 'onProgress'> = {},
 ): LayerContributions {
-  const w = resolve(model, images, 'layerContributions');
+  const w = resolve(model, images, 'layerContributions', opts);
   const g = getGroup(group);
   const maxSlots = assertPositiveInt(opts.maxSlots ?? DEFAULT_MAX_SLOTS, 'maxSlots');
   const plan = buildPlan(w, opts, images.shape[3] as 1 | 3);
@@ -393,7 +393,7 @@ export function layerContributions(
  *  - memory: one batch's tensors at a time; returns plain rows, leaves no tensors behind.
  */
 export async function layerwise(model: ModelWrapper | tf.LayersModel | tf.GraphModel, images: tf.Tensor4D, group: string | Group, opts: LayerwiseOptions = {}): Promise<LayerwiseResult> {
-  const w = resolve(model, images, 'layerwise');
+  const w = resolve(model, images, 'layerwise', opts);
   const g = getGroup(group);
   const output = opts.output ?? 'probs';
   const difference = tangentOptsOf(opts).difference;
@@ -494,7 +494,7 @@ export async function layerDefectMaps(
   group: string | Group,
   opts: Omit<LayerwiseOptions, 'probes' | 'exact' | 'exactLimit' | 'seed' | 'batchSize' | 'onProgress' | 'maxSlots'> = {},
 ): Promise<Array<{ model: string; image: number; index: number; layer: string; kind: LayerKind; height: number; width: number; values: number[]; quantity: string }>> {
-  const w = resolve(model, images, 'layerDefectMaps');
+  const w = resolve(model, images, 'layerDefectMaps', opts);
   const g = getGroup(group);
   const plan = buildPlan(w, opts, images.shape[3] as 1 | 3);
   const maps: Array<{ step: number; map: tf.Tensor3D }> = [];

@@ -111,7 +111,7 @@ export function measuredFor(w: ModelWrapper, images: tf.Tensor4D, fn: string, op
 
 /** Images fit the model (measuredFor without keeping the result): for entry points that measure later. */
 export function checkModelImages(w: ModelWrapper, images: tf.Tensor4D, fn: string, opts: ContractOptions = {}): void {
-  measuredFor(w, images, fn, opts);
+  measuredFor(w, images, fn, contractOf(opts));
 }
 
 /**

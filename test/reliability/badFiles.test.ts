@@ -135,12 +135,14 @@ describe('bad files → FileFormatError naming the file (library and CLI)', () =
       ['truncated .npy data', 'last 100 bytes cut', write('data.npy', bytes.subarray(0, bytes.length - 100)), FileFormatError, [/data\.npy: truncated: shape \(2, 28, 28, 3\) float32 needs 18816 data bytes, found 18716/]],
       ['.npy of int32', "descr '<i4'", write('int32.npy', int32), FileFormatError, [/int32\.npy: unsupported dtype '<i4' \(int32\); expected float32 \('<f4'\), uint8 \('\|u1'\) or float64 \('<f8'\)/]],
     ];
-    const x1 = new Float32Array(2 * 28 * 28);
-    writeNpy(path.join(root, 'grey.npy'), x1, [2, 28, 28, 1]);
+    // A grey (N, H, W, 1) .npy is an image batch now (the measured model adapts it): it loads.
+    writeNpy(path.join(root, 'grey.npy'), new Float32Array(2 * 28 * 28), [2, 28, 28, 1]);
+    const grey = loadImagesNpy(path.join(root, 'grey.npy'));
+    assert.deepEqual(grey.shape, [2, 28, 28, 1]);
+    grey.dispose();
     writeNpy(path.join(root, 'u255.npy'), new Float32Array(2 * 28 * 28 * 3).fill(128), [2, 28, 28, 3]);
     writeNpy(path.join(root, 'empty-batch.npy'), new Float32Array(0), [0, 28, 28, 3]);
     cases.push(
-      ['greyscale .npy', '(2, 28, 28, 1)', path.join(root, 'grey.npy'), InputError, [/grey\.npy: expected images of shape \(N, H, W, 3\) \(NHWC RGB\), got \(2, 28, 28, 1\) — greyscale\? repeat the channel/]],
       ['0–255 floats in .npy', 'float32 filled with 128', path.join(root, 'u255.npy'), InputError, [/u255\.npy: float32 images must be in \[0, 1\], got values in \[128, 128\] \(0–255 values stored as float\?/]],
       ['empty batch .npy', '(0, 28, 28, 3)', path.join(root, 'empty-batch.npy'), InputError, [/empty-batch\.npy: empty image batch \(0, 28, 28, 3\)/]],
     );

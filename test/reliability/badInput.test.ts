@@ -35,8 +35,7 @@ describe('bad input → typed errors (library)', () => {
 
   // [case, trigger text, images factory, expected message patterns]
   const imageCases: Array<[string, string, () => tf.Tensor, RegExp[]]> = [
-    ['image of rank 3', 'zeros([28, 28, 3])', () => tf.zeros([28, 28, 3]), [/must have shape \[B, H, W, 3\], got \[28, 28, 3\]/, /one image\? add the batch axis/]],
-    ['greyscale (1 channel)', 'zeros([1, 28, 28, 1])', () => tf.zeros([1, 28, 28, 1]), [/got \[1, 28, 28, 1\]/, /greyscale: repeat the channel/, /only image folders convert/]],
+    ['image of rank 3', 'zeros([28, 28, 3])', () => tf.zeros([28, 28, 3]), [/must have shape \[B, H, W, 1 or 3\], got \[28, 28, 3\]/, /one image\? add the batch axis/]],
     ['RGBA (4 channels)', 'zeros([1, 28, 28, 4])', () => tf.zeros([1, 28, 28, 4]), [/got \[1, 28, 28, 4\]/, /RGBA: drop or composite the alpha/]],
     ['NCHW layout', 'zeros([1, 3, 28, 28])', () => tf.zeros([1, 3, 28, 28]), [/got \[1, 3, 28, 28\]/, /NCHW\? transpose to NHWC/]],
     ['size mismatched with the model', 'zeros([1, 32, 32, 3]) for a 28×28 model', () => tf.zeros([1, 32, 32, 3]), [/expects 28×28 images, got 32×32/]],
@@ -66,8 +65,18 @@ describe('bad input → typed errors (library)', () => {
     });
   }
 
+  it('images: a greyscale (1-channel) batch is the same picture as its RGB repeat (grey → RGB for an RGB model)', async () => {
+    const grey = tf.randomUniform([2, 28, 28, 1], 0, 1, 'float32', 5) as tf.Tensor4D;
+    const rgb = tf.tile(grey, [1, 1, 1, 3]) as tf.Tensor4D;
+    const [a] = await lieDerivative(mlp, grey, ['rotate']);
+    const [b] = await lieDerivative(mlp, rgb, ['rotate']);
+    assert.ok(tf.max(tf.abs(tf.sub(a.lie, b.lie))).dataSync()[0] <= 1e-6 * Math.max(1e-12, tf.max(tf.abs(b.lie)).dataSync()[0]) + 1e-12);
+    await assert.rejects(lieDerivative(mlp, grey, ['hue']), /colour groups \(hue\) act on RGB; the images are 1-channel/);
+    tf.dispose([grey, rgb, a.lie, b.lie]);
+  });
+
   it('images: lee on a rank-3 tensor or a plain array → InputError', async () => {
-    await expectError({ area: 'images', case: 'image of rank 3', trigger: 'lee(mlp, {images: zeros([28, 28, 3])})', test: T }, () => lee(mlp, { images: tf.zeros([28, 28, 3]) as unknown as tf.Tensor4D }), InputError, [/argument 'data\.images' passed to 'lee' must have shape \[B, H, W, 3\], got \[28, 28, 3\]/, /add the batch axis/]);
+    await expectError({ area: 'images', case: 'image of rank 3', trigger: 'lee(mlp, {images: zeros([28, 28, 3])})', test: T }, () => lee(mlp, { images: tf.zeros([28, 28, 3]) as unknown as tf.Tensor4D }), InputError, [/argument 'data\.images' passed to 'lee' must have shape \[B, H, W, 1 or 3\], got \[28, 28, 3\]/, /add the batch axis/]);
     await expectError({ area: 'images', case: 'not a tensor', trigger: 'lieDerivative(mlp, [[...]])', test: T }, () => lieDerivative(mlp, [[0.5]] as unknown as tf.Tensor4D, ['rotate']), InputError, [/must be a tf\.Tensor of shape \[B, H, W, 3\]/]);
     await expectError({ area: 'images', case: 'labels of the wrong length', trigger: 'lee(mlp, {images: 2 images, labels: [1]})', test: T }, () => lee(mlp, { images: x, labels: [1] }), InputError, [/1 labels for 2 images/]);
   });
@@ -82,7 +91,7 @@ describe('bad input → typed errors (library)', () => {
       ['unknown difference (lee)', "lee(..., {difference: 'backward'})", () => lee(mlp, { images: x }, { groups: ['rotate'], difference: 'backward' as never }), [/unknown difference 'backward'; valid: central, forward, gaussian/]],
       ['unknown JVP method', "lee(..., {method: 'auto'})", () => lee(mlp, { images: x }, { groups: ['rotate'], method: 'auto' as never }), [/unknown JVP method 'auto'; valid: forward, double-vjp, fd/]],
       ['output layer that does not exist', "lee(..., {output: 'embedding'})", () => lee(mlp, { images: x }, { groups: ['rotate'], output: 'embedding' }), [/unknown layer 'embedding'; valid: .*logits, probs/]],
-      ['unknown layerwise output', "layerwise(..., {output: 'embedding'})", () => layerwise(mlp, x, 'rotate', { output: 'embedding' as never }), [/unknown output 'embedding'; valid: probs, logits/]],
+      ['unknown layerwise output', "layerwise(..., {output: 'embedding'})", () => layerwise(mlp, x, 'rotate', { output: 'embedding' as never }), [/unknown layer 'embedding'; valid: .*logits/]],
       ['unknown backend', "useBackend('gpu')", () => useBackend('gpu' as never), [/unknown backend 'gpu'; valid: auto, tensorflow, webgpu, wasm, cpu/]],
       ['unknown zoo model', "buildZooModel('resnet50')", () => buildZooModel('resnet50'), [/unknown zoo model 'resnet50'; valid: mlp, cnn-relu/]],
     ];
