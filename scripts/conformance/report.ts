@@ -1,0 +1,116 @@
+/** Markdown for docs/CONFORMANCE.md: the inventory of the suite's models and the measured table. */
+import type { Inventory, TensorInfo } from './inventory';
+import type { ModelEntry } from './manifest';
+
+/** One model's measured outcome (run.ts). */
+export interface ModelResult {
+  id: string;
+  status: 'ok' | 'refused' | 'FAIL';
+  /** The library's message (refused) or what went wrong (FAIL). */
+  detail?: string;
+  /** Worst relative error of L f against the oracle over groups and images. */
+  leeRelError?: number;
+  /** Per group worst relative error. */
+  perGroup?: Record<string, number>;
+  /** Components the oracle checked, of K, and the share of ‖L f‖ they carry. */
+  components?: { checked: number; of: number; coverage: number };
+  layerwise?: { status: 'ok' | 'refused' | 'FAIL'; telescopingError?: number; detail?: string };
+  images: number;
+  seconds: number;
+  /** What the library detected or was told (input size, preprocess, output). */
+  contract?: string;
+  notes: string[];
+}
+
+const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const shape = (t: TensorInfo) => (t.shape ? `[${t.shape.map((d) => d ?? '?').join(',')}]` : '[?]');
+const short = (s: string, n = 160) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+
+export function contractText(m: ModelEntry): string {
+  const c = m.contract;
+  if (!c.inputSize) return `${c.range}; ${m.expectRefusal ?? ''}`;
+  const parts = [`${c.inputSize[0]}×${c.inputSize[1]}×${c.channels}`, c.range, c.layout.toUpperCase()];
+  if (c.batch !== 'free') parts.push('batch 1');
+  parts.push(`out: ${c.output} (${c.outputKind})`);
+  return parts.join(', ');
+}
+
+export function inventoryTable(models: ModelEntry[], inv: Map<string, Inventory | Error>): string {
+  const rows = ['| model | package | task · architecture | format | converter | inputs | outputs | ops | ops without a rule (on the measured path) | contract (from the package\'s code) |', '|---|---|---|---|---|---|---|---|---|---|'];
+  for (const m of models) {
+    const i = inv.get(m.id);
+    if (!i || i instanceof Error) {
+      rows.push(`| ${m.id} | ${m.package} | ${esc(m.task)} | — | — | — | — | — | — | unreadable: ${esc(String((i as Error)?.message ?? 'missing'))} |`);
+      continue;
+    }
+    const conv = [i.convertedBy, i.generatedBy, i.kerasVersion && `Keras ${i.kerasVersion}`].filter(Boolean).join(' / ') || '—';
+    const ins = i.inputs.map((t) => `${t.name} ${shape(t)} ${t.dtype}`).join('; ');
+    const outs = i.outputs.length > 3 ? `${i.outputs.length} (${i.outputs.slice(0, 3).map((t) => t.name + (t.node ? `=${t.node}` : '')).join(', ')}, …)` : i.outputs.map((t) => `${t.name}${t.node ? `=${t.node}` : ''} ${shape(t)}`).join('; ');
+    const ops = Object.keys(i.ops).length;
+    rows.push(
+      `| ${m.id} | ${m.package} | ${esc(m.task)} · ${esc(m.architecture)} | ${i.format === 'graph-model' ? 'graph' : 'layers'} | ${esc(conv)} | ${esc(ins)} | ${esc(short(outs))}${i.signature ? '' : ' (no signature)'} | ${ops} | ${missingText(i)} | ${esc(contractText(m))} |`,
+    );
+  }
+  return rows.join('\n');
+}
+
+/** Ops (or layer classes) without a rule, with the models that use them. */
+export function missingOpsTable(models: ModelEntry[], inv: Map<string, Inventory | Error>): string {
+  const by = new Map<string, string[]>();
+  for (const m of models) {
+    const i = inv.get(m.id);
+    if (!i || i instanceof Error) continue;
+    for (const op of i.missing) by.set(op, [...(by.get(op) ?? []), m.id]);
+  }
+  const onPath = new Map<string, string[]>();
+  for (const m of models) {
+    const i = inv.get(m.id);
+    if (!i || i instanceof Error) continue;
+    for (const op of i.pathMissing ?? i.missing) onPath.set(op, [...(onPath.get(op) ?? []), m.id]);
+  }
+  const rows = ['| op / layer class | models | on the measured path of | elsewhere in |', '|---|---|---|---|'];
+  for (const [op, ids] of [...by].sort((a, b) => (onPath.get(b[0])?.length ?? 0) - (onPath.get(a[0])?.length ?? 0) || b[1].length - a[1].length || a[0].localeCompare(b[0]))) {
+    const path = onPath.get(op) ?? [];
+    rows.push(`| ${op} | ${ids.length} | ${path.join(', ') || '—'} | ${ids.filter((id) => !path.includes(id)).join(', ') || '—'} |`);
+  }
+  return rows.join('\n');
+}
+
+/** Every op used, with counts of models (for the ops engineer's priorities). */
+export function opUsageTable(models: ModelEntry[], inv: Map<string, Inventory | Error>): string {
+  const by = new Map<string, number>();
+  for (const m of models) {
+    const i = inv.get(m.id);
+    if (!i || i instanceof Error) continue;
+    for (const op of Object.keys(i.ops)) by.set(op, (by.get(op) ?? 0) + 1);
+  }
+  return [...by].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([op, n]) => `${op} (${n})`).join(', ');
+}
+
+function missingText(i: Inventory): string {
+  if (!i.missing.length) return '—';
+  if (!i.pathMissing) return esc(i.missing.join(', '));
+  const off = i.missing.filter((op) => !i.pathMissing!.includes(op));
+  return `${i.pathMissing.length ? `**${esc(i.pathMissing.join(', '))}**` : 'none on the path'}${off.length ? `; elsewhere: ${esc(off.join(', '))}` : ''}`;
+}
+
+const fmtErr = (e?: number) => (e === undefined ? '—' : e === 0 ? '0' : e.toExponential(1));
+
+export function resultsTable(models: ModelEntry[], inv: Map<string, Inventory | Error>, results: Map<string, ModelResult>): string {
+  const rows = ['| model | package | format | ops | contract | lee rel. error | layerwise error | time | status |', '|---|---|---|---|---|---|---|---|---|'];
+  for (const m of models) {
+    const r = results.get(m.id);
+    const i = inv.get(m.id);
+    const fmt = !i || i instanceof Error ? '—' : i.format === 'graph-model' ? 'graph' : 'layers';
+    const ops = !i || i instanceof Error ? '—' : `${Object.keys(i.ops).length}${i.missing.length ? ` (${i.missing.length} without rule)` : ''}`;
+    if (!r) {
+      rows.push(`| ${m.id} | ${m.package} | ${fmt} | ${ops} | ${esc(contractText(m))} | — | — | — | not run |`);
+      continue;
+    }
+    const lee = r.leeRelError === undefined ? '—' : `${fmtErr(r.leeRelError)}${r.components && r.components.checked < r.components.of ? ` (${r.components.checked}/${r.components.of} comp., ${(100 * r.components.coverage).toFixed(0)}% of ‖Lf‖)` : ''}`;
+    const lw = !r.layerwise ? '—' : r.layerwise.status === 'ok' ? fmtErr(r.layerwise.telescopingError) : `${r.layerwise.status}: ${esc(short(r.layerwise.detail ?? '', 90))}`;
+    const status = r.status === 'ok' ? 'ok' : `${r.status}: ${esc(short(r.detail ?? '', 220))}`;
+    rows.push(`| ${m.id} | ${m.package} | ${fmt} | ${ops} | ${esc(r.contract ?? contractText(m))} | ${lee} | ${lw} | ${r.seconds.toFixed(1)} s (${r.images} img) | ${status} |`);
+  }
+  return rows.join('\n');
+}
