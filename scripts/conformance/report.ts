@@ -5,7 +5,8 @@ import type { ModelEntry } from './manifest';
 /** One model's measured outcome (run.ts). */
 export interface ModelResult {
   id: string;
-  status: 'ok' | 'refused' | 'FAIL';
+  /** ok: lee matches the oracle; refused: the library's typed error; unchecked: lee ran but the oracle was skipped or failed. */
+  status: 'ok' | 'refused' | 'unchecked' | 'FAIL';
   /** The library's message (refused) or what went wrong (FAIL). */
   detail?: string;
   /** Worst relative error of L f against the oracle over groups and images. */
@@ -16,6 +17,8 @@ export interface ModelResult {
   components?: { checked: number; of: number; coverage: number };
   layerwise?: { status: 'ok' | 'refused' | 'FAIL'; telescopingError?: number; detail?: string };
   images: number;
+  /** Images the oracle checked. */
+  oracleImages?: number;
   seconds: number;
   /** What the library detected or was told (input size, preprocess, output). */
   contract?: string;
@@ -110,7 +113,7 @@ export function resultsTable(models: ModelEntry[], inv: Map<string, Inventory | 
     const lee = r.leeRelError === undefined ? '—' : `${fmtErr(r.leeRelError)}${r.components && r.components.checked < r.components.of ? ` (${r.components.checked}/${r.components.of} comp., ${(100 * r.components.coverage).toFixed(0)}% of ‖Lf‖)` : ''}`;
     const lw = !r.layerwise ? '—' : r.layerwise.status === 'ok' ? fmtErr(r.layerwise.telescopingError) : `${r.layerwise.status}: ${esc(short(r.layerwise.detail ?? '', 90))}`;
     const status = r.status === 'ok' ? 'ok' : `${r.status}: ${esc(short(r.detail ?? '', 220))}`;
-    rows.push(`| ${m.id} | ${m.package} | ${fmt} | ${ops} | ${esc(r.contract ?? contractText(m))} | ${lee} | ${lw} | ${r.seconds.toFixed(1)} s (${r.images} img) | ${status} |`);
+    rows.push(`| ${m.id} | ${m.package} | ${fmt} | ${ops} | ${esc(r.contract ?? contractText(m))} | ${lee} | ${lw} | ${r.seconds.toFixed(0)} s (${r.images} img${r.oracleImages !== undefined ? `, oracle ${r.oracleImages}` : ''}) | ${status} |`);
   }
   return rows.join('\n');
 }

@@ -7,13 +7,15 @@
  * with the library's clear message is allowed and listed.
  *
  * Options: --inventory (only the inventory, no measurement), --only id,id (a subset; the table
- * then lists only those), --out FILE (default docs/CONFORMANCE.md).
+ * then lists only those), --out FILE (default docs/CONFORMANCE.md), --timeout S (per model,
+ * default 150), --oracle-budget S (cpu oracle per model, default 45), --images N (default 3).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { REPO_ROOT } from './install';
 import { readInventories } from './inventoryDoc';
 import { readManifest } from './manifest';
+import { DEFAULT_MEASURE, measureAll } from './measure';
 import { inventoryTable, missingOpsTable, opUsageTable, resultsTable, type ModelResult } from './report';
 
 function arg(name: string): string | undefined {
@@ -28,9 +30,20 @@ async function main(): Promise<number> {
   const out = path.resolve(REPO_ROOT, arg('--out') ?? 'docs/CONFORMANCE.md');
   const { dirs, inv } = readInventories({ ...manifest, models });
   let results: Map<string, ModelResult> | undefined;
+  let opts: typeof DEFAULT_MEASURE | undefined;
+  let totalS = 0;
   if (!process.argv.includes('--inventory')) {
-    const { measureAll } = await import('./measure');
-    results = await measureAll(models, dirs, inv);
+    const num = (name: string, d: number) => {
+      const v = arg(name);
+      if (v === undefined) return d;
+      const n = Number(v);
+      if (!(n > 0)) throw new Error(`${name} must be a positive number, got '${v}'`);
+      return n;
+    };
+    opts = { ...DEFAULT_MEASURE, timeoutS: num('--timeout', DEFAULT_MEASURE.timeoutS), oracleBudgetS: num('--oracle-budget', DEFAULT_MEASURE.oracleBudgetS), images: Math.min(8, Math.round(num('--images', DEFAULT_MEASURE.images))) };
+    const t0 = Date.now();
+    results = await measureAll(models, dirs, inv, opts);
+    totalS = (Date.now() - t0) / 1000;
   }
   const packages = manifest.packages.map((p) => `\`${p.name}@${p.version}\` (${p.licence}, ${p.upstream})`).join('; ');
   const doc = [
@@ -42,7 +55,7 @@ async function main(): Promise<number> {
     '`scripts/conformance/models.json` says what each model is and what it expects (its contract, read from the',
     "package's own pre-processing code); the inventory below is read from each model.json.",
     '',
-    results ? measuredSection(results, models, inv) : '*Measurement not run yet (inventory only: `node dist/scripts/conformance/run.js --inventory`).*',
+    results ? measuredSection(results, models, inv, opts!, totalS) : '*Measurement not run yet (inventory only: `node dist/scripts/conformance/run.js --inventory`).*',
     '',
     '## Inventory',
     '',
@@ -70,8 +83,34 @@ async function main(): Promise<number> {
   return fails.length ? 1 : 0;
 }
 
-function measuredSection(results: Map<string, ModelResult>, models: Parameters<typeof resultsTable>[0], inv: Parameters<typeof resultsTable>[1]): string {
-  return ['## Measured', '', resultsTable(models, inv, results)].join('\n');
+function measuredSection(results: Map<string, ModelResult>, models: Parameters<typeof resultsTable>[0], inv: Parameters<typeof resultsTable>[1], o: typeof DEFAULT_MEASURE, totalS: number): string {
+  const count = (s: string) => [...results.values()].filter((r) => r.status === s).length;
+  const os = require('node:os') as typeof import('node:os');
+  return [
+    '## Measured',
+    '',
+    `${count('ok')} ok, ${count('refused')} refused, ${count('unchecked')} unchecked, ${count('FAIL')} FAIL of ${results.size}; ${totalS.toFixed(0)} s in all on ${os.cpus().length} cores (load average ${os.loadavg()[0].toFixed(1)} at the end).`,
+    '',
+    `How: \`lee\` (src/lie/lee.ts) on the **wasm** backend, on the first ${o.images} bundled photos (datasets/photos, resized to the model's input),`,
+    'for translate-x, rotate and hue, told the contract of the manifest (input size; range and mean/std as `preprocess`; the output).',
+    'Oracle: reverse mode on the **cpu** backend (scripts/conformance/oracle.ts: the measured function rebuilt from the manifest, `tf.grad`',
+    'of ⟨u, F(x)⟩ dotted with the image tangent, minus the output tangent for image-like outputs). Cotangents u: every component when',
+    `K ≤ 8, else the ${o.components} largest components of L f (their share of ‖L f‖ is shown) and random Gaussian probes over all K.`,
+    `Size cap: the oracle checks all images up to ${o.smallPixels} input pixels, one image up to ${o.largePixels}, none above (cpu backprop`,
+    `takes minutes per cotangent at 224×224 here); it stops starting cotangents after ${o.oracleBudgetS} s per model. Each model runs in its own`,
+    `process with a ${o.timeoutS} s limit. lee rel. error: worst over images and groups of ‖a − b‖/‖b‖; target ≤ ${o.tolerance}.`,
+    '`layerwise` (rotate, first image, probs or logits) with its `meta.telescopingError`.',
+    '',
+    'Status: **ok** (lee matches the oracle), **refused** (the library\'s typed error, message shown), **unchecked** (lee ran; the oracle was',
+    'skipped by the size cap, ran out of time, or failed), **FAIL** (a raw tfjs error, a crash, a time-out in lee, or a number that',
+    'disagrees with the oracle).',
+    '',
+    resultsTable(models, inv, results),
+    '',
+    '### Notes per model',
+    '',
+    ...[...results.values()].map((r) => `- **${r.id}**: ${r.notes.join('; ') || '—'}${r.perGroup ? `; per group: ${Object.entries(r.perGroup).map(([g, e]) => `${g} ${e.toExponential(1)}`).join(', ')}` : ''}`),
+  ].join('\n');
 }
 
 main().then(
