@@ -60,7 +60,13 @@ export function runOne(m: ModelEntry, file: string, o: typeof DEFAULT_MEASURE): 
   });
 }
 
-export async function measureAll(models: ModelEntry[], dirs: Map<string, string>, inv: Map<string, Inventory | Error>, o = DEFAULT_MEASURE): Promise<Map<string, ModelResult>> {
+export async function measureAll(
+  models: ModelEntry[],
+  dirs: Map<string, string>,
+  inv: Map<string, Inventory | Error>,
+  o = DEFAULT_MEASURE,
+  onResult?: (results: Map<string, ModelResult>) => void,
+): Promise<Map<string, ModelResult>> {
   const results = new Map<string, ModelResult>();
   for (const m of models) {
     const i = inv.get(m.id);
@@ -72,6 +78,7 @@ export async function measureAll(models: ModelEntry[], dirs: Map<string, string>
     const r = await runOne(m, modelFile(m, dirs), o);
     process.stderr.write(`${r.status}${r.leeRelError !== undefined ? ` (rel. error ${r.leeRelError.toExponential(1)})` : ''} ${r.seconds.toFixed(0)} s${r.detail ? `: ${r.detail.slice(0, 200)}` : ''}\n`);
     results.set(m.id, r);
+    onResult?.(results);
   }
   return results;
 }

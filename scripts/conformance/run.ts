@@ -42,9 +42,12 @@ async function main(): Promise<number> {
     };
     opts = { ...DEFAULT_MEASURE, timeoutS: num('--timeout', DEFAULT_MEASURE.timeoutS), oracleBudgetS: num('--oracle-budget', DEFAULT_MEASURE.oracleBudgetS), images: Math.min(8, Math.round(num('--images', DEFAULT_MEASURE.images))) };
     const t0 = Date.now();
-    results = await measureAll(models, dirs, inv, opts);
+    // The document is rewritten after every model, so a run cut short still leaves its rows.
+    results = await measureAll(models, dirs, inv, opts, (partial) => write(partial, (Date.now() - t0) / 1000));
     totalS = (Date.now() - t0) / 1000;
   }
+  write(results, totalS);
+  function write(res: Map<string, ModelResult> | undefined, seconds: number): void {
   const packages = manifest.packages.map((p) => `\`${p.name}@${p.version}\` (${p.licence}, ${p.upstream})`).join('; ');
   const doc = [
     '# Conformance: real third-party TF.js models',
@@ -55,7 +58,7 @@ async function main(): Promise<number> {
     '`scripts/conformance/models.json` says what each model is and what it expects (its contract, read from the',
     "package's own pre-processing code); the inventory below is read from each model.json.",
     '',
-    results ? measuredSection(results, models, inv, opts!, totalS) : '*Measurement not run yet (inventory only: `node dist/scripts/conformance/run.js --inventory`).*',
+    res ? measuredSection(res, models, inv, opts!, seconds) : '*Measurement not run yet (inventory only: `node dist/scripts/conformance/run.js --inventory`).*',
     '',
     '## Inventory',
     '',
@@ -74,6 +77,7 @@ async function main(): Promise<number> {
   ].join('\n');
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, doc);
+  }
   process.stderr.write(`[conformance] wrote ${path.relative(REPO_ROOT, out)}\n`);
   if (!results) return 0;
   const fails = [...results.values()].filter((r) => r.status === 'FAIL');
