@@ -12,12 +12,12 @@ import type { ModelResult } from './report';
 
 export const DEFAULT_MEASURE: MeasureOptions & { timeoutS: number } = {
   images: 3,
-  smallPixels: 128 * 128,
+  smallPixels: 64 * 64,
   largePixels: 192 * 192,
   tolerance: 1e-3,
   components: 4,
-  oracleBudgetS: 45,
-  timeoutS: 150,
+  oracleBudgetS: 30,
+  timeoutS: 100,
 };
 
 export function runOne(m: ModelEntry, file: string, o: typeof DEFAULT_MEASURE): Promise<ModelResult> {

@@ -16,6 +16,7 @@ import { LiederivError } from '../../src/errors';
 import { layerwise } from '../../src/lie/layerwise';
 import { lee } from '../../src/lie/lee';
 import { loadModel } from '../../src/models/load';
+import type { ModelWrapper } from '../../src/models/model';
 import { rangeAsAffine, type ModelEntry } from './manifest';
 import { compareImage, measuredFunction } from './oracle';
 import { ensureOracleGradients } from './oracleGradients';
@@ -71,7 +72,7 @@ async function main(): Promise<void> {
   res.images = o.images;
 
   // 1. load: bare (detected contract), then with the manifest's contract.
-  let wrapper;
+  let wrapper: ModelWrapper;
   try {
     const bare = await loadModel(file);
     const det = bare as unknown as Record<string, unknown>;
@@ -112,21 +113,54 @@ async function main(): Promise<void> {
   else {
     const tOracle = Date.now();
     try {
+      // The measured output itself on wasm, to compare with cpu: tells arithmetic differences between the backends apart.
+      let fWasm: Float32Array | undefined;
+      try {
+        const x0 = images.slice([0, 0, 0, 0], [1, -1, -1, -1]) as tf.Tensor4D;
+        fWasm = tf.tidy(() => measuredFunction(wrapper.net, c)(x0).dataSync() as Float32Array);
+        x0.dispose();
+      } catch {
+        /* a model the oracle's F cannot run on wasm: no forward comparison */
+      }
       await tf.setBackend('cpu');
       ensureOracleGradients();
       const F = measuredFunction(wrapper.net, c);
+      // lee on cpu for the first image, scored on the same cotangents: separates an engine error
+      // (cpu lee off too) from wasm-vs-cpu arithmetic (cpu lee matches, wasm lee does not).
+      let lieCpu: Float32Array[] | undefined;
+      try {
+        const x0 = images.slice([0, 0, 0, 0], [1, -1, -1, -1]) as tf.Tensor4D;
+        const rows = await lee(wrapper, { images: x0 }, { groups: GROUPS, output: c.output, vectors: true });
+        x0.dispose();
+        lieCpu = GROUPS.map((g) => Float32Array.from(rows.find((r) => r.group === g)!.lie!));
+      } catch (err) {
+        res.notes.push(`lee on cpu failed: ${describe(err).message}`);
+      }
       let worst = 0;
       const perGroup: Record<string, number> = {};
       let checked = 0;
       let coverage = 1;
       let K = 0;
+      if (fWasm) {
+        const x0 = images.slice([0, 0, 0, 0], [1, -1, -1, -1]) as tf.Tensor4D;
+        const fCpu = tf.tidy(() => F(x0).dataSync() as Float32Array);
+        x0.dispose();
+        let num = 0;
+        let den = 0;
+        for (let k = 0; k < fCpu.length; k++) {
+          num += (fCpu[k] - fWasm[k]) ** 2;
+          den += fCpu[k] ** 2;
+        }
+        res.forwardWasmCpu = den > 0 ? Math.sqrt(num / den) : 0;
+      }
       const deadline = tOracle + o.oracleBudgetS * 1000;
       let probes = 0;
       let imagesChecked = 0;
       for (let i = 0; i < nOracle; i++) {
         if (i > 0 && Date.now() > deadline) break;
         const x = images.slice([i, 0, 0, 0], [1, -1, -1, -1]) as tf.Tensor4D;
-        const cmp = compareImage(F, x, GROUPS, lie[i], { components: o.components, seed: i, deadline });
+        const cmp = compareImage(F, x, GROUPS, lie[i], { components: o.components, seed: i, deadline, also: i === 0 ? lieCpu : undefined });
+        if (cmp.alsoRelError !== undefined) res.cpuLeeRelError = cmp.alsoRelError;
         imagesChecked++;
         probes = cmp.probes;
         x.dispose();
@@ -171,7 +205,13 @@ async function main(): Promise<void> {
   if (!oracleOk) return done({ status: 'unchecked' as ModelResult['status'], detail: res.notes.find((n) => n.startsWith('oracle')) });
   if (!(res.leeRelError! <= o.tolerance)) {
     const g = Object.entries(res.perGroup!).sort((a, b) => b[1] - a[1])[0];
-    return done({ status: 'FAIL', detail: `lee disagrees with the reverse-mode oracle: rel. error ${res.leeRelError!.toExponential(2)} > ${o.tolerance} (worst group ${g[0]})` });
+    const diag =
+      res.cpuLeeRelError !== undefined && res.cpuLeeRelError <= o.tolerance
+        ? `; lee on cpu agrees to ${res.cpuLeeRelError.toExponential(1)}, so the wasm and cpu backends compute different derivatives (their forward outputs differ by ${res.forwardWasmCpu?.toExponential(1) ?? '?'}: kinks or round-off), not a rule error`
+        : res.cpuLeeRelError !== undefined
+          ? `; lee on cpu is off too (${res.cpuLeeRelError.toExponential(1)}): an engine or contract error`
+          : '';
+    return done({ status: 'FAIL', detail: `lee (wasm) disagrees with the reverse-mode oracle (cpu): rel. error ${res.leeRelError!.toExponential(2)} > ${o.tolerance} (worst group ${g[0]})${diag}` });
   }
   if (res.layerwise?.status === 'FAIL') return done({ status: 'FAIL', detail: `layerwise crashed: ${res.layerwise.detail}` });
   if (res.layerwise?.status === 'ok' && !(res.layerwise.telescopingError! <= 1e-3)) return done({ status: 'FAIL', detail: `layerwise telescoping error ${res.layerwise.telescopingError}` });

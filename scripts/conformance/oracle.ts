@@ -112,6 +112,8 @@ export interface Comparison {
   /** Random cotangents evaluated. */
   probes: number;
   K: number;
+  /** The same error for `also` (another answer for the same image, e.g. lee on another backend), on the same cotangents. */
+  alsoRelError?: number;
   /** Smallest share of ‖L_g F‖ carried by the checked components, over groups. */
   coverage: number;
 }
@@ -121,13 +123,21 @@ export interface Comparison {
  * exactly on all components when K ≤ maxComponents, else on the `components` largest ones (by
  * |lie_gk|/‖lie_g‖ over groups), plus `probes` random Gaussian cotangents over all K components
  * (E⟨u, a − b⟩² = ‖a − b‖²: a sketch that catches errors outside the checked components).
+ * `also`: a second answer scored on the same cotangents (no extra backward pass).
  */
 export function compareImage(
   F: (x: tf.Tensor4D) => tf.Tensor,
   x: tf.Tensor4D,
   groups: string[],
   lie: Float32Array[],
-  { components = 4, maxComponents = 8, probes = 2, seed = 0, deadline = Infinity }: { components?: number; maxComponents?: number; probes?: number; seed?: number; deadline?: number } = {},
+  {
+    components = 4,
+    maxComponents = 8,
+    probes = 2,
+    seed = 0,
+    deadline = Infinity,
+    also,
+  }: { components?: number; maxComponents?: number; probes?: number; seed?: number; deadline?: number; also?: Float32Array[] } = {},
 ): Comparison {
   const K = lie[0].length;
   const norms = lie.map(norm);
@@ -158,8 +168,8 @@ export function compareImage(
   chosen = chosen.slice(0, keptComp.length);
   probeVecs = probeVecs.slice(0, keptProbe.length);
   const projections = raw.map((p) => [...keptComp.map((i) => p[i]), ...keptProbe.map((i) => p[i])]);
-  const perGroup = groups.map((_, g) => {
-    const a = lie[g];
+  const errorsOf = (vecs: Float32Array[]) => groups.map((_, g) => {
+    const a = vecs[g];
     const b = projections[g];
     let num = 0;
     let den = 0;
@@ -182,6 +192,8 @@ export function compareImage(
     }
     return err;
   });
+  const perGroup = errorsOf(lie);
   const coverage = Math.min(...lie.map((a, g) => (norms[g] > 0 ? norm(chosen.map((k) => a[k])) / norms[g] : 1)));
-  return { relError: Math.max(...perGroup), perGroup, checked: chosen.length, probes: probeVecs.length, K, coverage };
+  const alsoRelError = also ? Math.max(...errorsOf(also)) : undefined;
+  return { relError: Math.max(...perGroup), perGroup, checked: chosen.length, probes: probeVecs.length, K, coverage, alsoRelError };
 }

@@ -11,6 +11,10 @@ export interface ModelResult {
   detail?: string;
   /** Worst relative error of L f against the oracle over groups and images. */
   leeRelError?: number;
+  /** lee on the cpu backend (first image) against the same oracle: wasm-vs-cpu arithmetic vs engine error. */
+  cpuLeeRelError?: number;
+  /** ‖F_cpu(x) − F_wasm(x)‖/‖F_cpu(x)‖ of the measured output on the first image. */
+  forwardWasmCpu?: number;
   /** Per group worst relative error. */
   perGroup?: Record<string, number>;
   /** Components the oracle checked, of K, and the share of ‖L f‖ they carry. */
@@ -110,7 +114,7 @@ export function resultsTable(models: ModelEntry[], inv: Map<string, Inventory | 
       rows.push(`| ${m.id} | ${m.package} | ${fmt} | ${ops} | ${esc(contractText(m))} | — | — | — | not run |`);
       continue;
     }
-    const lee = r.leeRelError === undefined ? '—' : `${fmtErr(r.leeRelError)}${r.components && r.components.checked < r.components.of ? ` (${r.components.checked}/${r.components.of} comp., ${(100 * r.components.coverage).toFixed(0)}% of ‖Lf‖)` : ''}`;
+    const lee = r.leeRelError === undefined ? '—' : `${fmtErr(r.leeRelError)}${r.cpuLeeRelError !== undefined ? ` (cpu lee ${fmtErr(r.cpuLeeRelError)})` : ''}${r.components && r.components.checked < r.components.of ? ` (${r.components.checked}/${r.components.of} comp., ${(100 * r.components.coverage).toFixed(0)}% of ‖Lf‖)` : ''}`;
     const lw = !r.layerwise ? '—' : r.layerwise.status === 'ok' ? fmtErr(r.layerwise.telescopingError) : `${r.layerwise.status}: ${esc(short(r.layerwise.detail ?? '', 90))}`;
     const status = r.status === 'ok' ? 'ok' : `${r.status}: ${esc(short(r.detail ?? '', 220))}`;
     rows.push(`| ${m.id} | ${m.package} | ${fmt} | ${ops} | ${esc(r.contract ?? contractText(m))} | ${lee} | ${lw} | ${r.seconds.toFixed(0)} s (${r.images} img${r.oracleImages !== undefined ? `, oracle ${r.oracleImages}` : ''}) | ${status} |`);

@@ -8,7 +8,7 @@
  *
  * Options: --inventory (only the inventory, no measurement), --only id,id (a subset; the table
  * then lists only those), --out FILE (default docs/CONFORMANCE.md), --timeout S (per model,
- * default 150), --oracle-budget S (cpu oracle per model, default 45), --images N (default 3).
+ * default 100), --oracle-budget S (cpu oracle per model, default 30), --images N (default 3).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -113,7 +113,7 @@ function measuredSection(results: Map<string, ModelResult>, models: Parameters<t
     '',
     '### Notes per model',
     '',
-    ...[...results.values()].map((r) => `- **${r.id}**: ${r.notes.join('; ') || '—'}${r.perGroup ? `; per group: ${Object.entries(r.perGroup).map(([g, e]) => `${g} ${e.toExponential(1)}`).join(', ')}` : ''}`),
+    ...[...results.values()].map((r) => `- **${r.id}**: ${r.notes.join('; ') || '—'}${r.forwardWasmCpu !== undefined ? `; forward output wasm vs cpu ${r.forwardWasmCpu.toExponential(1)}` : ''}${r.cpuLeeRelError !== undefined ? `; lee on cpu vs oracle ${r.cpuLeeRelError.toExponential(1)}` : ''}${r.perGroup ? `; per group: ${Object.entries(r.perGroup).map(([g, e]) => `${g} ${e.toExponential(1)}`).join(', ')}` : ''}`),
   ].join('\n');
 }
 

@@ -71,8 +71,10 @@ describe('conformance oracle (cpu) against lee (cpu)', () => {
     const F = measuredFunction(model, c);
     for (let i = 0; i < 2; i++) {
       const x = images.slice([i, 0, 0, 0], [1, -1, -1, -1]) as tf.Tensor4D;
-      const cmp = await expectNoLeak(() => compareImage(F, x, GROUPS, lie[i]), 'compareImage');
+      const shifted = lie[i].map((a) => a.map((v) => v * 1.1));
+      const cmp = await expectNoLeak(() => compareImage(F, x, GROUPS, lie[i], { also: shifted }), 'compareImage');
       x.dispose();
+      assert.ok(Math.abs(cmp.alsoRelError! - 0.1) < 1e-3, `a second answer 10% off scores 0.1, got ${cmp.alsoRelError}`);
       assert.equal(cmp.checked, 5);
       assert.equal(cmp.coverage, 1);
       assert.ok(cmp.relError < 1e-4, `rel. error ${cmp.relError}`);
