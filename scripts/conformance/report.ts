@@ -116,8 +116,41 @@ export function resultsTable(models: ModelEntry[], inv: Map<string, Inventory | 
     }
     const lee = r.leeRelError === undefined ? '—' : `${fmtErr(r.leeRelError)}${r.cpuLeeRelError !== undefined ? ` (cpu lee ${fmtErr(r.cpuLeeRelError)})` : ''}${r.components && r.components.checked < r.components.of ? ` (${r.components.checked}/${r.components.of} comp., ${(100 * r.components.coverage).toFixed(0)}% of ‖Lf‖)` : ''}`;
     const lw = !r.layerwise ? '—' : r.layerwise.status === 'ok' ? fmtErr(r.layerwise.telescopingError) : `${r.layerwise.status}: ${esc(short(r.layerwise.detail ?? '', 90))}`;
-    const status = r.status === 'ok' ? 'ok' : `${r.status}: ${esc(short(r.detail ?? '', 220))}`;
+    const status = r.status === 'ok' ? 'ok' : `${r.status}: ${esc(short(detailOf(r), 220))}`;
     rows.push(`| ${m.id} | ${m.package} | ${fmt} | ${ops} | ${esc(r.contract ?? contractText(m))} | ${lee} | ${lw} | ${r.seconds.toFixed(0)} s (${r.images} img${r.oracleImages !== undefined ? `, oracle ${r.oracleImages}` : ''}) | ${status} |`);
   }
   return rows.join('\n');
+}
+
+/** The outcome's message; a run killed after lee keeps only its notes (e.g. the oracle's size cap). */
+export function detailOf(r: ModelResult): string {
+  return r.detail || r.notes.filter((n) => n.startsWith('oracle')).join('; ') || (r.layerwise?.status === 'FAIL' ? `layerwise: ${r.layerwise.detail}` : '');
+}
+
+/** A short cause for each non-ok outcome, from the library's message (for the "by cause" list). */
+export function causeOf(r: ModelResult): string {
+  const d = detailOf(r);
+  let m: RegExpExecArray | null;
+  if ((m = /no forward-mode JVP rule for (?:op|layer) '.*?' \((?:op|class) (\w+)\)/.exec(d))) return `no forward rule for ${m[1]}`;
+  if (/unknown node '.*' in this GraphModel/.test(d)) return 'signature output key looked up as a graph node name (output not found)';
+  if (/depth of input \(3\) must match input depth for filter 1/.test(d)) return '1-channel model: raw tfjs crash (no luma adapter)';
+  if (/must match the product of shape 1,/.test(d)) return 'fixed batch 1 graph: raw tfjs crash (batch > 1 fed)';
+  if (/cycle through|control flow/.test(d)) return 'control flow in the graph (refused)';
+  if (/more than one input|with one input|has \d+ inputs/.test(d)) return 'several inputs (refused)';
+  if (/int32|uint8|dtype/.test(d)) return 'integer input';
+  if (/lee on cpu agrees/.test(d)) return 'wasm lee differs from the cpu oracle, cpu lee agrees (backend arithmetic, not a rule)';
+  if (/disagrees/.test(d)) return 'lee disagrees with the oracle';
+  if (r.status === 'unchecked') return /size cap/.test(d) ? 'unchecked: input above the cpu oracle size cap' : 'unchecked: cpu oracle too slow within the time limit';
+  if (/timed out/.test(d)) return 'time-out';
+  return r.status === 'refused' ? `refused: ${d.slice(0, 80)}` : `FAIL: ${d.slice(0, 80)}`;
+}
+
+export function causesList(results: Map<string, ModelResult>): string {
+  const by = new Map<string, string[]>();
+  for (const r of results.values()) {
+    if (r.status === 'ok') continue;
+    const c = `${r.status === 'FAIL' ? 'FAIL' : r.status}: ${causeOf(r)}`;
+    by.set(c, [...(by.get(c) ?? []), r.id]);
+  }
+  return [...by].sort((a, b) => b[1].length - a[1].length).map(([c, ids]) => `- ${c} — ${ids.length}: ${ids.join(', ')}`).join('\n');
 }

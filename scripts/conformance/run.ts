@@ -8,7 +8,8 @@
  *
  * Options: --inventory (only the inventory, no measurement), --only id,id (a subset; the table
  * then lists only those), --out FILE (default docs/CONFORMANCE.md), --timeout S (per model,
- * default 100), --oracle-budget S (cpu oracle per model, default 30), --images N (default 3).
+ * default 100), --oracle-budget S (cpu oracle per model, default 30), --images N (default 3),
+ * --render (rewrite the document from .cache/conformance/last-results.json, measuring nothing).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -16,7 +17,7 @@ import { REPO_ROOT } from './install';
 import { readInventories } from './inventoryDoc';
 import { readManifest } from './manifest';
 import { DEFAULT_MEASURE, measureAll } from './measure';
-import { inventoryTable, missingOpsTable, opUsageTable, resultsTable, type ModelResult } from './report';
+import { causesList, inventoryTable, missingOpsTable, opUsageTable, resultsTable, type ModelResult } from './report';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -32,7 +33,14 @@ async function main(): Promise<number> {
   let results: Map<string, ModelResult> | undefined;
   let opts: typeof DEFAULT_MEASURE | undefined;
   let totalS = 0;
-  if (!process.argv.includes('--inventory')) {
+  const saved = path.join(REPO_ROOT, '.cache', 'conformance', 'last-results.json');
+  if (process.argv.includes('--render')) {
+    // Re-render the document from the last run's results (no measurement).
+    const last = JSON.parse(fs.readFileSync(saved, 'utf8')) as { opts: typeof DEFAULT_MEASURE; totalS: number; results: ModelResult[] };
+    results = new Map(last.results.filter((r) => models.some((m) => m.id === r.id)).map((r) => [r.id, r]));
+    opts = last.opts;
+    totalS = last.totalS;
+  } else if (!process.argv.includes('--inventory')) {
     const num = (name: string, d: number) => {
       const v = arg(name);
       if (v === undefined) return d;
@@ -77,6 +85,7 @@ async function main(): Promise<number> {
   ].join('\n');
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, doc);
+  if (res && !process.argv.includes('--render')) fs.writeFileSync(saved, JSON.stringify({ opts, totalS: seconds, results: [...res.values()] }, null, 1));
   }
   process.stderr.write(`[conformance] wrote ${path.relative(REPO_ROOT, out)}\n`);
   if (!results) return 0;
@@ -108,6 +117,10 @@ function measuredSection(results: Map<string, ModelResult>, models: Parameters<t
     'Status: **ok** (lee matches the oracle), **refused** (the library\'s typed error, message shown), **unchecked** (lee ran; the oracle was',
     'skipped by the size cap, ran out of time, or failed), **FAIL** (a raw tfjs error, a crash, a time-out in lee, or a number that',
     'disagrees with the oracle).',
+    '',
+    '### Outcomes by cause',
+    '',
+    causesList(results),
     '',
     resultsTable(models, inv, results),
     '',
