@@ -16,6 +16,7 @@ export const DEFAULT_MEASURE: MeasureOptions & { timeoutS: number } = {
   largePixels: 192 * 192,
   tolerance: 1e-3,
   components: 4,
+  dither: 2 / 255,
   oracleBudgetS: 30,
   timeoutS: 100,
 };

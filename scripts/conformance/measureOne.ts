@@ -31,6 +31,8 @@ export interface MeasureOptions {
   largePixels: number;
   tolerance: number;
   components: number;
+  /** Width of the uniform dither added to the photos (0: none). */
+  dither: number;
   /** Seconds the cpu oracle may take per model (at least one cotangent of one image is always done). */
   oracleBudgetS: number;
 }
@@ -67,7 +69,13 @@ async function main(): Promise<void> {
   await useBackend('wasm');
   const size: [number, number] = c.inputSize ?? [224, 224];
   const photos = loadPhotos({ size });
-  const images = photos.images.slice([0, 0, 0, 0], [o.images, -1, -1, -1]) as tf.Tensor4D;
+  // A seeded ±dither/2 off the decoded photos: their flat regions (sky, saturated areas) make exact ties in
+  // max-pools and ReLUs, where max is not differentiable and wasm and cpu pick different sides by round-off
+  // (facemesh-detection-short: wasm vs cpu hue L f 4.7e-3 on the photo, 5e-7 with ±0.01 noise).
+  const images = tf.tidy(() => {
+    const x = photos.images.slice([0, 0, 0, 0], [o.images, -1, -1, -1]) as tf.Tensor4D;
+    return o.dither > 0 ? (tf.clipByValue(tf.add(x, tf.randomUniform(x.shape, -o.dither / 2, o.dither / 2, 'float32', 1)), 0, 1) as tf.Tensor4D) : x;
+  });
   photos.images.dispose();
   res.images = o.images;
 
