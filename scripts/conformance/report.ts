@@ -134,15 +134,17 @@ export function causeOf(r: ModelResult): string {
   if ((m = /no forward-mode JVP rule for (?:op|layer) '.*?' \((?:op|class) (\w+)\)/.exec(d))) return `no forward rule for ${m[1]}`;
   if (/unknown node '.*' in this GraphModel/.test(d)) return 'signature output key looked up as a graph node name (output not found)';
   if (/depth of input \(3\) must match input depth for filter 1/.test(d)) return '1-channel model: raw tfjs crash (no luma adapter)';
+  if (/depth of input \(\d+\) must match input depth for filter 3/.test(d)) return 'NCHW model fed NHWC: raw tfjs crash (no layout adapter)';
+  if (/unknown graph node/.test(d)) return 'several inputs; the output signature key not found (refused)';
   if (/must match the product of shape 1,/.test(d)) return 'fixed batch 1 graph: raw tfjs crash (batch > 1 fed)';
   if (/cycle through|control flow/.test(d)) return 'control flow in the graph (refused)';
   if (/more than one input|with one input|has \d+ inputs/.test(d)) return 'several inputs (refused)';
   if (/int32|uint8|dtype/.test(d)) return 'integer input';
   if (/lee on cpu agrees/.test(d)) return 'wasm lee differs from the cpu oracle, cpu lee agrees (backend arithmetic, not a rule)';
   if (/disagrees/.test(d)) return 'lee disagrees with the oracle';
-  if (r.status === 'unchecked') return /size cap/.test(d) ? 'unchecked: input above the cpu oracle size cap' : 'unchecked: cpu oracle too slow within the time limit';
+  if (r.status === 'unchecked') return /size cap/.test(d) ? 'input above the cpu oracle size cap' : 'cpu oracle too slow within the time limit';
   if (/timed out/.test(d)) return 'time-out';
-  return r.status === 'refused' ? `refused: ${d.slice(0, 80)}` : `FAIL: ${d.slice(0, 80)}`;
+  return d.slice(0, 80);
 }
 
 export function causesList(results: Map<string, ModelResult>): string {

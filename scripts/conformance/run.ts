@@ -91,7 +91,9 @@ async function main(): Promise<number> {
   if (!results) return 0;
   const fails = [...results.values()].filter((r) => r.status === 'FAIL');
   const refused = [...results.values()].filter((r) => r.status === 'refused');
-  process.stderr.write(`[conformance] ${results.size - fails.length - refused.length} ok, ${refused.length} refused, ${fails.length} FAIL\n`);
+  const all = [...results.values()];
+  const count = (st: string) => all.filter((r) => r.status === st).length;
+  process.stderr.write(`[conformance] ${count('ok')} ok, ${refused.length} refused, ${count('unchecked')} unchecked, ${fails.length} FAIL\n`);
   for (const r of fails) process.stderr.write(`  FAIL ${r.id}: ${r.detail}\n`);
   return fails.length ? 1 : 0;
 }
