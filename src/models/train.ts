@@ -195,6 +195,12 @@ export interface ManifestEntry {
   weightBytes: number;
   history: EpochLog[];
   epochCheckpoints?: string[];
+  /**
+   * Set on models trained for one notebook study rather than the zoo ('augmentation-seeds',
+   * 'model-size'): short runs with one recipe for every arm. listTrainedModels leaves them out
+   * unless asked; test/models/trained.test.ts checks them like every other entry.
+   */
+  study?: string;
 }
 
 export interface TrainZooOptions {
