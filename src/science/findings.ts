@@ -103,13 +103,14 @@ export async function architectureFindings(cnn: TrainedModel, others: Array<{ ro
   });
   for (const c of comparisons) sentences.push(c.sentence);
   const find = (name: string, out: string) => comparisons.find((c) => c.a === name && c.what.endsWith(out));
+  const n = values[0].correct.length;
   for (const o of others) {
-    const p = find(o.model.name, 'probs')!;
-    const l = find(o.model.name, 'logits')!;
-    if (o.role === 'BlurPool CNN') {
-      paper.push({ claim: 'anti-aliasing (BlurPool) lowers the translation LEE (§5)', status: paperStatus(p.verdict, 'lower') === 'supported' || paperStatus(l.verdict, 'lower') === 'supported' ? 'supported' : paperStatus(p.verdict, 'lower'), why: `probs: ${p.verdict} (ratio ${p.ratio.estimate.toFixed(2)}×); logits: ${l.verdict} (ratio ${l.ratio.estimate.toFixed(2)}×)` });
-    } else if (o.role === 'ViT') {
-      paper.push({ claim: 'after training, transformers can be as or more equivariant than CNNs (§6)', status: p.verdict === 'higher' && l.verdict === 'higher' ? 'contradicted' : p.verdict === 'higher' || l.verdict === 'higher' ? 'not supported' : 'supported', why: `probs: ViT ${p.verdict} (${p.ratio.estimate.toFixed(2)}×); logits: ViT ${l.verdict} (${l.ratio.estimate.toFixed(2)}×). The ViT here is far less accurate (${(100 * o.model.testAccuracy).toFixed(1)}% vs ${(100 * cnn.testAccuracy).toFixed(1)}%): less confident probabilities move more, so probabilities and logits can disagree` });
+    const acc = `test accuracy ${(100 * mean(values[others.indexOf(o) + 1].correct)).toFixed(1)}% vs the CNN's ${(100 * mean(base.correct)).toFixed(1)}% on these ${n} images`;
+    for (const out of outputs) {
+      const c = find(o.model.name, out)!;
+      const r = `${out}: ${o.role} ${c.verdict} (ratio ${c.ratio.estimate.toFixed(2)}× [${c.ratio.lo.toFixed(2)}, ${c.ratio.hi.toFixed(2)}])`;
+      if (o.role === 'BlurPool CNN') paper.push({ claim: `anti-aliasing (BlurPool) lowers the translation LEE (§5), on ${out}`, status: paperStatus(c.verdict, 'lower'), why: r });
+      else paper.push({ claim: `after training, transformers can be as equivariant as CNNs or more (§6), on ${out}`, status: c.verdict === 'higher' ? 'contradicted' : c.verdict === 'lower' ? 'supported' : 'not supported', why: `${r}${c.verdict === 'no difference shown' ? ' — consistent with "as equivariant", but not shown to be' : ''}; ${acc}${out === 'probs' ? ' (a less confident model\'s probabilities move more for the same logit change)' : ''}` });
     }
   }
   return { comparisons, values, sentences, paper };
