@@ -202,7 +202,7 @@ export interface ZooFindings {
   /** Each width vs the next wider one (paired), then the slope over log2 width. */
   size: Comparison[];
   /** Per family: mean over spatial groups of the LEE per px of border displacement. */
-  families: Array<{ family: string; models: number; perBorderPx: SampleSummary }>;
+  families: Array<{ family: string; models: number; perBorderPx: SampleSummary; perImage: number[] }>;
   sentences: string[];
   paper: PaperClaim[];
 }
@@ -246,18 +246,23 @@ export async function zooFindings(models: TrainedModel[], groups: string[], size
     }
   }
   sentences.push(...size.map((c) => c.sentence));
+  const spatial = groups.filter((g) => g !== 'hue');
   if (size.length) {
     const lower = size.filter((c) => c.verdict === 'lower').length;
     const higher = size.filter((c) => c.verdict === 'higher').length;
     paper.push({ claim: 'larger models are more equivariant (Fig. 1 / §5)', status: lower > 0 && higher === 0 ? 'supported' : higher > 0 && lower === 0 ? 'contradicted' : 'not supported', why: `of ${size.length} wider-vs-narrower comparisons, ${lower} lower, ${higher} higher, ${size.length - lower - higher} not shown` });
   }
-  const spatial = groups.filter((g) => g !== 'hue');
   const fams = [...new Set(zoo.map((v) => entry.get(v.model)!.family))];
   const families = fams.map((family) => {
     const vs = zoo.filter((v) => entry.get(v.model)!.family === family);
     // per image: mean over the family's models and the spatial groups of LEE / border speed
     const perImage = averageOver(vs.flatMap((v) => spatial.map((g) => v.lee[g].probs.map((x) => x / borderSpeed(g, MNIST_SIDE, MNIST_SIDE)))));
-    return { family, models: vs.length, perBorderPx: summarizeSample(perImage, { seed: spec.seed }) };
+    return { family, models: vs.length, perBorderPx: summarizeSample(perImage, { seed: spec.seed }), perImage };
   }).sort((a, b) => a.perBorderPx.mean.estimate - b.perBorderPx.mean.estimate);
+  for (let k = 0; k + 1 < families.length; k++) {
+    const [lo, hi] = [families[k], families[k + 1]];
+    const c = compareSamples(hi.perImage, lo.perImage, { a: hi.family, b: lo.family, what: 'LEE per px of border displacement (family mean over spatial groups)' }, { paired: true, seed: spec.seed });
+    sentences.push(c.sentence);
+  }
   return { values, trends, extremes, size, families, sentences, paper };
 }
