@@ -35,6 +35,7 @@ describe('committed zoo models (datasets/models/manifest.json)', () => {
       assert.equal(Number(flag('dropout') ?? 0), m.dropout ?? 0, m.name);
       assert.equal(Number(flag('batch') ?? 32), m.batchSize, m.name);
       assert.equal(flag('name') ?? m.name, m.name, m.name);
+      assert.equal(flag('study'), m.study, m.name);
     }
   });
 
