@@ -250,7 +250,7 @@ export async function zooFindings(models: TrainedModel[], groups: string[], size
   if (size.length) {
     const lower = size.filter((c) => c.verdict === 'lower').length;
     const higher = size.filter((c) => c.verdict === 'higher').length;
-    paper.push({ claim: 'larger models are more equivariant (Fig. 1 / §5)', status: lower > 0 && higher === 0 ? 'supported' : higher > 0 && lower === 0 ? 'contradicted' : 'not supported', why: `of ${size.length} wider-vs-narrower comparisons, ${lower} lower, ${higher} higher, ${size.length - lower - higher} not shown` });
+    paper.push({ claim: 'larger models are more equivariant (Fig. 1 / §5)', status: lower > 0 && higher === 0 ? 'supported' : higher > 0 && lower === 0 ? 'contradicted' : 'not supported', why: `of ${size.length} wider-vs-narrower comparisons, ${lower} lower, ${higher} higher, ${size.length - lower - higher} not shown; accuracy on these images ${sizeSeries.map((m) => `${m.name} ${(100 * mean(byName.get(m.name)!.correct)).toFixed(1)}%`).join(', ')} — width and accuracy rise together here, so this does not separate size from accuracy` });
   }
   const fams = [...new Set(zoo.map((v) => entry.get(v.model)!.family))];
   const families = fams.map((family) => {

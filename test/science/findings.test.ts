@@ -48,8 +48,9 @@ describe('notebook findings hold on another image sample (src/science/findings)'
     const r1 = await quickstartFindings(by('cnn-relu-colored-mnist-random-hue'), ['translate-x', 'rotate', 'shear-x', 'hue'], runs[0]);
     const r2 = await quickstartFindings(by('cnn-relu-colored-mnist-random-hue'), ['translate-x', 'rotate', 'shear-x', 'hue'], runs[1]);
     assert.ok(r1.top && r2.top);
-    if (r1.top.a === r2.top.a && r1.top.b === r2.top.b) assertStable('01', [r1.top], [r2.top]);
-    else for (const r of [r1.top, r2.top]) assert.equal(r.verdict, 'no difference shown', `01: the top group changed between samples but "${r.sentence}" claims a difference`);
+    // The claim is "least equivariant under <top group>" (top vs the runner-up, which may change).
+    if (r1.top.a === r2.top.a) assert.ok(!contradicts(r1.top.verdict, r2.top.verdict), `01: "${r1.top.sentence}" vs "${r2.top.sentence}"`);
+    else for (const r of [r1.top, r2.top]) assert.equal(r.verdict, 'no difference shown', `01: the top group changed between samples but "${r.sentence}" claims it`);
   });
 
   it('04: BlurPool and ViT against the CNN, probs and logits', async () => {
