@@ -1,6 +1,7 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { useBackend } from '../../src/backend';
+import { expectNoLeak } from '../helpers/noLeak';
 import { listTrainedModels, type TrainedModel } from '../../src/models/trainedModels';
 import { contradicts, type Comparison } from '../../src/science/claims';
 import { architectureFindings, augmentationFindings, epochFindings, quickstartFindings, zooFindings, type PaperClaim } from '../../src/science/findings';
@@ -45,7 +46,7 @@ describe('notebook findings hold on another image sample (src/science/findings)'
   });
 
   it('01: the group ranking per border pixel', async () => {
-    const r1 = await quickstartFindings(by('cnn-relu-colored-mnist-random-hue'), ['translate-x', 'rotate', 'shear-x', 'hue'], runs[0]);
+    const r1 = await expectNoLeak(() => quickstartFindings(by('cnn-relu-colored-mnist-random-hue'), ['translate-x', 'rotate', 'shear-x', 'hue'], runs[0]), 'quickstartFindings');
     const r2 = await quickstartFindings(by('cnn-relu-colored-mnist-random-hue'), ['translate-x', 'rotate', 'shear-x', 'hue'], runs[1]);
     assert.ok(r1.top && r2.top);
     // The claim is "least equivariant under <top group>" (top vs the runner-up, which may change).
@@ -61,12 +62,12 @@ describe('notebook findings hold on another image sample (src/science/findings)'
   });
 
   it('05: first vs last epoch, and augmentation over seeds', async () => {
-    const e1 = await epochFindings(by('cnn-relu-mnist'), ['translate-x', 'rotate'], runs[0]);
+    const e1 = await expectNoLeak(() => epochFindings(by('cnn-relu-mnist'), ['translate-x', 'rotate'], runs[0]), 'epochFindings');
     const e2 = await epochFindings(by('cnn-relu-mnist'), ['translate-x', 'rotate'], runs[1]);
     assertStable('05 epochs', e1.comparisons, e2.comparisons);
     const arm = (aug: boolean) => study.filter((m) => m.study === 'augmentation-seeds' && (m.augmentation.length > 0) === aug);
     assert.ok(arm(false).length >= 3 && arm(true).length >= 3, 'the augmentation study needs 3 seeds per arm in the manifest');
-    const a1 = await augmentationFindings(arm(false), arm(true), ['translate-x', 'rotate', 'scale'], runs[0]);
+    const a1 = await expectNoLeak(() => augmentationFindings(arm(false), arm(true), ['translate-x', 'rotate', 'scale'], runs[0]), 'augmentationFindings');
     const a2 = await augmentationFindings(arm(false), arm(true), ['translate-x', 'rotate', 'scale'], runs[1]);
     assertStable('05 augmentation (seeds)', a1.bySeed, a2.bySeed);
     assertStable('05 augmentation (images)', a1.byImage, a2.byImage);
