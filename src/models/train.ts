@@ -195,6 +195,12 @@ export interface ManifestEntry {
   weightBytes: number;
   history: EpochLog[];
   epochCheckpoints?: string[];
+  /**
+   * Set on models trained for one notebook study rather than the zoo ('augmentation-seeds',
+   * 'model-size'): short runs with one recipe for every arm. listTrainedModels leaves them out
+   * unless asked; test/models/trained.test.ts checks them like every other entry.
+   */
+  study?: string;
 }
 
 export interface TrainZooOptions {
@@ -213,6 +219,8 @@ export interface TrainZooOptions {
   dropout?: number;
   /** Also save every epoch under <out>/<name>/epochs/epoch-<n>/ (for LEE-vs-epoch studies). */
   checkpoints?: boolean;
+  /** Labels the entry as trained for one notebook study (ManifestEntry.study); no effect on training. */
+  study?: string;
   onProgress?: (p: TrainProgress) => void;
   onEpoch?: (log: EpochLog) => void;
 }
@@ -233,6 +241,7 @@ export function trainCommandLine(o: Omit<TrainZooOptions, 'onProgress' | 'onEpoc
     learningRateSchedule !== 'constant' ? `--lr-schedule ${learningRateSchedule}` : '',
     dropout > 0 ? `--dropout ${dropout}` : '',
     o.checkpoints ? '--checkpoints' : '',
+    o.study ? `--study ${o.study}` : '',
     o.backend !== 'wasm' ? `--backend ${o.backend}` : '',
   ]
     .filter(Boolean)
@@ -302,6 +311,7 @@ export async function trainZooModel(opts: TrainZooOptions): Promise<ManifestEntr
       weightBytes: fs.statSync(path.join(dir, 'weights.bin')).size,
       history,
       ...(checkpoints.length ? { epochCheckpoints: checkpoints } : {}),
+      ...(opts.study ? { study: opts.study } : {}),
     };
     model.dispose();
     updateManifest(opts.out, entry);

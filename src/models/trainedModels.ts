@@ -35,9 +35,10 @@ export interface TrainedModel extends ManifestEntry {
 
 /**
  * Every model the manifest lists whose model.json is on disk, in manifest order (sorted by name).
- * An empty list when there is no manifest yet.
+ * An empty list when there is no manifest yet. Entries with a `study` (short runs trained for one
+ * notebook's controlled comparison) are left out unless `studies` is true or names that study.
  */
-export function listTrainedModels(dir: string = trainedModelsDir()): TrainedModel[] {
+export function listTrainedModels(dir: string = trainedModelsDir(), { studies = false }: { studies?: boolean | string } = {}): TrainedModel[] {
   const file = path.join(dir, 'manifest.json');
   let manifest: { models: ManifestEntry[] };
   try {
@@ -48,7 +49,8 @@ export function listTrainedModels(dir: string = trainedModelsDir()): TrainedMode
   if (!manifest || !Array.isArray(manifest.models)) throw new FileFormatError(file, 'expected {"models": [...]}');
   return manifest.models
     .map((m) => ({ ...m, family: modelFamily(m.architecture), dir: path.join(dir, m.name) }))
-    .filter((m) => fs.existsSync(path.join(m.dir, 'model.json')));
+    .filter((m) => fs.existsSync(path.join(m.dir, 'model.json')))
+    .filter((m) => !m.study || studies === true || studies === m.study);
 }
 
 /**

@@ -96,6 +96,8 @@ describe('training', () => {
       trainCommandLine({ model: 'cnn-relu', dataset: 'mnist', out: 'o', epochs: 3, augment: ['translate', 'hue'], seed: 2, name: 'n', batchSize: 16, learningRate: 0.01, learningRateSchedule: 'cosine', dropout: 0.25, checkpoints: true, backend: 'cpu' }),
       'liederiv train --model cnn-relu --dataset mnist --epochs 3 --augment translate,hue --seed 2 --out o --name n --batch 16 --lr 0.01 --lr-schedule cosine --dropout 0.25 --checkpoints --backend cpu',
     );
+    // A study label is recorded (the manifest's `study` field comes from it), after --checkpoints.
+    assert.equal(trainCommandLine({ model: 'cnn-relu-half', dataset: 'mnist', out: 'o', study: 'model-size', backend: 'wasm' }), 'liederiv train --model cnn-relu-half --dataset mnist --epochs 5 --seed 0 --out o --study model-size');
   });
 
   it('augmentation: hue keeps grey pixels grey; translate moves mass but keeps shape; seeded', () => {

@@ -13,7 +13,7 @@ export const trainCommand: Command = {
   name: 'train',
   summary: 'train a zoo model on a bundled dataset and save it with a manifest entry',
   usage: [
-    'liederiv train --model <zoo name> --dataset <name> [--epochs N] [--augment translate,rotate,hue] [--seed S] [--out DIR] [--name NAME] [--batch N] [--lr RATE] [--lr-schedule constant|cosine] [--dropout RATE] [--checkpoints] [--backend wasm|cpu]',
+    'liederiv train --model <zoo name> --dataset <name> [--epochs N] [--augment translate,rotate,hue] [--seed S] [--out DIR] [--name NAME] [--batch N] [--lr RATE] [--lr-schedule constant|cosine] [--dropout RATE] [--checkpoints] [--study NAME] [--backend wasm|cpu]',
     '',
     `  --model        ${ZOO_NAMES.join(' | ')}`,
     `  --dataset      ${DATASET_NAMES.join(' | ')}`,
@@ -27,6 +27,7 @@ export const trainCommand: Command = {
     '  --lr-schedule  constant (default) or cosine: anneal the rate to 0 by the last step',
     '  --dropout      cnn-* only: Dropout with this rate in [0, 1) before each dense layer (default 0: none)',
     '  --checkpoints  also save every epoch under <out>/<name>/epochs/',
+    '  --study        label the manifest entry as trained for one notebook study (left out of zoo listings)',
     '  --backend      wasm (default; liederiv adds the missing conv filter-gradient kernel) or cpu',
   ].join('\n'),
   options: {
@@ -42,6 +43,7 @@ export const trainCommand: Command = {
     'lr-schedule': { type: 'string' },
     dropout: { type: 'string' },
     checkpoints: { type: 'boolean' },
+    study: { type: 'string' },
     backend: { type: 'string' },
   },
   async run(values, io) {
@@ -75,6 +77,7 @@ export const trainCommand: Command = {
       dropout,
       name: typeof values.name === 'string' ? values.name : undefined,
       checkpoints: values.checkpoints === true,
+      study: typeof values.study === 'string' ? values.study : undefined,
       onProgress: (p) => {
         if (p.batch % 25 === 0 || p.batch === p.batches) io.stderr.write(`\repoch ${p.epoch}/${p.epochs} batch ${p.batch}/${p.batches} loss ${p.loss.toFixed(4)}   `);
       },

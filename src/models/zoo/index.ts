@@ -22,6 +22,8 @@ export const ZOO = {
   'cnn-relu': { build: (o) => buildCnn({ ...o, activation: 'relu' }), inputShape: [28, 28, 3], description: 'CNN conv16-pool-conv32-pool-fc64, ReLU, max-pool (optional dropout before the dense layers)' },
   'cnn-gelu': { build: (o) => buildCnn({ ...o, activation: 'gelu' }), inputShape: [28, 28, 3], description: 'the same CNN with GELU' },
   'cnn-swish': { build: (o) => buildCnn({ ...o, activation: 'swish' }), inputShape: [28, 28, 3], description: 'the same CNN with swish' },
+  'cnn-relu-half': { build: (o) => buildCnn({ ...o, activation: 'relu', width: 0.5 }), inputShape: [28, 28, 3], description: 'the ReLU CNN at half width (conv8-conv16-fc32): model-size series' },
+  'cnn-relu-quarter': { build: (o) => buildCnn({ ...o, activation: 'relu', width: 0.25 }), inputShape: [28, 28, 3], description: 'the ReLU CNN at quarter width (conv4-conv8-fc16): model-size series' },
   'cnn-blurpool': { build: (o) => buildCnn({ ...o, activation: 'relu', blurPool: true }), inputShape: [28, 28, 3], description: 'the ReLU CNN with BlurPool anti-aliasing (max-pool stride 1 + blur-pool stride 2)' },
   'resnet-small': { build: buildResnetSmall, inputShape: [28, 28, 3], description: 'ResNet: stem conv16+BN+pool, 2 basic blocks (16, 32/2), GAP' },
   'vit-tiny': { build: buildVitTiny, inputShape: [28, 28, 3], description: 'ViT: 4×4 patches, dim 32, 2 blocks, 4 heads, class token' },
