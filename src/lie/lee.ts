@@ -19,6 +19,8 @@ export interface LeeRow {
   'mean-abs': number;
   l2: number;
   'sq-l2': number;
+  /** Mean of squares over the outputs: the paper's Eq. 4. */
+  'mean-sq': number;
   /** The Lie derivative itself [K] (only with `vectors`). */
   lie?: number[];
 }
@@ -105,6 +107,7 @@ export async function lee(model: ModelWrapper | tf.LayersModel | tf.GraphModel, 
             'mean-abs': red['mean-abs'][i],
             l2: red.l2[i],
             'sq-l2': red['sq-l2'][i],
+            'mean-sq': red['mean-sq'][i],
           };
           if (data.labels) row.label = data.labels[start + i];
           if (opts.vectors) row.lie = Array.from(host[g].subarray(i * K, (i + 1) * K));

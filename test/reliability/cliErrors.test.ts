@@ -48,7 +48,7 @@ describe('CLI: bad input → clear message, exit 1 or 2, no stack trace, nothing
     ['unknown group (layerwise)', 'layerwise', () => [...base(), '--group', 'Rotate'], 2, [new RegExp(`unknown group 'Rotate'; valid: ${GROUPS}`)]],
     ['empty --groups', 'lee', () => [...base(), '--groups', ','], 2, [/--groups must list at least one group or be 'all'/]],
     ['unknown backend', 'lee', () => [...base(), '--groups', 'rotate', '--backend', 'gpu'], 2, [/unknown --backend value 'gpu'; valid: auto, tensorflow, webgpu, wasm, cpu/]],
-    ['unknown reduction', 'lee', () => [...base(), '--groups', 'rotate', '--reduction', 'max'], 2, [/unknown --reduction value 'max'; valid: mean-abs, l2, sq-l2/]],
+    ['unknown reduction', 'lee', () => [...base(), '--groups', 'rotate', '--reduction', 'max'], 2, [/unknown --reduction value 'max'; valid: mean-abs, mean-sq, l2, sq-l2/]],
     ['unknown difference', 'layerwise', () => [...base(), '--group', 'rotate', '--difference', 'backward'], 2, [/unknown --difference value 'backward'; valid: central, forward, gaussian/]],
     ['unknown method', 'lee', () => [...base(), '--groups', 'rotate', '--method', 'auto'], 2, [/unknown --method value 'auto'; valid: forward, double-vjp, fd/]],
     ['unknown format', 'lee', () => [...base(), '--groups', 'rotate', '--format', 'xml'], 2, [/unknown --format value 'xml'; valid: csv, json/]],

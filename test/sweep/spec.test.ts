@@ -68,7 +68,7 @@ describe('sweep spec and plan', () => {
       [{ out: 'o', models: ['cnn-relu-mnist'] }, /"images" is missing/],
       [{ out: 'o', models: ['cnn-relu-mnist'], images: { dataset: 'cifar10' } }, /unknown dataset 'cifar10'; valid: mnist, .* or 'own'/],
       [{ out: 'o', models: ['cnn-relu-mnist'], images: { dataset: 'mnist' }, groups: ['rot'] }, /"groups": unknown group 'rot'/],
-      [{ out: 'o', models: ['cnn-relu-mnist'], images: { dataset: 'mnist' }, reduction: 'max' }, /unknown "reduction" 'max'; valid: mean-abs, l2, sq-l2/],
+      [{ out: 'o', models: ['cnn-relu-mnist'], images: { dataset: 'mnist' }, reduction: 'max' }, /unknown "reduction" 'max'; valid: mean-abs, mean-sq, l2, sq-l2/],
       [{ out: 'o', models: ['cnn-relu-mnist'], images: { dataset: 'mnist' }, shardSize: 0 }, /"shardSize" must be a positive integer/],
       [{ out: 'o', models: ['cnn-relu-mnist'], images: { dataset: 'mnist' }, inputRange: '0..255' }, /unknown field 'inputRange'.*options for lee go in "options"/],
       [{ out: 'o', models: ['cnn-relu-mnist'], images: { dataset: 'mnist' }, slurm: { partitions: 'gpu' } }, /unknown "slurm" field 'partitions'/],

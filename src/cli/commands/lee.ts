@@ -14,7 +14,7 @@ import * as fs from 'node:fs';
 
 const USAGE = `liederiv lee --model <model.json> --images <file.npy | image folder> --groups <g1,g2,... | all>
     [--output probs|logits|NAME] [--input-range 0..1|0..255|-1..1] [--mean r,g,b] [--std r,g,b]
-    [--layout auto|nhwc|nchw] [--difference central|forward|gaussian] [--reduction mean-abs|l2|sq-l2]
+    [--layout auto|nhwc|nchw] [--difference central|forward|gaussian] [--reduction mean-abs|mean-sq|l2|sq-l2]
     [--method forward|double-vjp|fd] [--batch N] [--backend auto|tensorflow|webgpu|wasm|cpu] [--threads N]
     [--vectors] [--summary] [--format csv|json] [--out FILE [--resume]]
 
@@ -28,7 +28,8 @@ const USAGE = `liederiv lee --model <model.json> --images <file.npy | image fold
   --output      probs (default when the model ends in a softmax or has classNames) | logits |
                 a tensor: layer name, graph node name or signature key (embedding, features)
   --difference  central (default) | forward (the paper's code) | gaussian
-  --reduction   mean-abs (default) | l2 | sq-l2
+  --reduction   mean-abs (default: what the paper's code reports) | mean-sq (mean of squares:
+                the paper's Eq. 4) | l2 | sq-l2
   --method      forward (default) | double-vjp | fd
   --batch       images per batch (default ${DEFAULT_LEE_BATCH})
   --threads     ${THREADS_HELP}
