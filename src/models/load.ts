@@ -171,7 +171,7 @@ export async function loadModel(pathOrUrl: string, opts: Meta = {}): Promise<Mod
     // The size the net states, read in its layout (an NCHW [B, 3, 28, 28] input is 28×28, not 3×28).
     const layout = contract.layout && contract.layout !== 'auto' ? contract.layout : undefined;
     try {
-      inputSize = detectInput(net, path.basename(path.dirname(source)), layout).size;
+      inputSize = detectInput(net, opts.name ?? sidecar.name ?? (net instanceof tf.LayersModel ? net.name : graphModelName(source)), layout).size;
     } catch (err) {
       net.dispose();
       if (err instanceof LiederivError) throw new FileFormatError(source, err.message);
@@ -179,7 +179,7 @@ export async function loadModel(pathOrUrl: string, opts: Meta = {}): Promise<Mod
     }
   }
   return {
-    name: opts.name ?? sidecar.name ?? (net instanceof tf.LayersModel ? net.name : path.basename(path.dirname(source))),
+    name: opts.name ?? sidecar.name ?? (net instanceof tf.LayersModel ? net.name : graphModelName(source)),
     net,
     inputSize,
     preprocess: opts.preprocess ? checkPreprocess(opts.preprocess, 'loadModel options') : sidecar.preprocess ?? IDENTITY_PREPROCESS,
@@ -204,6 +204,12 @@ async function buildNet(source: string, graph: boolean, load: () => Promise<tf.L
     if (unknown) msg = `unknown layer class '${unknown[1]}' (not a tfjs built-in layer, nor one of liederiv's custom layers registered in src/models/layers)`;
     throw new FileFormatError(source, `cannot build the ${graph ? 'GraphModel' : 'LayersModel'} it describes: ${msg}`);
   }
+}
+
+/** A GraphModel's name: its file's (faceboxes.json → 'faceboxes'), or its folder's for a plain model.json. */
+function graphModelName(source: string): string {
+  const base = path.basename(source);
+  return base.toLowerCase() === 'model.json' ? path.basename(path.dirname(source)) : base.replace(/\.json$/i, '');
 }
 
 function isGraphModelJson(json: any): boolean {
