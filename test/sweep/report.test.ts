@@ -61,7 +61,8 @@ describe('liederiv report --sweep', () => {
     const sections = sweepSections(rows, meta);
     const byGroup = sections.find((s) => s.title === 'LEE per group per model')!;
     const pivot = byGroup.tables![0] as Array<Record<string, number | string>>;
-    for (const p of pivot) for (const g of ['rotate', 'translate-x']) assert.ok(Math.abs((p[g] as number) - meanOf(p.model as string, g)) < 1e-12 * meanOf(p.model as string, g));
+    // Cells read 'mean [lo, hi]' (the report's table, 3 significant digits for the mean).
+    for (const p of pivot) for (const g of ['rotate', 'translate-x']) assert.equal(Number(String(p[g]).split(' ')[0]), Number(meanOf(p.model as string, g).toPrecision(3)), `${p.model} ${g}: ${p[g]}`);
     const vsAcc = sections.find((s) => s.title === 'LEE vs test accuracy')!;
     assert.equal(vsAcc.figures!.length, 2, 'one fit per group over the three mnist models');
     assert.deepEqual((vsAcc.tables![0] as Array<{ models: number }>).map((f) => f.models), [3, 3]);
