@@ -29,11 +29,12 @@ export function jvpDoubleVjp(f: (x: tf.Tensor) => tf.Tensor, x: tf.Tensor, v: tf
   } catch (err) {
     releaseFailedTape(); // tfjs leaks the tape's saved tensors when a gradient is missing
     const msg = (err as Error).message ?? String(err);
-    const missing = /Kernel '(\w+)' not registered for backend '(\w+)'/.exec(msg) ?? /gradient .*?'?(\w+)'? .*not (?:yet )?(?:been )?(?:defined|registered)/i.exec(msg);
+    const missing =
+      /Kernel '(\w+)' not registered for backend '(\w+)'/.exec(msg) ?? /gradient function not found for (\w+)/i.exec(msg) ?? /gradient .*?'?(\w+)'? .*not (?:yet )?(?:been )?(?:defined|registered)/i.exec(msg);
     if (missing) {
       throw new LiederivError(
         `method 'double-vjp' needs a backward kernel or gradient that is missing here (${msg.split('\n')[0]}) on backend '${tf.getBackend()}'. ` +
-          `Fallbacks: method 'forward' (forward mode, every backend), method 'fd' (finite differences), or backend 'cpu' for double-vjp.`,
+          `Fallbacks: method 'forward' (forward mode, every backend) or method 'fd' (finite differences); \`liederiv lee\` checks which method/backend combinations run for the model before it suggests one.`,
         'E_UNSUPPORTED',
       );
     }
