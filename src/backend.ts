@@ -281,7 +281,9 @@ async function tryWasm(): Promise<Attempt> {
   if (requestedThreads === undefined) {
     const idle = await idleCores();
     requestedThreads = threadsForIdleCores(idle);
-    chosen = `default: ${idle.toFixed(1)} of ${availableCores()} cores idle`;
+    // The decision, not the measurement: the idle fraction varies from run to run, and this line is
+    // part of a run's metadata (two runs of the same command must write the same file).
+    chosen = `default: ${requestedThreads} of ${availableCores()} cores idle`;
   }
   const threads = requestedThreads;
   const singleThreaded = () => {
