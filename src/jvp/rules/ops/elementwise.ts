@@ -23,7 +23,8 @@ function broadcastTangent(inputs: OpInput[], partials: Array<(() => tf.Tensor | 
   return fold(tf.broadcastTo(sum!, [k, ...y.shape]));
 }
 
-function binary(op: string, compute: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor, da: Partial | null, db: Partial | null): OpRule {
+/** A binary elementwise op's rule from its two partial derivatives (null: the partial is 1); shared with math.ts. */
+export function binary(op: string, compute: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor, da: Partial | null, db: Partial | null): OpRule {
   return {
     op,
     jvp: ({ inputs, k }) => {

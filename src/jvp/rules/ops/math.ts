@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { OpRule } from '../../types';
 import { fold, isDual, primalOf, scaleTangent, unfold, type OpInput } from './dual';
+import { binary } from './elementwise';
 
 function pointwise(op: string, compute: (x: tf.Tensor, attrs: Record<string, unknown>) => tf.Tensor, slope: (x: tf.Tensor, y: tf.Tensor, attrs: Record<string, unknown>) => tf.Tensor): OpRule {
   return {
@@ -46,32 +47,6 @@ export const clipByValueRule = pointwise(
   (x, a) => tf.clipByValue(x, a.clipValueMin as number, a.clipValueMax as number),
   (x, _y, a) => tf.cast(tf.logicalAnd(tf.greaterEqual(x, a.clipValueMin as number), tf.lessEqual(x, a.clipValueMax as number)), 'float32'),
 );
-
-type Partial = (a: tf.Tensor, b: tf.Tensor, y: tf.Tensor) => tf.Tensor;
-
-/** Σ over the Dual operands of partial ⊙ tangent, broadcast to [k, ...y.shape] and stacked. */
-function sumTangents(operands: OpInput[], partials: Partial[], a: tf.Tensor, b: tf.Tensor, y: tf.Tensor, k: number): tf.Tensor {
-  let sum: tf.Tensor | undefined;
-  operands.forEach((v, i) => {
-    if (!isDual(v)) return;
-    const term = tf.mul(unfold(v.tangent, k, v.primal.shape, y.rank), partials[i](a, b, y));
-    sum = sum ? tf.add(sum, term) : term;
-  });
-  return fold(tf.broadcastTo(sum!, [k, ...y.shape]));
-}
-
-function binary(op: string, compute: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor, da: Partial, db: Partial): OpRule {
-  return {
-    op,
-    jvp: ({ inputs, k }) => {
-      const [a, b] = inputs;
-      const ap = primalOf(a);
-      const bp = primalOf(b);
-      const y = compute(ap, bp);
-      return [{ primal: y, tangent: tf.tidy(() => sumTangents([a, b], [da, db], ap, bp, y, k)) }];
-    },
-  };
-}
 
 export const powRule = binary(
   'Pow',
