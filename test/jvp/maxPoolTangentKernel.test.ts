@@ -50,5 +50,40 @@ for (const backend of TEST_BACKENDS) {
         tf.dispose([x, v, a, b]);
       });
     }
+
+    // The loop is branch-free (offsets moved by 0/1 arithmetic): NaN and ±∞ must still follow the
+    // documented rule, checked against a plain per-window scan of it.
+    for (const { filter, strides, pad, shape } of CASES) {
+      it(`${filter.join('×')} stride ${strides.join('×')} pad ${pad}: NaN never wins, a NaN first entry gives way to the first number, ±∞ compare as numbers`, () => {
+        const n = shape.reduce((p, q) => p * q);
+        const specials = [NaN, Infinity, -Infinity, 0];
+        const xs = Float32Array.from({ length: n }, (_, i) => (i % 5 === 0 ? specials[(i / 5) % 4] : i % 3 === 0 ? NaN : Math.cos(i * 0.37)));
+        const x = tf.tensor4d(xs, shape);
+        const v = tf.tensor4d(Float32Array.from({ length: n }, (_, i) => i + 1), shape);
+        const got = maxPoolTangent(x, v, 1, filter, strides, pad);
+        const [B, H, W, C] = shape;
+        const [, Ho, Wo] = got.shape;
+        const [fh, fw] = filter;
+        const [sh, sw] = strides;
+        const top = pad === 'same' ? Math.floor(Math.max((Ho - 1) * sh + fh - H, 0) / 2) : pad === 'valid' ? 0 : pad;
+        const left = pad === 'same' ? Math.floor(Math.max((Wo - 1) * sw + fw - W, 0) / 2) : pad === 'valid' ? 0 : pad;
+        const want: number[] = [];
+        for (let b = 0; b < B; b++)
+          for (let i = 0; i < Ho; i++)
+            for (let j = 0; j < Wo; j++)
+              for (let c = 0; c < C; c++) {
+                let best = -1;
+                for (let r = i * sh - top; r < i * sh - top + fh; r++)
+                  for (let q = j * sw - left; q < j * sw - left + fw; q++) {
+                    if (r < 0 || r >= H || q < 0 || q >= W) continue;
+                    const at = ((b * H + r) * W + q) * C + c;
+                    if (best < 0 || xs[at] > xs[best] || (Number.isNaN(xs[best]) && !Number.isNaN(xs[at]))) best = at;
+                  }
+                want.push(best < 0 ? 0 : best + 1);
+              }
+        assert.deepEqual(Array.from(got.dataSync()), want);
+        tf.dispose([x, v, got]);
+      });
+    }
   });
 }
