@@ -2,8 +2,8 @@
  * Our side of the benchmark, run as its own process (so its peak RSS is its own): builds the
  * model, then times model.predict, `lee` for one group and `lee` for all groups in one call
  * (forward mode, 'probs', mean-abs, difference 'forward' — the paper's sampler). Prints one JSON
- * line (OursResult): every timed repetition (ms per image), not a summary, so the parent can pool
- * runs. With `exportDir`, first writes the images, the weights and check values there for the
+ * line (OursResult): every sample (ms per image; each a timing window of back-to-back calls after
+ * a warm-up, bench/timing.ts), not a summary, so the parent can pool runs. With `exportDir`, first writes the images, the weights and check values there for the
  * PyTorch side (bench/torch_lie.py): the same images and weights on both sides.
  *   node dist/bench/ours.js '{"model":"smallcnn","batch":64,"reps":3,"backend":"wasm",...}'
  */
@@ -17,6 +17,7 @@ import { imageTangent } from '../src/groups/tangent';
 import { lee } from '../src/lie/lee';
 import { endsInSoftmax, lieDerivative } from '../src/lie/lieDerivative';
 import { buildBenchModel, MODEL_SHAPES, type BenchModel } from './models';
+import { DEFAULT_WINDOW_MS, timeWindows } from './timing';
 
 export interface OursConfig {
   model: BenchModel;
@@ -34,24 +35,16 @@ export interface OursConfig {
   imagesPerPass?: number;
   /** Write images, weights and check values here for the PyTorch side first. */
   exportDir?: string;
+  /** A sample's timing window (ms, bench/timing.ts); default DEFAULT_WINDOW_MS. */
+  windowMs?: number;
 }
 
 export interface OursResult {
   backend: string;
-  /** ms per image of every timed repetition (after one warm-up each). */
+  /** ms per image of every sample (a timing window of back-to-back calls, after a warm-up: bench/timing.ts). */
   samples: { forward: number[]; one: number[]; all: number[] };
-}
-
-/** ms per image of each of `reps` timed runs, after one warm-up. */
-async function timePerImage(run: () => Promise<void>, reps: number, batch: number): Promise<number[]> {
-  await run();
-  const ms: number[] = [];
-  for (let r = 0; r < reps; r++) {
-    const t0 = performance.now();
-    await run();
-    ms.push((performance.now() - t0) / batch);
-  }
-  return ms;
+  /** Calls per sample window, per measure (1 where a call outlasts the window). */
+  callsPerSample: { forward: number[]; one: number[]; all: number[] };
 }
 
 /**
@@ -103,15 +96,22 @@ export async function runOurs(cfg: OursConfig): Promise<OursResult> {
   const images = tf.randomUniform([cfg.batch, size, size, 3], 0, 1, 'float32', 0) as tf.Tensor4D;
   if (cfg.exportDir) await exportForTorch(cfg.exportDir, cfg.model, model, images, cfg.difference);
   const opts = { difference: cfg.difference, batchSize: cfg.batch, imagesPerPass: cfg.imagesPerPass };
-  const forward = await timePerImage(async () => {
+  // Node's collector, when the parent started us with --expose-gc: run before each window, outside its timing.
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const timing = { reps: cfg.reps, batch: cfg.batch, windowMs: cfg.windowMs ?? DEFAULT_WINDOW_MS, gc };
+  const forward = await timeWindows(async () => {
     const y = model.predict(images) as tf.Tensor;
     await y.data();
     y.dispose();
-  }, cfg.reps, cfg.batch);
-  const one = await timePerImage(async () => void (await lee(model, { images }, { ...opts, groups: [cfg.group] })), cfg.reps, cfg.batch);
-  const all = await timePerImage(async () => void (await lee(model, { images }, { ...opts, groups: cfg.groups })), cfg.reps, cfg.batch);
+  }, timing);
+  const one = await timeWindows(async () => void (await lee(model, { images }, { ...opts, groups: [cfg.group] })), timing);
+  const all = await timeWindows(async () => void (await lee(model, { images }, { ...opts, groups: cfg.groups })), timing);
   images.dispose();
-  return { backend: report.line.replace(/^liederiv backend: /, ''), samples: { forward, one, all } };
+  return {
+    backend: report.line.replace(/^liederiv backend: /, ''),
+    samples: { forward: forward.samples, one: one.samples, all: all.samples },
+    callsPerSample: { forward: forward.callsPerSample, one: one.callsPerSample, all: all.callsPerSample },
+  };
 }
 
 if (require.main === module) {

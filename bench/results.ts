@@ -25,6 +25,8 @@ export interface ModelRun {
   /** Processes per side (interleaved: ours, PyTorch, ours, …) and timed repetitions in each. */
   runs: number;
   reps: number;
+  /** Each sample's timing window (ms; bench/timing.ts). */
+  windowMs?: number;
   ours: { backend: string; threads: number; measures: Record<Measure, Spread>; peakRssMiB: number };
   /** peakRssMiB: the whole PyTorch process (every route); paperRssMiB: its peak once forward and the paper's one-group route had run. */
   torch?: { torch: string; routes: Partial<Record<TorchRoute, Spread>>; check: TorchCheck; peakRssMiB: number; paperRssMiB?: number };
@@ -118,7 +120,7 @@ export function modelTable(r: ModelRun, maxSpread: number): string {
   return [
     `### ${r.title}`,
     '',
-    `Batch ${r.batch}, ${r.size}×${r.size}, output probs, difference 'forward' (the paper's sampler); ${r.runs} process(es) per side, interleaved, each ${r.reps} timed reps after a warm-up; spreads pool every rep of every run. liederiv: ${r.ours.backend}; PyTorch ${r.torch?.torch ?? 'n/a'} on ${r.ours.threads} thread(s). 1-minute load around our processes ${loads(r.load.ours)}, around PyTorch's ${loads(r.load.torch)}.`,
+    `Batch ${r.batch}, ${r.size}×${r.size}, output probs, difference 'forward' (the paper's sampler); ${r.runs} process(es) per side, interleaved, each ${r.reps} samples after a warm-up until two calls agree, a sample being ms per image over a window of back-to-back calls of ≥ ${r.windowMs ?? 0} ms (one call where a call is longer; bench/timing.ts); spreads pool every sample of every run. liederiv: ${r.ours.backend}; PyTorch ${r.torch?.torch ?? 'n/a'} on ${r.ours.threads} thread(s). 1-minute load around our processes ${loads(r.load.ours)}, around PyTorch's ${loads(r.load.torch)}.`,
     '',
     checkLine,
     '',

@@ -9,11 +9,13 @@
  * hand-written analysis above the generated marker).
  *
  *   node dist/bench/run.js [--quick] [--runs N] [--reps N] [--backend wasm|cpu] [--threads N]
- *                          [--models smallcnn,resnet18] [--max-spread 0.15] [--out FILE]
+ *                          [--models smallcnn,resnet18] [--max-spread 0.15] [--window-ms 400] [--out FILE]
+ * --reps: samples per process and measure, each a timing window of back-to-back calls lasting
+ *   ≥ --window-ms (one call when a call is longer), after a warm-up until two calls agree (bench/timing.ts).
  * --threads: both sides' threads. Absent: what our default would choose (one wasm thread per idle
  *   core, src/backend.ts threadsForIdleCores), decided once at the start so that every process
  *   of both sides runs with the same count.
- * --quick: SmallCNN only, batch 16, 3 groups, 2 runs of 2 reps, 1 thread (the test suite's smoke test).
+ * --quick: SmallCNN only, batch 16, 3 groups, 2 runs of 2 reps, 100 ms windows, 1 thread (the test suite's smoke test).
  */
 import * as tf from '@tensorflow/tfjs';
 import * as fs from 'node:fs';
@@ -23,6 +25,7 @@ import { idleCores, threadsForIdleCores } from '../src/backend';
 import { lastJson, runMeasured } from './child';
 import { MODEL_SHAPES, type BenchModel } from './models';
 import type { OursConfig, OursResult } from './ours';
+import { DEFAULT_WINDOW_MS } from './timing';
 import { generatedSection, MEASURES, mergeResults, pooled, type Measure, type ModelRun } from './results';
 import { runTorchOnce, torchAvailable, TORCH_ROUTES, type TorchRoute, type TorchRun } from './torch';
 
@@ -47,6 +50,7 @@ interface Args {
   threads?: number;
   models: BenchModel[];
   maxSpread: number;
+  windowMs: number;
   allRoutes: boolean;
   out: string;
 }
@@ -66,18 +70,21 @@ function parseArgs(argv: string[]): Args {
     threads: threads === undefined ? undefined : Number(threads),
     models: (get('--models') ?? (quick ? 'smallcnn' : 'smallcnn,resnet18')).split(',') as BenchModel[],
     maxSpread: Number(get('--max-spread') ?? 0.15),
+    windowMs: Number(get('--window-ms') ?? (quick ? 100 : DEFAULT_WINDOW_MS)),
     allRoutes: argv.includes('--all-routes'),
     out: path.resolve(get('--out') ?? path.join(REPO, 'bench', 'RESULTS.md')),
   };
   const posInt = (x: number | undefined) => x === undefined || (Number.isInteger(x) && x >= 1);
   if (!posInt(a.threads) || !posInt(a.runs) || !posInt(a.reps)) throw new Error('--threads, --runs and --reps must be integers ≥ 1');
+  if (!(a.windowMs >= 0)) throw new Error(`--window-ms must be a number of milliseconds ≥ 0 (0: one call per sample), got ${get('--window-ms')}`);
   if (!(a.maxSpread > 0)) throw new Error(`--max-spread must be a positive fraction (0.15 = 15%), got ${get('--max-spread')}`);
   for (const m of a.models) if (!(m in MODEL_SHAPES)) throw new Error(`--models: unknown model '${m}' (smallcnn, resnet18, resnet50)`);
   return a;
 }
 
 function runOursChild(cfg: OursConfig): { result: OursResult; peakRssMiB: number } {
-  const r = runMeasured([process.execPath, path.join(__dirname, 'ours.js'), JSON.stringify(cfg)], 3_600_000);
+  // --expose-gc: the collector runs before each timing window (bench/timing.ts), not inside it.
+  const r = runMeasured([process.execPath, '--expose-gc', path.join(__dirname, 'ours.js'), JSON.stringify(cfg)], 3_600_000);
   if (r.status !== 0) throw new Error(`our benchmark (${cfg.model}) failed (${r.status}): ${r.stderr.slice(-2000)}`);
   return { result: lastJson<OursResult>(r.stdout, 'bench/ours.js'), peakRssMiB: r.peakRssMiB };
 }
@@ -132,7 +139,7 @@ async function main(): Promise<void> {
       let last: TorchRun | undefined;
       for (let run = 0; run < a.runs; run++) {
         process.stderr.write(`bench: ${model} batch ${batch}, run ${run + 1}/${a.runs}: ours (${a.backend})…\n`);
-        const cfg: OursConfig = { model, batch, reps, backend: a.backend, wasmThreads: a.threads, group, groups, difference: 'forward', exportDir: run === 0 && haveTorch ? dataDir : undefined };
+        const cfg: OursConfig = { model, batch, reps, backend: a.backend, wasmThreads: a.threads, group, groups, difference: 'forward', windowMs: a.windowMs, exportDir: run === 0 && haveTorch ? dataDir : undefined };
         load.ours.push(load1());
         const o = runOursChild(cfg);
         load.ours.push(load1());
@@ -143,7 +150,7 @@ async function main(): Promise<void> {
         if (!haveTorch) continue;
         process.stderr.write(`bench: ${model} batch ${batch}, run ${run + 1}/${a.runs}: PyTorch (${threads} thread(s))…\n`);
         load.torch.push(load1());
-        last = runTorchOnce(REPO, { model, dataDir, threads, reps, routes, group, groups });
+        last = runTorchOnce(REPO, { model, dataDir, threads, reps, windowMs: a.windowMs, routes, group, groups });
         load.torch.push(load1());
         torchRss = Math.max(torchRss, last.peakRssMiB);
         const p = last.peakRssAfter.paper1;
@@ -159,6 +166,7 @@ async function main(): Promise<void> {
         groups,
         runs: a.runs,
         reps,
+        windowMs: a.windowMs,
         ours: { backend, threads, measures: { forward: pooled(ours.forward), one: pooled(ours.one), all: pooled(ours.all) }, peakRssMiB: oursRss },
         torch: last && {
           torch: last.torch,

@@ -23,7 +23,7 @@ export interface TorchCheck {
 
 export interface TorchRun {
   torch: string;
-  /** ms per image of every timed repetition, per route. */
+  /** ms per image of every sample (a timing window, as bench/timing.ts), per route. */
   samples: Partial<Record<TorchRoute, number[]>>;
   check: TorchCheck;
   peakRssMiB: number;
@@ -39,9 +39,9 @@ export function torchAvailable(): boolean {
 /** One process of bench/torch_lie.py on the images and weights our side exported into `dataDir`. */
 export function runTorchOnce(
   repoRoot: string,
-  o: { model: BenchModel; dataDir: string; threads: number; reps: number; routes: TorchRoute[]; group: string; groups: string[] },
+  o: { model: BenchModel; dataDir: string; threads: number; reps: number; windowMs: number; routes: TorchRoute[]; group: string; groups: string[] },
 ): TorchRun {
-  const args = [PYTHON, torchScriptPath(repoRoot), '--model', o.model, '--data', o.dataDir, '--threads', String(o.threads), '--reps', String(o.reps)];
+  const args = [PYTHON, torchScriptPath(repoRoot), '--model', o.model, '--data', o.dataDir, '--threads', String(o.threads), '--reps', String(o.reps), '--window-ms', String(o.windowMs)];
   args.push('--routes', o.routes.join(','), '--group', o.group, '--groups', o.groups.join(','));
   const r = runMeasured(args, 3_600_000);
   if (r.status !== 0) throw new Error(`bench/torch_lie.py (${o.model}) failed (${r.status}): ${r.stderr.slice(-2000)}`);

@@ -29,7 +29,7 @@ with TF 'same' padding (asymmetric: the extra row/column after) wherever TF's an
 padding differ (stride-2 convolutions with kernel > 1, the stem max-pool), and BatchNorm eps 1e-3
 (Keras' default), so the outputs match liederiv's tfjs models given the same weights.
 """
-import argparse, json, math, os, resource, statistics, time
+import argparse, gc, json, math, os, resource, statistics, time
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -195,13 +195,42 @@ def load_weights(model, kind, layers, blob):
     return 0
 
 
+def time_windows(fn, reps, batch, window_ms, max_warmup=5, stable_within=0.1):
+    """bench/timing.ts's method, the same on both sides: warm up until two consecutive calls agree
+    within 10% (at most 5 calls, or 2 windows after the first call); then `reps` samples, each ms per
+    image over a window of back-to-back calls lasting >= window_ms (one call where a call is
+    longer), the garbage collector run before each window and not inside it."""
+    warm, warm_start = [], 0.0
+    while len(warm) < max_warmup:
+        t0 = time.perf_counter(); fn(); t1 = time.perf_counter()
+        warm.append((t1 - t0) * 1000)
+        if len(warm) == 1:
+            warm_start = t1
+            if warm[0] >= 2 * window_ms:
+                break
+        elif abs(warm[-1] - warm[-2]) <= stable_within * warm[-2] or (t1 - warm_start) * 1000 >= 2 * window_ms:
+            break
+    ts = []
+    for _ in range(reps):
+        gc.collect()
+        t0 = time.perf_counter(); calls = 0
+        while True:
+            fn(); calls += 1
+            t = time.perf_counter()
+            if (t - t0) * 1000 >= window_ms:
+                break
+        ts.append((t - t0) * 1000 / (calls * batch))
+    return ts
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", default="smallcnn", choices=["smallcnn", "resnet18", "resnet50"])
     ap.add_argument("--data", help="folder with liederiv's manifest.json, images.bin, weights.bin (bench/ours.ts)")
     ap.add_argument("--batch", type=int, default=0, help="without --data: images (default 64 for smallcnn, else 8)")
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--reps", type=int, default=3, help="samples per route, each a timing window (--window-ms)")
+    ap.add_argument("--window-ms", type=float, default=400, help="a sample is ms per image over back-to-back calls lasting at least this long (bench/timing.ts)")
     ap.add_argument("--routes", default="forward,paper1,paper9,fwdad1,fwdad9,vmap9")
     ap.add_argument("--group", default="translate-x", help="the one-group routes' group")
     ap.add_argument("--groups", default=",".join(NINE), help="the all-groups routes' groups")
@@ -255,11 +284,7 @@ def main():
         fn = routes[r]
         ctx = torch.no_grad() if r == "forward" else torch.enable_grad()
         with ctx:
-            fn()  # warm-up
-            ts = []
-            for _ in range(a.reps):
-                t0 = time.perf_counter(); fn(); ts.append((time.perf_counter() - t0) / batch * 1000)
-        samples[r] = ts
+            samples[r] = time_windows(fn, a.reps, batch, a.window_ms)
         peak_rss[r] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # MiB so far (monotonic)
     if a.data:
         m = man["check"]["n"]
