@@ -14,13 +14,15 @@
  * kernel counts and MiB written, which do not depend on the machine's load.
  *
  *   node dist/bench/profile.js [--model smallcnn] [--batch 64] [--groups translate-x] [--threads 1] [--reps 7] [--profile-reps 3]
- *                              [--images-per-pass N] [--ops-maxpool]
+ *                              [--images-per-pass N] [--ops-maxpool] [--no-pool-helper]
+ * --no-pool-helper: the max-pool tangent loop on the calling thread only (with 2+ wasm threads it
+ * otherwise splits its rows with a helper worker, src/jvp/maxPoolTangent.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import * as os from 'node:os';
 import { useBackend } from '../src/backend';
 import { activationName } from '../src/jvp/activations';
-import { MAX_POOL_TANGENT_KERNEL } from '../src/jvp/maxPoolTangent';
+import { MAX_POOL_TANGENT_KERNEL, maxPoolTangentHelperJobs, useMaxPoolTangentHelper } from '../src/jvp/maxPoolTangent';
 import { layerRuleFor } from '../src/jvp/registry';
 import { lieDerivative } from '../src/lie/lieDerivative';
 import { BENCH_MODELS, buildBenchModel, MODEL_SHAPES, type BenchModel } from './models';
@@ -67,6 +69,7 @@ async function main(): Promise<void> {
   const threads = process.argv.includes('--threads') ? Number(arg('--threads', '1')) : undefined;
   const report = await useBackend(arg('--backend', 'wasm'), threads === undefined ? {} : { wasmThreads: threads });
   if (process.argv.includes('--ops-maxpool')) tf.unregisterKernel(MAX_POOL_TANGENT_KERNEL, tf.getBackend());
+  if (process.argv.includes('--no-pool-helper')) useMaxPoolTangentHelper(false);
   const net = buildBenchModel(model);
   const { size } = MODEL_SHAPES[model];
   const images = tf.randomUniform([batch, size, size, 3], 0, 1, 'float32', 0) as tf.Tensor4D;
@@ -196,7 +199,7 @@ async function main(): Promise<void> {
   const cpuFwd = med(fwdCpuTotals);
   const out = process.stdout;
   const load = os.loadavg()[0];
-  out.write(`${report.line}\nmodel ${model}, batch ${batch}, groups ${groups.join(',')}, ${reps} reps (median ms per batch); 1-minute load ${load0.toFixed(2)} → ${load.toFixed(2)} on ${os.cpus().length} CPUs${process.argv.includes('--ops-maxpool') ? '; max-pool tangent by the op chain (before)' : ''}\n`);
+  out.write(`${report.line}\nmodel ${model}, batch ${batch}, groups ${groups.join(',')}, ${reps} reps (median ms per batch); 1-minute load ${load0.toFixed(2)} → ${load.toFixed(2)} on ${os.cpus().length} CPUs${process.argv.includes('--ops-maxpool') ? '; max-pool tangent by the op chain (before)' : ''}; max-pool tangent helper thread: ${maxPoolTangentHelperJobs()} jobs\n`);
   out.write(`lieDerivative wall ${total.toFixed(1)} ms, CPU ${cpuTotal.toFixed(1)} ms; forward (layer by layer) wall ${fwd.toFixed(1)} ms, CPU ${cpuFwd.toFixed(1)} ms; ratio wall ${(total / fwd).toFixed(2)}×, CPU ${(cpuTotal / cpuFwd).toFixed(2)}× forward\n\n`);
   out.write('| layer | JVP rule wall ms | forward wall ms | JVP rule CPU ms | forward CPU ms | rule / forward (CPU) |\n|---|---|---|---|---|---|\n');
   let inRules = 0;

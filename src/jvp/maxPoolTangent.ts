@@ -65,7 +65,8 @@ export const MAX_POOL_TANGENT_KERNEL = 'LiederivMaxPoolTangent';
  * read along contiguous memory. A window whose entries are all NaN (or that lies in the padding)
  * takes its first entry (or 0).
  */
-function maxPoolTangentLoop(x: Float32Array, v: Float32Array, out: Float32Array, [B, H, W, C]: number[], k: number, a: PoolAttrs): void {
+function maxPoolTangentLoop(x: Float32Array, v: Float32Array, out: Float32Array, [B, H, W, C]: number[], k: number, a: PoolAttrs, rowFrom = 0, rowTo = B * a.Ho): void {
+  // Self-contained (no closure, no import): its source also runs in the helper worker (`helper`).
   const { fh, fw, sh, sw, top, left, Ho, Wo } = a;
   const inPlane = B * H * W * C;
   const outPlane = B * Ho * Wo * C;
@@ -73,8 +74,11 @@ function maxPoolTangentLoop(x: Float32Array, v: Float32Array, out: Float32Array,
   const taps = new Int32Array(fh * fw);
   for (let r = 0; r < fh; r++) for (let q = 0; q < fw; q++) taps[r * fw + q] = (r * W + q) * C;
   const cut = new Int32Array(fh * fw);
-  for (let b = 0; b < B; b++) {
-    for (let i = 0; i < Ho; i++) {
+  // Output rows (b, i) flattened: [rowFrom, rowTo) of B·Ho, so two threads can split any batch.
+  for (let row = rowFrom; row < rowTo; row++) {
+    const b = Math.floor(row / Ho);
+    const i = row - b * Ho;
+    {
       const r0 = Math.max(i * sh - top, 0);
       const r1 = Math.min(i * sh - top + fh, H);
       for (let j = 0; j < Wo; j++) {
@@ -142,6 +146,98 @@ function maxPoolTangentLoop(x: Float32Array, v: Float32Array, out: Float32Array,
   }
 }
 
+/** Below this many outputs the loop takes < ~0.5 ms and a second thread is not worth waking. */
+const HELPER_MIN_OUTPUTS = 1 << 16;
+/** How long the calling thread waits for the helper's half before doing it itself (and retiring the helper). */
+const HELPER_TIMEOUT_MS = 30_000;
+
+interface HelperJob {
+  buffer: SharedArrayBuffer;
+  /** [byteOffset, length] of each array in `buffer`. */
+  x: [number, number];
+  v: [number, number];
+  out: [number, number];
+  shape: number[];
+  k: number;
+  a: PoolAttrs;
+  rowFrom: number;
+  rowTo: number;
+}
+
+let helperState: { run(job: HelperJob): void; join(): boolean } | null | undefined;
+let helperJobs = 0;
+let helperEnabled = true;
+
+/** Turns the helper worker off (or back on) for this process: bench/profile.ts --no-pool-helper, the "before" of a profile. */
+export function useMaxPoolTangentHelper(enabled: boolean): void {
+  helperEnabled = enabled;
+}
+
+/** Jobs the helper worker has finished in this process (0 where it never ran: single-threaded wasm, cpu, small tensors). For tests and profiles. */
+export function maxPoolTangentHelperJobs(): number {
+  return helperJobs;
+}
+
+/**
+ * One worker thread (node:worker_threads, started on first use, unref'd so it never keeps the
+ * process alive) running maxPoolTangentLoop on a range of output rows of arrays in the threaded
+ * wasm heap (a SharedArrayBuffer). The wasm kernels run on XNNPACK's threads, but this loop is
+ * JavaScript on the calling thread: with 2 wasm threads it was ~20% of a SmallCNN one-group call
+ * while the other core idled. `join` blocks (Atomics.wait) until the worker has finished, or
+ * returns false after HELPER_TIMEOUT_MS or if the worker died (then the caller does the rows itself).
+ * Only where worker_threads and Atomics.wait on the calling thread exist (Node); elsewhere null.
+ */
+function helper(): { run(job: HelperJob): void; join(): boolean } | null {
+  if (helperState !== undefined) return helperState;
+  helperState = null;
+  try {
+    const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
+    const done = new Int32Array(new SharedArrayBuffer(4));
+    const source = `
+      const { parentPort } = require('node:worker_threads');
+      const loop = ${maxPoolTangentLoop.toString()};
+      parentPort.on('message', ({ job, done }) => {
+        const view = ([off, len]) => new Float32Array(job.buffer, off, len);
+        try {
+          loop(view(job.x), view(job.v), view(job.out), job.shape, job.k, job.a, job.rowFrom, job.rowTo);
+          Atomics.store(done, 0, 1);
+        } catch (e) {
+          Atomics.store(done, 0, 2);
+        }
+        Atomics.notify(done, 0);
+      });`;
+    const worker = new Worker(source, { eval: true });
+    worker.unref();
+    let alive = true;
+    const retire = () => {
+      alive = false;
+      helperState = null;
+      void worker.terminate();
+    };
+    worker.on('error', retire);
+    worker.on('exit', () => (alive = false));
+    helperState = {
+      run(job) {
+        Atomics.store(done, 0, 0);
+        worker.postMessage({ job, done });
+      },
+      join() {
+        if (!alive) return false;
+        const r = Atomics.wait(done, 0, 0, HELPER_TIMEOUT_MS);
+        if (r === 'timed-out' || Atomics.load(done, 0) !== 1) {
+          retire();
+          return false;
+        }
+        helperJobs++;
+        return true;
+      },
+    };
+  } catch {
+    helperState = null;
+  }
+  return helperState;
+}
+
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
 
 function outShape(x: tf.TensorInfo, v: tf.TensorInfo, a: PoolAttrs): number[] {
@@ -157,7 +253,21 @@ tf.registerKernel({
     const wasm = backend as { makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo; typedArrayFromHeap(t: tf.TensorInfo): Float32Array };
     const out = wasm.makeOutput(outShape(x, v, a), 'float32');
     // Views on the heap taken after makeOutput (which may grow, and so detach, the heap).
-    maxPoolTangentLoop(wasm.typedArrayFromHeap(x), wasm.typedArrayFromHeap(v), wasm.typedArrayFromHeap(out), x.shape, a.k, a);
+    const xs = wasm.typedArrayFromHeap(x);
+    const vs = wasm.typedArrayFromHeap(v);
+    const os = wasm.typedArrayFromHeap(out);
+    const rows = x.shape[0] * a.Ho;
+    const split = helperEnabled && rows >= 2 && os.length >= HELPER_MIN_OUTPUTS && xs.buffer instanceof SharedArrayBuffer ? helper() : undefined;
+    if (!split) {
+      maxPoolTangentLoop(xs, vs, os, x.shape, a.k, a);
+      return out;
+    }
+    // Threaded wasm (its heap is shared memory): the helper worker takes the second half of the
+    // output rows while this thread does the first; disjoint writes, the same loop, so the same result.
+    const mid = Math.floor(rows / 2);
+    split.run({ buffer: xs.buffer as SharedArrayBuffer, x: [xs.byteOffset, xs.length], v: [vs.byteOffset, vs.length], out: [os.byteOffset, os.length], shape: x.shape, k: a.k, a, rowFrom: mid, rowTo: rows });
+    maxPoolTangentLoop(xs, vs, os, x.shape, a.k, a, 0, mid);
+    if (!split.join()) maxPoolTangentLoop(xs, vs, os, x.shape, a.k, a, mid, rows); // the helper did not answer: do its half here
     return out;
   },
 });
