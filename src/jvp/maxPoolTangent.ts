@@ -190,8 +190,11 @@ export function maxPoolTangentHelperJobs(): number {
 function helper(): { run(job: HelperJob): void; join(): boolean } | null {
   if (helperState !== undefined) return helperState;
   helperState = null;
+  if (typeof process === 'undefined' || !process.versions?.node) return null;
   try {
-    const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
+    // Not a literal module name: a browser bundle of this file must not try to resolve it.
+    const workerThreads = 'node:worker_threads';
+    const { Worker } = require(workerThreads) as typeof import('node:worker_threads');
     const done = new Int32Array(new SharedArrayBuffer(4));
     const source = `
       const { parentPort } = require('node:worker_threads');
@@ -257,7 +260,8 @@ tf.registerKernel({
     const vs = wasm.typedArrayFromHeap(v);
     const os = wasm.typedArrayFromHeap(out);
     const rows = x.shape[0] * a.Ho;
-    const split = helperEnabled && rows >= 2 && os.length >= HELPER_MIN_OUTPUTS && xs.buffer instanceof SharedArrayBuffer ? helper() : undefined;
+    const shared = typeof SharedArrayBuffer !== 'undefined' && xs.buffer instanceof SharedArrayBuffer;
+    const split = helperEnabled && shared && rows >= 2 && os.length >= HELPER_MIN_OUTPUTS ? helper() : undefined;
     if (!split) {
       maxPoolTangentLoop(xs, vs, os, x.shape, a.k, a);
       return out;
