@@ -43,7 +43,10 @@ export function affineRule(
           return { primal: toFirst(y), tangent: toFirst(mulTiled(tangent, tf.step(y), k)) };
         }
         const pre = { primal: linearPart(layer, toLast(inputs[0].primal), bias), tangent };
-        const out = activationJvp(act, pre, k, layer.name);
+        // 'linear' (ResNets' convolutions, BatchNorm after them; logits) is the identity: return pre
+        // itself, not activationJvp's clones, which on wasm copy both tensors in JavaScript (2 of a
+        // ResNet-18 pass's kernels per convolution, 19 MiB per image).
+        const out = act === 'linear' ? pre : activationJvp(act, pre, k, layer.name);
         return { primal: toFirst(out.primal), tangent: toFirst(out.tangent) };
       }),
   };
