@@ -14,6 +14,8 @@ export interface BuildResult {
   dir: string;
   /** Bytes per written file. */
   files: Record<string, number>;
+  /** The bundler's warnings (none expected). */
+  warnings: string[];
 }
 
 /** A JS file that assigns `value` (JSON) to window[name]. */
@@ -36,9 +38,10 @@ export async function buildExplorer(dir: string, assets: AssetOptions = {}): Pro
   };
   write('assets.js', globalScript('LIEDERIV_ASSETS', explorerAssets(assets)));
   write('wasm.js', globalScript('LIEDERIV_WASM', wasmDataUrls()));
-  files['explorer.js'] = await bundlePage(path.join(dir, 'explorer.js'));
+  const bundle = await bundlePage(path.join(dir, 'explorer.js'));
+  files['explorer.js'] = bundle.bytes;
   write('index.html', EXPLORER_HTML);
-  return { dir, files };
+  return { dir, files, warnings: bundle.warnings };
 }
 
 if (require.main === module) {
@@ -46,6 +49,7 @@ if (require.main === module) {
   buildExplorer(dir).then(
     (r) => {
       const total = Object.values(r.files).reduce((a, b) => a + b, 0);
+      for (const w of r.warnings) process.stderr.write(`build:explorer: bundler warning: ${w}\n`);
       process.stdout.write(`explorer: wrote ${r.dir}/index.html (${Object.entries(r.files).map(([f, n]) => `${f} ${(n / 1e6).toFixed(1)} MB`).join(', ')}; ${(total / 1e6).toFixed(1)} MB); open it from file://\n`);
     },
     (err) => {

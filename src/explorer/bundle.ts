@@ -39,9 +39,9 @@ export function wasmDataUrls(root = repoRoot()): Record<string, string> {
 
 /**
  * Bundles the page to `outFile` (one IIFE script, minified, no source map), returning its size in
- * bytes. Throws with esbuild's messages when the bundle does not build.
+ * bytes and esbuild's warnings. Throws with esbuild's messages when the bundle does not build.
  */
-export async function bundlePage(outFile: string, root = repoRoot()): Promise<number> {
+export async function bundlePage(outFile: string, root = repoRoot()): Promise<{ bytes: number; warnings: string[] }> {
   // esbuild is a devDependency; required here, not at load time, so the CLI starts without it.
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const esbuild = require('esbuild') as typeof import('esbuild');
@@ -76,5 +76,6 @@ export async function bundlePage(outFile: string, root = repoRoot()): Promise<nu
     write: true,
   });
   if (result.errors.length) throw new Error(result.errors.map((e) => e.text).join('\n'));
-  return fs.statSync(outFile).size;
+  const warnings = result.warnings.map((w) => `${w.text}${w.location ? ` (${w.location.file}:${w.location.line})` : ''}`);
+  return { bytes: fs.statSync(outFile).size, warnings };
 }

@@ -60,10 +60,11 @@ describe('explorer page (static build, file://, headless Chromium)', () => {
   let tmp: string;
   let index: string;
   let b: Browser;
+  let warnings: string[] = [];
   before(async () => {
     await useBackend('wasm');
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'liederiv-explorer-test-'));
-    await buildExplorer(path.join(tmp, 'site'), { models: ['cnn-relu-mnist'] });
+    ({ warnings } = await buildExplorer(path.join(tmp, 'site'), { models: ['cnn-relu-mnist'] }));
     index = `file://${path.join(tmp, 'site', 'index.html')}`;
     b = await openBrowser();
   });
@@ -72,7 +73,8 @@ describe('explorer page (static build, file://, headless Chromium)', () => {
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  it('loads offline on wasm and its LEE per group equals the library lee (CLI defaults) within 1e-4 relative', { timeout: 600_000 }, async () => {
+  it('loads offline on wasm and its LEE per group equals the library lee (CLI defaults) within 1e-4 relative', { timeout: 600_000 }, async (t) => {
+    assert.deepEqual(warnings, [], 'the bundle builds without warnings');
     await b.page.goto(index);
     assert.equal(await waitForStatus(b.page, ['ready', 'error']), 'ready', await b.page.textContent('#error'));
     assert.match(await b.page.textContent('#backend'), /backend: wasm/);
@@ -87,6 +89,7 @@ describe('explorer page (static build, file://, headless Chromium)', () => {
     fs.mkdirSync(imgDir);
     fs.copyFileSync(path.join(datasetsDir(), 'photos', 'locomotion-house-cat.jpg'), path.join(imgDir, 'cat.jpg'));
     const want = await libraryLee(path.join(datasetsDir(), 'models', 'cnn-relu-mnist'), imgDir, ALL);
+    t.diagnostic(`max relative difference page vs library: ${Math.max(...rows.map((r) => relDiff(Number(r['mean-abs']), want.get(r.group)!))).toExponential(2)}`);
     for (const r of rows) {
       const w = want.get(r.group)!;
       assert.ok(w > 0, `${r.group}: the library LEE is ${w}; a colour photo should move every group`);
@@ -208,6 +211,9 @@ describe('explorer page (static build, file://, headless Chromium)', () => {
     assert.deepEqual(rows.map((r) => r.group), groups);
     for (const r of rows) assert.ok(relDiff(Number(r['mean-abs']), want.get(r.group)!) <= 1e-4, `${r.group}: page ${r['mean-abs']} vs library ${want.get(r.group)}`);
     assert.match(await b.page.textContent('#layers-caption'), /Σ projections = ‖L f‖/);
+    // Names from the dropped files are shown as typed in the figures, never as markup.
+    assert.match(await b.page.textContent('#slider-plot .gtitle'), /tiny <b>cnn<\/b>/);
+    assert.equal(await b.page.locator('#slider-plot .gtitle tspan[style*="bold"]').count(), 0);
     assert.deepEqual(b.refused, []);
     assert.deepEqual(b.errors, []);
   });
