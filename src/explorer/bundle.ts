@@ -11,6 +11,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { LiederivError } from '../errors';
 
 /** The repository root (this file runs from dist/src/explorer or src/explorer). */
 export function repoRoot(): string {
@@ -42,9 +43,13 @@ export function wasmDataUrls(root = repoRoot()): Record<string, string> {
  * bytes and esbuild's warnings. Throws with esbuild's messages when the bundle does not build.
  */
 export async function bundlePage(outFile: string, root = repoRoot()): Promise<{ bytes: number; warnings: string[] }> {
-  // esbuild is a devDependency; required here, not at load time, so the CLI starts without it.
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const esbuild = require('esbuild') as typeof import('esbuild');
+  // Required here, not at load time: every other command starts without loading esbuild.
+  let esbuild: typeof import('esbuild');
+  try {
+    esbuild = require('esbuild');
+  } catch (err) {
+    throw new LiederivError(`building the explorer needs the 'esbuild' package (a dependency of liederiv): npm install (${(err as Error).message.split('\n')[0]})`, 'E_NO_BUNDLER');
+  }
   const browser = path.join(root, 'src', 'explorer', 'browser');
   const alias: Record<string, string> = {
     fs: path.join(browser, 'fs.ts'),
@@ -75,7 +80,7 @@ export async function bundlePage(outFile: string, root = repoRoot()): Promise<{ 
     logLevel: 'silent',
     write: true,
   });
-  if (result.errors.length) throw new Error(result.errors.map((e) => e.text).join('\n'));
+  if (result.errors.length) throw new LiederivError(`the explorer page does not bundle: ${result.errors.map((e) => e.text).join('; ')}`, 'E_BUNDLE');
   const warnings = result.warnings.map((w) => `${w.text}${w.location ? ` (${w.location.file}:${w.location.line})` : ''}`);
   return { bytes: fs.statSync(outFile).size, warnings };
 }

@@ -22,7 +22,6 @@ export interface Browser {
 export async function openBrowser(allowOrigin?: string): Promise<Browser> {
   const executablePath = findChromium();
   if (!executablePath) throw new Error("headless Chromium not found: apt-get install chromium (CI has /usr/bin/chromium) or set LIEDERIV_CHROMIUM");
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
   const { chromium } = require('playwright-core');
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'liederiv-explorer-chromium-'));
   const context = await chromium.launchPersistentContext(profile, { executablePath, headless: true, args: CHROMIUM_FLAGS, acceptDownloads: true });
