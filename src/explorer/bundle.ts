@@ -79,6 +79,9 @@ export async function bundlePage(outFile: string, root = repoRoot()): Promise<{ 
     external: [],
     logLevel: 'silent',
     write: true,
+  }).catch((err: { errors?: Array<{ text: string }>; message?: string }) => {
+    // esbuild rejects with its messages when the bundle fails.
+    throw new LiederivError(`the explorer page does not bundle: ${err.errors?.map((e) => e.text).join('; ') || err.message}`, 'E_BUNDLE');
   });
   if (result.errors.length) throw new LiederivError(`the explorer page does not bundle: ${result.errors.map((e) => e.text).join('; ')}`, 'E_BUNDLE');
   const warnings = result.warnings.map((w) => `${w.text}${w.location ? ` (${w.location.file}:${w.location.line})` : ''}`);
