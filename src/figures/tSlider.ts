@@ -76,8 +76,8 @@ export function tSlider(view: TSliderView, opts: TSliderOptions): PlotlyFigure {
   const group = escapeLabel(view.group);
   const component = escapeLabel(opts.component);
   const data: PlotlyTrace[] = [
-    { type: 'image', z: imageZ(view.frames[zero], H, W, C), xaxis: 'x', yaxis: 'y', name: `T_t x`, hovertemplate: 'column %{x}, row %{y}<extra></extra>' },
-    { type: 'scatter', mode: 'lines+markers', x: view.ts, y: view.f, xaxis: 'x2', yaxis: 'y2', name: `${component}(T_t x)`, line: { color: seriesColor(0) }, marker: { size: 4 } },
+    { type: 'image', z: imageZ(view.frames[zero], H, W, C), xaxis: 'x', yaxis: 'y', name: 'T<sub>t</sub> x', hovertemplate: 'column %{x}, row %{y}<extra></extra>' },
+    { type: 'scatter', mode: 'lines+markers', x: view.ts, y: view.f, xaxis: 'x2', yaxis: 'y2', name: `${component}(T<sub>t</sub> x)`, line: { color: seriesColor(0) }, marker: { size: 4 } },
     {
       type: 'scatter',
       mode: 'lines',
