@@ -217,4 +217,23 @@ describe('explorer page (static build, file://, headless Chromium)', () => {
     assert.deepEqual(b.refused, []);
     assert.deepEqual(b.errors, []);
   });
+
+  it('a dropped GraphModel with an NCHW input (a converter output) gives the library numbers', { timeout: 600_000 }, async () => {
+    const fixture = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'cases', 'graph-nchw-input');
+    const modelDir = path.join(fixture, 'model');
+    await b.page.setInputFiles('#model-files', fs.readdirSync(modelDir).map((f) => path.join(modelDir, f)));
+    assert.equal(await waitForStatus(b.page, ['ready', 'error']), 'ready', await b.page.textContent('#error'));
+    await b.page.setInputFiles('#image-files', [path.join(fixture, 'imgs', 'inter.png')]);
+    await waitForStatus(b.page, ['ready']);
+    const groups = ['translate-y', 'scale', 'contrast'];
+    await pickGroups(b.page, groups);
+    await b.page.selectOption('#layer-group', '');
+    await b.page.click('#run');
+    assert.equal(await waitForStatus(b.page, ['done', 'error']), 'done', await b.page.textContent('#error'));
+    const rows = await pageLeeTable(b.page);
+    const want = await libraryLee(modelDir, path.join(fixture, 'imgs'), groups);
+    for (const r of rows) assert.ok(relDiff(Number(r['mean-abs']), want.get(r.group)!) <= 1e-4, `${r.group}: page ${r['mean-abs']} vs library ${want.get(r.group)}`);
+    assert.ok(await b.page.locator('#layers-plot').isHidden(), 'no layer group picked: no layer chart');
+    assert.deepEqual(b.refused, []);
+  });
 });
