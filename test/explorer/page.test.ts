@@ -214,6 +214,15 @@ describe('explorer page (static build, file://, headless Chromium)', () => {
     // Names from the dropped files are shown as typed in the figures, never as markup.
     assert.match(await b.page.textContent('#slider-plot .gtitle'), /tiny <b>cnn<\/b>/);
     assert.equal(await b.page.locator('#slider-plot .gtitle tspan[style*="bold"]').count(), 0);
+    // Drag and drop onto the image zone takes the same path as the file picker.
+    const dropped = fs.readFileSync(path.join(imgDir, 'gradient.png')).toString('base64');
+    await b.page.evaluate((data: string) => {
+      const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+      const dt = new DataTransfer();
+      dt.items.add(new File([bytes], 'dragged.png', { type: 'image/png' }));
+      document.getElementById('image-zone')!.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, dropped);
+    await b.page.waitForFunction(() => (document.getElementById('image') as HTMLSelectElement).selectedOptions[0]?.textContent === 'dragged.png (dropped)');
     assert.deepEqual(b.refused, []);
     assert.deepEqual(b.errors, []);
   });
