@@ -12,3 +12,4 @@ export { leeVsEpoch, type LeeVsEpochOptions } from './leeVsEpoch';
 export { lieVsFinite, type LieVsFiniteOptions } from './lieVsFinite';
 export { discreteVsLee, type DiscreteVsLeeOptions } from './discreteVsLee';
 export type { LayerMeasure } from './layerwiseAverage';
+export { tSlider, type TSliderView, type TSliderOptions } from './tSlider';

@@ -10,6 +10,8 @@ export interface PlotlyFigure {
   data: PlotlyTrace[];
   layout: PlotlyLayout;
   config?: Record<string, unknown>;
+  /** Animation frames (Plotly.addFrames), e.g. the t slider of src/figures/tSlider.ts. */
+  frames?: Array<Record<string, unknown>>;
 }
 
 /** True for `{data: [...], layout?: {...}}`: how the display layer recognises a figure. */

@@ -38,7 +38,7 @@ const DEFAULT_CONFIG = { responsive: true, displaylogo: false };
  */
 export function figureDivHtml(fig: PlotlyFigure, id = uniqueId('liederiv-plot')): string {
   const height = typeof fig.layout?.height === 'number' ? fig.layout.height : 450;
-  const spec = { data: fig.data, layout: fig.layout ?? {}, config: { ...DEFAULT_CONFIG, ...fig.config } };
+  const spec = { data: fig.data, layout: fig.layout ?? {}, config: { ...DEFAULT_CONFIG, ...fig.config }, ...(fig.frames ? { frames: fig.frames } : {}) };
   return (
     `<div id="${escapeHtml(id)}" class="liederiv-plot plotly-graph-div" style="width:100%;height:${height}px;"></div>\n` +
     `<script>(function () {\n` +
@@ -47,7 +47,7 @@ export function figureDivHtml(fig: PlotlyFigure, id = uniqueId('liederiv-plot'))
     `  var tries = 0;\n` +
     `  function draw() {\n` +
     `    if (window.Plotly) {\n` +
-    `      Promise.resolve(window.Plotly.newPlot(el, fig.data, fig.layout, fig.config)).catch(function (e) { console.error('liederiv: Plotly.newPlot failed: ' + e); });\n` +
+    `      Promise.resolve(window.Plotly.newPlot(el, fig)).catch(function (e) { console.error('liederiv: Plotly.newPlot failed: ' + e); });\n` +
     `    } else if (tries++ < 400) { setTimeout(draw, 25); } else { console.error('liederiv: plotly.js did not load'); }\n` +
     `  }\n` +
     `  draw();\n` +

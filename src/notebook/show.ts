@@ -25,7 +25,7 @@ export interface BundleOptions extends TableOptions {
  */
 export function toBundle(x: unknown, { includePlotly = true, ...tableOptions }: BundleOptions = {}): MimeBundle {
   if (isPlotlyFigure(x)) {
-    const fig: PlotlyFigure = { data: x.data, layout: x.layout ?? {}, ...(x.config ? { config: x.config } : {}) };
+    const fig: PlotlyFigure = { data: x.data, layout: x.layout ?? {}, ...(x.config ? { config: x.config } : {}), ...(x.frames ? { frames: x.frames } : {}) };
     return {
       [PLOTLY_MIME]: fig,
       'text/html': `${includePlotly ? plotlyLoaderHtml() : ''}${figureDivHtml(fig)}`,

@@ -12,7 +12,7 @@ import { hasJupyter } from '../helpers/requirements';
 const ALLOWED = new Set([
   '@tensorflow/tfjs', 'mathjs', './src/backend', './src/notebook/index', './src/classroom/index', './src/data/index',
   './src/models/zoo/index', './src/models/train', './src/models/load', './src/lie/lee', './src/lie/metrics/modelOutput',
-  './src/groups/apply', './src/stats/bootstrap',
+  './src/groups/apply', './src/stats/bootstrap', './src/figures/tSlider',
 ]);
 /** Reference implementations of the answers: never imported by a handout, nor named in it. */
 const REFERENCES = ['imageTangent', 'featureTangent', 'colorTangent', 'lieDerivative', 'layerContributions', 'layerwise', 'getGroup', 'spatialCoefficients', 'commutator', 'jvp'];

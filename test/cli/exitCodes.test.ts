@@ -49,6 +49,7 @@ describe('exit codes: 2 for usage errors, 1 for run-time errors, in every comman
       ['no subcommand', () => [], /expected one of plan, run, task, status, merge, got nothing/],
       ['unknown subcommand', () => ['bogus'], /usage: liederiv sweep plan\|run\|task\|status\|merge SPEC/],
     ],
+    explore: [['bad --port', () => ['--port', 'x'], /--port must be an integer ≥ 0, got 'x'/]],
   };
   const runtime: Record<string, Array<[string, () => string[], RegExp]>> = {
     lee: [['model file missing', () => ['--model', path.join(missing(), 'model.json'), '--images', path.join(dir, 'file.txt'), '--groups', 'rotate', '--backend', 'cpu'], /not found|does not exist/]],
@@ -58,6 +59,7 @@ describe('exit codes: 2 for usage errors, 1 for run-time errors, in every comman
     notebooks: [['notebook not found', () => [path.join(missing(), 'a.ipynb')], /notebook '.*a\.ipynb' not found/]],
     backend: [['explicit backend not available', () => ['--backend', 'tensorflow'], /backend 'tensorflow' is not available/]],
     sweep: [['spec file missing', () => ['plan', path.join(missing(), 'sweep.json')], /sweep\.json: cannot read the sweep spec \(ENOENT\)/]],
+    explore: [['model missing', () => ['--port', '0', '--model', path.join(missing(), 'model.json')], /--model '.*model\.json': no such model\.json/]],
     // train's run-time failures (disk full, a folder it may not write) need minutes of training first;
     // they reach main as file-system errors, which the same handler turns into exit 1 (tested below with tangent).
   };

@@ -7,6 +7,7 @@ import { reportCommand } from './report';
 import { sweepCommand } from './sweep';
 import { tangentCommand } from './tangent';
 import { trainCommand } from './train';
+import { exploreCommand } from './explore';
 
 /** Every subcommand, in the order `liederiv --help` lists them. */
 export const COMMANDS: Command[] = [
@@ -18,4 +19,5 @@ export const COMMANDS: Command[] = [
   notebooksCommand,
   backendCommand,
   sweepCommand,
+  exploreCommand,
 ];
