@@ -7,6 +7,7 @@ import { layerHeatmap, layerwiseByKind, layerwiseCumulative, type LayerMapRow, t
 import { featureTangent, imageTangent } from '../../src/groups';
 import { layerContributions, layerDefectMaps, layerwise, type LayerwiseOutput } from '../../src/lie/layerwise';
 import { lieDerivative } from '../../src/lie/lieDerivative';
+import { reduceLie } from '../../src/lie/reductions';
 import { IMAGENET_PREPROCESS, type ModelWrapper } from '../../src/models/model';
 import { buildZooModel, type ZooName } from '../../src/models/zoo';
 import { expectNoLeak } from '../helpers/noLeak';
@@ -59,6 +60,27 @@ for (const backend of ['wasm', 'cpu'] as const) {
         await checkTelescoping(m, x, groups[0], 'logits');
       });
     }
+
+    it('mean-sq (Eq. 4): Σ meanSqShare = the mean-sq LEE of lieDerivative; per-layer meanSq = sqnorm/K does not sum to it (vit-tiny, rotate)', async () => {
+      const m = models.get('vit-tiny') as tf.LayersModel;
+      const res = await expectNoLeak(() => layerwise(m, x, 'rotate'), 'layerwise');
+      const [ref] = await lieDerivative(m, x, ['rotate']);
+      const meanSq = reduceLie(ref.lie, 'mean-sq');
+      ref.lie.dispose();
+      const K = res.meta.outputs;
+      let apart = 0;
+      for (const t of res.totals) {
+        const mine = res.rows.filter((r) => r.image === t.image);
+        const share = mine.reduce((a, r) => a + r.meanSqShare, 0);
+        const naive = mine.reduce((a, r) => a + r.meanSq, 0);
+        mine.forEach((r) => assert.equal(r.meanSq, r.sqnorm / K));
+        assert.ok(Math.abs(t.meanSq - meanSq[t.image]) <= TELESCOPING_TOL * meanSq[t.image], `image ${t.image}: total mean-sq ${t.meanSq} vs ${meanSq[t.image]}`);
+        assert.ok(Math.abs(share - meanSq[t.image]) <= TELESCOPING_TOL * meanSq[t.image], `image ${t.image}: Σ meanSqShare ${share} vs mean-sq LEE ${meanSq[t.image]}`);
+        apart = Math.max(apart, Math.abs(naive - t.meanSq) / t.meanSq);
+      }
+      // The squares miss the cross terms Σ_{i≠j}⟨C_i, C_j⟩/K: far more than round-off on a real network.
+      assert.ok(apart > 100 * TELESCOPING_TOL, `Σ meanSq should differ from the total by the cross terms, got relative ${apart}`);
+    });
 
     it('Σ projection = ‖L f‖ per image, and totals = ‖lieDerivative‖ (vit-tiny, rotate)', async () => {
       const m = models.get('vit-tiny') as tf.LayersModel;
