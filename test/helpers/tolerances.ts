@@ -34,4 +34,18 @@ export const TOL = {
    * rotation; float32 rounding of a difference of size 2θ·|∇x| gives ~(6e-8/2e-4)² ≈ 1e-7. Measured 1.4e-6 (cpu and wasm).
    */
   rotationQuotientVsLeeRelSq: 1e-4,
+
+  // ── Reductions and telescoping (src/lie/reductions.ts, src/lie/layerwise.ts) ───────────────────
+  /**
+   * Two numbers derived from one float64 sum (mean-sq = sq-l2/K) and printed at full precision
+   * (shortest round-trip decimal): only the division's and the decimal round trip's ulp. Exact in
+   * practice; the bound is a few ulp.
+   */
+  float64RoundOffRel: 1e-12,
+  /**
+   * A layer-wise task's Σ_i meanSqShare (one float32 walk) vs the LEE task's mean-sq of the same
+   * image (another walk, other batching): the two float32 L f agree to ~1e-4 relative on MNIST CNNs
+   * (the 1e-3 bound on Σ projection = ‖L f‖ in test/sweep/report.test.ts), squared doubles it.
+   */
+  layerwiseVsLeeTaskSqRel: 2e-3,
 } as const;
