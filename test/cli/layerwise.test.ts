@@ -13,6 +13,7 @@ import { lieDerivative } from '../../src/lie/lieDerivative';
 import { loadModel, saveModel } from '../../src/models/load';
 import { buildZooModel } from '../../src/models/zoo';
 import { classNamesOf } from '../helpers/classes';
+import { TOL as TOLERANCES } from '../helpers/tolerances';
 
 const BIN = path.resolve(__dirname, '..', '..', '..', 'bin', 'liederiv.js');
 /** Through bin/liederiv.js in a child process (the end-to-end path). */
@@ -35,7 +36,7 @@ async function runHere(...args: string[]): Promise<{ status: number; stdout: str
 
 // Σ projection = ‖L f‖ and the CLI's totals vs lieDerivative in this process: float32 round-off
 // (measured ≤ 2e-6), bounded by the 1e-4.
-const TOL = 1e-4;
+const TOL = TOLERANCES.telescopingSum;
 
 describe('liederiv layerwise (CLI)', () => {
   let dir: string;

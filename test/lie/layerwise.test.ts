@@ -12,13 +12,14 @@ import { IMAGENET_PREPROCESS, type ModelWrapper } from '../../src/models/model';
 import { buildZooModel, type ZooName } from '../../src/models/zoo';
 import { expectNoLeak } from '../helpers/noLeak';
 import { relError } from '../helpers/reference';
+import { TOL } from '../helpers/tolerances';
 
 // The issue's bound for Σ_i C_i = L f. Both sides are float32 walks that sum the same terms in a
 // different order; measured 2e-7 … 2e-6 on cpu and wasm.
-const TELESCOPING_TOL = 1e-4;
+const TELESCOPING_TOL = TOL.telescopingSum;
 // A layer that commutes with D has δ = 0 up to float32 round-off of O(1) values: measured ≤ 1e-7
 // relative to ‖J_φ·D h_in‖; aliasing layers are O(1) (measured 0.1 … 1).
-const COMMUTES_TOL = 1e-5;
+const COMMUTES_TOL = TOL.float32Reordered;
 const ALIASES_MIN = 1e-2;
 
 function images(n: number, size: number, seed: number): tf.Tensor4D {
@@ -125,7 +126,7 @@ describe('layerwise: where the defect sits (wasm)', () => {
         if (i !== 1) assert.equal(Math.max(...Array.from(c, Math.abs)), 0, `${r.layers[i].name} has a non-zero contribution`);
       });
       const err = relError(per[1], lf);
-      assert.ok(err <= 1e-6, `conv1's C vs L f: ${err}`); // the same walk: round-off only
+      assert.ok(err <= TOL.float32FewOps, `conv1's C vs L f: ${err}`); // the same walk: round-off only
     });
   }
 
@@ -182,7 +183,7 @@ describe('layerwise: where the defect sits (wasm)', () => {
       assert.equal(row.height, 28);
       assert.equal(row.width, 28);
       // Same float32 ops in another grouping: round-off of values ~10² → 1e-5 relative.
-      assert.ok(relError(row.values, wantV[b].flat()) <= 1e-5, `image ${b}: ${relError(row.values, wantV[b].flat())}`);
+      assert.ok(relError(row.values, wantV[b].flat()) <= TOL.float32Reordered, `image ${b}: ${relError(row.values, wantV[b].flat())}`);
     }
     assert.deepEqual([...new Set(maps.map((m) => `${m.layer} ${m.height}×${m.width}`))], ['conv1 28×28', 'conv1/relu 28×28', 'maxpool1 14×14', 'conv2 14×14', 'conv2/relu 14×14', 'maxpool2 7×7']);
     const vitMaps = await layerDefectMaps(buildZooModel('vit-tiny', { seed: 1 }), x, 'translate-x');
@@ -224,7 +225,7 @@ describe('layerwise: options, Hutchinson, memory, errors (wasm)', () => {
     const split = layerContributions(model, x, 'scale', { maxSlots: 5 });
     assert.equal(one.walks, 1);
     assert.equal(split.walks, Math.ceil(one.layers.length / 5));
-    assert.ok(relError(split.contribs.dataSync(), one.contribs.dataSync()) <= 1e-6);
+    assert.ok(relError(split.contribs.dataSync(), one.contribs.dataSync()) <= TOL.float32FewOps);
     tf.dispose([one.contribs, one.lf, split.contribs, split.lf]);
   });
 
@@ -249,7 +250,7 @@ describe('layerwise: options, Hutchinson, memory, errors (wasm)', () => {
     // The cumulative projection ends at the mean ‖L f‖ over images.
     const ys = cumulative.data[0].y as number[];
     const meanL2 = res.totals.reduce((a, t) => a + t.l2, 0) / res.totals.length;
-    assert.ok(Math.abs(ys[ys.length - 1] - meanL2) <= 1e-4 * meanL2, `cumulative ends at ${ys[ys.length - 1]}, mean ‖L f‖ ${meanL2}`);
+    assert.ok(Math.abs(ys[ys.length - 1] - meanL2) <= TOL.telescopingSum * meanL2, `cumulative ends at ${ys[ys.length - 1]}, mean ‖L f‖ ${meanL2}`);
     assert.ok(layerwiseByKind(rows).data.length > 0);
     assert.ok(layerHeatmap(maps).data.length === maps.length);
   });

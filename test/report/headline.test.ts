@@ -65,7 +65,7 @@ describe('liederiv report (headline results)', () => {
     for (const s of summary.rows) {
       const vals = lee.rows.filter((r) => r[0] === s[0] && r[6] === s[4]).map((r) => Number(r[9]));
       const mean = vals.reduce((a, b) => a + b, 0) / vals.length;
-      assert.ok(Math.abs(mean - Number(s[8])) <= 1e-12 * Math.max(1, mean), `${s[0]} ${s[4]}: ${mean} vs ${s[8]}`);
+      assert.ok(Math.abs(mean - Number(s[8])) <= TOL.float64ClosedForm * Math.max(1, mean), `${s[0]} ${s[4]}: ${mean} vs ${s[8]}`);
       // mean-sq (Eq. 4) beside it: the mean of the per-image meanSq column, inside its own CI.
       const sq = lee.rows.filter((r) => r[0] === s[0] && r[6] === s[4]).map((r) => Number(r[10]));
       const sqMean = sq.reduce((a, b) => a + b, 0) / sq.length;
@@ -151,7 +151,7 @@ describe('headline aggregation', () => {
     const s = summarizeLee([1, 2, 3, 6].map((v, i) => row('a', 0.9, 'rotate', v, i)));
     assert.equal(s.length, 1);
     assert.equal(s[0].meanLee, 3);
-    assert.ok(Math.abs(s[0].seLee - Math.sqrt(14 / 12)) < 1e-15);
+    assert.ok(Math.abs(s[0].seLee - Math.sqrt(14 / 12)) < TOL.float64FewOps);
     assert.equal(s[0].images, 4);
     assert.ok(Number.isNaN(s[0].meanSqLee), 'rows without meanSq give no mean-sq summary');
     // mean-sq values 1, 4, 9, 36 (the squares): mean 12.5.
@@ -168,7 +168,7 @@ describe('headline aggregation', () => {
     const fits = accuracyFits(summary);
     assert.equal(fits.length, 1);
     assert.equal(fits[0].group, 'rotate');
-    assert.ok(Math.abs(fits[0].slope + 0.05) < 1e-12 && Math.abs(fits[0].intercept - 2) < 1e-10 && Math.abs(fits[0].r2 - 1) < 1e-12, JSON.stringify(fits[0]));
+    assert.ok(Math.abs(fits[0].slope + 0.05) < TOL.float64ClosedForm && Math.abs(fits[0].intercept - 2) < TOL.float64ClosedFormLoose && Math.abs(fits[0].r2 - 1) < TOL.float64ClosedForm, JSON.stringify(fits[0]));
   });
 
   it('headlineSections: the findings state bootstrap CIs and claim a difference only when the CI excludes zero', () => {

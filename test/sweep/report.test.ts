@@ -50,7 +50,7 @@ describe('liederiv report --sweep', () => {
       for (const image of [0, 1]) {
         const sum = layers.filter((l) => l.model === model && l.image === image).reduce((a, l) => a + l.projection, 0);
         const l2 = Number(merged.find((r) => r[h.indexOf('model')] === model && r[h.indexOf('image')] === String(image) && r[h.indexOf('group')] === 'translate-x')![h.indexOf('l2')]);
-        assert.ok(Math.abs(sum - l2) <= 1e-3 * l2, `${model} image ${image}: Σ projections ${sum} vs ‖L f‖ ${l2} from the LEE task`);
+        assert.ok(Math.abs(sum - l2) <= TOL.layerwiseVsLeeTaskRel * l2, `${model} image ${image}: Σ projections ${sum} vs ‖L f‖ ${l2} from the LEE task`);
       }
     }
     const csv = parseCsv(fs.readFileSync(path.join(sweep.out, 'merged.csv'), 'utf8'));
