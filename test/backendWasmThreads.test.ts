@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import { TOL } from './helpers/tolerances';
 
 const BACKEND = path.resolve(__dirname, '..', 'src', 'backend.js');
 const script = (threads: number) => `
@@ -35,6 +36,6 @@ describe('wasm multi-threaded build in Node', () => {
       num += (v - one.y[i]) ** 2;
       den += one.y[i] ** 2;
     });
-    assert.ok(Math.sqrt(num / den) < 1e-6, `relative difference ${Math.sqrt(num / den)}`);
+    assert.ok(Math.sqrt(num / den) < TOL.float32FewOps, `relative difference ${Math.sqrt(num / den)}`);
   });
 });

@@ -7,6 +7,15 @@
  * h_i = φ_i(h_in) + ε_i. With ε̇_i = −δ_i and input tangent D_0 x, induction gives ḣ_i = D_i h_i at
  * every node, so the output tangent D_L f = J_f·D_0 x − Σ_i J_{>i}·δ_i.
  *
+ * What telescopes, under each reduction (DESIGN §1, §5): the identity is one of *vectors*,
+ * Σ_i C_i = L f in R^K. A reduction that is not linear in L f does not pass through it: mean-abs,
+ * l2, sq-l2 and mean-sq (the paper's Eq. 4) of the C_i do not sum to that of L f. Under the squared
+ * reductions Σ_i ‖C_i‖² = ‖L f‖² − Σ_{i≠j} ⟨C_i, C_j⟩, so per-layer `sqnorm` / `meanSq` miss the
+ * cross terms (layers that cancel each other both look large). The additive split of a squared
+ * reduction is the projection on L f: ⟨C_i, L f⟩ sums to ‖L f‖², so `meanSqShare` = ⟨C_i, L f⟩/K sums
+ * over layers to the image's mean-sq LEE (totals[].meanSq) exactly, and `projection` = ⟨C_i, L f⟩/‖L f‖
+ * sums to its l2. Shares can be negative (a layer that undoes earlier layers' error).
+ *
  * How it is computed (forward formulation — forward ops only, so it runs on wasm, webgpu and cpu):
  * one walk over the layers carries, besides the primal, k stacked tangent directions
  * (src/jvp/types.ts). Slot 0 is local: at every node it holds D applied to the node's inputs, so the
@@ -86,8 +95,12 @@ export interface LayerwiseRow {
   kind: LayerKind;
   /** ‖C_i‖² (exact, or the Hutchinson estimate: see LayerwiseResult.sqnormMethod). */
   sqnorm: number;
+  /** ‖C_i‖²/K, the layer's contribution under mean-sq (Eq. 4); does not sum to the total (cross terms, see the module comment). */
+  meanSq: number;
   /** ⟨C_i, L f⟩ / ‖L f‖ (0 when L f = 0); sums over layers to ‖L f‖. */
   projection: number;
+  /** ⟨C_i, L f⟩ / K; sums over layers to the image's mean-sq LEE ‖L f‖²/K (totals[].meanSq). */
+  meanSqShare: number;
   /** ‖δ_i‖₂, the layer's own defect in its output feature space. */
   defect: number;
   /** ‖J_{φ_i}·D h_in‖₂, the transported tangent δ_i is compared with (δ_i = 0 for an equivariant layer). */
@@ -117,8 +130,8 @@ export interface LayerwiseResult {
   layers: LayerInfo[];
   /** Image-major: every layer of image 0, then image 1, ... */
   rows: LayerwiseRow[];
-  /** ‖L f‖₂ per image, from the end-to-end tangent of the same walk. */
-  totals: Array<{ image: number; l2: number }>;
+  /** ‖L f‖₂ and the mean-sq LEE ‖L f‖²/K (Eq. 4) per image, from the end-to-end tangent of the same walk. */
+  totals: Array<{ image: number; l2: number; meanSq: number }>;
   meta: LayerwiseMeta;
   sqnormMethod: 'exact' | 'hutchinson';
 }
@@ -389,7 +402,9 @@ export function layerContributions(
  *  - images: [N, H, W, 3] float32 RGB in [0, 1]; t in normalized units (DESIGN §2).
  *  - sqnorm: exact when K ≤ exactLimit (default 64) or `exact`, else the Hutchinson estimate with
  *    `probes` seeded N(0, I) vectors (the paper's estimator). projection always uses the exact C_i
- *    and sums over layers to ‖L f‖ (totals) up to float32 round-off (meta.telescopingError).
+ *    and sums over layers to ‖L f‖ (totals) up to float32 round-off (meta.telescopingError);
+ *    meanSq = sqnorm/K (per layer, not additive) and meanSqShare = ⟨C_i, L f⟩/K (additive: sums to
+ *    totals[].meanSq, the mean-sq LEE of Eq. 4) — see the module comment for why they differ.
  *  - memory: one batch's tensors at a time; returns plain rows, leaves no tensors behind.
  */
 export async function layerwise(model: ModelWrapper | tf.LayersModel | tf.GraphModel, images: tf.Tensor4D, group: string | Group, opts: LayerwiseOptions = {}): Promise<LayerwiseResult> {
@@ -404,7 +419,7 @@ export async function layerwise(model: ModelWrapper | tf.LayersModel | tf.GraphM
   if (!Number.isInteger(seed)) throw new InputError(`seed must be an integer, got ${seed}`);
   const N = images.shape[0];
   const rows: LayerwiseRow[] = [];
-  const totals: Array<{ image: number; l2: number }> = [];
+  const totals: Array<{ image: number; l2: number; meanSq: number }> = [];
   let layers: LayerInfo[] = [];
   let K = 0;
   let method: 'exact' | 'hutchinson' = 'exact';
@@ -457,14 +472,16 @@ export async function layerwise(model: ModelWrapper | tf.LayersModel | tf.GraphM
           layer: info.name,
           kind: info.kind,
           sqnorm: estimates ? estimates[l * n + i] : sq,
+          meanSq: (estimates ? estimates[l * n + i] : sq) / K,
           projection: lfNorm > 0 ? dot / lfNorm : 0,
+          meanSqShare: dot / K,
           defect: res.defect[l * n + i],
           pushed: res.pushed[l * n + i],
         });
       }
       for (let j = 0; j < K; j++) sumSq += (sum[j] - lfv[i * K + j]) ** 2;
       if (lfNorm > 0) telescopingError = Math.max(telescopingError, Math.sqrt(sumSq) / lfNorm);
-      totals.push({ image: start + i, l2: lfNorm });
+      totals.push({ image: start + i, l2: lfNorm, meanSq: lfSq / K });
     }
     opts.onProgress?.(start + n, N);
     await Promise.resolve(); // let progress output and other tasks run between batches

@@ -37,6 +37,8 @@ export interface ModelLeeRow {
   output: string;
   reduction: string;
   lee: number;
+  /** The same image under mean-sq (mean over outputs of (L f)², the paper's Eq. 4), when the rows carry it. */
+  meanSq?: number;
 }
 
 /** Mean LEE of one model under one group. */
@@ -55,6 +57,10 @@ export interface ModelGroupSummary {
   images: number;
   output: string;
   reduction: string;
+  /** Mean over images of the mean-sq LEE (Eq. 4) and its bootstrap 95% CI; NaN when the rows carry no meanSq. */
+  meanSqLee?: number;
+  meanSqCiLo?: number;
+  meanSqCiHi?: number;
 }
 
 /** log10(mean LEE) = intercept + slope · accuracy(%) across models of one dataset, one group. */
@@ -138,7 +144,7 @@ export async function leeAcrossModels(
     try {
       const leeRows = await lee(model, data, { groups, output: HEADLINE_OUTPUT, reduction: HEADLINE_REDUCTION });
       for (const r of leeRows) {
-        rows.push({ model: m.name, family: m.family, dataset: m.dataset, accuracy: m.testAccuracy, image: r.image, label: r.label, group: r.group, output: r.output, reduction: r.reduction, lee: r.lee });
+        rows.push({ model: m.name, family: m.family, dataset: m.dataset, accuracy: m.testAccuracy, image: r.image, label: r.label, group: r.group, output: r.output, reduction: r.reduction, lee: r.lee, meanSq: r['mean-sq'] });
       }
     } finally {
       data.images.dispose();
@@ -163,7 +169,11 @@ export function summarizeLee(rows: ModelLeeRow[]): ModelGroupSummary[] {
     const variance = n > 1 ? rs.reduce((a, r) => a + (r.lee - mean) ** 2, 0) / (n - 1) : 0;
     const { model, family, dataset, accuracy, group, output, reduction } = rs[0];
     const ci = n > 1 ? meanCI(rs.map((r) => r.lee)) : { lo: mean, hi: mean };
-    return { model, family, dataset, accuracy, group, meanLee: mean, seLee: Math.sqrt(variance / n), ciLo: ci.lo, ciHi: ci.hi, images: n, output, reduction };
+    // Eq. 4's reduction beside the headline one (DESIGN §1): its own mean and CI over the same images.
+    const sq = rs.every((r) => Number.isFinite(r.meanSq)) ? rs.map((r) => r.meanSq as number) : undefined;
+    const sqMean = sq ? sq.reduce((a, b) => a + b, 0) / n : NaN;
+    const sqCi = sq && n > 1 ? meanCI(sq) : { lo: sqMean, hi: sqMean };
+    return { model, family, dataset, accuracy, group, meanLee: mean, seLee: Math.sqrt(variance / n), ciLo: ci.lo, ciHi: ci.hi, images: n, output, reduction, meanSqLee: sqMean, meanSqCiLo: sqCi.lo, meanSqCiHi: sqCi.hi };
   });
 }
 

@@ -33,7 +33,7 @@ const unitsText = (r: HeadlineResult) => {
 };
 
 /** Models × groups pivot of the mean LEE, with accuracy, for tables and the terminal. */
-export function summaryPivot(summary: ModelGroupSummary[]): Array<Record<string, string | number>> {
+export function summaryPivot(summary: ModelGroupSummary[], measure: 'lee' | 'mean-sq' = 'lee'): Array<Record<string, string | number>> {
   const groups = [...new Set(summary.map((s) => s.group))];
   const models = [...new Set(summary.map((s) => s.model))];
   return models.map((model) => {
@@ -44,7 +44,8 @@ export function summaryPivot(summary: ModelGroupSummary[]): Array<Record<string,
       // A no-break space inside the interval: a narrow column wraps only between the mean and its CI.
       // Plain decimals (JS uses an exponent only below 1e-6): "3.5e-4" would break at its hyphen.
       const d = (x: number, n: number) => Number(x.toPrecision(n)).toString();
-      row[g] = s ? `${d(s.meanLee, 3)} [${d(s.ciLo, 2)},\u00a0${d(s.ciHi, 2)}]` : '';
+      const [mean, lo, hi] = !s ? [] : measure === 'lee' ? [s.meanLee, s.ciLo, s.ciHi] : [s.meanSqLee, s.meanSqCiLo, s.meanSqCiHi];
+      row[g] = s ? `${d(mean!, 3)} [${d(lo!, 2)},\u00a0${d(hi!, 2)}]` : '';
     }
     return row;
   });
@@ -162,9 +163,9 @@ export function headlineSections(r: HeadlineResult): ReportSection[] {
   const perGroup = r.lee.filter(shown);
   sections.push({
     title: 'LEE per group per model',
-    text: 'Bars: mean over images with its 95% bootstrap confidence interval (percentile, 2000 resamples; log scale, ticks at full values). Table: mean LEE [95% CI] per model and group. Each model is measured on test images of its own dataset: the Coloured MNIST bars are not comparable with the MNIST ones, and the findings compare models only within a dataset.',
+    text: 'Bars: mean over images with its 95% bootstrap confidence interval (percentile, 2000 resamples; log scale, ticks at full values). Table: mean LEE [95% CI] per model and group. Second table: the same images under mean-sq, the mean over classes of (L f)², which is the paper\'s Eq. 4 (its code reports mean-abs; DESIGN §1) — squaring weights the images and classes with large derivatives more, so the two can rank models differently. Each model is measured on test images of its own dataset: the Coloured MNIST bars are not comparable with the MNIST ones, and the findings compare models only within a dataset.',
     figures: perGroup.length ? [leeByGroup(perGroup as ModelLeeRow[])] : [],
-    tables: [summaryPivot(r.summary.filter(shown))],
+    tables: [summaryPivot(r.summary.filter(shown)), ...(r.summary.some((s) => Number.isFinite(s.meanSqLee)) ? [summaryPivot(r.summary.filter(shown), 'mean-sq')] : [])],
   });
   const accFigures = [];
   for (const f of r.fits) {
@@ -221,10 +222,10 @@ function layerKindTable(r: HeadlineResult): Array<Record<string, string | number
 /** CSV files by name: per-image LEE, per-model summary, accuracy fits, layer-wise rows. */
 export function headlineCsvs(r: HeadlineResult): Record<string, string> {
   return {
-    'lee.csv': toCsv(r.lee, ['model', 'family', 'dataset', 'accuracy', 'image', 'label', 'group', 'output', 'reduction', 'lee']),
-    'lee-summary.csv': toCsv(r.summary, ['model', 'family', 'dataset', 'accuracy', 'group', 'output', 'reduction', 'images', 'meanLee', 'seLee', 'ciLo', 'ciHi']),
+    'lee.csv': toCsv(r.lee, ['model', 'family', 'dataset', 'accuracy', 'image', 'label', 'group', 'output', 'reduction', 'lee', 'meanSq']),
+    'lee-summary.csv': toCsv(r.summary, ['model', 'family', 'dataset', 'accuracy', 'group', 'output', 'reduction', 'images', 'meanLee', 'seLee', 'ciLo', 'ciHi', 'meanSqLee', 'meanSqCiLo', 'meanSqCiHi']),
     'accuracy-fit.csv': toCsv(r.fits, ['dataset', 'group', 'models', 'slope', 'intercept', 'r2']),
-    'layerwise.csv': toCsv(r.layerwise, ['model', 'image', 'index', 'layer', 'kind', 'sqnorm', 'projection', 'defect', 'pushed']),
+    'layerwise.csv': toCsv(r.layerwise, ['model', 'image', 'index', 'layer', 'kind', 'sqnorm', 'projection', 'meanSq', 'meanSqShare', 'defect', 'pushed']),
   };
 }
 

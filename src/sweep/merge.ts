@@ -21,7 +21,7 @@ export interface MergedRow extends SweepRow {
   task: number;
 }
 
-export const MERGED_COLUMNS = ['model', 'family', 'dataset', 'accuracy', 'images', 'image', 'file', 'label', 'group', 'output', 'reduction', 'lee', 'mean-abs', 'l2', 'sq-l2', 'task'] as const;
+export const MERGED_COLUMNS = ['model', 'family', 'dataset', 'accuracy', 'images', 'image', 'file', 'label', 'group', 'output', 'reduction', 'lee', 'mean-abs', 'mean-sq', 'l2', 'sq-l2', 'task'] as const;
 
 export interface MergeMeta {
   sweep: string;
@@ -55,7 +55,7 @@ export interface MergedLayerRow extends SweepLayerRow {
   task: number;
 }
 
-export const MERGED_LAYER_COLUMNS = ['model', 'images', 'group', 'image', 'index', 'layer', 'kind', 'sqnorm', 'projection', 'defect', 'pushed', 'task'] as const;
+export const MERGED_LAYER_COLUMNS = ['model', 'images', 'group', 'image', 'index', 'layer', 'kind', 'sqnorm', 'projection', 'meanSq', 'meanSqShare', 'defect', 'pushed', 'task'] as const;
 
 /** The merge of the plan's shards, in task order (rows within a shard in lee's order: image-major). */
 export function mergeSweep(plan: SweepPlan, { partial = false }: { partial?: boolean } = {}): MergeResult {

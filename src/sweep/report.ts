@@ -62,6 +62,7 @@ export function readMergedSweep(dir: string): { rows: ModelLeeRow[]; meta: Merge
     return i;
   };
   const c = { model: col('model'), family: col('family'), dataset: col('dataset'), accuracy: col('accuracy'), image: col('image'), label: col('label'), group: col('group'), output: col('output'), reduction: col('reduction'), lee: col('lee') };
+  const meanSqCol = header?.indexOf('mean-sq') ?? -1;
   const rows = body.map((r): ModelLeeRow => ({
     model: r[c.model],
     family: r[c.family] || 'other',
@@ -73,6 +74,8 @@ export function readMergedSweep(dir: string): { rows: ModelLeeRow[]; meta: Merge
     output: r[c.output],
     reduction: r[c.reduction],
     lee: Number(r[c.lee]),
+    // Eq. 4's reduction (DESIGN §1); merges written before it existed have no such column.
+    ...(meanSqCol >= 0 && r[meanSqCol] !== '' ? { meanSq: Number(r[meanSqCol]) } : {}),
   }));
   return { rows, meta };
 }
@@ -83,7 +86,7 @@ export function readMergedLayers(dir: string): LayerRow[] {
   if (!fs.existsSync(file)) return [];
   const [header, ...body] = parseCsv(fs.readFileSync(file, 'utf8'));
   const i = (c: string) => header.indexOf(c);
-  return body.map((r) => ({ model: r[i('model')], image: Number(r[i('image')]), index: Number(r[i('index')]), layer: r[i('layer')], kind: r[i('kind')], sqnorm: Number(r[i('sqnorm')]), projection: Number(r[i('projection')]) }));
+  return body.map((r) => ({ model: r[i('model')], image: Number(r[i('image')]), index: Number(r[i('index')]), layer: r[i('layer')], kind: r[i('kind')], sqnorm: Number(r[i('sqnorm')]), projection: Number(r[i('projection')]), ...(i('meanSqShare') >= 0 ? { meanSq: Number(r[i('meanSq')]), meanSqShare: Number(r[i('meanSqShare')]) } : {}) }));
 }
 
 /** Report sections for a merged sweep (and its layer-wise rows, when the spec asked for them). */
@@ -103,9 +106,11 @@ export function sweepSections(rows: ModelLeeRow[], meta: MergeMeta, layers: Laye
   });
   sections.push({
     title: 'LEE per group per model',
-    text: 'Bars: mean over images ± standard error (log scale). Table: mean LEE per model and group.',
+    text:
+      `Bars: mean over images ± standard error (log scale). Table: mean LEE [95% CI] per model and group (${meta.measure.reduction}).` +
+      (summary.some((s) => Number.isFinite(s.meanSqLee)) ? " Second table: the same images under mean-sq, the paper's Eq. 4 (mean over outputs of (L f)²; DESIGN §1)." : ''),
     figures: [leeByGroup(rows, { logY: rows.every((r) => r.lee > 0) })],
-    tables: [summaryPivot(summary)],
+    tables: [summaryPivot(summary), ...(summary.some((s) => Number.isFinite(s.meanSqLee)) ? [summaryPivot(summary, 'mean-sq')] : [])],
   });
   const accFigures = fits.map((f) => {
     const positive = new Set(withAccuracy.filter((s) => s.dataset === f.dataset && s.group === f.group && s.meanLee > 0).map((s) => s.model));

@@ -12,6 +12,7 @@ import { rows } from '../../src/groups/generators';
 import { LiederivError } from '../../src/errors';
 import { setTestBackend } from '../helpers/backends';
 import { expectNoLeak } from '../helpers/noLeak';
+import { TOL } from '../helpers/tolerances';
 
 const STUDENTS = ['s001', 'ada.lovelace', 'student-42', 'x'];
 const variantOf = (id: string): RotationVariant => ROTATION_ASSIGNMENT.variant(variantRng(studentSeed(id), ROTATION_ASSIGNMENT.id));
@@ -174,7 +175,7 @@ describe('assignment 01: the rotation generator', () => {
     const G = generatorByHand([0.3, -0.2]);
     const a = tangentByHand(sq, G, { swapHW: true });
     const b = tangentByHand(sq, G);
-    assert.ok(tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]) < 1e-6);
+    assert.ok(tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]) < TOL.float32FewOps);
     tf.dispose([sq, a, b]);
   });
 });

@@ -10,6 +10,7 @@ import { lieDerivative } from '../../src/lie/lieDerivative';
 import { buildZooModel } from '../../src/models/zoo';
 import { setTestBackend } from '../helpers/backends';
 import { expectNoLeak } from '../helpers/noLeak';
+import { TOL } from '../helpers/tolerances';
 
 async function rejects(fn: () => unknown, feedback: RegExp): Promise<void> {
   await assert.rejects(async () => fn(), (err: unknown) => {
@@ -51,8 +52,8 @@ describe('assignment 03: the layer-wise telescoping sum', () => {
       const ref = tf.stack(fused);
       const [{ lie }] = await lieDerivative(model, xs, [g]);
       const rel = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => tf.div(tf.norm(tf.sub(a, b)), tf.norm(b)).dataSync()[0]);
-      assert.ok(rel(mine, ref) < 1e-4, `vs layerContributions: ${rel(mine, ref)}`);
-      assert.ok(tf.tidy(() => rel(tf.sum(mine, 0), lie)) < 1e-4);
+      assert.ok(rel(mine, ref) < TOL.telescopingSum, `vs layerContributions: ${rel(mine, ref)}`);
+      assert.ok(tf.tidy(() => rel(tf.sum(mine, 0), lie)) < TOL.telescopingSum);
       tf.dispose([mine, lc.contribs, lc.lf, ...fused, ref, lie]);
     }
     xs.dispose();

@@ -13,6 +13,7 @@ import { lieDerivative } from '../../src/lie/lieDerivative';
 import { loadModel, saveModel } from '../../src/models/load';
 import { buildZooModel } from '../../src/models/zoo';
 import { classNamesOf } from '../helpers/classes';
+import { TOL as TOLERANCES } from '../helpers/tolerances';
 
 const BIN = path.resolve(__dirname, '..', '..', '..', 'bin', 'liederiv.js');
 /** Through bin/liederiv.js in a child process (the end-to-end path). */
@@ -35,7 +36,7 @@ async function runHere(...args: string[]): Promise<{ status: number; stdout: str
 
 // Σ projection = ‖L f‖ and the CLI's totals vs lieDerivative in this process: float32 round-off
 // (measured ≤ 2e-6), bounded by the issue's 1e-4.
-const TOL = 1e-4;
+const TOL = TOLERANCES.telescopingSum;
 
 describe('liederiv layerwise (CLI)', () => {
   let dir: string;
@@ -71,9 +72,13 @@ describe('liederiv layerwise (CLI)', () => {
     assert.deepEqual(doc.layers[2], { index: 2, name: 'conv1/relu', kind: 'activation' });
     for (const l of doc.layers) assert.deepEqual(Object.keys(l), ['index', 'name', 'kind']);
     assert.equal(doc.rows.length, 2 * doc.layers.length);
-    for (const row of doc.rows) assert.deepEqual(Object.keys(row), ['image', 'layer', 'sqnorm', 'projection']);
+    for (const row of doc.rows) assert.deepEqual(Object.keys(row), ['image', 'layer', 'sqnorm', 'projection', 'meanSq', 'meanSqShare']);
     assert.deepEqual(doc.totals.map((t: { image: number }) => t.image), [0, 1]);
-    for (const t of doc.totals as Array<{ image: number; l2: number }>) {
+    for (const t of doc.totals as Array<{ image: number; l2: number; meanSq: number }>) {
+      // mean-sq (Eq. 4): the shares ⟨C_i, L f⟩/K sum to the total ‖L f‖²/K.
+      const share = doc.rows.filter((row: { image: number }) => row.image === t.image).reduce((a: number, row: { meanSqShare: number }) => a + row.meanSqShare, 0);
+      assert.ok(Math.abs(share - t.meanSq) <= TOL * t.meanSq, `image ${t.image}: Σ meanSqShare ${share} vs mean-sq ${t.meanSq}`);
+      assert.ok(Math.abs(t.meanSq - (t.l2 * t.l2) / doc.meta.outputs) <= TOL * t.meanSq, `image ${t.image}: mean-sq ${t.meanSq} vs l2²/K`);
       assert.ok(Math.abs(t.l2 - l2[t.image]) <= TOL * l2[t.image], `image ${t.image}: total ${t.l2} vs lieDerivative ${l2[t.image]}`);
       const proj = doc.rows.filter((row: { image: number }) => row.image === t.image).reduce((a: number, row: { projection: number }) => a + row.projection, 0);
       assert.ok(Math.abs(proj - t.l2) <= TOL * t.l2, `image ${t.image}: Σ projection ${proj} vs ${t.l2}`);
@@ -86,11 +91,11 @@ describe('liederiv layerwise (CLI)', () => {
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout, '');
     const lines = fs.readFileSync(out, 'utf8').trimEnd().split('\n');
-    assert.equal(lines[0], 'image,index,layer,kind,sqnorm,projection');
+    assert.equal(lines[0], 'image,index,layer,kind,sqnorm,projection,meanSq,meanSqShare');
     // cnn-relu with preprocessing, logits: preprocess, conv1, conv1/relu, maxpool1, conv2, conv2/relu,
     // maxpool2, flatten, fc1, fc1/relu, logits = 11 steps (no softmax).
     assert.equal(lines.length - 1, 2 * 11);
-    assert.match(lines[1], /^0,0,preprocess,other,[-0-9.e]+,[-0-9.e]+$/);
+    assert.match(lines[1], /^0,0,preprocess,other,[-0-9.e]+,[-0-9.e]+,[-0-9.e]+,[-0-9.e]+$/);
     assert.ok(!lines.some((l) => l.includes(',probs,')), 'logits output stops before the softmax');
     assert.deepEqual(fs.readdirSync(dir).filter((f) => f.includes('.tmp')), []);
   });

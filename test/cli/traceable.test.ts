@@ -18,6 +18,7 @@ import { meanCI } from '../../src/stats/bootstrap';
 import { runHere } from '../helpers/cli';
 import { makePng } from '../helpers/imageFiles';
 import { expectNoLeak } from '../helpers/noLeak';
+import { TOL } from '../helpers/tolerances';
 
 const CLASSES = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
 
@@ -84,7 +85,7 @@ describe('liederiv lee: traceable rows', () => {
     const ci = meanCI(values);
     assert.equal(doc.summary.length, 1);
     assert.equal(doc.summary[0].n, 3);
-    assert.ok(Math.abs(doc.summary[0].mean - values.reduce((a: number, b: number) => a + b, 0) / 3) < 1e-12);
+    assert.ok(Math.abs(doc.summary[0].mean - values.reduce((a: number, b: number) => a + b, 0) / 3) < TOL.float64ClosedForm);
     assert.deepEqual([doc.summary[0].ci.lo, doc.summary[0].ci.hi], [ci.lo, ci.hi]);
   });
 

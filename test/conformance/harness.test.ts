@@ -22,6 +22,7 @@ import { compareImage, measuredFunction } from '../../scripts/conformance/oracle
 import { ensureOracleGradients } from '../../scripts/conformance/oracleGradients';
 import { expectNoLeak } from '../helpers/noLeak';
 import { attr, tinyGraph } from '../helpers/opGraph';
+import { TOL } from '../helpers/tolerances';
 
 const GROUPS = ['translate-x', 'rotate', 'hue'];
 
@@ -74,10 +75,10 @@ describe('conformance oracle (cpu) against lee (cpu)', () => {
       const shifted = lie[i].map((a) => a.map((v) => v * 1.1));
       const cmp = await expectNoLeak(() => compareImage(F, x, GROUPS, lie[i], { also: shifted }), 'compareImage');
       x.dispose();
-      assert.ok(Math.abs(cmp.alsoRelError! - 0.1) < 1e-3, `a second answer 10% off scores 0.1, got ${cmp.alsoRelError}`);
+      assert.ok(Math.abs(cmp.alsoRelError! - 0.1) < TOL.relErrorScoreAbs, `a second answer 10% off scores 0.1, got ${cmp.alsoRelError}`);
       assert.equal(cmp.checked, 5);
       assert.equal(cmp.coverage, 1);
-      assert.ok(cmp.relError < 1e-4, `rel. error ${cmp.relError}`);
+      assert.ok(cmp.relError < TOL.jvpVsOracle, `rel. error ${cmp.relError}`);
     }
   });
 
@@ -93,7 +94,7 @@ describe('conformance oracle (cpu) against lee (cpu)', () => {
     const bumped = good.map((a) => a.map((v, k) => (k === 2 ? v * 1.01 + 1e-3 : v)));
     const cmp2 = compareImage(F, x, GROUPS, bumped);
     x.dispose();
-    assert.ok(cmp2.relError > 1e-3, `a perturbed component must exceed the tolerance, rel. error ${cmp2.relError}`);
+    assert.ok(cmp2.relError > TOL.mustDifferSmall, `a perturbed component must exceed the tolerance, rel. error ${cmp2.relError}`);
   });
 
   it("probs: the model's own softmax; probs of a model without one (softmax added); logits before a fused softmax", async () => {
@@ -101,12 +102,12 @@ describe('conformance oracle (cpu) against lee (cpu)', () => {
     const x = images.slice([1, 0, 0, 0], [1, -1, -1, -1]) as tf.Tensor4D;
     const probs = await leeVectors(wrapper, images, 'probs');
     const c0 = compareImage(measuredFunction(model, contract({ measure: {} })), x, GROUPS, probs[1]);
-    assert.ok(c0.relError < 1e-4, `probs rel. error ${c0.relError}`);
+    assert.ok(c0.relError < TOL.jvpVsOracle, `probs rel. error ${c0.relError}`);
     // Truncated at its logits, the net has no softmax: lee adds one, so does the oracle.
     const bare = tf.model({ inputs: model.inputs, outputs: model.getLayer('logits').output as tf.SymbolicTensor });
     const added = await leeVectors({ ...wrapper, net: bare }, images, 'probs');
     const c1 = compareImage(measuredFunction(bare, contract({ measure: { softmax: true } })), x, GROUPS, added[1]);
-    assert.ok(c1.relError < 1e-4, `added-softmax probs rel. error ${c1.relError}`);
+    assert.ok(c1.relError < TOL.jvpVsOracle, `added-softmax probs rel. error ${c1.relError}`);
     // A Dense with a fused softmax: logits are its pre-activation.
     const fused = tf.sequential({
       layers: [
@@ -117,10 +118,10 @@ describe('conformance oracle (cpu) against lee (cpu)', () => {
     });
     const logits = await leeVectors({ ...wrapper, net: fused }, images, 'logits');
     const c2 = compareImage(measuredFunction(fused, contract({ measure: { layer: 'head', preActivation: true } })), x, GROUPS, logits[1]);
-    assert.ok(c2.relError < 1e-4, `logits rel. error ${c2.relError}`);
+    assert.ok(c2.relError < TOL.jvpVsOracle, `logits rel. error ${c2.relError}`);
     // And the oracle tells the two apart: probs of the fused net are not its logits.
     const c3 = compareImage(measuredFunction(fused, contract({ measure: {} })), x, GROUPS, logits[1]);
-    assert.ok(c3.relError > 1e-2, `probs vs logits must differ, rel. error ${c3.relError}`);
+    assert.ok(c3.relError > TOL.mustDiffer, `probs vs logits must differ, rel. error ${c3.relError}`);
     x.dispose();
     fused.dispose();
   });
@@ -137,10 +138,10 @@ describe('conformance oracle (cpu) against lee (cpu)', () => {
     assert.equal(cmp.checked, 4);
     assert.equal(cmp.probes, 2);
     assert.ok(cmp.coverage > 0 && cmp.coverage < 1);
-    assert.ok(cmp.relError < 1e-4, `rel. error ${cmp.relError}`);
+    assert.ok(cmp.relError < TOL.jvpVsOracle, `rel. error ${cmp.relError}`);
     // Without the subtraction the numbers would differ: the oracle of J v alone is not L f.
     const jvOnly = compareImage((z) => measuredFunction(fcn, contract({ measure: {} }))(z).reshape([1, -1]), x, GROUPS, lie[0], { components: 4, probes: 2 });
-    assert.ok(jvOnly.relError > 1e-2, `J v alone must not match L f of an equivariant map, rel. error ${jvOnly.relError}`);
+    assert.ok(jvOnly.relError > TOL.mustDiffer, `J v alone must not match L f of an equivariant map, rel. error ${jvOnly.relError}`);
     x.dispose();
     fcn.dispose();
   });
@@ -161,7 +162,7 @@ describe('conformance oracle (cpu) against lee (cpu)', () => {
     const x = images.slice([1, 0, 0, 0], [1, -1, -1, -1]) as tf.Tensor4D;
     const cmp = compareImage(measuredFunction(g, contract({ measure: { node: 'y' } })), x, GROUPS, lie[1]);
     x.dispose();
-    assert.ok(cmp.relError < 1e-4, `rel. error ${cmp.relError}`);
+    assert.ok(cmp.relError < TOL.jvpVsOracle, `rel. error ${cmp.relError}`);
   });
 
   it('the StridedSlice gradient satisfies ⟨J^T u, v⟩ = ⟨u, J v⟩ with masks and a negative stride', () => {
@@ -173,7 +174,7 @@ describe('conformance oracle (cpu) against lee (cpu)', () => {
       const jtu = tf.grad((z: tf.Tensor) => tf.sum(tf.mul(f(z), u)))(x);
       const lhs = tf.sum(tf.mul(jtu, v)).dataSync()[0];
       const rhs = tf.sum(tf.mul(u, f(v))).dataSync()[0];
-      assert.ok(Math.abs(lhs - rhs) < 1e-5 * (1 + Math.abs(rhs)), `${lhs} vs ${rhs}`);
+      assert.ok(Math.abs(lhs - rhs) < TOL.float32Reordered * (1 + Math.abs(rhs)), `${lhs} vs ${rhs}`);
     });
   });
 });
@@ -210,9 +211,9 @@ describe('conformance runner on a saved zoo model (wasm lee, cpu oracle, layerwi
     const r = await runOne(entry(), path.join(dir, 'cnn', 'model.json'), { ...DEFAULT_MEASURE, images: 2, timeoutS: 120 });
     assert.equal(r.status, 'ok', `${r.detail} ${r.notes.join('; ')}`);
     assert.equal(r.oracleImages, 2);
-    assert.ok(r.leeRelError! < 1e-4, `rel. error ${r.leeRelError}`);
+    assert.ok(r.leeRelError! < TOL.jvpVsOracle, `rel. error ${r.leeRelError}`);
     assert.equal(r.layerwise?.status, 'ok');
-    assert.ok(r.layerwise!.telescopingError! < 1e-4);
+    assert.ok(r.layerwise!.telescopingError! < TOL.telescopingSum);
   });
 
   it('a wrong output name is a typed refusal with the library message, not a FAIL', async () => {

@@ -9,6 +9,7 @@ import { loadImageFolder } from '../../src/data/imageFolder';
 import { InputError } from '../../src/errors';
 import { expectNoLeak } from '../helpers/noLeak';
 import { makePng } from '../helpers/imageFiles';
+import { TOL } from '../helpers/tolerances';
 
 function jpegOf(w: number, h: number, rgb: [number, number, number]): Buffer {
   const data = Buffer.alloc(w * h * 4);
@@ -47,8 +48,8 @@ describe('loadImageFolder', () => {
     const d = out.images.dataSync();
     const px = (n: number) => [...d.subarray(n * 48 + 15, n * 48 + 18)];
     // JPEG tolerance: 95-quality flat colour is within ±4/255 (0.016)
-    assert.ok(Math.abs(px(0)[0] - 250 / 255) < 0.02 && px(0)[1] < 0.07, `red ${px(0)}`);
-    px(1).forEach((v) => assert.ok(Math.abs(v - 128 / 255) < 1e-6));
+    assert.ok(Math.abs(px(0)[0] - 250 / 255) < TOL.jpegRedChannel && px(0)[1] < TOL.jpegGreenLeak, `red ${px(0)}`);
+    px(1).forEach((v) => assert.ok(Math.abs(v - 128 / 255) < TOL.float32FewOps));
     px(2).forEach((v) => assert.equal(v, 1));
     out.images.dispose();
   });

@@ -10,6 +10,7 @@ import { loadPhotos, photoInfo } from '../../src/data/photos';
 import { UnknownNameError } from '../../src/errors';
 import { flow } from '../../src/groups/generators';
 import { expectNoLeak } from '../helpers/noLeak';
+import { TOL } from '../helpers/tolerances';
 
 function rangeOf(x: tf.Tensor): [number, number] {
   const d = x.dataSync();
@@ -69,12 +70,12 @@ describe('bundled datasets', () => {
       const c = col.images.dataSync();
       idx.forEach((src, n) => {
         const color = hueColor(coloredMnistHue(variant, src, grey.labels[n]));
-        for (let p = 0; p < 784; p += 37) for (let ch = 0; ch < 3; ch++) assert.ok(Math.abs(c[(n * 784 + p) * 3 + ch] - g[(n * 784 + p) * 3] * color[ch]) < 1e-6);
+        for (let p = 0; p < 784; p += 37) for (let ch = 0; ch < 3; ch++) assert.ok(Math.abs(c[(n * 784 + p) * 3 + ch] - g[(n * 784 + p) * 3] * color[ch]) < TOL.float32FewOps);
       });
       col.images.dispose();
     }
     const hues = grey.labels.map((l, n) => coloredMnistHue('label-hue', mnistIndices({ split: 'test', limit: 40, seed: 2 })[n], l) - (2 * Math.PI * l) / 10);
-    hues.forEach((dh) => assert.ok(Math.abs(dh) <= 0.15 + 1e-12));
+    hues.forEach((dh) => assert.ok(Math.abs(dh) <= 0.15 + TOL.float64ClosedForm));
     const random = mnistIndices({ split: 'test', limit: 200, seed: 0 }).map((i) => coloredMnistHue('random-hue', i, 0));
     assert.ok(Math.min(...random) < 0.3 && Math.max(...random) > 2 * Math.PI - 0.3, 'random hue covers the circle');
     grey.images.dispose();
@@ -90,7 +91,7 @@ describe('bundled datasets', () => {
     const minus = hueColor(1.1 - t);
     // Which sign the catalog's generator gives is a convention; either way the orbit is the colour circle.
     const err = Math.min(...[plus, minus].map((q) => Math.max(...q.map((v, i) => Math.abs(v - rotated[i])))));
-    assert.ok(err < 1e-12, `hue rotation leaves the colour circle by ${err}`);
+    assert.ok(err < TOL.float64ClosedForm, `hue rotation leaves the colour circle by ${err}`);
   });
 
   it('Fashion-MNIST test: 2 000 vendored images, 10 classes, MIT', () => {

@@ -3,8 +3,9 @@ import { test } from 'node:test';
 import { layerwiseCumulative } from '../../src/figures/layerwiseCumulative';
 import { layerRows } from './fixtures';
 import { matchSnapshot } from './snapshot';
+import { TOL } from '../helpers/tolerances';
 
-const close = (a: number[], b: number[]) => a.length === b.length && a.every((x, i) => Math.abs(x - b[i]) < 1e-12);
+const close = (a: number[], b: number[]) => a.length === b.length && a.every((x, i) => Math.abs(x - b[i]) < TOL.float64ClosedForm);
 
 test('layerwiseCumulative: snapshot', () => {
   matchSnapshot('layerwiseCumulative', layerwiseCumulative(layerRows));

@@ -4,6 +4,7 @@ import { InputError } from '../../src/errors';
 import { leeByGroup } from '../../src/figures/leeByGroup';
 import { leeRows } from './fixtures';
 import { matchSnapshot } from './snapshot';
+import { TOL } from '../helpers/tolerances';
 
 test('leeByGroup: snapshot (bar and box)', () => {
   matchSnapshot('leeByGroup', leeByGroup(leeRows));
@@ -18,10 +19,10 @@ test('leeByGroup: bar heights are means over images, error bars their bootstrap 
   // hand-checked: mean(0.01, 0.03) = 0.02. A resample of two values has mean 0.01, 0.02 or 0.03 with
   // probability 1/4, 1/2, 1/4, so the 2.5% and 97.5% percentiles are 0.01 and 0.03: the CI is 0.02 ∓ 0.01.
   // rotate: values 0.1 and 0.3, mean 0.2, CI [0.1, 0.3].
-  assert.ok(Math.abs(a.y[0] - 0.02) < 1e-15 && Math.abs(a.y[1] - 0.2) < 1e-15, `means ${a.y}`);
+  assert.ok(Math.abs(a.y[0] - 0.02) < TOL.float64FewOps && Math.abs(a.y[1] - 0.2) < TOL.float64FewOps, `means ${a.y}`);
   assert.equal(a.error_y.symmetric, false);
-  assert.ok(Math.abs(a.error_y.array[0] - 0.01) < 1e-12 && Math.abs(a.error_y.array[1] - 0.1) < 1e-12, `CI above ${a.error_y.array}`);
-  assert.ok(Math.abs(a.error_y.arrayminus[0] - 0.01) < 1e-12 && Math.abs(a.error_y.arrayminus[1] - 0.1) < 1e-12, `CI below ${a.error_y.arrayminus}`);
+  assert.ok(Math.abs(a.error_y.array[0] - 0.01) < TOL.float64ClosedForm && Math.abs(a.error_y.array[1] - 0.1) < TOL.float64ClosedForm, `CI above ${a.error_y.array}`);
+  assert.ok(Math.abs(a.error_y.arrayminus[0] - 0.01) < TOL.float64ClosedForm && Math.abs(a.error_y.arrayminus[1] - 0.1) < TOL.float64ClosedForm, `CI below ${a.error_y.arrayminus}`);
   assert.equal(a.error_y.visible, true);
   assert.equal((fig.data[1] as any).error_y.visible, false, 'one image per group: no error bar');
 });

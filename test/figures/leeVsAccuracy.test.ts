@@ -4,6 +4,7 @@ import { InputError } from '../../src/errors';
 import { leeVsAccuracy } from '../../src/figures/leeVsAccuracy';
 import { leeRows } from './fixtures';
 import { matchSnapshot } from './snapshot';
+import { TOL } from '../helpers/tolerances';
 
 test('leeVsAccuracy: snapshot', () => {
   matchSnapshot('leeVsAccuracy', leeVsAccuracy(leeRows, { group: 'rotate' }));
@@ -15,7 +16,7 @@ test('leeVsAccuracy: one point and legend entry per model (mean LEE, accuracy in
   assert.deepEqual([a.name, b.name, c.name], ['A', 'B &lt;script&gt;', 'C']);
   assert.deepEqual([a.legendgroup, b.legendgroup, c.legendgroup], ['CNN', 'ViT', 'CNN']);
   assert.deepEqual(a.x, [70]);
-  assert.ok(Math.abs(a.y[0] - 0.2) < 1e-15, 'A: mean of 0.1 and 0.3');
+  assert.ok(Math.abs(a.y[0] - 0.2) < TOL.float64FewOps, 'A: mean of 0.1 and 0.3');
   assert.equal(new Set([a, b, c].map((t) => t.marker.color)).size, 3, 'distinct colours');
   assert.equal(a.marker.symbol, c.marker.symbol, 'same family, same symbol');
   assert.notEqual(a.marker.symbol, b.marker.symbol);
@@ -29,7 +30,7 @@ test('leeVsAccuracy: the fit is log10(LEE) on accuracy, with R² in the legend (
   // Sxy = −10·1.20069 + 10·(−1.10034) = −23.0103, Sxx = 200 → slope −0.1150515;
   // Syy = 2.662480 → R² = slope·Sxy/Syy = 0.99432.
   const slope = (Math.log10(fitTrace.y[1]) - Math.log10(fitTrace.y[0])) / (90 - 70);
-  assert.ok(Math.abs(slope - -0.1150515) < 1e-6, `slope ${slope}`);
+  assert.ok(Math.abs(slope - -0.1150515) < TOL.float32FewOps, `slope ${slope}`);
   assert.equal(fitTrace.name, 'least-squares fit (R² = 0.99)');
   assert.match((fig.layout.annotations as any[])[0].text, /R² = 0\.99/);
 });

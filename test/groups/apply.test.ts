@@ -6,6 +6,7 @@ import { relError } from '../helpers/reference';
 import { NEUMANN_COSINES, sampleImage } from '../helpers/groupImages';
 import { applyGroup, COLOR_GROUP_NAMES, defineGroup, GROUP_NAMES, LUMA_WEIGHTS } from '../../src/groups';
 import { InputError } from '../../src/errors';
+import { TOL } from '../helpers/tolerances';
 
 for (const backend of TEST_BACKENDS) {
   describe(`applyGroup (${backend})`, () => {
@@ -23,7 +24,7 @@ for (const backend of TEST_BACKENDS) {
         const out = applyGroup(x, g, ts);
         assert.deepEqual(out.shape, [6, 5, 5, 3]);
         // Same arithmetic per block, except matMul may sum in another order: 1e-6 relative.
-        ts.forEach((t, k) => assert.ok(relError(out.slice(2 * k, 2).dataSync(), applyGroup(x, g, t).dataSync()) < 1e-6, `${g} t = ${t}`));
+        ts.forEach((t, k) => assert.ok(relError(out.slice(2 * k, 2).dataSync(), applyGroup(x, g, t).dataSync()) < TOL.float32FewOps, `${g} t = ${t}`));
       }
     });
 
@@ -58,7 +59,7 @@ for (const backend of TEST_BACKENDS) {
         const once = applyGroup(x, g, 0.12).arraySync()[0];
         let err = 0;
         for (let i = 8; i <= 24; i++) for (let j = 8; j <= 24; j++) for (let c = 0; c < 3; c++) err = Math.max(err, Math.abs(twice[i][j][c] - once[i][j][c]));
-        assert.ok(err < 1e-2, `${g}: ${err}`);
+        assert.ok(err < TOL.bilinearVsExactFlow, `${g}: ${err}`);
       }
     });
 
@@ -66,7 +67,7 @@ for (const backend of TEST_BACKENDS) {
       const x = tf.randomUniform([2, 4, 6, 3]) as tf.Tensor4D;
       for (const g of COLOR_GROUP_NAMES) {
         const err = relError(applyGroup(applyGroup(x, g, 0.3), g, -0.8).dataSync(), applyGroup(x, g, -0.5).dataSync());
-        assert.ok(err < 1e-6, `${g}: ${err}`); // two 3×3 float32 matMuls: ~3 ulp
+        assert.ok(err < TOL.float32FewOps, `${g}: ${err}`); // two 3×3 float32 matMuls: ~3 ulp
       }
     });
 
@@ -74,10 +75,10 @@ for (const backend of TEST_BACKENDS) {
       const x = tf.tensor4d([1, 0, 0, 0, 1, 0, 0, 0, 1, 0.9, 0.2, 0.4], [1, 2, 2, 3]);
       const got = applyGroup(x, 'hue', (2 * Math.PI) / 3).dataSync();
       const want = [0, 1, 0, 0, 0, 1, 1, 0, 0, 0.4, 0.9, 0.2];
-      got.forEach((v, i) => assert.ok(Math.abs(v - want[i]) < 1e-6, `entry ${i}: ${v} vs ${want[i]}`));
+      got.forEach((v, i) => assert.ok(Math.abs(v - want[i]) < TOL.float32FewOps, `entry ${i}: ${v} vs ${want[i]}`));
       // A grey pixel stays put under any hue rotation.
       const grey = applyGroup(tf.fill([1, 1, 1, 3], 0.6) as tf.Tensor4D, 'hue', 1.234).dataSync();
-      grey.forEach((v) => assert.ok(Math.abs(v - 0.6) < 1e-6));
+      grey.forEach((v) => assert.ok(Math.abs(v - 0.6) < TOL.float32FewOps));
     });
 
     it('colour closed forms: brightness e^t x, saturation g + e^t(x − g), contrast m + e^t(x − m)', () => {
@@ -87,9 +88,9 @@ for (const backend of TEST_BACKENDS) {
       const e = Math.exp(t);
       const luma = (k: number) => LUMA_WEIGHTS[0] * data[3 * k] + LUMA_WEIGHTS[1] * data[3 * k + 1] + LUMA_WEIGHTS[2] * data[3 * k + 2];
       const m = [0, 1, 2, 3].reduce((a, k) => a + luma(k), 0) / 4;
-      assert.ok(relError(applyGroup(x, 'brightness', t).dataSync(), data.map((v) => e * v)) < 1e-6);
-      assert.ok(relError(applyGroup(x, 'saturation', t).dataSync(), data.map((v, i) => luma(Math.floor(i / 3)) + e * (v - luma(Math.floor(i / 3))))) < 1e-6);
-      assert.ok(relError(applyGroup(x, 'contrast', t).dataSync(), data.map((v) => m + e * (v - m))) < 1e-6);
+      assert.ok(relError(applyGroup(x, 'brightness', t).dataSync(), data.map((v) => e * v)) < TOL.float32FewOps);
+      assert.ok(relError(applyGroup(x, 'saturation', t).dataSync(), data.map((v, i) => luma(Math.floor(i / 3)) + e * (v - luma(Math.floor(i / 3))))) < TOL.float32FewOps);
+      assert.ok(relError(applyGroup(x, 'contrast', t).dataSync(), data.map((v) => m + e * (v - m))) < TOL.float32FewOps);
     });
 
     it('a custom 2×3 group with rotate\'s generator acts like rotate', () => {

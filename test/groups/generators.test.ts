@@ -13,6 +13,7 @@ import {
   spatialCoefficients,
 } from '../../src/groups';
 import { InputError } from '../../src/errors';
+import { TOL } from '../helpers/tolerances';
 
 const maxAbsDiff = (a: number[][], b: number[][]) => Math.max(...a.flatMap((r, i) => r.map((v, j) => Math.abs(v - b[i][j]))));
 const arr = (m: math.Matrix) => m.toArray() as number[][];
@@ -25,10 +26,10 @@ describe('generator algebra (mathjs)', () => {
       const G = arr(getGroup(name).generator);
       const h = 1e-5; // central difference: O(h²·|G|³) ≈ 1e-10 truncation, ~1e-11 round-off
       const d = flow(name, h).map((r, i) => r.map((v, j) => (v - flow(name, -h)[i][j]) / (2 * h)));
-      assert.ok(maxAbsDiff(d, G) < 1e-8, `derivative error ${maxAbsDiff(d, G)}`);
+      assert.ok(maxAbsDiff(d, G) < TOL.float64CentralDifference, `derivative error ${maxAbsDiff(d, G)}`);
       const [s, t] = [0.37, -1.2];
       const composed = math.multiply(math.matrix(flow(name, s)), math.matrix(flow(name, t))) as math.Matrix;
-      assert.ok(maxAbsDiff(arr(composed), flow(name, s + t)) < 1e-12);
+      assert.ok(maxAbsDiff(arr(composed), flow(name, s + t)) < TOL.float64ClosedForm);
     });
   }
 
@@ -53,7 +54,7 @@ describe('generator algebra (mathjs)', () => {
     // [K, I − 1wᵀ] = 1(wᵀK) − (K1)wᵀ = 1(wᵀK): zero only for uniform weights (K1 = 0, wᵀK ∝ (w_g − w_b, w_b − w_r, w_r − w_g)).
     const s = 1 / Math.sqrt(3);
     const wK = [s * (w[1] - w[2]), s * (w[2] - w[0]), s * (w[0] - w[1])];
-    assert.ok(maxAbsDiff(arr(commutator('hue', 'saturation')), [wK, wK, wK]) < 1e-15);
+    assert.ok(maxAbsDiff(arr(commutator('hue', 'saturation')), [wK, wK, wK]) < TOL.float64FewOps);
     assert.throws(() => commutator('contrast', 'hue'), /use commutatorGroup/);
     const g = commutatorGroup('contrast', 'hue');
     // Pixel parts commute ([I, K] = 0); mean parts [I − 1wᵀ, K] = −1(wᵀK) ≠ 0 since K1 = 0.

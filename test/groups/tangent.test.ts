@@ -19,6 +19,7 @@ import {
 } from '../../src/groups';
 import { InputError, UnknownNameError } from '../../src/errors';
 import { rows } from '../../src/groups/generators';
+import { TOL } from '../helpers/tolerances';
 
 /** Plain numbers, with −0 (a zero field times a negative difference) read as 0. */
 const plain = (a: ArrayLike<number>) => Array.from(a, (v) => v + 0);
@@ -49,7 +50,7 @@ for (const backend of TEST_BACKENDS) {
             const ratio = e[i] / e[i + 1];
             assert.ok(ratio > 3.5 && ratio < 4.6, `error ${e.map((v) => v.toExponential(2)).join(' → ')}: ratio ${ratio.toFixed(2)} is not ~4`);
           }
-          assert.ok(e[2] < 0.02, `finest-grid error ${e[2]} should be small`);
+          assert.ok(e[2] < TOL.discreteTangentFinestGrid, `finest-grid error ${e[2]} should be small`);
         });
       }
       it(`${group} central: O(h²) on the issue's plane waves, interior pixels`, () => {
@@ -78,7 +79,7 @@ for (const backend of TEST_BACKENDS) {
       const ramp = tf.tidy(() => tf.tile(tf.reshape(tf.linspace(0, 1, W), [1, 1, W, 1]), [1, 4, 1, 3])) as tf.Tensor4D;
       const lx = imageTangent(ramp, 'translate-x', { difference: 'forward' }).arraySync()[0][2];
       // d/dt per normalized unit = (W−1)/2 · (1/(W−1)) = 0.5; tolerance: float32 linspace steps.
-      lx.forEach((px, j) => assert.ok(Math.abs(px[0] - (j === W - 1 ? -0.5 : 0.5)) < 1e-5, `column ${j}: ${px[0]}`));
+      lx.forEach((px, j) => assert.ok(Math.abs(px[0] - (j === W - 1 ? -0.5 : 0.5)) < TOL.float32Reordered, `column ${j}: ${px[0]}`));
     });
 
     it('gaussian: exact on a ramp away from the border, and → central as σ → 0', () => {
@@ -86,7 +87,7 @@ for (const backend of TEST_BACKENDS) {
       const ramp = tf.tidy(() => tf.tile(tf.reshape(tf.linspace(0, 1, W), [1, 1, W, 1]), [1, 2, 1, 3])) as tf.Tensor4D;
       const lx = imageTangent(ramp, 'translate-x', { difference: 'gaussian', sigma: 2 }).arraySync()[0][0];
       // Stencil radius ceil(3σ) = 6; Σ k·c_k = 1 makes it exact on ramps up to float32 (1e-5).
-      for (let j = 6; j < W - 6; j++) assert.ok(Math.abs(lx[j][1] - 0.5) < 1e-5, `column ${j}: ${lx[j][1]}`);
+      for (let j = 6; j < W - 6; j++) assert.ok(Math.abs(lx[j][1] - 0.5) < TOL.float32Reordered, `column ${j}: ${lx[j][1]}`);
       assert.deepEqual(derivativeStencil('gaussian', 0.3), [{ plus: 1, minus: -1, coef: 0.5 }]);
       assert.throws(() => imageTangent(ramp, 'rotate', { difference: 'gaussian', sigma: 0 }), InputError);
     });
@@ -96,7 +97,7 @@ for (const backend of TEST_BACKENDS) {
       const combo = combineGroups('rot-as-shears', [[1, 'shear-x'], [-1, 'shear-y']]);
       const a = imageTangent(x, combo).dataSync();
       const b = imageTangent(x, 'rotate').dataSync();
-      assert.ok(relError(a, b) < 1e-6, `rel ${relError(a, b)}`); // same field, float32 rounding only
+      assert.ok(relError(a, b) < TOL.float32FewOps, `rel ${relError(a, b)}`); // same field, float32 rounding only
     });
 
     // Symmetric quotient through the bilinear sampler: for |shift| < 1 px it is the central
@@ -118,11 +119,11 @@ for (const backend of TEST_BACKENDS) {
           return e;
         });
         // Measured at the smaller t: ≤ 4.1e-4 spatial (scale), ≤ 2.4e-5 colour, on cpu and wasm.
-        const tol = spatial ? 2e-3 : 1e-4;
+        const tol = spatial ? TOL.discreteTangentSmoothImage : TOL.colourTangentVsQuotient;
         t.diagnostic(`${group}: ${errs.map((e) => e.toExponential(2)).join(', ')}`);
         assert.ok(errs[1] < tol, `errors at t = 1e-2, 1e-3: ${errs.join(', ')}`);
         // Either the error shrinks with t, or both sit at the float32 noise floor (~1e-7/t ≤ 1e-4).
-        assert.ok(errs[1] < errs[0] || Math.max(...errs) < 1e-4, `no convergence: ${errs.join(', ')}`);
+        assert.ok(errs[1] < errs[0] || Math.max(...errs) < TOL.colourTangentVsQuotient, `no convergence: ${errs.join(', ')}`);
         x.dispose();
       });
     }
@@ -132,8 +133,8 @@ for (const backend of TEST_BACKENDS) {
       const t = 1e-3;
       const q = tf.tidy(() => tf.div(tf.sub(applyGroup(x, 'translate-x', t), x), t)).dataSync();
       // For a shift below one pixel the bilinear sampler is exactly x + δ·(x[j+1] − x[j]).
-      assert.ok(relError(q, imageTangent(x, 'translate-x', { difference: 'forward' }).dataSync()) < 1e-3);
-      assert.ok(relError(q, imageTangent(x, 'translate-x').dataSync()) > 0.05);
+      assert.ok(relError(q, imageTangent(x, 'translate-x', { difference: 'forward' }).dataSync()) < TOL.oneSidedQuotientVsForward);
+      assert.ok(relError(q, imageTangent(x, 'translate-x').dataSync()) > TOL.mustDifferLarge);
     });
 
     it('hue: a grey image has zero tangent; hue tangent is K x per pixel', () => {
@@ -142,7 +143,7 @@ for (const backend of TEST_BACKENDS) {
       const px = tf.tensor4d([0.9, 0.2, 0.4], [1, 1, 1, 3]);
       const s = 1 / Math.sqrt(3); // K (r, g, b) = s·(b − g, r − b, g − r)
       const want = [s * (0.4 - 0.2), s * (0.9 - 0.4), s * (0.2 - 0.9)];
-      assert.ok(relError(imageTangent(px, 'hue').dataSync(), want) < 1e-6);
+      assert.ok(relError(imageTangent(px, 'hue').dataSync(), want) < TOL.float32FewOps);
     });
 
     it('colour tangents: brightness x, saturation x − g, contrast x − m (closed forms)', () => {
@@ -150,9 +151,9 @@ for (const backend of TEST_BACKENDS) {
       const x = tf.tensor4d(data, [1, 2, 2, 3]);
       const luma = (k: number) => 0.299 * data[3 * k] + 0.587 * data[3 * k + 1] + 0.114 * data[3 * k + 2];
       const m = [0, 1, 2, 3].reduce((acc, k) => acc + luma(k), 0) / 4;
-      assert.ok(relError(imageTangent(x, 'brightness').dataSync(), data) < 1e-6);
-      assert.ok(relError(imageTangent(x, 'saturation').dataSync(), data.map((v, i) => v - luma(Math.floor(i / 3)))) < 1e-6);
-      assert.ok(relError(imageTangent(x, 'contrast').dataSync(), data.map((v) => v - m)) < 1e-6);
+      assert.ok(relError(imageTangent(x, 'brightness').dataSync(), data) < TOL.float32FewOps);
+      assert.ok(relError(imageTangent(x, 'saturation').dataSync(), data.map((v, i) => v - luma(Math.floor(i / 3)))) < TOL.float32FewOps);
+      assert.ok(relError(imageTangent(x, 'contrast').dataSync(), data.map((v) => v - m)) < TOL.float32FewOps);
     });
 
     it('input checks: unknown group lists the valid names; colour groups need 3 channels; unknown difference', () => {
@@ -177,7 +178,7 @@ for (const backend of TEST_BACKENDS) {
         const got = featureTangent(h, g);
         const want = tf.concat([imageTangent(a, g), imageTangent(b, g)], 3);
         assert.deepEqual(got.shape, [1, 9, 11, 6]);
-        assert.ok(relError(got.dataSync(), want.dataSync()) < 1e-7, g);
+        assert.ok(relError(got.dataSync(), want.dataSync()) < TOL.float32Ulp, g);
       }
     });
 
@@ -196,7 +197,7 @@ for (const backend of TEST_BACKENDS) {
       const tokens = tf.concat([lead, tf.reshape(grid, [1, 16, 6])], 1);
       const lx = featureTangent(tokens, 'rotate', { leadingTokens: 5 });
       assert.deepEqual(Array.from(lx.slice([0, 0, 0], [1, 5, 6]).dataSync()), Array(30).fill(0));
-      assert.ok(relError(lx.slice([0, 5, 0], [1, 16, 6]).dataSync(), featureTangent(grid, 'rotate').dataSync()) < 1e-7);
+      assert.ok(relError(lx.slice([0, 5, 0], [1, 16, 6]).dataSync(), featureTangent(grid, 'rotate').dataSync()) < TOL.float32Ulp);
       assert.throws(() => featureTangent(tf.zeros([1, 12, 2]), 'rotate'), /pass leadingTokens/);
       assert.throws(() => featureTangent(tokens, 'rotate', { leadingTokens: 2 }), /not a square patch grid/);
     });

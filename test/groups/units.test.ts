@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fromNormalized, getGroup, groupParameterToNormalized, toNormalized } from '../../src/groups';
 import { InputError, UnknownNameError } from '../../src/errors';
+import { TOL } from '../helpers/tolerances';
 
 describe('units', () => {
   it('pixels: t = 1 is (size−1)/2 pixels; degrees: radians; normalized: unchanged; round trips', () => {
@@ -10,7 +11,7 @@ describe('units', () => {
     assert.equal(toNormalized(180, 'degrees', 0), Math.PI);
     assert.equal(toNormalized(0.3, 'normalized', 10), 0.3);
     for (const unit of ['pixels', 'degrees', 'normalized'] as const) {
-      assert.ok(Math.abs(fromNormalized(toNormalized(7.25, unit, 64), unit, 64) - 7.25) < 1e-12, unit);
+      assert.ok(Math.abs(fromNormalized(toNormalized(7.25, unit, 64), unit, 64) - 7.25) < TOL.float64ClosedForm, unit);
     }
     assert.throws(() => toNormalized(1, 'pixels', 1), /at least 2 pixels/);
     assert.throws(() => toNormalized(1, 'inches', 5), UnknownNameError);

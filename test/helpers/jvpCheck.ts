@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { jvpFiniteDifference } from '../../src/jvp/finiteDifference';
 import { jvpLayersModel } from '../../src/jvp/layersModel';
 import { relError } from './reference';
+import { TOL } from './tolerances';
 
 /**
  * Checks forward mode through `model` against central finite differences of model.apply (tfjs's
@@ -10,7 +11,7 @@ import { relError } from './reference';
  * Inputs must keep x ± h·v away from kinks (ReLU zeros, max-pool ties) for the FD to be exact.
  * Returns the measured relative error.
  */
-export function checkJvpAgainstFd(model: tf.LayersModel, x: tf.Tensor, v: tf.Tensor, { h = 1e-3, tol = 1e-3, what = model.name } = {}): number {
+export function checkJvpAgainstFd(model: tf.LayersModel, x: tf.Tensor, v: tf.Tensor, { h = TOL.fdStepSmooth, tol = TOL.fdRel, what = model.name } = {}): number {
   const k = v.shape[0] / x.shape[0];
   const fwd = jvpLayersModel(model, x, v, { k });
   const fd = jvpFiniteDifference((xx) => model.apply(xx) as tf.Tensor, x, v, k, h);
@@ -20,7 +21,7 @@ export function checkJvpAgainstFd(model: tf.LayersModel, x: tf.Tensor, v: tf.Ten
   assert.deepEqual(fwd.tangent.shape, fd.tangent.shape, `${what}: tangent shape`);
   tf.dispose([fwd.primal, fwd.tangent, fd.primal, fd.tangent, pred]);
   // Same layer ops on the same backend: the primal differs from predict by float32 summation order at most.
-  assert.ok(primalErr < 1e-5, `${what}: primal differs from model.apply by ${primalErr}`);
+  assert.ok(primalErr < TOL.float32Reordered, `${what}: primal differs from model.apply by ${primalErr}`);
   assert.ok(err < tol, `${what}: forward vs finite differences rel error ${err} ≥ ${tol}`);
   return err;
 }

@@ -10,10 +10,11 @@ import { buildResidualNet } from '../helpers/jvpModels';
 import { expectNoLeak } from '../helpers/noLeak';
 import { loadReference, relError } from '../helpers/reference';
 import { buildReferenceSmallCnn, referenceInputs } from '../helpers/smallCnn';
+import { TOL } from '../helpers/tolerances';
 
 /** Finite differences on the smooth residual net: step and tolerance (justified where used). */
 const FD_STEP = 1e-2;
-const FD_TOL = 5e-3;
+const FD_TOL = TOL.fdRelDeepNet;
 
 const dispose = (...ds: Array<{ primal: tf.Tensor; tangent: tf.Tensor }>) => ds.forEach((d) => tf.dispose([d.primal, d.tangent]));
 
@@ -44,14 +45,14 @@ for (const backend of ['cpu', 'wasm'] as const) {
       const out = jvpLayersModel(smallCnn, x, v);
       const pred = smallCnn.predict(x) as tf.Tensor;
       // Same backend, same ops up to fused vs unfused bias: float32 round-off only.
-      assert.ok(relError(out.primal.dataSync(), pred.dataSync()) < 1e-6);
+      assert.ok(relError(out.primal.dataSync(), pred.dataSync()) < TOL.float32FewOps);
       // PyTorch sums convolutions in another order: ~1e-7 relative per layer, the issue allows 1e-5.
-      assert.ok(relError(tf.softmax(out.primal).dataSync(), ref.probs.data) < 1e-5);
+      assert.ok(relError(tf.softmax(out.primal).dataSync(), ref.probs.data) < TOL.float32Reordered);
       const probs = tf.softmax(out.primal);
       const jv = softmaxTangent(probs, out.tangent, 1);
       const err = relError(jv.dataSync(), ref.jvp_probs_v.data);
       // float32 vs float32 PyTorch forward-AD: measured ~1e-6; bound from the issue.
-      assert.ok(err < 1e-4, `jvp_probs_v rel error ${err}`);
+      assert.ok(err < TOL.jvpVsOracle, `jvp_probs_v rel error ${err}`);
       tf.dispose([x, v, pred, probs, jv]);
       dispose(out);
     });
@@ -60,12 +61,12 @@ for (const backend of ['cpu', 'wasm'] as const) {
       const { x, v } = referenceInputs();
       const fwd = jvp(smallCnn, x, v);
       const dv = jvp(smallCnn, x, v, { method: 'double-vjp' });
-      assert.ok(relError(dv.tangent.dataSync(), fwd.tangent.dataSync()) < 1e-5);
+      assert.ok(relError(dv.tangent.dataSync(), fwd.tangent.dataSync()) < TOL.float32Reordered);
       // Central differences of a ReLU net in float32: some units cross a kink within ±h, and the
       // quotient loses ~6e-8·|f|/h to round-off; measured 1.8e-2 at h = 1e-4 on these noise inputs.
       const fd = jvp(smallCnn, x, v, { method: 'fd', fdStep: 1e-4 });
       const err = relError(fd.tangent.dataSync(), fwd.tangent.dataSync());
-      assert.ok(err < 5e-2, `fd rel error ${err}`);
+      assert.ok(err < TOL.fdRelDeepNetProbs, `fd rel error ${err}`);
       tf.dispose([x, v]);
       dispose(fwd, dv, fd);
     });
@@ -76,13 +77,13 @@ for (const backend of ['cpu', 'wasm'] as const) {
       const v = tf.randomNormal([4, 12, 12, 3], 0, 1, 'float32', 12);
       const fwd = jvp(relu, x, v);
       const pred = relu.predict(x) as tf.Tensor;
-      assert.ok(relError(fwd.primal.dataSync(), pred.dataSync()) < 1e-5);
+      assert.ok(relError(fwd.primal.dataSync(), pred.dataSync()) < TOL.float32Reordered);
       if (backend === 'wasm') {
         assert.throws(() => jvp(relu, x, v, { method: 'double-vjp' }), /DepthwiseConv2dNativeBackpropInput.*Fallbacks: method 'forward'/);
       } else {
         const dv = jvp(relu, x, v, { method: 'double-vjp' });
         // The same float32 products summed in another order (transposed convolutions): ~1e-7.
-        assert.ok(relError(dv.tangent.dataSync(), fwd.tangent.dataSync()) < 1e-5, `double-vjp ${relError(dv.tangent.dataSync(), fwd.tangent.dataSync())}`);
+        assert.ok(relError(dv.tangent.dataSync(), fwd.tangent.dataSync()) < TOL.float32Reordered, `double-vjp ${relError(dv.tangent.dataSync(), fwd.tangent.dataSync())}`);
         dispose(dv);
       }
       const smooth = buildResidualNet({ size: 12, smooth: true });
@@ -106,10 +107,10 @@ for (const backend of ['cpu', 'wasm'] as const) {
       const b = jvpLayersModel(model, x, v2);
       const sep = tf.concat([a.tangent, b.tangent]);
       // Same ops on a different batch size: equal up to float32 round-off.
-      assert.ok(relError(both.tangent.dataSync(), sep.dataSync()) < 1e-5);
+      assert.ok(relError(both.tangent.dataSync(), sep.dataSync()) < TOL.float32Reordered);
       const singles = [0, 1, 2].map((i) => jvpLayersModel(model, x.slice(i, 1), v1.slice(i, 1)));
       const stacked = tf.concat(singles.map((s) => s.tangent));
-      assert.ok(relError(stacked.dataSync(), a.tangent.dataSync()) < 1e-5);
+      assert.ok(relError(stacked.dataSync(), a.tangent.dataSync()) < TOL.float32Reordered);
       tf.dispose([x, v1, v2, sep, stacked]);
       dispose(both, a, b, ...singles);
     });
@@ -127,9 +128,9 @@ for (const backend of ['cpu', 'wasm'] as const) {
       const logits = jvpLayersModel(model, x, v, { stripSoftmax: true });
       const probs = jvpLayersModel(model, x, v);
       // softmax(logits) = probs, and the probs tangent = softmax JVP of the logits tangent.
-      assert.ok(relError(tf.softmax(logits.primal).dataSync(), probs.primal.dataSync()) < 1e-6);
+      assert.ok(relError(tf.softmax(logits.primal).dataSync(), probs.primal.dataSync()) < TOL.float32FewOps);
       const viaLogits = softmaxTangent(probs.primal, logits.tangent, 1);
-      assert.ok(relError(viaLogits.dataSync(), probs.tangent.dataSync()) < 1e-5);
+      assert.ok(relError(viaLogits.dataSync(), probs.tangent.dataSync()) < TOL.float32Reordered);
       const logitsFd = jvp(model, x, v, { method: 'fd', stripSoftmax: true, fdStep: FD_STEP });
       assert.ok(relError(logitsFd.tangent.dataSync(), logits.tangent.dataSync()) < FD_TOL);
       assert.throws(() => jvpLayersModel(model, x, v, { stopAt: 'nope' }), /unknown layer 'nope'/);

@@ -23,6 +23,7 @@ import { loadModel, saveModel } from '../../src/models/load';
 import { runHere } from '../helpers/cli';
 import { expectNoLeak } from '../helpers/noLeak';
 import { attr, tinyGraph } from '../helpers/opGraph';
+import { TOL } from '../helpers/tolerances';
 
 const CASES = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'cases');
 const relErr = (a: ArrayLike<number>, b: ArrayLike<number>) => {
@@ -84,13 +85,13 @@ describe('the measured model: input and output contracts (cpu, against reverse m
     const g0 = tf.slice(grey, [0], [2]) as tf.Tensor4D;
     for (const group of ['rotate', 'translate-x']) {
       const oracle = reverseModeLie((x) => model.net.predict(luma(x)) as tf.Tensor2D, x0, group);
-      assert.ok(relErr(await lieVector(model, x0, group), oracle) < 1e-4, group);
+      assert.ok(relErr(await lieVector(model, x0, group), oracle) < TOL.jvpVsOracle, group);
       // Repeated grey RGB and the 1-channel image are the same function of the same picture.
-      assert.ok(relErr(await lieVector(model, g0, group), oracle) < 1e-4, `${group} (1 channel)`);
+      assert.ok(relErr(await lieVector(model, g0, group), oracle) < TOL.jvpVsOracle, `${group} (1 channel)`);
     }
     const rows = await lee(model, { images: tf.slice(grey, [0], [1]) as tf.Tensor4D }, { groups: ['rotate', 'translate-x'] });
-    assert.ok(Math.abs(rows[0].lee - 0.20152099328115583) / 0.2015 < 1e-4, `rotate ${rows[0].lee}`);
-    assert.ok(Math.abs(rows[1].lee - 0.2872433112002909) / 0.2872 < 1e-4, `translate-x ${rows[1].lee}`);
+    assert.ok(Math.abs(rows[0].lee - 0.20152099328115583) / 0.2015 < TOL.papersCodeParity, `rotate ${rows[0].lee}`);
+    assert.ok(Math.abs(rows[1].lee - 0.2872433112002909) / 0.2872 < TOL.papersCodeParity, `translate-x ${rows[1].lee}`);
     await assert.rejects(lieDerivative(model, g0, ['hue']), (e: unknown) => e instanceof InputError && /colour groups \(hue\) act on RGB/.test((e as Error).message));
     tf.dispose([grey, rgb, x0, g0]);
     model.net.dispose();
@@ -129,7 +130,7 @@ describe('the measured model: input and output contracts (cpu, against reverse m
       for (const group of ['rotate', 'hue']) {
         const got = await lieVector({ name: 'n', net, inputSize: [6, 6], preprocess: { mean: [0], std: [1] } }, x, group, { output: 'logits', ...contract });
         const want = reverseModeLie((xx) => folded.predict(xx) as tf.Tensor2D, x, group);
-        assert.ok(relErr(got, want) < 1e-4, `${JSON.stringify(contract)} ${group}: ${relErr(got, want)}`);
+        assert.ok(relErr(got, want) < TOL.jvpVsOracle, `${JSON.stringify(contract)} ${group}: ${relErr(got, want)}`);
       }
       folded.dispose();
     }
@@ -153,8 +154,8 @@ describe('the measured model: input and output contracts (cpu, against reverse m
     const probs = measuredModel({ name: 'g', net: g });
     assert.equal(probs.output.softmax, 'model');
     const run = (node: string) => (xx: tf.Tensor4D) => g.execute(xx, node) as tf.Tensor2D;
-    assert.ok(relErr(await lieVector(g, x, 'rotate'), reverseModeLie(run('Identity'), x, 'rotate')) < 1e-4);
-    assert.ok(relErr(await lieVector(g, x, 'rotate', { output: 'logits' }), reverseModeLie(run('fc'), x, 'rotate')) < 1e-4);
+    assert.ok(relErr(await lieVector(g, x, 'rotate'), reverseModeLie(run('Identity'), x, 'rotate')) < TOL.jvpVsOracle);
+    assert.ok(relErr(await lieVector(g, x, 'rotate', { output: 'logits' }), reverseModeLie(run('fc'), x, 'rotate')) < TOL.jvpVsOracle);
     tf.dispose(x);
     g.dispose();
   });
@@ -180,7 +181,7 @@ describe('the measured model: input and output contracts (cpu, against reverse m
     // Signature keys and node names both select a tensor; each matches reverse mode through the executor.
     for (const [name, node] of [['activation_6', 'Identity_2'], ['embedding', 'Identity'], ['emb', 'emb']]) {
       const got = await lieVector(g, x, 'rotate', { output: name });
-      assert.ok(relErr(got, reverseModeLie((xx) => g.execute(xx, node) as tf.Tensor2D, x, 'rotate')) < 1e-4, name);
+      assert.ok(relErr(got, reverseModeLie((xx) => g.execute(xx, node) as tf.Tensor2D, x, 'rotate')) < TOL.jvpVsOracle, name);
     }
     assert.throws(() => measuredModel({ name: 'three', net: g }, { output: 'nope' }), /unknown graph tensor 'nope'.*embedding \(node Identity\)/);
     // One output component: a softmax over it is constantly 1, LEE 0 for every image — refused.
@@ -220,7 +221,7 @@ describe('the measured model: input and output contracts (cpu, against reverse m
     const x = tf.randomUniform([2, 28, 28, 3], 0, 1, 'float32', 12) as tf.Tensor4D;
     for (const output of ['probs', 'logits']) {
       const res = await expectNoLeak(() => layerwise(model, x, 'rotate', { output }), 'layerwise');
-      assert.ok(res.meta.telescopingError < 1e-4, `${output}: ${res.meta.telescopingError}`);
+      assert.ok(res.meta.telescopingError < TOL.telescopingSum, `${output}: ${res.meta.telescopingError}`);
       assert.ok(res.layers.some((l) => l.className === 'Conv2D' && l.kind === 'conv'), res.layers.map((l) => l.className).join());
       assert.ok(res.layers.some((l) => l.name === 'nchw'), 'the layout adapter is a step');
       // Σ projections = ‖L f‖, with L f from reverse mode.
@@ -233,7 +234,7 @@ describe('the measured model: input and output contracts (cpu, against reverse m
       for (let i = 0; i < 2; i++) {
         const norm = Math.hypot(...lf.subarray(i * K, (i + 1) * K));
         const sum = res.rows.filter((r) => r.image === i).reduce((s, r) => s + r.projection, 0);
-        assert.ok(Math.abs(sum - norm) < 1e-4 * norm + 1e-9, `${output} image ${i}: Σ projection ${sum} vs ‖L f‖ ${norm}`);
+        assert.ok(Math.abs(sum - norm) < TOL.telescopingSum * norm + TOL.absFloorLee, `${output} image ${i}: Σ projection ${sum} vs ‖L f‖ ${norm}`);
       }
     }
     tf.dispose(x);
@@ -287,7 +288,7 @@ describe('real users\' model cases through the CLI (wasm, the default backend)',
     assert.equal(r.code, 0, r.err);
     return { rows: JSON.parse(r.out).rows as Array<{ image: number; group: string; lee: number }>, err: r.err, meta: JSON.parse(r.out).meta };
   };
-  const close = (got: number, want: number, tol = 1e-4) => assert.ok(Math.abs(got - want) <= tol * Math.abs(want), `${got} vs ${want}`);
+  const close = (got: number, want: number, tol = TOL.jvpVsOracle) => assert.ok(Math.abs(got - want) <= tol * Math.abs(want), `${got} vs ${want}`);
 
   it('grayscale-model: 1-channel .npy, repeated RGB .npy and a PNG folder all run', async () => {
     const m = path.join(CASES, 'grayscale-model', 'model', 'model.json');
@@ -306,8 +307,8 @@ describe('real users\' model cases through the CLI (wasm, the default backend)',
     const imgs = path.join(CASES, 'graph-nchw-input', 'imgs');
     const auto = await leeJson('--model', path.join(CASES, 'graph-nchw-input', 'model', 'model.json'), '--images', imgs, '--groups', 'rotate');
     // The graph's own softmax, once (reverse mode); the cases' README value 1.3044e-4 is the doubled softmax.
-    close(auto.rows[0].lee, oracle.nchw[0], 1e-3);
-    close(oracle.nchwTwice[0], 1.304446529275083e-4, 1e-4);
+    close(auto.rows[0].lee, oracle.nchw[0], TOL.jvpVsOracleNchw);
+    close(oracle.nchwTwice[0], 1.304446529275083e-4, TOL.papersCodeParity);
     assert.match(auto.err, /measures net \(its softmax\) ∘ NCHW on 28×28 RGB/);
     assert.match(auto.err, /note: the input range the model expects is assumed to be 0\.\.1/);
     assert.equal(auto.meta.model.input.layout, 'nchw');
@@ -315,7 +316,7 @@ describe('real users\' model cases through the CLI (wasm, the default backend)',
     const forced = await leeJson('--model', path.join(CASES, 'graph-nchw-input', 'model', 'model.json'), '--images', imgs, '--groups', 'rotate', '--layout', 'nchw');
     assert.equal(forced.rows[0].lee, auto.rows[0].lee);
     const twin = await leeJson('--model', path.join(CASES, 'graph-nchw-input', 'nhwc-reference', 'model.json'), '--images', imgs, '--groups', 'rotate');
-    close(twin.rows[0].lee, auto.rows[0].lee, 1e-5);
+    close(twin.rows[0].lee, auto.rows[0].lee, TOL.float32Reordered);
     // Read as NHWC the model would take 28 channels: refused, naming the fix.
     const r = await runHere(['lee', '--model', path.join(CASES, 'graph-nchw-input', 'model', 'model.json'), '--images', imgs, '--groups', 'rotate', '--layout', 'nhwc']);
     assert.equal(r.code, 1);
@@ -324,10 +325,10 @@ describe('real users\' model cases through the CLI (wasm, the default backend)',
 
   it('graph-fixed-batch1: detected, images run one at a time at the default --batch', async () => {
     const { rows, err } = await leeJson('--model', path.join(CASES, 'graph-fixed-batch1', 'model', 'model.json'), '--images', path.join(CASES, 'baseline', 'x.npy'), '--groups', 'rotate');
-    rows.forEach((r, i) => close(r.lee, oracle.fixed[i], 1e-3));
+    rows.forEach((r, i) => close(r.lee, oracle.fixed[i], TOL.jvpVsOracleNchw));
     // The cases' README lists softmax ∘ softmax ∘ net (main's bug: a second softmax behind Identity).
     const readme = [0.012886771652847528, 0.007864608555973974, 0.017242336078197695, 0.014070562040433287];
-    oracle.fixedTwice.forEach((v, i) => close(v, readme[i], 1e-4));
+    oracle.fixedTwice.forEach((v, i) => close(v, readme[i], TOL.papersCodeParity));
     assert.match(err, /one image at a time/);
   });
 

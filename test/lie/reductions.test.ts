@@ -4,6 +4,7 @@ import { before, describe, it } from 'node:test';
 import { useBackend } from '../../src/backend';
 import { reduceAll, reduceLie, REDUCTIONS } from '../../src/lie/reductions';
 import { expectNoLeak } from '../helpers/noLeak';
+import { TOL } from '../helpers/tolerances';
 
 describe('reductions', () => {
   before(async () => {
@@ -34,8 +35,8 @@ describe('lee rows carry every reduction, mean-sq included (the paper\'s Eq. 4)'
     const rows = await lee(net, { images: x }, { groups: ['rotate', 'hue'], output: 'logits', reduction: 'mean-sq' });
     for (const r of rows) {
       assert.equal(r.lee, r['mean-sq']);
-      assert.ok(Math.abs(r['mean-sq'] - r['sq-l2'] / 4) <= 1e-12 * r['sq-l2']);
-      assert.ok(r['mean-sq'] >= r['mean-abs'] ** 2 * (1 - 1e-12));
+      assert.ok(Math.abs(r['mean-sq'] - r['sq-l2'] / 4) <= TOL.float64ClosedForm * r['sq-l2']);
+      assert.ok(r['mean-sq'] >= r['mean-abs'] ** 2 * (1 - TOL.float64ClosedForm));
     }
     tf.dispose(x);
     net.dispose();

@@ -13,6 +13,7 @@ import { installTfjsLayerFixes, prepareLayersModelJson } from '../../src/models/
 import { setTestBackend } from '../helpers/backends';
 import { runHere } from '../helpers/cli';
 import { seededNormal } from '../helpers/opGraph';
+import { TOL } from '../helpers/tolerances';
 
 // Fixtures: test/fixtures/keras3/*/model.json, laid out as Keras 3 writes them (cnn-relu-functional is
 // a real Keras 3.4.1 export of the zoo's cnn-relu-mnist; make.js derives the others from it). They
@@ -57,7 +58,7 @@ describe('Keras 3 model.json files load as the same network (cpu)', () => {
       for (const name of ['maxpool1', 'conv2', 'maxpool2', 'flatten', 'dropout1', 'fc1', 'logits', 'probs']) h = zoo.getLayer(name).apply(h) as tf.Tensor;
       return h;
     });
-    assert.ok(maxAbsDiff(m.predict(x) as tf.Tensor, want) < 1e-6);
+    assert.ok(maxAbsDiff(m.predict(x) as tf.Tensor, want) < TOL.float32FewOps);
     assert.equal(m.getLayer('conv1').inboundNodes.length, 2);
     want.dispose();
     m.dispose();
@@ -69,10 +70,10 @@ describe('Keras 3 model.json files load as the same network (cpu)', () => {
     assert.deepEqual(m.getLayer('resize').outputShape, [null, 28, 28, 3]);
     const big = tf.randomUniform([2, 56, 56, 3], 0, 1, 'float32', 8);
     const want = zoo.predict(tf.image.resizeBilinear(big as tf.Tensor4D, [28, 28], false, true)) as tf.Tensor;
-    assert.ok(maxAbsDiff(m.predict(big) as tf.Tensor, want) < 1e-6);
+    assert.ok(maxAbsDiff(m.predict(big) as tf.Tensor, want) < TOL.float32FewOps);
     // tfjs's own Resizing uses align_corners: a different function of the image.
     const tfjsWay = zoo.predict(tf.image.resizeBilinear(big as tf.Tensor4D, [28, 28], true)) as tf.Tensor;
-    assert.ok(maxAbsDiff(tfjsWay, want) > 1e-3, 'the align-corners resize differs measurably');
+    assert.ok(maxAbsDiff(tfjsWay, want) > TOL.mustDifferSmall, 'the align-corners resize differs measurably');
     tf.dispose([big, want, tfjsWay]);
     m.dispose();
   });
@@ -85,7 +86,7 @@ describe('forward mode through translated Keras 3 models (wasm)', () => {
     const r = await runHere(['lee', '--model', materialize('cnn-relu-functional'), '--images', BASELINE, '--groups', 'rotate', '--format', 'json', '--backend', 'wasm']);
     assert.equal(r.code, 0, r.err);
     const lee0 = JSON.parse(r.out).rows[0].lee;
-    assert.ok(Math.abs(lee0 - 0.2537653509294614) < 1e-9, `rotate image 0 = ${lee0}`);
+    assert.ok(Math.abs(lee0 - 0.2537653509294614) < TOL.pinnedFloat32Value, `rotate image 0 = ${lee0}`);
   });
 
   it('the Resizing model: forward mode through KerasResizing equals reverse mode (cpu) of the zoo net at the resized image, k = 2', async () => {
@@ -111,7 +112,7 @@ describe('forward mode through translated Keras 3 models (wasm)', () => {
       den = Math.max(den, Math.abs(want[i]));
     }
     assert.equal(got.length, want.length);
-    assert.ok(num / den < 1e-4, `rel. error ${num / den}`);
+    assert.ok(num / den < TOL.jvpVsOracle, `rel. error ${num / den}`);
     tf.dispose([x, v, rx, rv, ref.primal, ref.tangent]);
     zoo.dispose();
     m.dispose();

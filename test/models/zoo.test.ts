@@ -14,6 +14,7 @@ import { InputError } from '../../src/errors';
 import { seededUniform } from '../helpers/customLayers';
 import { checkJvpAgainstFd } from '../helpers/jvpCheck';
 import { classNamesOf } from '../helpers/classes';
+import { TOL } from '../helpers/tolerances';
 
 const SMALL = ZOO_NAMES.filter((n) => n !== 'resnet18');
 
@@ -32,7 +33,7 @@ describe('model zoo', () => {
       const y = m.predict(x) as tf.Tensor;
       assert.deepEqual(y.shape, [2, 10], name);
       const sums = y.sum(-1).dataSync();
-      sums.forEach((s) => assert.ok(Math.abs(s - 1) < 1e-5, `${name} probabilities sum to ${s}`));
+      sums.forEach((s) => assert.ok(Math.abs(s - 1) < TOL.float32Reordered, `${name} probabilities sum to ${s}`));
       const last = m.layers[m.layers.length - 1];
       assert.equal(last.getClassName(), 'Activation', name);
       assert.ok(m.countParams() * 4 <= 1_000_000, `${name}: ${m.countParams()} params`);
@@ -107,7 +108,7 @@ describe('model zoo', () => {
       const m = buildZooModel(name, { seed: 3 });
       const x = seededUniform([1, 28, 28, 3], 4, 0, 1);
       const v = seededUniform([2, 28, 28, 3], 5);
-      checkJvpAgainstFd(m, x, v, { h: 1e-2, tol: 2e-3, what: name });
+      checkJvpAgainstFd(m, x, v, { h: TOL.fdStepLinear, tol: TOL.fdRelNonlinear, what: name });
       tf.dispose([x, v]);
       m.dispose();
     }

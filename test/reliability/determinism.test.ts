@@ -13,6 +13,7 @@ import { lee, type LeeRow } from '../../src/lie/lee';
 import { buildZooModel } from '../../src/models/zoo';
 import { record } from './catalogue';
 import { cliFixture, runHere, runProcess } from './cliHarness';
+import { TOL } from '../helpers/tolerances';
 
 const T = 'test/reliability/determinism.test.ts';
 const GROUPS = ['translate-x', 'rotate', 'scale', 'hue', 'contrast'];
@@ -22,7 +23,7 @@ const ZOO = ['cnn-relu', 'resnet-small', 'vit-tiny'] as const;
  * to float32 round-off amplified by the network: measured max relative difference of the lee values
  * ≤ 1e-5 on these models (see environment.md); 1e-4 leaves room and would still catch a real bug.
  */
-const CROSS_BACKEND_TOL = 1e-4;
+const CROSS_BACKEND_TOL = TOL.wasmVsCpu;
 
 const maxRel = (a: number[], b: number[]) => {
   let worst = 0;

@@ -16,6 +16,7 @@ import { loadTrainedModel, listTrainedModels } from '../../src/models/trainedMod
 import { expectNoLeak } from '../helpers/noLeak';
 import { makeTinyModelsDir } from '../helpers/reportModels';
 import { hasChromium } from '../helpers/requirements';
+import { TOL } from '../helpers/tolerances';
 
 
 /** Minimal CSV reader for the report's files (no quoted fields in them: names have no commas). */
@@ -56,15 +57,20 @@ describe('liederiv report (headline results)', () => {
     assert.equal(lines.length, 3 + 4);
 
     const lee = readCsv(path.join(outDir, 'lee.csv'));
-    assert.deepEqual(lee.header, ['model', 'family', 'dataset', 'accuracy', 'image', 'label', 'group', 'output', 'reduction', 'lee']);
+    assert.deepEqual(lee.header, ['model', 'family', 'dataset', 'accuracy', 'image', 'label', 'group', 'output', 'reduction', 'lee', 'meanSq']);
     assert.equal(lee.rows.length, 4 * 8 * 4, 'models × images × groups');
     const summary = readCsv(path.join(outDir, 'lee-summary.csv'));
-    assert.deepEqual(summary.header, ['model', 'family', 'dataset', 'accuracy', 'group', 'output', 'reduction', 'images', 'meanLee', 'seLee', 'ciLo', 'ciHi']);
+    assert.deepEqual(summary.header, ['model', 'family', 'dataset', 'accuracy', 'group', 'output', 'reduction', 'images', 'meanLee', 'seLee', 'ciLo', 'ciHi', 'meanSqLee', 'meanSqCiLo', 'meanSqCiHi']);
     // The summary is the mean of the per-image rows (recomputed here from the CSV text).
     for (const s of summary.rows) {
       const vals = lee.rows.filter((r) => r[0] === s[0] && r[6] === s[4]).map((r) => Number(r[9]));
       const mean = vals.reduce((a, b) => a + b, 0) / vals.length;
-      assert.ok(Math.abs(mean - Number(s[8])) <= 1e-12 * Math.max(1, mean), `${s[0]} ${s[4]}: ${mean} vs ${s[8]}`);
+      assert.ok(Math.abs(mean - Number(s[8])) <= TOL.float64ClosedForm * Math.max(1, mean), `${s[0]} ${s[4]}: ${mean} vs ${s[8]}`);
+      // mean-sq (Eq. 4) beside it: the mean of the per-image meanSq column, inside its own CI.
+      const sq = lee.rows.filter((r) => r[0] === s[0] && r[6] === s[4]).map((r) => Number(r[10]));
+      const sqMean = sq.reduce((a, b) => a + b, 0) / sq.length;
+      assert.ok(Math.abs(sqMean - Number(s[12])) <= TOL.float64RoundOffRel * Math.max(1, sqMean), `${s[0]} ${s[4]} mean-sq: ${sqMean} vs ${s[12]}`);
+      assert.ok(Number(s[13]) <= Number(s[12]) && Number(s[12]) <= Number(s[14]), `${s[0]} ${s[4]}: mean-sq ${s[12]} outside its CI [${s[13]}, ${s[14]}]`);
     }
     // Colour groups do nothing to grey digits: hue LEE is exactly 0 on MNIST, positive on Coloured MNIST.
     const hue = (model: string) => lee.rows.filter((r) => r[0] === model && r[6] === 'hue').map((r) => Number(r[9]));
@@ -72,7 +78,7 @@ describe('liederiv report (headline results)', () => {
     assert.ok(hue('cnn-relu-colored-mnist-random-hue').some((v) => v > 0));
     assert.deepEqual(readCsv(path.join(outDir, 'accuracy-fit.csv')).header, ['dataset', 'group', 'models', 'slope', 'intercept', 'r2']);
     const lw = readCsv(path.join(outDir, 'layerwise.csv'));
-    assert.deepEqual(lw.header, ['model', 'image', 'index', 'layer', 'kind', 'sqnorm', 'projection', 'defect', 'pushed']);
+    assert.deepEqual(lw.header, ['model', 'image', 'index', 'layer', 'kind', 'sqnorm', 'projection', 'meanSq', 'meanSqShare', 'defect', 'pushed']);
     assert.deepEqual([...new Set(lw.rows.map((r) => r[0]))].sort(), ['cnn-blurpool-mnist', 'cnn-relu-mnist']);
 
     const html = path.join(outDir, 'report.html');
@@ -115,6 +121,11 @@ describe('liederiv report (headline results)', () => {
     data.images.dispose();
     model.net.dispose();
     assert.deepEqual(result.lee.map((r) => r.lee), direct.map((r) => r.lee));
+    assert.deepEqual(result.lee.map((r) => r.meanSq), direct.map((r) => r['mean-sq']));
+    const sections = headlineSections(result);
+    const perGroup = sections.find((s) => s.title === 'LEE per group per model')!;
+    assert.equal(perGroup.tables!.length, 2, 'a mean LEE table and a mean-sq (Eq. 4) table');
+    assert.match(perGroup.text!, /Eq\. 4/);
     assert.deepEqual(result.lee.map((r) => r.label), direct.map((r) => r.label));
   });
 
@@ -140,8 +151,13 @@ describe('headline aggregation', () => {
     const s = summarizeLee([1, 2, 3, 6].map((v, i) => row('a', 0.9, 'rotate', v, i)));
     assert.equal(s.length, 1);
     assert.equal(s[0].meanLee, 3);
-    assert.ok(Math.abs(s[0].seLee - Math.sqrt(14 / 12)) < 1e-15);
+    assert.ok(Math.abs(s[0].seLee - Math.sqrt(14 / 12)) < TOL.float64FewOps);
     assert.equal(s[0].images, 4);
+    assert.ok(Number.isNaN(s[0].meanSqLee), 'rows without meanSq give no mean-sq summary');
+    // mean-sq values 1, 4, 9, 36 (the squares): mean 12.5.
+    const q = summarizeLee([1, 2, 3, 6].map((v, i) => ({ ...row('a', 0.9, 'rotate', v, i), meanSq: v * v })));
+    assert.equal(q[0].meanSqLee, 12.5);
+    assert.ok(q[0].meanSqCiLo! <= 12.5 && 12.5 <= q[0].meanSqCiHi!);
   });
 
   it('accuracyFits: recovers an exact power law in accuracy, skips groups with too few models or zero LEE', () => {
@@ -152,7 +168,7 @@ describe('headline aggregation', () => {
     const fits = accuracyFits(summary);
     assert.equal(fits.length, 1);
     assert.equal(fits[0].group, 'rotate');
-    assert.ok(Math.abs(fits[0].slope + 0.05) < 1e-12 && Math.abs(fits[0].intercept - 2) < 1e-10 && Math.abs(fits[0].r2 - 1) < 1e-12, JSON.stringify(fits[0]));
+    assert.ok(Math.abs(fits[0].slope + 0.05) < TOL.float64ClosedForm && Math.abs(fits[0].intercept - 2) < TOL.float64ClosedFormLoose && Math.abs(fits[0].r2 - 1) < TOL.float64ClosedForm, JSON.stringify(fits[0]));
   });
 
   it('headlineSections: the findings state bootstrap CIs and claim a difference only when the CI excludes zero', () => {

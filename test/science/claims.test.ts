@@ -4,6 +4,7 @@ import { accuracyTrend, averageOver, compareSamples, contradicts, pearson, slope
 import { borderSpeed, perBorderPixel } from '../../src/science/scales';
 import { mulberry32 } from '../../src/data/rng';
 import { InputError } from '../../src/errors';
+import { TOL } from '../helpers/tolerances';
 
 const noise = (n: number, seed: number, scale = 1) => {
   const r = mulberry32(seed);
@@ -16,7 +17,7 @@ describe('generated claims (src/science/claims)', () => {
     const shifted = b.map((x, i) => x + 0.05 + 0.01 * noise(400, 2)[i]);
     const c = compareSamples(shifted, b, { a: 'A', b: 'B', what: 'test' }, { paired: true });
     assert.equal(c.verdict, 'higher');
-    assert.ok(c.diff.lo > 0 && c.diff.lo < 0.05 && c.diff.hi > 0.05);
+    assert.ok(c.diff.lo > 0 && c.diff.lo < TOL.claimsIntervalEdge && c.diff.hi > TOL.claimsIntervalEdge);
     assert.match(c.sentence, /A is higher than B/);
     assert.match(c.sentence, /excludes 0; 400 shared images/);
     // The same shift is not shown with an unpaired comparison of such noisy samples of 10 values.
@@ -29,13 +30,13 @@ describe('generated claims (src/science/claims)', () => {
     const v = [...Array(99).fill(1), 1000];
     const s = summarizeSample(v);
     assert.equal(s.median.estimate, 1);
-    assert.ok(Math.abs(s.mean.estimate - 10.99) < 1e-9);
-    assert.ok(Math.abs(s.maxOverMean - 1000 / 10.99) < 1e-9);
+    assert.ok(Math.abs(s.mean.estimate - 10.99) < TOL.float64Accumulated);
+    assert.ok(Math.abs(s.maxOverMean - 1000 / 10.99) < TOL.float64Accumulated);
   });
 
   it('slope and Pearson r match closed forms', () => {
-    assert.ok(Math.abs(slope([1, 2, 3], [2, 4, 6]) - 2) < 1e-12);
-    assert.ok(Math.abs(pearson([1, 2, 3], [3, 2, 1]) + 1) < 1e-12);
+    assert.ok(Math.abs(slope([1, 2, 3], [2, 4, 6]) - 2) < TOL.float64ClosedForm);
+    assert.ok(Math.abs(pearson([1, 2, 3], [3, 2, 1]) + 1) < TOL.float64ClosedForm);
     assert.ok(Number.isNaN(pearson([1, 1, 1], [1, 2, 3])));
     assert.deepEqual(averageOver([[1, 2], [3, 4]]), [2, 3]);
   });
@@ -74,7 +75,7 @@ describe('common scale: LEE per pixel of border displacement (src/science/scales
     let s = 0;
     let c = 0;
     for (let i = 0; i < 28; i++) for (let j = 0; j < 28; j++) if (i === 0 || j === 0 || i === 27 || j === 27) { s += Math.hypot(i - 13.5, j - 13.5); c++; }
-    assert.ok(Math.abs(borderSpeed('rotate', 28, 28) - s / c) < 1e-9);
+    assert.ok(Math.abs(borderSpeed('rotate', 28, 28) - s / c) < TOL.float64Accumulated);
     assert.ok(borderSpeed('rotate', 28, 28) > 13.5 && borderSpeed('rotate', 28, 28) < 13.5 * Math.SQRT2);
   });
 

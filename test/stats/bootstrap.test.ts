@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { mulberry32 } from '../../src/data/rng';
 import { compareMeans, formatInterval, meanCI, median, medianCI, quantileSorted, verdict } from '../../src/stats/bootstrap';
+import { TOL } from '../helpers/tolerances';
 
 /** n standard normals (Box–Muller) from a seed. */
 function normals(n: number, seed: number, mu = 0, sigma = 1): number[] {
@@ -48,8 +49,8 @@ describe('bootstrap intervals', () => {
     const paired = compareMeans(a, b, { paired: true });
     assert.equal(verdict(unpaired.diff), 'no difference shown'); // 0.2 is lost in the ±0.8 spread of two independent means
     assert.equal(verdict(paired.diff), 'higher');
-    assert.ok(paired.diff.hi - paired.diff.lo < 0.05, `paired width ${paired.diff.hi - paired.diff.lo}`);
-    assert.ok(Math.abs(paired.diff.estimate - 0.2) < 0.03);
+    assert.ok(paired.diff.hi - paired.diff.lo < TOL.pairedBootstrapWidth, `paired width ${paired.diff.hi - paired.diff.lo}`);
+    assert.ok(Math.abs(paired.diff.estimate - 0.2) < TOL.pairedBootstrapEstimate);
     const lower = compareMeans(b, a, { paired: true });
     assert.equal(verdict(lower.diff), 'lower');
   });
@@ -58,8 +59,8 @@ describe('bootstrap intervals', () => {
     const b = normals(500, 21, 10, 1);
     const a = b.map((x) => 2 * x);
     const { ratio } = compareMeans(a, b, { paired: true });
-    assert.ok(Math.abs(ratio.estimate - 2) < 1e-12);
-    assert.ok(ratio.lo <= 2 + 1e-12 && ratio.hi >= 2 - 1e-12);
+    assert.ok(Math.abs(ratio.estimate - 2) < TOL.float64ClosedForm);
+    assert.ok(ratio.lo <= 2 + TOL.float64ClosedForm && ratio.hi >= 2 - TOL.float64ClosedForm);
   });
 
   it('refuses what would make every bound NaN, and bad options', () => {

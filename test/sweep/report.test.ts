@@ -13,6 +13,7 @@ import { parseCsv, readMergedLayers, readMergedSweep, sweepSections } from '../.
 import { planSweep } from '../../src/sweep/spec';
 import { clearTaskCache, runTask } from '../../src/sweep/task';
 import { runHere } from '../helpers/cli';
+import { TOL } from '../helpers/tolerances';
 import { writeSpec } from './helpers/sweepSpec';
 
 const html0 = (out: string) => fs.readFileSync(path.join(out, 'report.html'), 'utf8');
@@ -49,7 +50,7 @@ describe('liederiv report --sweep', () => {
       for (const image of [0, 1]) {
         const sum = layers.filter((l) => l.model === model && l.image === image).reduce((a, l) => a + l.projection, 0);
         const l2 = Number(merged.find((r) => r[h.indexOf('model')] === model && r[h.indexOf('image')] === String(image) && r[h.indexOf('group')] === 'translate-x')![h.indexOf('l2')]);
-        assert.ok(Math.abs(sum - l2) <= 1e-3 * l2, `${model} image ${image}: Σ projections ${sum} vs ‖L f‖ ${l2} from the LEE task`);
+        assert.ok(Math.abs(sum - l2) <= TOL.layerwiseVsLeeTaskRel * l2, `${model} image ${image}: Σ projections ${sum} vs ‖L f‖ ${l2} from the LEE task`);
       }
     }
     const csv = parseCsv(fs.readFileSync(path.join(sweep.out, 'merged.csv'), 'utf8'));
@@ -69,11 +70,34 @@ describe('liederiv report --sweep', () => {
 
     const r = await runHere(['report', '--sweep', sweep.out]);
     assert.equal(r.code, 0, r.err);
-    assert.match(r.err, /report: wrote .*report\.html \(5 figures, 3 tables/);
+    assert.match(r.err, /report: wrote .*report\.html \(5 figures, 4 tables/); // the mean-sq (Eq. 4) pivot is the 4th
     assert.ok(html0(sweep.out).includes('Which layers break equivariance (translate-x)'));
     const html = fs.readFileSync(path.join(sweep.out, 'report.html'), 'utf8');
     assert.ok(!html.includes('<b>test</b>') && html.includes('&lt;b&gt;test&lt;/b&gt;'), 'the sweep name is escaped');
     assert.ok(!/<script[^>]+src=["']https?:/i.test(html), 'no CDN scripts');
+  });
+
+  it('mean-sq (Eq. 4) in the merged tables: mean-sq = sq-l2/K per image, Σ layer meanSqShare = the LEE task\'s mean-sq, a second pivot in the report', () => {
+    const [h, ...body] = parseCsv(fs.readFileSync(path.join(sweep.out, 'merged.csv'), 'utf8'));
+    const at = (r: string[], c: string) => Number(r[h.indexOf(c)]);
+    assert.ok(h.includes('mean-sq'), `merged.csv columns: ${h.join(',')}`);
+    // MNIST probabilities: K = 10 outputs, so mean-sq = ‖L f‖²/10 (both from the same float64 sums).
+    for (const r of body) assert.ok(Math.abs(at(r, 'mean-sq') * 10 - at(r, 'sq-l2')) <= TOL.float64RoundOffRel * at(r, 'sq-l2'), `mean-sq ${at(r, 'mean-sq')} vs sq-l2 ${at(r, 'sq-l2')}`);
+    const [lh, ...lbody] = parseCsv(fs.readFileSync(path.join(sweep.out, 'merged-layerwise.csv'), 'utf8'));
+    assert.ok(lh.includes('meanSq') && lh.includes('meanSqShare'), `merged-layerwise.csv columns: ${lh.join(',')}`);
+    for (const model of ['cnn-relu-mnist', 'mlp-mnist']) {
+      for (const image of ['0', '1']) {
+        const share = lbody.filter((l) => l[lh.indexOf('model')] === model && l[lh.indexOf('image')] === image).reduce((a, l) => a + Number(l[lh.indexOf('meanSqShare')]), 0);
+        const leeRow = body.find((r) => r[h.indexOf('model')] === model && r[h.indexOf('image')] === image && r[h.indexOf('group')] === 'translate-x')!;
+        assert.ok(Math.abs(share - at(leeRow, 'mean-sq')) <= TOL.layerwiseVsLeeTaskSqRel * at(leeRow, 'mean-sq'), `${model} image ${image}: Σ meanSqShare ${share} vs mean-sq ${at(leeRow, 'mean-sq')} from the LEE task`);
+      }
+    }
+    const { rows, meta } = readMergedSweep(sweep.out);
+    const byGroup = sweepSections(rows, meta).find((s) => s.title === 'LEE per group per model')!;
+    assert.equal(byGroup.tables!.length, 2);
+    const sq = byGroup.tables![1] as Array<Record<string, string>>;
+    const mean = rows.filter((r) => r.model === 'mlp-mnist' && r.group === 'rotate').reduce((a, r, _i, all) => a + r.meanSq! / all.length, 0);
+    assert.equal(Number(String(sq.find((p) => p.model === 'mlp-mnist')!.rotate).split(' ')[0]), Number(mean.toPrecision(3)));
   });
 
   it('explains what is missing', async () => {

@@ -20,7 +20,7 @@ const USAGE = `liederiv layerwise --model <model.json> --images <file.npy | fold
   --difference  central (default) | forward (the paper's code) | gaussian
   --probes      Hutchinson probes for ‖C_i‖² when the output has more than ${DEFAULT_EXACT_LIMIT} components (default ${DEFAULT_PROBES})
   --exact       always compute ‖C_i‖² exactly
-  --format      csv (default: image,index,layer,kind,sqnorm,projection) | json ({meta, layers, rows, totals})
+  --format      csv (default: image,index,layer,kind,sqnorm,projection,meanSq,meanSqShare) | json ({meta, layers, rows, totals})
   --out         write to FILE instead of stdout: CSV grows by whole batches (first batch with the
                 header via a temporary file + rename, then one fsync'd append per batch), JSON is
                 written once at the end (temporary file + rename); FILE.meta.json records the run
@@ -31,16 +31,18 @@ const USAGE = `liederiv layerwise --model <model.json> --images <file.npy | fold
   --threads     ${THREADS_HELP}
 
 Per image and layer: sqnorm = ‖C_i‖², the layer's contribution to L f (DESIGN §5), and projection =
-⟨C_i, L f⟩/‖L f‖, which sums over layers to ‖L f‖ (totals).
+⟨C_i, L f⟩/‖L f‖, which sums over layers to ‖L f‖ (totals). Under mean-sq (the paper's Eq. 4):
+meanSq = ‖C_i‖²/K (does not sum: the vectors C_i telescope, their squares do not) and
+meanSqShare = ⟨C_i, L f⟩/K, which sums over layers to the image's mean-sq LEE (totals[].meanSq).
 ${CONTRACT_HELP}`;
 
-const CSV_HEADER = 'image,index,layer,kind,sqnorm,projection\n';
+const CSV_HEADER = 'image,index,layer,kind,sqnorm,projection,meanSq,meanSqShare\n';
 
 /** RFC 4180 quoting for names that contain a separator, a quote or a line break. */
 const quote = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
 function csvLines(rows: LayerwiseResult['rows']): string {
-  return rows.map((r) => [r.image, r.index, quote(r.layer), quote(r.kind), r.sqnorm, r.projection].join(',') + '\n').join('');
+  return rows.map((r) => [r.image, r.index, quote(r.layer), quote(r.kind), r.sqnorm, r.projection, r.meanSq, r.meanSqShare].join(',') + '\n').join('');
 }
 
 function toJson(res: LayerwiseResult, meta: Record<string, unknown>): string {
@@ -48,7 +50,7 @@ function toJson(res: LayerwiseResult, meta: Record<string, unknown>): string {
     JSON.stringify({
       meta: { ...meta, sqnormMethod: res.sqnormMethod, outputs: res.meta.outputs, telescopingError: res.meta.telescopingError },
       layers: res.layers.map((l) => ({ index: l.index, name: l.name, kind: l.kind })),
-      rows: res.rows.map((r) => ({ image: r.image, layer: r.layer, sqnorm: r.sqnorm, projection: r.projection })),
+      rows: res.rows.map((r) => ({ image: r.image, layer: r.layer, sqnorm: r.sqnorm, projection: r.projection, meanSq: r.meanSq, meanSqShare: r.meanSqShare })),
       totals: res.totals,
     }) + '\n'
   );

@@ -21,6 +21,7 @@ import '../../../src/jvp/rules';
 import { installTfjsLayerFixes, KerasResizing } from '../../../src/models/tfjsLayerFixes';
 import { checkJvpAgainstFd, separatedValues } from '../../helpers/jvpCheck';
 import { expectNoLeak } from '../../helpers/noLeak';
+import { TOL } from '../../helpers/tolerances';
 
 interface Case {
   className: string;
@@ -110,7 +111,7 @@ for (const backend of ['cpu', 'wasm'] as const) {
         assert.ok(model.layers.some((l) => l.getClassName() === c.className), `model contains a ${c.className}`);
         const x = separatedValues(c.shape, 1, 0.02);
         const v = tf.randomUniform([2 * c.shape[0], ...c.shape.slice(1)], -1, 1, 'float32', 7);
-        await expectNoLeak(() => checkJvpAgainstFd(model, x, v, { h: 1e-3, tol: 2e-3, what: c.className }), c.className);
+        await expectNoLeak(() => checkJvpAgainstFd(model, x, v, { h: TOL.fdStepSmooth, tol: TOL.fdRelNonlinear, what: c.className }), c.className);
         // Zero tangent in ⇒ zero tangent out (no bias or offset reaches the tangent).
         const zero = jvpLayersModel(model, x, tf.zerosLike(v));
         assert.equal(tf.max(tf.abs(zero.tangent)).dataSync()[0], 0, `${c.className}: zero tangent maps to zero`);
@@ -126,7 +127,7 @@ for (const backend of ['cpu', 'wasm'] as const) {
         const model = tf.model({ inputs: input, outputs: dense.apply(input) as tf.SymbolicTensor });
         const x = separatedValues([4, 6], 3, 0.25);
         const v = tf.randomUniform([8, 6], -1, 1, 'float32', 5);
-        checkJvpAgainstFd(model, x, v, { h: 1e-3, tol: 2e-3, what: act });
+        checkJvpAgainstFd(model, x, v, { h: TOL.fdStepSmooth, tol: TOL.fdRelNonlinear, what: act });
         tf.dispose([x, v]);
       });
     }

@@ -10,6 +10,7 @@ import { shiftConsistency } from '../../../src/lie/metrics/shiftConsistency';
 import { TEST_BACKENDS, setTestBackend } from '../../helpers/backends';
 import { expectNoLeak } from '../../helpers/noLeak';
 import { gapModel, identityModel, linearModel, smoothImages } from './fixtures';
+import { TOL } from '../../helpers/tolerances';
 
 const H = 12;
 const W = 12;
@@ -51,7 +52,7 @@ for (const backend of TEST_BACKENDS) {
       const sq = tf.sum(tf.square(f), 1).dataSync();
       const factor = [-0.2, -0.1, 0, 0.1, 0.2].reduce((a, t) => a + (Math.exp(t) - 1) ** 2, 0) / samples;
       // float32: f(T_t x) − f(x) loses ~1e-7·‖f‖/(|e^t − 1|‖f‖) ≈ 1e-6 relative per term.
-      got.forEach((v, i) => assert.ok(Math.abs(v - factor * sq[i]) <= 1e-4 * factor * sq[i], `image ${i}: ${v} vs ${factor * sq[i]}`));
+      got.forEach((v, i) => assert.ok(Math.abs(v - factor * sq[i]) <= TOL.float32DeepRel * factor * sq[i], `image ${i}: ${v} vs ${factor * sq[i]}`));
       tf.dispose([f]);
       m.dispose();
     });
@@ -75,7 +76,7 @@ for (const backend of TEST_BACKENDS) {
                 n++;
               }
       const want = 10 * Math.log10(1 / (se / n));
-      assert.ok(Math.abs(psnr - want) < 1e-3, `${psnr} vs ${want} dB`);
+      assert.ok(Math.abs(psnr - want) < TOL.eqtVsPixelLoopsDb, `${psnr} vs ${want} dB`);
       // A circular-shift-invariant model hits the ceiling; fractional shifts of a smooth image lose less than integer ones.
       const gap = gapModel(H, W);
       assert.equal(await eqT(gap, x, { output: 'logits' }), EQ_MAX_DB);
@@ -93,9 +94,9 @@ for (const backend of TEST_BACKENDS) {
       const get = (q: string, d: string) => rows.find((r) => r.quotient === q && r.derivative === d)!.relError;
       // Bilinear resampling is linear in t within one pixel, so both identities hold up to float32
       // cancellation in f(T_t x) − f(T_−t x), ~1e-7 / 0.03 relative.
-      assert.ok(get('symmetric', 'central') < 1e-4, `symmetric vs central ${get('symmetric', 'central')}`);
-      assert.ok(get('one-sided', 'forward') < 1e-4, `one-sided vs forward ${get('one-sided', 'forward')}`);
-      assert.ok(get('one-sided', 'central') > 1e-2, `one-sided vs central must differ, got ${get('one-sided', 'central')}`);
+      assert.ok(get('symmetric', 'central') < TOL.float32DeepRel, `symmetric vs central ${get('symmetric', 'central')}`);
+      assert.ok(get('one-sided', 'forward') < TOL.float32DeepRel, `one-sided vs forward ${get('one-sided', 'forward')}`);
+      assert.ok(get('one-sided', 'central') > TOL.mustDiffer, `one-sided vs central must differ, got ${get('one-sided', 'central')}`);
       m.dispose();
     });
 
@@ -104,7 +105,7 @@ for (const backend of TEST_BACKENDS) {
       const a = tf.tidy(() => tf.slice(shiftImages(x, 1, 0, 'circular'), [0, 0, 1, 0], [-1, -1, W - 1, -1]));
       const b = tf.tidy(() => tf.slice(applyGroup(x, 'translate-x', -1, { units: 'pixels' }), [0, 0, 1, 0], [-1, -1, W - 1, -1]));
       const d = tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
-      assert.ok(d < 1e-5, `max difference ${d}`);
+      assert.ok(d < TOL.float32Reordered, `max difference ${d}`);
       tf.dispose([a, b]);
     });
   });

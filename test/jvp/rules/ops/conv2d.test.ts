@@ -5,12 +5,13 @@ import { UnsupportedLayerError } from '../../../../src/errors';
 import { jvpGraphModel } from '../../../../src/jvp/graphModel';
 import { setTestBackend, TEST_BACKENDS } from '../../../helpers/backends';
 import { assertGraphJvp, attr, seededNormal, tinyGraph } from '../../../helpers/opGraph';
+import { TOL as TOLERANCES } from '../../../helpers/tolerances';
 
 // Tolerances: piecewise-linear graphs use h = 1e-3, where float32 round-off in the FD quotient is
 // ≈ 6e-8·max|f|/h ≈ 1e-4 relative; 2e-3 leaves a 20× margin. Smooth activations (elu, sigmoid)
 // add a truncation error h²·|f'''|/6 < 1e-6. Seeds are fixed so no FD step crosses a ReLU kink.
 const H = 1e-3;
-const TOL = 2e-3;
+const TOL = TOLERANCES.fdRelNonlinear;
 
 const convAttrs = (strides: number[], padding: string) => ({ strides: attr.ints(strides), padding: attr.s(padding), dilations: attr.ints([1, 1, 1, 1]), data_format: attr.s('NHWC') });
 
@@ -47,7 +48,7 @@ for (const backend of TEST_BACKENDS) {
         name: 'y', op: 'Conv2D', input: ['x', 'w'],
         attr: { ...convAttrs([1, 2, 2, 1], 'EXPLICIT'), explicit_paddings: attr.ints([0, 0, 1, 2, 2, 0, 0, 0]) },
       }], { w: seededNormal([3, 3, 3, 4], 7) });
-      assertGraphJvp(m, [2, 7, 7, 3], { h: 1e-2, tol: 1e-3, what: 'Conv2D' }); // linear: FD exact up to round-off
+      assertGraphJvp(m, [2, 7, 7, 3], { h: TOLERANCES.fdStepLinear, tol: TOLERANCES.fdRel, what: 'Conv2D' }); // linear: FD exact up to round-off
       m.dispose();
     });
 

@@ -4,6 +4,7 @@ import { before, describe, it } from 'node:test';
 import { jvpGraphModel } from '../../../../src/jvp/graphModel';
 import { setTestBackend, TEST_BACKENDS } from '../../../helpers/backends';
 import { assertGraphJvp, attr, seededNormal, tinyGraph } from '../../../helpers/opGraph';
+import { TOL } from '../../../helpers/tolerances';
 
 // Linear graphs: h = 1e-2, FD exact up to float32 round-off (≈ 6e-8·max|f|/h ≈ 1e-5 rel.); tol 1e-3.
 // Fused ReLU6: h = 1e-3 (round-off ≈ 1e-4 rel.), tol 2e-3; seed 2 keeps every FD step off the kinks
@@ -28,7 +29,7 @@ for (const backend of TEST_BACKENDS) {
 
     it('DepthwiseConv2dNative (SAME, stride 2, multiplier 2) matches central differences, k = 2', async () => {
       const m = await tinyGraph([-1, 7, 7, 3], [{ name: 'y', op: 'DepthwiseConv2dNative', input: ['x', 'w'], attr: dwAttrs([1, 2, 2, 1], 'SAME') }], { w: seededNormal([3, 3, 3, 2], 11) });
-      assertGraphJvp(m, [2, 7, 7, 3], { h: 1e-2, tol: 1e-3, what: 'DepthwiseConv2dNative' });
+      assertGraphJvp(m, [2, 7, 7, 3], { h: TOL.fdStepLinear, tol: TOL.fdRel, what: 'DepthwiseConv2dNative' });
       m.dispose();
     });
 
@@ -38,7 +39,7 @@ for (const backend of TEST_BACKENDS) {
           name: 'y', op: 'FusedDepthwiseConv2dNative', input: ['x', 'w', 'b'],
           attr: { ...dwAttrs([1, 1, 1, 1], 'SAME'), fused_ops: attr.strs(fused), num_args: attr.i(1) },
         }], { w: seededNormal([3, 3, 4, 1], 12), b: seededNormal([4], 13) });
-        assertGraphJvp(m, [2, 6, 6, 4], { h: 1e-3, tol: 2e-3, seed: 2, what: fused.join('+') });
+        assertGraphJvp(m, [2, 6, 6, 4], { h: TOL.fdStepSmooth, tol: TOL.fdRelNonlinear, seed: 2, what: fused.join('+') });
         m.dispose();
       });
     }

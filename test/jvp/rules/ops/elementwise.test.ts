@@ -4,13 +4,14 @@ import { before, describe, it } from 'node:test';
 import { jvpGraphModel } from '../../../../src/jvp/graphModel';
 import { setTestBackend, TEST_BACKENDS } from '../../../helpers/backends';
 import { assertGraphJvp, attr, tinyGraph, type TinyNode } from '../../../helpers/opGraph';
+import { TOL } from '../../../helpers/tolerances';
 
 // Smooth ops: h = 1e-2 with N(0,1) inputs kept ≥ 0.5 away from 0 (Log/Sqrt/Rsqrt get |x| + 0.5
 // through Abs first... see below); truncation h²·|f'''|/6 ≲ 1e-4·|f'|, round-off ≈ 1e-5: tol 2e-3
 // (JAX's float32 check_jvp tolerance). Kinked ops (Relu, Maximum, ...) are exact away from kinks:
 // the margin 0.1 ≫ h = 1e-3 keeps every FD step on one side.
-const SMOOTH = { h: 1e-2, tol: 2e-3 };
-const KINKED = { h: 1e-3, tol: 2e-3, margin: 0.1 };
+const SMOOTH = { h: TOL.fdStepLinear, tol: TOL.fdRelNonlinear };
+const KINKED = { h: TOL.fdStepSmooth, tol: TOL.fdRelNonlinear, margin: 0.1 };
 
 const unary = (op: string, extra: Record<string, unknown> = {}): TinyNode[] => [{ name: 'y', op, input: ['x'], attr: extra }];
 // Positive-domain ops see Abs(x) + 0.5 ∈ [0.5, ∞) (margin keeps |x| ≥ 0.1 so Abs is smooth there).
@@ -40,7 +41,7 @@ for (const backend of TEST_BACKENDS) {
       const x = tf.tensor2d([[2]]);
       const v = tf.tensor2d([[1]]);
       const { primal, tangent } = jvpGraphModel(m, x, v);
-      assert.ok(Math.abs(tangent.dataSync()[0] - 1 / 9) < 1e-7);
+      assert.ok(Math.abs(tangent.dataSync()[0] - 1 / 9) < TOL.float32Ulp);
       tf.dispose([primal, tangent, x, v]);
       m.dispose();
     });
@@ -55,7 +56,7 @@ for (const backend of TEST_BACKENDS) {
           { name: 'y', op: op === 'BiasAdd' ? 'AddV2' : op, input: ['y1', 'b2'] },
         ], { b1: tf.tensor1d([0.5, -1.5, 2, 3]), two: tf.scalar(2) });
         const kinked = op === 'Maximum' || op === 'Minimum';
-        assertGraphJvp(m, [2, 3, 4], { ...(kinked ? { h: 1e-3, tol: 2e-3 } : SMOOTH), seed: 21, what: op });
+        assertGraphJvp(m, [2, 3, 4], { ...(kinked ? { h: TOL.fdStepSmooth, tol: TOL.fdRelNonlinear } : SMOOTH), seed: 21, what: op });
         m.dispose();
       });
     }

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { TEST_BACKENDS } from '../../../helpers/backends';
 import { attr, seededNormal, type TinyNode } from '../../../helpers/opGraph';
 import { oracleSuite, type OracleCase } from '../../../helpers/reverseOracle';
+import { TOL } from '../../../helpers/tolerances';
 
 // The blocks converted vision graphs are built from (exact GELU, hard-swish, hard-sigmoid, swish and
 // sigmoid gates, layer norm by Mean/SquaredDifference/Rsqrt, attention by BatchMatMulV2 with adj_x/adj_y),
@@ -81,7 +82,7 @@ const cases: OracleCase[] = [
   { what: 'Pad then Square', shape: [2, 3, 4], nodes: [n('p', 'Pad', ['x', 'pads']), n('y', 'Square', ['p'])], consts: { pads: tf.tensor2d([[0, 0], [1, 2], [2, 0]], [3, 2], 'int32') } },
   { what: 'PadV2 (constant 1.5) then Square', shape: [2, 3, 4], nodes: [n('p', 'PadV2', ['x', 'pads', 'c']), n('y', 'Square', ['p'])], consts: { pads: tf.tensor2d([[0, 0], [1, 0], [0, 1]], [3, 2], 'int32'), c: tf.scalar(1.5) } },
   // tfjs 4.22's cpu MirrorPad gradient disagrees with central differences for SYMMETRIC (rel. error 1.0): FD oracle.
-  { what: 'MirrorPad SYMMETRIC then Square', shape: [2, 3, 4, 1], nodes: [n('p', 'MirrorPad', ['x', 'pads'], { mode: attr.s('SYMMETRIC') }), n('y', 'Square', ['p'])], consts: { pads: tf.tensor2d([[0, 0], [2, 1], [1, 3], [0, 0]], [4, 2], 'int32') }, oracle: 'fd', tol: 1e-3 },
+  { what: 'MirrorPad SYMMETRIC then Square', shape: [2, 3, 4, 1], nodes: [n('p', 'MirrorPad', ['x', 'pads'], { mode: attr.s('SYMMETRIC') }), n('y', 'Square', ['p'])], consts: { pads: tf.tensor2d([[0, 0], [2, 1], [1, 3], [0, 0]], [4, 2], 'int32') }, oracle: 'fd', tol: TOL.fdRel },
   { what: 'Slice then Square', shape: [3, 4, 5], nodes: [n('s', 'Slice', ['x', 'b', 'sz'], { Index: attr.type('DT_INT32') }), n('y', 'Square', ['s'])], consts: { b: i32([1, 0, 2]), sz: i32([2, -1, 2]) } },
   { what: 'Tile then Square', shape: [2, 3], nodes: [n('t', 'Tile', ['x', 'r']), n('y', 'Square', ['t'])], consts: { r: i32([2, 2]) } },
   {
@@ -97,7 +98,7 @@ const cases: OracleCase[] = [
     nodes: [n('s', 'StridedSlice', ['x', 'b', 'e', 'st'], { begin_mask: attr.i(0), end_mask: attr.i(0), ellipsis_mask: attr.i(1), new_axis_mask: attr.i(2), shrink_axis_mask: attr.i(0), Index: attr.type('DT_INT32') }), n('y', 'Square', ['s'])],
     consts: { b: i32([0, 0, 1]), e: i32([0, 0, 6]), st: i32([1, 1, 2]) },
     oracle: 'fd',
-    tol: 1e-3,
+    tol: TOL.fdRel,
   },
 ];
 

@@ -5,6 +5,7 @@ import { jvpGraphModel } from '../../../../src/jvp/graphModel';
 import { setTestBackend, TEST_BACKENDS } from '../../../helpers/backends';
 import { attr, tinyGraph } from '../../../helpers/opGraph';
 import { oracleSuite, type OracleCase } from '../../../helpers/reverseOracle';
+import { TOL } from '../../../helpers/tolerances';
 
 // Resampling is linear in the image, y = R x. The oracle for the resizes is R itself, built in float64
 // from TF's formulas (tensorflow/core/kernels/image/resize_bilinear_op.cc, resize_nearest_neighbor_op.cc),
@@ -79,7 +80,7 @@ const cases: OracleCase[] = [
     nodes: [{ name: 'y', op: 'CropAndResize', input: ['x', 'boxes', 'ind', 'crop'], attr: { method: attr.s('bilinear'), extrapolation_value: attr.f(0.5) } }],
     consts: { boxes: tf.tensor2d([[0.1, 0.2, 0.8, 1.1], [-0.1, 0, 0.5, 0.6]]), ind: i32([1, 0]), crop: i32([3, 4]) },
     oracle: 'fd',
-    tol: 1e-3,
+    tol: TOL.fdRel,
   },
   {
     // Batch 1: tfjs 4.22's cpu Transform kernel returns only fill for every image after the first (wasm is
@@ -89,7 +90,7 @@ const cases: OracleCase[] = [
     nodes: [{ name: 'y', op: 'ImageProjectiveTransformV3', input: ['x', 't', 'os', 'fill'], attr: { interpolation: attr.s('BILINEAR'), fill_mode: attr.s('CONSTANT'), dtype: attr.type() } }],
     consts: { t: tf.tensor2d([[0.96, -0.28, 0.9, 0.28, 0.96, -0.5, 0, 0]]), os: i32([5, 5]), fill: tf.scalar(0.3) },
     oracle: 'fd',
-    tol: 1e-3,
+    tol: TOL.fdRel,
   },
 ];
 
@@ -128,8 +129,8 @@ for (const backend of TEST_BACKENDS) {
             return [tf.sum(tf.mul(resize(v), u)).dataSync()[0], tf.sum(tf.mul(g, v)).dataSync()[0]];
           });
           const rel = Math.abs(lhs - rhs) / Math.abs(lhs);
-          if (half) assert.ok(rel > 1e-2, `${op} half-pixel: tfjs's gradient is now adjoint (rel. ${rel})`);
-          else assert.ok(rel < 1e-5, `${op} legacy: rel. ${rel}`);
+          if (half) assert.ok(rel > TOL.mustDiffer, `${op} half-pixel: tfjs's gradient is now adjoint (rel. ${rel})`);
+          else assert.ok(rel < TOL.float32Reordered, `${op} legacy: rel. ${rel}`);
         }
       }
     });

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { TEST_BACKENDS } from '../../../helpers/backends';
 import { oracleSuite, type OracleCase } from '../../../helpers/reverseOracle';
+import { TOL } from '../../../helpers/tolerances';
 
 // Smooth pointwise maps against tf.grad on cpu: both are exact up to float32 round-off of the
 // derivative formulas (≈ 1e-6 rel.); tol 1e-4. Inputs are kept inside each function's domain by
@@ -9,7 +10,7 @@ import { oracleSuite, type OracleCase } from '../../../helpers/reverseOracle';
 // tfjs has no gradient for Equal/Greater (used inside divNoNan and by the condition), so graphs with
 // them take central differences on cpu: h = 1e-3, truncation O(h²) ≈ 1e-6 for these smooth branches,
 // round-off ≈ 1e-7/h = 1e-4; tol 1e-3.
-const FD = { oracle: 'fd' as const, h: 1e-3, tol: 1e-3 };
+const FD = { oracle: 'fd' as const, h: TOL.fdStepSmooth, tol: TOL.fdRel };
 const u = (name: string, op: string, input: string): { name: string; op: string; input: string[] } => ({ name, op, input: [input] });
 const unary = (op: string, pre?: { op: string; scale?: number }): OracleCase => ({
   what: pre ? `${op}(${pre.op}(x)${pre.scale ? `·${pre.scale}` : ''})` : op,

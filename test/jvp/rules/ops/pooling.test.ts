@@ -4,6 +4,7 @@ import { before, describe, it } from 'node:test';
 import { jvpGraphModel } from '../../../../src/jvp/graphModel';
 import { setTestBackend, TEST_BACKENDS } from '../../../helpers/backends';
 import { assertGraphJvp, attr, tinyGraph } from '../../../helpers/opGraph';
+import { TOL } from '../../../helpers/tolerances';
 
 // AvgPool is linear (h = 1e-2, tol 1e-3). MaxPool is exact away from ties (seeded distinct values,
 // h = 1e-3 ≪ their gaps; tol 2e-3).
@@ -28,7 +29,7 @@ for (const backend of TEST_BACKENDS) {
       for (const op of ['AvgPool', 'MaxPool']) {
         it(`${op} ${k}×${k} stride ${s} ${pad} matches central differences, k = 2`, async () => {
           const m = await tinyGraph([-1, 7, 6, 3], [{ name: 'y', op, input: ['x'], attr: poolAttrs(k, s, pad) }]);
-          assertGraphJvp(m, [2, 7, 6, 3], { h: op === 'AvgPool' ? 1e-2 : 1e-3, tol: op === 'AvgPool' ? 1e-3 : 2e-3, what: `${op} ${k} ${s} ${pad}` });
+          assertGraphJvp(m, [2, 7, 6, 3], { h: op === 'AvgPool' ? TOL.fdStepLinear : TOL.fdStepSmooth, tol: op === 'AvgPool' ? TOL.fdRel : TOL.fdRelNonlinear, what: `${op} ${k} ${s} ${pad}` });
           m.dispose();
         });
       }

@@ -4,6 +4,7 @@ import { before, describe, it } from 'node:test';
 import { jvpGraphModel } from '../../../../src/jvp/graphModel';
 import { setTestBackend, TEST_BACKENDS } from '../../../helpers/backends';
 import { assertGraphJvp, attr, tinyGraph } from '../../../helpers/opGraph';
+import { TOL } from '../../../helpers/tolerances';
 
 // Mean/Sum are linear (h = 1e-2, round-off only, tol 1e-3). Max/Min are exact away from ties:
 // seeded N(0,1) values are distinct and the FD step h = 1e-3 is far below their gaps.
@@ -27,7 +28,7 @@ for (const backend of TEST_BACKENDS) {
         it(`${op} over axes [${axis}] (keep_dims ${keep}) matches central differences, k = 2`, async () => {
           const m = await tinyGraph([-1, 3, 4], [{ name: 'y', op, input: ['x', 'axis'], attr: { keep_dims: attr.b(keep) } }], { axis: tf.tensor1d(axis, 'int32') });
           const linear = op === 'Mean' || op === 'Sum';
-          assertGraphJvp(m, [2, 3, 4], { h: linear ? 1e-2 : 1e-3, tol: linear ? 1e-3 : 2e-3, what: `${op} ${axis}` });
+          assertGraphJvp(m, [2, 3, 4], { h: linear ? TOL.fdStepLinear : TOL.fdStepSmooth, tol: linear ? TOL.fdRel : TOL.fdRelNonlinear, what: `${op} ${axis}` });
           m.dispose();
         });
       }

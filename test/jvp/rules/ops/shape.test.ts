@@ -4,10 +4,11 @@ import { before, describe, it } from 'node:test';
 import { jvpGraphModel } from '../../../../src/jvp/graphModel';
 import { setTestBackend, TEST_BACKENDS } from '../../../helpers/backends';
 import { assertGraphJvp, attr, tinyGraph, type TinyNode } from '../../../helpers/opGraph';
+import { TOL } from '../../../helpers/tolerances';
 
 // Structural ops are linear and move values without arithmetic: FD with h = 1e-2 is exact up to
 // float32 round-off of x ± h·v (≈ 1e-5 rel.); tol 1e-3. k = 3 so any mix-up of directions shows.
-const LINEAR = { k: 3, h: 1e-2, tol: 1e-3 };
+const LINEAR = { k: 3, h: TOL.fdStepLinear, tol: TOL.fdRel };
 const i32 = (v: number[]) => tf.tensor1d(v, 'int32');
 
 const cases: Array<{ what: string; shape: number[]; nodes: TinyNode[]; consts?: Record<string, tf.Tensor> }> = [

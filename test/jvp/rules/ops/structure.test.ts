@@ -2,13 +2,14 @@ import * as tf from '@tensorflow/tfjs';
 import { TEST_BACKENDS } from '../../../helpers/backends';
 import { attr, seededNormal } from '../../../helpers/opGraph';
 import { oracleSuite, type OracleCase } from '../../../helpers/reverseOracle';
+import { TOL } from '../../../helpers/tolerances';
 
 // Linear ops: J v is the op applied to v, exact up to float32 round-off (≈ 1e-6 rel.) against tf.grad
 // on cpu; tol 1e-4. DepthToSpace and GatherNd have no tfjs gradient, and tfjs 4.22's Cumsum gradient
 // has the wrong shape off the last axis ([2, 3, 4] for x [2, 4, 3]): central differences on cpu,
 // exact for a linear map up to round-off ≈ 1e-5 at h = 1e-2; tol 1e-3.
 const i32 = (v: number[]) => tf.tensor1d(v, 'int32');
-const FD = { oracle: 'fd' as const, tol: 1e-3 };
+const FD = { oracle: 'fd' as const, tol: TOL.fdRel };
 
 const cases: OracleCase[] = [
   {

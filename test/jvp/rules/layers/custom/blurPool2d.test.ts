@@ -9,6 +9,7 @@ import { seededUniform, wrapLayer } from '../../../../helpers/customLayers';
 import { checkJvpAgainstFd } from '../../../../helpers/jvpCheck';
 import { expectNoLeak } from '../../../../helpers/noLeak';
 import { relError } from '../../../../helpers/reference';
+import { TOL } from '../../../../helpers/tolerances';
 
 for (const backend of ['cpu', 'wasm'] as const) {
   describe(`BlurPool2D layer and rule (${backend})`, () => {
@@ -34,7 +35,7 @@ for (const backend of ['cpu', 'wasm'] as const) {
         const ref = tf.depthwiseConv2d(tf.mirrorPad(x, [[0, 0], [1, 1], [1, 1], [0, 0]], 'reflect'), filter, 2, 'valid');
         const y = new BlurPool2D().apply(x) as tf.Tensor;
         assert.deepEqual(y.shape, ref.shape);
-        assert.ok(relError(y.dataSync(), ref.dataSync()) < 1e-6); // float32 summation order only
+        assert.ok(relError(y.dataSync(), ref.dataSync()) < TOL.float32FewOps); // float32 summation order only
         tf.dispose([x, filter, ref, y]);
       }
     });
@@ -48,7 +49,7 @@ for (const backend of ['cpu', 'wasm'] as const) {
       const lhs = tf.sum(tf.mul(grad, v)).dataSync()[0];
       const fv = layer.apply(v) as tf.Tensor;
       const rhs = tf.sum(tf.mul(w, fv)).dataSync()[0];
-      assert.ok(Math.abs(lhs - rhs) <= 1e-5 * Math.abs(rhs), `${lhs} vs ${rhs}`);
+      assert.ok(Math.abs(lhs - rhs) <= TOL.float32Reordered * Math.abs(rhs), `${lhs} vs ${rhs}`);
       tf.dispose([x, v, w, grad, fv]);
     });
 
@@ -57,7 +58,7 @@ for (const backend of ['cpu', 'wasm'] as const) {
       const x = seededUniform([2, 9, 8, 2], 1);
       const v = seededUniform([4, 9, 8, 2], 2);
       // Linear layer: FD is exact up to float32 rounding of (f(x+hv) − f(x−hv))/2h ≈ 1e-7/1e-3.
-      await expectNoLeak(() => checkJvpAgainstFd(model, x, v, { h: 1e-2, tol: 1e-4 }));
+      await expectNoLeak(() => checkJvpAgainstFd(model, x, v, { h: TOL.fdStepLinear, tol: TOL.fdRelLinear }));
       const zero = jvpLayersModel(model, x, tf.zerosLike(v), { k: 2 });
       assert.equal(tf.abs(zero.tangent).max().dataSync()[0], 0);
       tf.dispose([x, v, zero.primal, zero.tangent]);

@@ -8,6 +8,7 @@ import { ClassToken, ClassTokenPool, PositionEmbedding } from '../../../../../sr
 import { seededUniform, wrapLayer } from '../../../../helpers/customLayers';
 import { checkJvpAgainstFd } from '../../../../helpers/jvpCheck';
 import { expectNoLeak } from '../../../../helpers/noLeak';
+import { TOL } from '../../../../helpers/tolerances';
 
 // ClassToken, PositionEmbedding and ClassTokenPool are affine in x; one file covers the three token
 // layers (their rules are one line each).
@@ -51,7 +52,7 @@ for (const backend of ['cpu', 'wasm'] as const) {
       const x = seededUniform([2, 4, 5], 5);
       const v = seededUniform([4, 4, 5], 6);
       // Smooth (tanh) net: central FD error O(h²) ≈ 1e-4 plus float32 rounding ≈ 1e-7/h; 2e-3 as jax's float32 table.
-      await expectNoLeak(() => checkJvpAgainstFd(model, x, v, { h: 1e-2, tol: 2e-3 }));
+      await expectNoLeak(() => checkJvpAgainstFd(model, x, v, { h: TOL.fdStepLinear, tol: TOL.fdRelNonlinear }));
       tf.dispose([x, v]);
     });
   });
