@@ -94,7 +94,7 @@ export function groupsFindings(x: tf.Tensor4D, ts: number[] = [0.1, 0.03, 0.01, 
   const falls = outside.map((g) => at(g, t1) / at(g, t0));
   sentences.push(`At t = ${t0} the symmetric quotient matches L x within 0.1% for ${within.length} of ${GROUP_NAMES.length} groups (${within.join(', ')})` +
     (outside.length
-      ? `; ${outside.join(', ')} are ${outside.map((g) => `${(100 * at(g, t0)).toFixed(2)}%`).join(', ')} off, falling ${Math.min(...falls).toFixed(1)}–${Math.max(...falls).toFixed(1)}× from t = ${t1} — O(t), not O(t²): bilinear resampling has a kink at t = 0 where the sample point crosses a pixel, so the second-order terms of T_t x and T_−t x do not cancel (translations move every pixel by the same sub-pixel amount and are exact).`
+      ? `; ${outside.join(', ')} are ${outside.map((g) => `${(100 * at(g, t0)).toFixed(2)}%`).join(', ')} off, falling ${Math.min(...falls).toFixed(1)}–${Math.max(...falls).toFixed(1)}× from t = ${t1} (O(t) would be ${(t1 / t0).toFixed(0)}×) — O(t), not O(t²): at t = 0 every sample point sits on a pixel centre, where bilinear interpolation has a kink, so the second-order terms of T_t x and T_−t x do not cancel.`
       : '.'));
   return { algebra, pairs, finite, within, outside, sentences };
 }
