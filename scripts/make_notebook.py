@@ -3,7 +3,11 @@
 
 Usage: make_notebook.py SOURCE.nb.txt OUT.ipynb
 Cells are separated by lines '%% md' or '%% code'.
+When OUT exists, its cell ids are kept: a cell whose source is unchanged keeps its id, an edited cell
+takes the id of the old cell at its position, so regenerating after an edit changes only that cell's
+lines in the .ipynb (small diffs, small merges when several people edit one notebook).
 """
+import os
 import sys
 import nbformat
 
@@ -21,6 +25,26 @@ def main(src, out):
         else:
             lines.append(line)
     flush()
+    if os.path.exists(out):
+        old = nbformat.read(out, as_version=4).cells
+        used = set()
+        by_source = {}
+        for k, c in enumerate(old):
+            by_source.setdefault((c.cell_type, c.source), []).append(k)
+        matched = [None] * len(cells)
+        for i, c in enumerate(cells):
+            for k in by_source.get((c.cell_type, c.source), []):
+                if k not in used:
+                    matched[i] = k
+                    used.add(k)
+                    break
+        for i, c in enumerate(cells):
+            if matched[i] is None and i < len(old) and i not in used and old[i].cell_type == c.cell_type and "id" in old[i]:
+                matched[i] = i
+                used.add(i)
+        for i, c in enumerate(cells):
+            if matched[i] is not None and "id" in old[matched[i]]:
+                c["id"] = old[matched[i]]["id"]
     nb = nbformat.v4.new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {"name": "liederiv", "display_name": "TypeScript (liederiv)", "language": "typescript"}
     nb.metadata["language_info"] = {"name": "typescript", "file_extension": ".ts"}

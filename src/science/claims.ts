@@ -100,6 +100,28 @@ export function pearson(x: readonly number[], y: readonly number[]): number {
   return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : NaN;
 }
 
+/** Ranks 0..n−1 of `v`, ties given their average rank. */
+export function ranks(v: readonly number[]): number[] {
+  const idx = v.map((x, i) => [x, i] as const).sort((a, b) => a[0] - b[0]);
+  const r = new Array<number>(v.length);
+  for (let k = 0; k < idx.length; ) {
+    let j = k;
+    while (j + 1 < idx.length && idx[j + 1][0] === idx[k][0]) j++;
+    for (let q = k; q <= j; q++) r[idx[q][1]] = (k + j) / 2;
+    k = j + 1;
+  }
+  return r;
+}
+
+/**
+ * Spearman rank correlation (Pearson r of the average ranks); 0 when either side is constant — a
+ * bootstrap draw of models that repeats one model has no ranking, and counts as none.
+ */
+export function spearman(x: readonly number[], y: readonly number[]): number {
+  const r = pearson(ranks(x), ranks(y));
+  return Number.isFinite(r) ? r : 0;
+}
+
 /** Per-model, per-image measurements on one shared image sample (same images, same order). */
 export interface ModelSample {
   model: string;

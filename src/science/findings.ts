@@ -14,14 +14,17 @@ import { loadModel } from '../models/load';
 import { accuracyTrend, averageOver, compareSamples, perSeedMeans, summarizeSample, type AccuracyTrend, type Comparison, type SampleSummary } from './claims';
 import { measureModels, perImageLee, testSample, type PerImage, type SampleSpec } from './samples';
 import { borderSpeed, perBorderPixel } from './scales';
-import { mean } from '../stats/bootstrap';
+import { bootstrapCI, formatInterval, mean, type Interval } from '../stats/bootstrap';
+import { layerwiseAcrossRoles } from '../report/headline';
+import type { LayerwiseRow } from '../lie/layerwise';
 
 const MNIST_SIDE = 28;
 
 /** Which paper claim a finding bears on, and how. */
 export interface PaperClaim {
   claim: string;
-  status: 'supported' | 'not supported' | 'contradicted';
+  /** 'supported on probabilities only': lower on probabilities, not shown on logits (softmax saturation). */
+  status: 'supported' | 'supported on probabilities only' | 'not supported' | 'contradicted';
   why: string;
 }
 
@@ -37,6 +40,10 @@ export interface QuickstartFindings {
   groups: Array<{ group: string; raw: SampleSummary; perBorderPx?: SampleSummary }>;
   /** The least-equivariant spatial group per border pixel vs the next one (paired). */
   top?: Comparison;
+  /** Groups whose mean's 95% interval lies above their median's (the mean is carried by few images). */
+  skewed: string[];
+  /** Groups with LEE exactly 0 on every image. */
+  zero: string[];
   values: Record<string, number[]>;
   sentences: string[];
 }
@@ -68,11 +75,17 @@ export async function quickstartFindings(entry: TrainedModel, groups: string[], 
     sentences.push(top.verdict === 'higher' ? `Per pixel of border displacement, ${entry.name} is least equivariant under ${a.group}. ${top.sentence}` : `Per pixel of border displacement, the two least-equivariant spatial groups cannot be told apart. ${top.sentence}`);
   }
   for (const o of out) {
-    const skew = o.raw.maxOverMean;
-    sentences.push(`${o.group}: mean ${o.raw.mean.estimate.toExponential(2)} [${o.raw.mean.lo.toExponential(2)}, ${o.raw.mean.hi.toExponential(2)}], median ${o.raw.median.estimate.toExponential(2)}; ` +
-      (o.raw.mean.estimate === 0 ? 'exactly 0 on every image.' : `the median is ${(o.raw.mean.estimate / Math.max(o.raw.median.estimate, 1e-30)).toFixed(1)}× below the mean and the largest image is ${skew.toFixed(0)}× the mean${skew > 10 ? ' — a few images carry the mean' : ''}.`));
+    sentences.push(`${o.group}: mean ${o.raw.mean.estimate.toExponential(2)} [${o.raw.mean.lo.toExponential(2)}, ${o.raw.mean.hi.toExponential(2)}], median ${o.raw.median.estimate.toExponential(2)} [${o.raw.median.lo.toExponential(2)}, ${o.raw.median.hi.toExponential(2)}]; ` +
+      (o.raw.mean.estimate === 0 ? 'exactly 0 on every image.' : `the largest image is ${o.raw.maxOverMean.toFixed(0)}× the mean.`));
   }
-  return { groups: out, top, values, sentences };
+  // A skew claim from the intervals: the mean's interval above the median's (not a threshold on max/mean, which grows with n).
+  const skewed = out.filter((o) => o.raw.mean.lo > o.raw.median.hi).map((o) => o.group);
+  const zero = out.filter((o) => o.raw.mean.estimate === 0).map((o) => o.group);
+  sentences.push(skewed.length
+    ? `For ${skewed.join(', ')} the mean's interval lies above the median's: the mean LEE is carried by a minority of images, so means from a few dozen images are unreliable; medians are printed beside every mean.`
+    : 'No group has its mean clearly above its median here.');
+  if (zero.length) sentences.push(`LEE is exactly 0 for ${zero.join(', ')}: ${entry.dataset.startsWith('colored') ? 'the model ignores this change entirely' : 'colour groups do nothing to grey digits'}.`);
+  return { groups: out, top, skewed, zero, values, sentences };
 }
 
 // ---------------------------------------------------------------- notebook 04
@@ -114,6 +127,64 @@ export async function architectureFindings(cnn: TrainedModel, others: Array<{ ro
     }
   }
   return { comparisons, values, sentences, paper };
+}
+
+export interface LayerShare {
+  role: string;
+  model: string;
+  /** The layer kind with the largest summed projection, and the runner-up. */
+  topKind: string;
+  secondKind?: string;
+  /** Σ_images projection of the top kind / Σ_images ‖L f‖, interval over images. */
+  share: Interval;
+  /** (top − runner-up) / Σ ‖L f‖, interval over images: the top kind is claimed only when it excludes 0. */
+  lead?: Interval;
+  separated: boolean;
+  layers: number;
+  images: number;
+}
+
+export interface LayerwiseFindings {
+  rows: LayerwiseRow[];
+  models: Array<{ role: string; model: string; telescopingError: number }>;
+  shares: LayerShare[];
+  sentences: string[];
+}
+
+/**
+ * Notebook 04's layer-wise claims: which layer kind carries the largest (signed) share of ‖L f‖ for
+ * each of the CNN / BlurPool / ViT roles, on `images` test digits. Signed projections of other
+ * kinds can cancel, so a share can exceed 100%.
+ */
+export async function layerwiseFindings(models: TrainedModel[], { images = 16, seed = 0, group = 'translate-x' }: { images?: number; seed?: number; group?: string } = {}): Promise<LayerwiseFindings> {
+  const lw = await layerwiseAcrossRoles(models, { images, group, seed });
+  const shares: LayerShare[] = lw.models.map(({ role, model }) => {
+    const rs = lw.rows.filter((r) => r.model === model);
+    const imgs = [...new Set(rs.map((r) => r.image))];
+    const byKind = new Map<string, number>();
+    for (const r of rs) byKind.set(r.kind, (byKind.get(r.kind) ?? 0) + r.projection);
+    const [[topKind], second] = [...byKind].sort((a, b) => b[1] - a[1]);
+    const perImage = (kind: string) => imgs.map((i) => rs.filter((r) => r.image === i && r.kind === kind).reduce((a, r) => a + r.projection, 0));
+    const top = perImage(topKind);
+    const all = imgs.map((i) => rs.filter((r) => r.image === i).reduce((a, r) => a + r.projection, 0));
+    const ix = imgs.map((_, k) => k);
+    const sum = (v: number[], s: readonly number[]) => s.reduce((a, k) => a + v[k], 0);
+    const share = bootstrapCI(ix, (s) => sum(top, s) / sum(all, s), { seed });
+    let lead: Interval | undefined;
+    if (second) {
+      const sec = perImage(second[0]);
+      lead = bootstrapCI(ix, (s) => (sum(top, s) - sum(sec, s)) / sum(all, s), { seed });
+    }
+    return { role, model, topKind, secondKind: second?.[0], share, lead, separated: !lead || lead.lo > 0, layers: new Set(rs.map((r) => r.index)).size, images: imgs.length };
+  });
+  const pct = (i: Interval) => formatInterval({ ...i, estimate: 100 * i.estimate, lo: 100 * i.lo, hi: 100 * i.hi }, 2);
+  const sentences = shares.map((m) => `${m.role} (${m.model}, ${m.layers} steps): ` +
+    (m.separated
+      ? `${m.topKind} layers carry the largest share of ‖L f‖, ${pct(m.share)}% of Σ ‖L f‖ over ${m.images} images${m.lead ? `, ahead of ${m.secondKind} by ${pct(m.lead)} points` : ''}`
+      : `${m.topKind} layers carry the largest share by point estimate (${pct(m.share)}%), but their lead over ${m.secondKind} (${pct(m.lead!)} points) is not shown on ${m.images} images`) +
+    ' (signed shares: other kinds can cancel, so a share can exceed 100%).');
+  sentences.push(`The decomposition is exact: Σ C_i matches L f to ${Math.max(...lw.models.map((m) => m.telescopingError)).toExponential(1)} relative (float32).`);
+  return { rows: lw.rows, models: lw.models, shares, sentences };
 }
 
 // ---------------------------------------------------------------- notebook 05
@@ -167,6 +238,7 @@ export interface EpochFindings {
   last: number;
   comparisons: Comparison[];
   sentences: string[];
+  paper: PaperClaim[];
 }
 
 /** First vs last checkpoint of a run, per group and output, on the same images (paired). */
@@ -192,7 +264,38 @@ export async function epochFindings(run: TrainedModel, groups: string[], spec: S
   for (const g of groups) {
     for (const out of ['probs', 'logits']) comparisons.push(compareSamples(per[1][g][out], per[0][g][out], { a: `epoch ${ends[1].epoch}`, b: `epoch ${ends[0].epoch}`, what: `${g} LEE on ${out}` }, { paired: true, seed: spec.seed }));
   }
-  return { first: ends[0].epoch, last: ends[1].epoch, comparisons, sentences: comparisons.map((c) => c.sentence) };
+  const paper: PaperClaim[] = groups.map((g) => {
+    const p = comparisons.find((c) => c.what === `${g} LEE on probs`)!;
+    const l = comparisons.find((c) => c.what === `${g} LEE on logits`)!;
+    // Probabilities saturate as a model grows confident: lower on probs alone is not lower on logits.
+    const status: PaperClaim['status'] = p.verdict === 'lower' && l.verdict === 'lower' ? 'supported' : p.verdict === 'lower' ? 'supported on probabilities only' : paperStatus(p.verdict, 'lower');
+    return { claim: `models become more equivariant as they train (§6), ${g}`, status, why: `epoch ${ends[1].epoch} vs ${ends[0].epoch} of one run (${run.name}; seeds not repeated): probs ${p.verdict} (${formatInterval(p.ratio, 2)}×), logits ${l.verdict} (${formatInterval(l.ratio, 2)}×)` };
+  });
+  return { first: ends[0].epoch, last: ends[1].epoch, comparisons, sentences: comparisons.map((c) => c.sentence), paper };
+}
+
+export interface HueFindings {
+  values: PerImage[];
+  comparisons: Comparison[];
+  sentences: string[];
+  paper: PaperClaim[];
+}
+
+/**
+ * The random-hue vs the label-hue Coloured MNIST model, hue LEE on probs and logits. Each model has
+ * its own test set (its own colouring), so the comparison is unpaired.
+ */
+export async function hueFindings(randomHue: TrainedModel, labelHue: TrainedModel, spec: SampleSpec = {}): Promise<HueFindings> {
+  const values = await measureModels([randomHue, labelHue], ['hue'], ['probs', 'logits'], spec);
+  const [r, l] = values;
+  const comparisons = (['probs', 'logits'] as const).map((out) => compareSamples(r.lee.hue[out], l.lee.hue[out], { a: 'random-hue model', b: 'label-hue model', what: `hue LEE on ${out}` }, { seed: spec.seed }));
+  const acc = (v: PerImage) => `${(100 * mean(v.correct)).toFixed(1)}%`;
+  const paper = comparisons.map((c, k) => ({
+    claim: `a model learns the invariance the data supports (§6: training data shapes equivariance), hue on ${k ? 'logits' : 'probs'}`,
+    status: paperStatus(c.verdict, 'lower'),
+    why: `random-hue / label-hue ${formatInterval(c.ratio, 2)}×, ${c.verdict}; the label-hue model must read hue to classify (accuracy on these images ${acc(l)} vs ${acc(r)}); one seed per model, so this is about these two models, not about training in general`,
+  }));
+  return { values, comparisons, sentences: comparisons.map((c) => c.sentence), paper };
 }
 
 // ---------------------------------------------------------------- notebook 03
@@ -202,8 +305,11 @@ export interface ZooFindings {
   trends: AccuracyTrend[];
   /** Most vs least equivariant MNIST model per group (paired). */
   extremes: Comparison[];
-  /** Each width vs the next wider one (paired), then the slope over log2 width. */
+  /** Each width vs the next narrower one, per group: over images (seed-averaged, paired) and over training seeds. */
   size: Comparison[];
+  sizeBySeed: Comparison[];
+  /** Every pair of families (alphabetical order), paired by image. */
+  familyPairs: Comparison[];
   /** Per family: mean over spatial groups of the LEE per px of border displacement. */
   families: Array<{ family: string; models: number; perBorderPx: SampleSummary; perImage: number[] }>;
   sentences: string[];
@@ -213,10 +319,11 @@ export interface ZooFindings {
 /**
  * Every given model on one shared MNIST sample: LEE vs accuracy within the CNN family and across all
  * families (both with image-bootstrap intervals), extremes per group, the width series, and family
- * means on the common scale. `sizeSeries` lists models of one architecture from narrowest to widest.
+ * means on the common scale. `sizeSeries` lists, from narrowest to widest, the trained seeds of one
+ * architecture at each width.
  */
-export async function zooFindings(models: TrainedModel[], groups: string[], sizeSeries: TrainedModel[], spec: SampleSpec = {}, onModel?: (done: number, total: number) => void): Promise<ZooFindings> {
-  const all = [...models, ...sizeSeries.filter((s) => !models.some((m) => m.name === s.name))].filter((m) => m.dataset === 'mnist');
+export async function zooFindings(models: TrainedModel[], groups: string[], sizeSeries: TrainedModel[][], spec: SampleSpec = {}, onModel?: (done: number, total: number) => void): Promise<ZooFindings> {
+  const all = [...models, ...sizeSeries.flat().filter((s) => !models.some((m) => m.name === s.name))].filter((m) => m.dataset === 'mnist');
   const values = await measureModels(all, groups, ['probs'], spec, onModel);
   const byName = new Map(values.map((v) => [v.model, v]));
   const entry = new Map(all.map((m) => [m.name, m]));
@@ -231,7 +338,12 @@ export async function zooFindings(models: TrainedModel[], groups: string[], size
     if (zoo.length >= 3) trends.push(accuracyTrend(s(zoo), `${g}, across all MNIST families`, { seed: spec.seed }));
   }
   sentences.push(...trends.map((t) => t.sentence));
-  for (const t of trends) paper.push({ claim: 'more accurate models are more equivariant (Fig. 1 right)', status: paperStatus(t.verdict, 'more accurate models are more equivariant'), why: t.sentence });
+  const accRange = (names: string[]) => {
+    const accs = names.map((n) => 100 * mean(byName.get(n)!.correct));
+    return `${Math.min(...accs).toFixed(1)}–${Math.max(...accs).toFixed(1)}%`;
+  };
+  // At this scale: a handful of small MNIST models, one training seed each, accuracies within a few points.
+  for (const t of trends) paper.push({ claim: 'more accurate models are more equivariant (Fig. 1 right)', status: paperStatus(t.verdict, 'more accurate models are more equivariant'), why: `${t.sentence.replace(/\.$/, '')}; ${t.models.length} MNIST models trained once each, accuracies ${accRange(t.models)} on these images (the paper fits many ImageNet models over a much wider accuracy range)` });
   const extremes: Comparison[] = [];
   for (const g of groups) {
     const ranked = [...zoo].sort((a, b) => mean(a.lee[g].probs) - mean(b.lee[g].probs));
@@ -240,20 +352,31 @@ export async function zooFindings(models: TrainedModel[], groups: string[], size
     extremes.push(c);
     sentences.push(c.sentence);
   }
+  // The width series: per pair of neighbouring widths and group, over training seeds (per-seed
+  // means, unpaired) and over images (seed-averaged, paired), as in the augmentation study.
   const size: Comparison[] = [];
+  const sizeBySeed: Comparison[] = [];
+  const label = (ms: TrainedModel[]) => ms[0].architecture;
   for (let k = 0; k + 1 < sizeSeries.length; k++) {
+    const [narrow, wide] = [sizeSeries[k], sizeSeries[k + 1]];
     for (const g of groups) {
-      const a = byName.get(sizeSeries[k + 1].name)!;
-      const b = byName.get(sizeSeries[k].name)!;
-      size.push(compareSamples(a.lee[g].probs, b.lee[g].probs, { a: sizeSeries[k + 1].name, b: sizeSeries[k].name, what: `${g} LEE, wider vs narrower` }, { paired: true, seed: spec.seed }));
+      const a = wide.map((m) => byName.get(m.name)!.lee[g].probs);
+      const b = narrow.map((m) => byName.get(m.name)!.lee[g].probs);
+      const names = { a: label(wide), b: label(narrow) };
+      size.push(compareSamples(averageOver(a), averageOver(b), { ...names, what: `${g} LEE, wider vs narrower, over images (seed-averaged)` }, { paired: true, seed: spec.seed }));
+      if (wide.length >= 2 && narrow.length >= 2) sizeBySeed.push(compareSamples(perSeedMeans(a), perSeedMeans(b), { ...names, what: `${g} LEE, wider vs narrower, over training seeds` }, { seed: spec.seed }));
     }
   }
-  sentences.push(...size.map((c) => c.sentence));
+  sentences.push(...sizeBySeed.map((c) => c.sentence), ...size.map((c) => c.sentence));
   const spatial = groups.filter((g) => g !== 'hue');
   if (size.length) {
-    const lower = size.filter((c) => c.verdict === 'lower').length;
-    const higher = size.filter((c) => c.verdict === 'higher').length;
-    paper.push({ claim: 'larger models are more equivariant (Fig. 1 / §5)', status: lower > 0 && higher === 0 ? 'supported' : higher > 0 && lower === 0 ? 'contradicted' : 'not supported', why: `of ${size.length} wider-vs-narrower comparisons, ${lower} lower, ${higher} higher, ${size.length - lower - higher} not shown; accuracy on these images ${sizeSeries.map((m) => `${m.name} ${(100 * mean(byName.get(m.name)!.correct)).toFixed(1)}%`).join(', ')} — width and accuracy rise together here, so this does not separate size from accuracy` });
+    const seeds = Math.min(...sizeSeries.map((w) => w.length));
+    // A training claim needs the seed-level and the image-level verdicts to agree (3 seeds undercover).
+    const agreed = size.map((c, k) => (seeds >= 2 && sizeBySeed[k].verdict === c.verdict ? c.verdict : 'no difference shown'));
+    const lower = agreed.filter((v) => v === 'lower').length;
+    const higher = agreed.filter((v) => v === 'higher').length;
+    const accOf = (w: TrainedModel[]) => mean(w.map((m) => mean(byName.get(m.name)!.correct)));
+    paper.push({ claim: 'larger models are more equivariant (Fig. 1 / §5)', status: lower > 0 && higher === 0 ? 'supported' : higher > 0 && lower === 0 ? 'contradicted' : 'not supported', why: `${seeds >= 2 ? `${seeds}+ seeds per width; ` : 'one seed per width, so no claim about training; '}of ${size.length} wider-vs-narrower comparisons where seeds and images agree, ${lower} lower, ${higher} higher, ${size.length - lower - higher} not shown; mean accuracy on these images ${sizeSeries.map((w) => `${label(w)} ${(100 * accOf(w)).toFixed(1)}%`).join(', ')} — ${sizeSeries.every((w, k) => k === 0 || accOf(w) > accOf(sizeSeries[k - 1])) ? 'width and accuracy rise together here, so this does not separate size from accuracy' : 'accuracy does not rise with width here'}; 3-epoch models of one small CNN at ¼–1 width, not the paper's ImageNet-scale models` });
   }
   const fams = [...new Set(zoo.map((v) => entry.get(v.model)!.family))];
   const families = fams.map((family) => {
@@ -262,10 +385,15 @@ export async function zooFindings(models: TrainedModel[], groups: string[], size
     const perImage = averageOver(vs.flatMap((v) => spatial.map((g) => v.lee[g].probs.map((x) => x / borderSpeed(g, MNIST_SIDE, MNIST_SIDE)))));
     return { family, models: vs.length, perBorderPx: summarizeSample(perImage, { seed: spec.seed }), perImage };
   }).sort((a, b) => a.perBorderPx.mean.estimate - b.perBorderPx.mean.estimate);
-  for (let k = 0; k + 1 < families.length; k++) {
-    const [lo, hi] = [families[k], families[k + 1]];
-    const c = compareSamples(hi.perImage, lo.perImage, { a: hi.family, b: lo.family, what: 'LEE per px of border displacement (family mean over spatial groups)' }, { paired: true, seed: spec.seed });
-    sentences.push(c.sentence);
+  // Every pair of families, named in a fixed (alphabetical) order so a rerun compares the same pairs.
+  const familyPairs: Comparison[] = [];
+  const byFamily = [...families].sort((a, b) => a.family.localeCompare(b.family));
+  for (let i = 0; i < byFamily.length; i++) {
+    for (let j = i + 1; j < byFamily.length; j++) {
+      const [a, b] = [byFamily[i], byFamily[j]];
+      familyPairs.push(compareSamples(a.perImage, b.perImage, { a: a.family, b: b.family, what: 'LEE per px of border displacement (family mean over spatial groups)' }, { paired: true, seed: spec.seed }));
+    }
   }
-  return { values, trends, extremes, size, families, sentences, paper };
+  sentences.push(...familyPairs.map((c) => c.sentence));
+  return { values, trends, extremes, size, sizeBySeed, families, familyPairs, sentences, paper };
 }

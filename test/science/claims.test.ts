@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { accuracyTrend, averageOver, compareSamples, contradicts, pearson, slope, summarizeSample } from '../../src/science/claims';
+import { accuracyTrend, averageOver, compareSamples, contradicts, pearson, ranks, slope, spearman, summarizeSample } from '../../src/science/claims';
 import { borderSpeed, perBorderPixel } from '../../src/science/scales';
 import { mulberry32 } from '../../src/data/rng';
 import { InputError } from '../../src/errors';
@@ -82,5 +82,16 @@ describe('common scale: LEE per pixel of border displacement (src/science/scales
   it('colour groups have no displacement scale', () => {
     assert.throws(() => borderSpeed('hue', 28, 28), /colour group/);
     assert.throws(() => borderSpeed('rotate', 1, 28), InputError);
+  });
+  it('spearman: average ranks for ties, ±1 for monotone relations, 0 when one side is constant', () => {
+    assert.deepEqual(ranks([3, 1, 1, 2]), [3, 0.5, 0.5, 2]);
+    assert.equal(spearman([1, 2, 3, 4], [10, 200, 3000, 40000]), 1);
+    assert.equal(spearman([1, 2, 3, 4], [4, 3, 2, 1]), -1);
+    assert.equal(spearman([1, 1, 1], [1, 2, 3]), 0);
+    // Closed form without ties: 1 − 6 Σ d² / (n(n² − 1)); d = rank differences.
+    const x = [5, 1, 4, 2, 3];
+    const y = [2, 1, 5, 4, 3];
+    const d2 = ranks(x).reduce((a, r, i) => a + (r - ranks(y)[i]) ** 2, 0);
+    assert.ok(Math.abs(spearman(x, y) - (1 - (6 * d2) / (5 * 24))) < 1e-12);
   });
 });
