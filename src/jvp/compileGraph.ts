@@ -109,19 +109,47 @@ export function resolveGraphTensor(model: tf.GraphModel, name: string): string {
   throw new UnknownNameError('graph tensor', name, [`outputs: ${outs.join(', ')}`, `or any of the ${Object.keys(executor.graph.nodes).length} node names`]);
 }
 
-/** The model's softmax if its output is one, looking through Identity and other pass-through nodes. */
-export function graphFinalSoftmax(model: tf.GraphModel, output: string): GraphNode | undefined {
+/**
+ * Ops that only rearrange or select entries of their first input (reshape, squeeze, transpose,
+ * slice, gather): behind them a model's softmax or sigmoid output is still its probabilities, so
+ * adding a softmax over them would apply a second one (a SavedModel head often ends in Softmax →
+ * Reshape or ExpandDims → Squeeze).
+ */
+export const REARRANGING_OPS = new Set(['Reshape', 'Squeeze', 'ExpandDims', 'Transpose', 'Slice', 'StridedSlice', 'GatherV2', 'Gather']);
+
+/** The probability head a graph output comes from: its Softmax or Sigmoid node. */
+export interface GraphHead {
+  node: GraphNode;
+  kind: 'softmax' | 'sigmoid';
+  /** The ops between the head and the output that are not pass-through (Reshape, Squeeze, ...). */
+  rearranged: string[];
+}
+
+/**
+ * The model's Softmax or Sigmoid if its output is one, looking through Identity and other
+ * pass-through nodes and through ops that only rearrange or select entries (REARRANGING_OPS).
+ */
+export function graphFinalHead(model: tf.GraphModel, output: string): GraphHead | undefined {
   const nodes = executorOf(model).graph.nodes;
   let node: GraphNode | undefined = nodes[parseNodeName(output)[0]];
-  for (let hops = 0; node && hops < 16; hops++) {
-    if (node.op === 'Softmax') return node;
-    if (!PASS_THROUGH_OPS.has(node.op)) return undefined;
+  const rearranged: string[] = [];
+  for (let hops = 0; node && hops < 32; hops++) {
+    if (node.op === 'Softmax') return { node, kind: 'softmax', rearranged };
+    if (node.op === 'Sigmoid') return { node, kind: 'sigmoid', rearranged };
+    if (REARRANGING_OPS.has(node.op)) rearranged.push(node.op);
+    else if (!PASS_THROUGH_OPS.has(node.op)) return undefined;
     const data = dataInputIndices(node);
     if (data.length < 1) return undefined;
     const ref: string = node.inputNames[data[0]];
     node = nodes[parseNodeName(ref)[0]];
   }
   return undefined;
+}
+
+/** The model's softmax if its output is one (graphFinalHead of kind 'softmax'). */
+export function graphFinalSoftmax(model: tf.GraphModel, output: string): GraphNode | undefined {
+  const head = graphFinalHead(model, output);
+  return head?.kind === 'softmax' ? head.node : undefined;
 }
 
 /** Reads the non-tensor parameters (axes, shapes, paddings) of a node the way tfjs's getParamValue does. */

@@ -23,8 +23,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { InputError, LiederivError, UnknownNameError } from '../errors';
-import { activationStep, cachedLayerGraph, compileLayersModel, layerOutputNames, layersFinalSoftmax } from './compileLayers';
-import { compileGraphModel, executorOf, graphFinalSoftmax, graphInput, graphOutputs, parseNodeName, resolveGraphTensor, type GraphNode } from './compileGraph';
+import { activationStep, cachedLayerGraph, compileLayersModel, layerOutputNames, layersFinalHead, layersFinalSoftmax } from './compileLayers';
+import { compileGraphModel, executorOf, graphFinalHead, graphFinalSoftmax, graphInput, graphOutputs, parseNodeName, resolveGraphTensor, type GraphNode } from './compileGraph';
 import { applyProgram, type Program, type Ref, type Step } from './program';
 
 export const INPUT_RANGES = ['0..1', '0..255', '-1..1'] as const;
@@ -79,6 +79,12 @@ export interface OutputContract {
   tensor: string;
   /** 'model': the model's own softmax is (or precedes) the measured tensor; 'added': liederiv adds one; 'none'. */
   softmax: 'model' | 'added' | 'none';
+  /**
+   * The model's own probability head, where its output comes from one (through pass-through and
+   * reshaping ops): 'softmax', or 'sigmoid' (multi-label or binary: 'probs' is then the sigmoid's
+   * output itself, independent per-class probabilities, never a softmax over them).
+   */
+  head?: 'softmax' | 'sigmoid';
 }
 
 export interface MeasuredModel {
@@ -238,10 +244,11 @@ function resolveOutput(model: ModelLike, output: string | undefined): OutputCont
     if (output !== undefined && output !== 'probs' && output !== 'logits') return { mode: 'tensor', tensor: resolveGraphTensor(net, output), softmax: 'none' };
     if (outs.length !== 1) throw new InputError(`model '${model.name}' has ${outs.length} outputs (${list()}); say which one to measure with output: NAME (--output NAME)`);
     const node = outs[0].node.includes(':') ? outs[0].node : `${outs[0].node}:0`;
-    const sm = graphFinalSoftmax(net, node);
+    const head = graphFinalHead(net, node);
     const mode = defaultMode(output);
-    if (mode === 'logits') return { mode, tensor: sm ? `${sm.inputNames[0].includes(':') ? sm.inputNames[0] : `${sm.inputNames[0]}:0`}` : node, softmax: sm ? 'model' : 'none' };
-    return { mode, tensor: node, softmax: sm ? 'model' : 'added' };
+    const softmax = head ? (head.kind === 'softmax' ? 'model' : 'none') : mode === 'probs' ? 'added' : 'none';
+    const headInput = head ? (head.node.inputNames[0].includes(':') ? head.node.inputNames[0] : `${head.node.inputNames[0]}:0`) : node;
+    return { mode, tensor: mode === 'logits' ? headInput : node, softmax, ...(head ? { head: head.kind } : {}) };
   }
   if (output !== undefined && output !== 'probs' && output !== 'logits') {
     const graph = cachedLayerGraph(net);
@@ -252,10 +259,10 @@ function resolveOutput(model: ModelLike, output: string | undefined): OutputCont
   }
   const outs = layerOutputNames(net);
   if (outs.length !== 1) throw new InputError(`model '${model.name}' has ${outs.length} outputs (${outs.join(', ')}); say which one to measure with output: NAME (--output NAME)`);
-  const fs = layersFinalSoftmax(net);
+  const head = layersFinalHead(net);
   const mode = defaultMode(output);
-  if (mode === 'logits') return { mode, tensor: outs[0], softmax: fs ? 'model' : 'none' };
-  return { mode, tensor: outs[0], softmax: fs ? 'model' : 'added' };
+  const softmax = head ? (head.kind === 'softmax' ? 'model' : 'none') : mode === 'probs' ? 'added' : 'none';
+  return { mode, tensor: outs[0], softmax, ...(head ? { head: head.kind } : {}) };
 }
 
 /**
@@ -306,6 +313,8 @@ function firstLine(err: unknown): string {
  */
 export function checkOutputFits(m: Pick<MeasuredModel, 'name' | 'output'>, shape: number[]): void {
   if (m.output.mode !== 'probs') return;
+  // A sigmoid head's outputs are probabilities each (one for a binary classifier): measured as they are.
+  if (m.output.head === 'sigmoid') return;
   const per = shape.slice(1);
   const comps = per.reduce((a, b) => a * b, 1);
   const vector = per.length === 1;
@@ -333,7 +342,11 @@ function describeInput(m: Pick<MeasuredModel, 'input'>): string {
 /** 'softmax ∘ net ∘ (2x−1) on 128×128 RGB' (the run header's line). */
 export function describe(m: Pick<MeasuredModel, 'input' | 'output'>): string {
   const { input, output } = m;
-  const head = output.mode === 'probs' ? (output.softmax === 'added' ? 'softmax (added) ∘ net' : 'net (its softmax)') : output.mode === 'logits' ? (output.softmax === 'model' ? `net up to its softmax's input (logits)` : 'net (raw output)') : `net[${output.tensor}]`;
+  const own = output.head ?? 'softmax';
+  const head =
+    output.mode === 'probs'
+      ? output.softmax === 'added' ? 'softmax (added) ∘ net' : `net (its ${own}${own === 'sigmoid' ? ': per-class probabilities, no softmax' : ''})`
+      : output.mode === 'logits' ? (output.head ? `net up to its ${own}'s input (logits)` : 'net (raw output)') : `net[${output.tensor}]`;
   const parts = [head];
   if (input.layout === 'nchw') parts.push('NCHW');
   const pre = preprocessFormula(input);
@@ -398,7 +411,7 @@ function compile(name: string, net: Net, input: InputContract, output: OutputCon
   if (net instanceof tf.GraphModel) {
     ({ result, weights } = compileGraphModel(net, steps, ref, output.tensor));
   } else {
-    result = compileLayersModel(net, steps, ref, output.mode === 'tensor' ? { layer: output.tensor } : { stripSoftmax: output.mode === 'logits' }, { splitActivations });
+    result = compileLayersModel(net, steps, ref, output.mode === 'tensor' ? { layer: output.tensor } : { stripHead: output.mode === 'logits' }, { splitActivations });
   }
   if (output.mode === 'probs' && output.softmax === 'added') {
     steps.push(activationStep('softmax', result, 'softmax (added)', `${name}: softmax (added)`, 'Softmax'));
