@@ -125,16 +125,36 @@ function netInput(net: Net): { shape: Array<number | null>; dtype: string; name:
   if (net instanceof tf.GraphModel) {
     const node = graphInput(net);
     const info = net.inputs[0];
-    return { shape: (info?.shape ?? []).map((d) => (d === -1 ? null : d)), dtype: String(info?.dtype ?? node.attrParams.dtype?.value ?? 'float32'), name: node.name };
+    return { shape: (info?.shape ?? []).map((d) => (d === -1 ? null : d)), dtype: declaredDtype(net, node.name) ?? String(info?.dtype ?? node.attrParams.dtype?.value ?? 'float32'), name: node.name };
   }
   if (net.inputs.length !== 1) throw new InputError(`model '${net.name}' has ${net.inputs.length} inputs (${net.inputNames.join(', ')}); liederiv measures models of one image input`);
   return { shape: net.inputs[0].shape, dtype: net.inputs[0].dtype, name: net.inputNames[0] };
 }
 
-/** Whether the op right after a graph's input is a Transpose NCHW → NHWC (onnx-tf writes one). */
+/** The placeholder's dtype as model.json declares it ('uint8': tfjs itself reads DT_UINT8 as int32). */
+function declaredDtype(net: tf.GraphModel, name: string): string | undefined {
+  const topo = (net as unknown as { artifacts?: { modelTopology?: { node?: Array<{ name: string; attr?: { dtype?: { type?: string } } }> } } }).artifacts?.modelTopology;
+  const t = topo?.node?.find((n) => n.name === name)?.attr?.dtype?.type;
+  // Only integer and boolean declarations are more precise than tfjs's own reading (float types all load as float32).
+  return typeof t === 'string' && /^DT_(U?INT\d+|BOOL|STRING|QU?INT\d+)$/.test(t) ? t.slice(3).toLowerCase() : undefined;
+}
+
+/** Ops that pass a float image through unchanged on its way to a layout Transpose (Identity, a float→float Cast). */
+const LAYOUT_PASS_OPS = new Set(['Identity', 'Cast', 'StopGradient', 'Snapshot', 'EnsureShape', 'CheckNumerics']);
+
+/**
+ * Whether a Transpose NCHW → NHWC follows the graph's input (onnx-tf writes one), directly or
+ * behind Identity / float Cast nodes.
+ */
 function transposeAfterInput(net: tf.GraphModel, inputName: string): boolean {
   const nodes = Object.values(executorOf(net).graph.nodes) as GraphNode[];
-  return nodes.some((n) => n.op === 'Transpose' && n.inputNames.length > 0 && parseNodeName(n.inputNames[0])[0] === inputName && permOf(net, n)?.join() === '0,2,3,1');
+  const reads = (n: GraphNode, name: string) => n.inputNames.length > 0 && parseNodeName(n.inputNames[0])[0] === name;
+  let frontier = [inputName];
+  for (let hops = 0; hops < 8 && frontier.length; hops++) {
+    if (nodes.some((n) => n.op === 'Transpose' && frontier.some((f) => reads(n, f)) && permOf(net, n)?.join() === '0,2,3,1')) return true;
+    frontier = nodes.filter((n) => LAYOUT_PASS_OPS.has(n.op) && frontier.some((f) => reads(n, f)) && (n.op !== 'Cast' || n.attrParams.dtype?.value === 'float32')).map((n) => n.name);
+  }
+  return false;
 }
 
 function permOf(net: tf.GraphModel, node: GraphNode): number[] | undefined {
@@ -150,7 +170,7 @@ const isChannels = (d: number | null | undefined) => d === 1 || d === 3;
  * Transpose NCHW→NHWC follows the input), channels (1 or 3) and [height, width] (0 where open).
  * `layout` forces the layout. Refuses integer inputs (not differentiable) and non-image inputs.
  */
-export function detectInput(net: Net, name: string, layout?: 'nhwc' | 'nchw'): { layout: 'nhwc' | 'nchw'; how: string; channels: 1 | 3; channelsOpen: boolean; size: [number, number]; shape: Array<number | null> } {
+export function detectInput(net: Net, name: string, layout?: 'nhwc' | 'nchw', layoutFrom = 'option --layout'): { layout: 'nhwc' | 'nchw'; how: string; channels: 1 | 3; channelsOpen: boolean; size: [number, number]; shape: Array<number | null> } {
   const inp = netInput(net);
   if (inp.dtype !== 'float32') {
     throw new InputError(
@@ -170,7 +190,17 @@ export function detectInput(net: Net, name: string, layout?: 'nhwc' | 'nchw'): {
   }
   const [cDim, hDim, wDim] = layout === 'nchw' ? [s[1], s[2], s[3]] : [s[3], s[1], s[2]];
   if (cDim !== null && !isChannels(cDim)) {
-    throw new InputError(`model '${name}' takes ${cDim} channels (input shape ${shown}, read as ${layout.toUpperCase()}); liederiv measures 1-channel (grey) and 3-channel (RGB) models${layout === 'nhwc' && isChannels(s[1]) ? '. Channels first? pass layout nchw (--layout nchw)' : ''}`);
+    const forced = how === 'option' ? ` (layout ${layout} from the ${layoutFrom})` : '';
+    const other = layout === 'nhwc' ? s[1] : s[3];
+    const fix =
+      forced && isChannels(other)
+        ? `. The shape has ${other} channels ${layout === 'nhwc' ? 'second' : 'last'}: use layout auto (--layout auto, or remove 'layout' from liederiv.json)`
+        : layout === 'nhwc' && isChannels(s[1])
+          ? '. Channels first? pass layout nchw (--layout nchw)'
+          : cDim === 4
+            ? ". An RGBA model? liederiv measures RGB images and has no alpha adapter: re-export the model with a 3-channel input (append an opaque alpha channel inside it)"
+            : '';
+    throw new InputError(`model '${name}' takes ${cDim} channels (input shape ${shown}, read as ${layout.toUpperCase()}${forced}); expected 1 (grey) or 3 (RGB) channels, the models liederiv measures${fix}`);
   }
   return { layout, how, channels: (cDim ?? 3) as 1 | 3, channelsOpen: cDim === null, size: [hDim ?? 0, wDim ?? 0], shape: s };
 }
@@ -188,17 +218,26 @@ function build(model: ModelLike, opts: ContractOptions, sizeHint?: [number, numb
   };
 
   // Input: dtype, layout, channels, size, batch.
-  const det = detectInput(net, model.name, opts.layout && opts.layout !== 'auto' ? opts.layout : side.layout && side.layout !== 'auto' ? side.layout : undefined);
+  const forcedBy = opts.layout && opts.layout !== 'auto' ? 'option --layout' : 'liederiv.json sidecar';
+  const det = detectInput(net, model.name, opts.layout && opts.layout !== 'auto' ? opts.layout : side.layout && side.layout !== 'auto' ? side.layout : undefined, forcedBy);
   prov.layout = opts.layout && opts.layout !== 'auto' ? 'option' : side.layout && side.layout !== 'auto' ? 'sidecar' : det.how;
   const { layout, channels, shape: s } = det;
   prov.channels = det.channelsOpen ? 'default (the input shape leaves it open)' : 'detected: input shape';
-  const size: [number, number] = [model.inputSize?.[0] || det.size[0] || sizeHint?.[0] || 0, model.inputSize?.[1] || det.size[1] || sizeHint?.[1] || 0];
+  const stated = model.inputSize;
+  if (stated && ((det.size[0] && stated[0] && stated[0] !== det.size[0]) || (det.size[1] && stated[1] && stated[1] !== det.size[1]))) {
+    throw new InputError(
+      `model '${model.name}' takes ${det.size[0] || 'any'}×${det.size[1] || 'any'} images (input shape [${s.map((d) => d ?? '?').join(', ')}], ${layout.toUpperCase()}), ` +
+        `but inputSize says ${stated[0]}×${stated[1]}; expected the size the model states: set inputSize to [${det.size[0] || stated[0]}, ${det.size[1] || stated[1]}] in liederiv.json (or loadModel's inputSize), or remove it`,
+    );
+  }
+  const size: [number, number] = [stated?.[0] || det.size[0] || sizeHint?.[0] || 0, stated?.[1] || det.size[1] || sizeHint?.[1] || 0];
   const range = pick<InputRange>('inputRange', opts.inputRange, side.inputRange, () => ['0..1', 'default (assumed: say inputRange / --input-range if the model expects 0..255 or -1..1)']);
   const mean = channelVector(model.name, 'mean', opts.mean ?? side.mean ?? model.preprocess?.mean ?? [0], channels, 0);
   const std = channelVector(model.name, 'std', opts.std ?? side.std ?? model.preprocess?.std ?? [1], channels, 1);
   if (std.some((v) => !(v > 0))) throw new InputError(`model '${model.name}': std must be positive, got [${std.join(', ')}]`);
   prov.mean = opts.mean ? 'option' : side.mean ? 'sidecar' : model.preprocess ? 'model' : 'default';
   prov.std = opts.std ? 'option' : side.std ? 'sidecar' : model.preprocess ? 'model' : 'default';
+  checkStatsInRange(model.name, range, prov.inputRange, mean, std, prov.mean, prov.std);
 
   const input: InputContract = { layout, channels, size, range, mean, std, batch: s[0] === 1 ? 'one' : 'free' };
   prov.batch = s[0] === 1 ? 'detected: input shape has batch 1' : 'default';
@@ -223,6 +262,31 @@ function build(model: ModelLike, opts: ContractOptions, sizeHint?: [number, numb
   probe(m);
   m.formula = describe(m);
   return m;
+}
+
+const RANGE_BOUNDS: Record<InputRange, [number, number]> = { '0..1': [0, 1], '0..255': [0, 255], '-1..1': [-1, 1] };
+const said = (how: string | undefined, flag: string, field: string) => (how === 'option' ? `option ${flag}` : how === 'sidecar' ? `liederiv.json '${field}'` : how === 'model' ? "liederiv.json 'preprocess'" : how?.startsWith('default') ? 'default' : (how ?? 'default'));
+
+/**
+ * The mean of a model's inputs lies inside the range they come in, and their std is at most its
+ * width: a mean of 123.68 with the range 0..1 is ImageNet's 0..255 statistics applied to [0, 1]
+ * pixels (the whole image then sits ~120 std below the mean: a silent wrong number), a mean of
+ * 0.485 with 0..255 the other way round. Refused, naming the field that fixes it.
+ */
+function checkStatsInRange(name: string, range: InputRange, rangeHow: string | undefined, mean: number[], std: number[], meanHow: string, stdHow: string): void {
+  const [lo, hi] = RANGE_BOUNDS[range];
+  const rangeSaid = `input range ${range} (${said(rangeHow, '--input-range', 'inputRange')})`;
+  const big = mean.some((m) => m > 1.5) || std.some((v) => v > 2);
+  const hint = range !== '0..255' && big ? `: statistics of 0..255 pixels? say inputRange '0..255' (--input-range 0..255), the mean and std stay as they are` : '';
+  if (mean.some((m) => m < lo || m > hi)) {
+    throw new InputError(`model '${name}': mean [${mean.join(', ')}] (${said(meanHow, '--mean', 'mean')}) lies outside the ${rangeSaid}; expected a mean of the model's inputs, inside their range${hint || `: give the mean in the ${range} scale, or the range the mean belongs to (--input-range, liederiv.json 'inputRange')`}`);
+  }
+  if (std.some((v) => v > hi - lo)) {
+    throw new InputError(`model '${name}': std [${std.join(', ')}] (${said(stdHow, '--std', 'std')}) is wider than the ${rangeSaid}; expected the std of the model's inputs, at most ${hi - lo}${hint || `: give the std in the ${range} scale (--std, liederiv.json 'std')`}`);
+  }
+  if (range === '0..255' && mean.some((m) => m !== 0) && mean.every((m) => Math.abs(m) <= 1) && std.every((v) => v <= 1) && std.some((v) => v !== 1)) {
+    throw new InputError(`model '${name}': mean [${mean.join(', ')}] and std [${std.join(', ')}] look like statistics of [0, 1] pixels, but the ${rangeSaid} scales pixels to 0..255 first; expected both in the 0..255 scale (e.g. ×255), or inputRange '0..1' (--input-range 0..1) if the model normalises [0, 1] pixels`);
+  }
 }
 
 function channelVector(name: string, what: string, v: readonly number[], channels: number, neutral: number): number[] {
@@ -294,7 +358,8 @@ function probe(m: MeasuredModel): void {
         shape = run(1);
       } catch (err1) {
         if (err1 instanceof LiederivError) throw err1;
-        throw new InputError(`model '${m.name}' does not run on a [1, ${h}, ${w}, 3] image (as measured: ${describeInput(m)}): ${firstLine(err1)}`);
+        const hints = [m.input.layout === 'nhwc' ? 'channels first: layout nchw (--layout nchw)' : 'channels last: layout nhwc (--layout nhwc)', `another image size: inputSize [h, w] in liederiv.json`];
+        throw new InputError(`model '${m.name}' does not run on a [1, ${h}, ${w}, 3] image (as measured: ${describeInput(m)}): ${firstLine(err1)}. Expected the input the model states; if it takes another one, say so: ${hints.join('; ')}`);
       }
       m.input.batch = 'one';
       m.provenance.batch = `detected: batch 2 fails (${firstLine(err2)}), batch 1 runs`;

@@ -16,7 +16,9 @@ import { FileFormatError, InputError } from '../../src/errors';
 import { imageTangent } from '../../src/groups';
 import { measuredModel } from '../../src/jvp';
 import { lieDerivative } from '../../src/lie/lieDerivative';
+import { writeNpy } from '../../src/data/npy';
 import { loadModel, saveModel } from '../../src/models/load';
+import { runHere } from '../helpers/cli';
 import { expectNoLeak } from '../helpers/noLeak';
 import { attr, tinyGraph, type TinyNode } from '../helpers/opGraph';
 
@@ -150,4 +152,167 @@ describe('user inputs: the probability head behind other ops (cpu, against rever
       net.dispose();
     });
   }
+});
+
+/** Writes a GraphModel as tensorflowjs_converter lays it out: model.json + one weight shard (+ an optional sidecar). */
+function writeGraph(dir: string, inputShape: number[], nodes: TinyNode[], consts: Record<string, tf.Tensor>, { inputDtype = 'DT_FLOAT', sidecar }: { inputDtype?: string; sidecar?: object } = {}): string {
+  fs.mkdirSync(dir, { recursive: true });
+  const dims = (shape: number[]) => ({ dim: shape.map((d) => ({ size: String(d) })) });
+  const constNodes = Object.entries(consts).map(([name, t]) => {
+    const dtype = t.dtype === 'int32' ? 'DT_INT32' : 'DT_FLOAT';
+    return { name, op: 'Const', input: [], attr: { value: { tensor: { dtype, tensorShape: dims(t.shape) } }, dtype: { type: dtype } } };
+  });
+  const placeholder = { name: 'x', op: 'Placeholder', input: [], attr: { shape: { shape: dims(inputShape) }, dtype: { type: inputDtype } } };
+  const weights = Object.entries(consts).map(([name, t]) => ({ name, shape: t.shape, dtype: t.dtype }));
+  fs.writeFileSync(path.join(dir, 'group1-shard1of1.bin'), Buffer.concat(Object.values(consts).map((t) => Buffer.from((t.dataSync() as Float32Array).slice().buffer))));
+  const topology = { node: [placeholder, ...constNodes, ...nodes].map((n) => ({ ...n, attr: { T: { type: 'DT_FLOAT' }, ...n.attr } })), versions: { producer: 1482 } };
+  fs.writeFileSync(path.join(dir, 'model.json'), JSON.stringify({ format: 'graph-model', generatedBy: '2.15.0', convertedBy: 'TensorFlow.js Converter v4.17.0', modelTopology: topology, weightsManifest: [{ paths: ['group1-shard1of1.bin'], weights }] }));
+  if (sidecar) fs.writeFileSync(path.join(dir, 'liederiv.json'), JSON.stringify(sidecar));
+  return path.join(dir, 'model.json');
+}
+
+const conv: TinyNode = { name: 'conv', op: 'Conv2D', input: ['img', 'k'], attr: { strides: attr.ints([1, 1, 1, 1]), padding: attr.s('SAME'), data_format: attr.s('NHWC'), dilations: attr.ints([1, 1, 1, 1]) } };
+/** conv 3×3 → relu → global mean → fc → (Reshape `tail`) → softmax, reading the NHWC image from node 'img'. */
+const convNet = (reshapeTo?: number[]): [TinyNode[], Record<string, tf.Tensor>] => [
+  [
+    conv,
+    { name: 'relu', op: 'Relu', input: ['conv'] },
+    { name: 'gap', op: 'Mean', input: ['relu', 'axes'], attr: { keep_dims: attr.b(false) } },
+    mm('fc', 'gap', 'w'),
+    ...(reshapeTo ? [{ name: 'rs', op: 'Reshape', input: ['fc', 'shape'] }] : []),
+    { name: 'out', op: 'Softmax', input: [reshapeTo ? 'rs' : 'fc'] },
+  ],
+  { k: tf.randomNormal([3, 3, 3, 4], 0, 0.5, 'float32', 1), axes: tf.tensor1d([1, 2], 'int32'), w: tf.randomNormal([4, 5], 0, 1, 'float32', 3), ...(reshapeTo ? { shape: tf.tensor1d(reshapeTo, 'int32') } : {}) },
+];
+const perm = () => tf.tensor1d([0, 2, 3, 1], 'int32');
+
+describe('user inputs: layouts, batch, ranges, sidecars and files (cpu oracle; CLI on wasm)', () => {
+  let dir: string;
+  before(async () => {
+    await useBackend('cpu');
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'liederiv-userinputs-'));
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const x = (n = 2, s = 8) => tf.randomUniform([n, s, s, 3], 0, 1, 'float32', 8) as tf.Tensor4D;
+
+  it('NCHW spelled differently: Identity → Transpose and Cast → Transpose on a fully dynamic input, a Keras Permute, channels_first convs', async () => {
+    const [body, consts] = convNet();
+    const xs = x();
+    for (const pre of [[{ name: 'id0', op: 'Identity', input: ['x'] }], [{ name: 'c0', op: 'Cast', input: ['x'], attr: { SrcT: attr.type(), DstT: attr.type(), dtype: attr.type() } }]] as TinyNode[][]) {
+      const g = await tinyGraph([-1, -1, -1, -1], [...pre, { name: 'img', op: 'Transpose', input: [pre[0].name, 'perm'] }, ...body], { ...consts, perm: perm() });
+      const m = measuredModel({ name: 'g', net: g }, {}, [8, 8]);
+      assert.equal(m.input.layout, 'nchw', pre[0].op);
+      assert.match(m.provenance.layout, /a Transpose NCHW→NHWC right after the input/);
+      const got = await lieVector(g, xs, 'rotate');
+      const want = reverseModeLie((xx) => g.execute(tf.transpose(xx, [0, 3, 1, 2])) as tf.Tensor, xs, 'rotate');
+      assert.ok(relErr(got, want) < 1e-4, pre[0].op);
+      g.dispose();
+    }
+    // LayersModels: a Permute after a [3, H, W] input, and Keras convs with data_format channels_first.
+    const init = (seed: number) => tf.initializers.glorotNormal({ seed });
+    const permuted = tf.sequential({ layers: [tf.layers.permute({ inputShape: [3, 8, 8], dims: [2, 3, 1] }), tf.layers.conv2d({ filters: 4, kernelSize: 3, activation: 'relu', kernelInitializer: init(1) }), tf.layers.flatten(), dense(5, 'softmax', 2)] });
+    const first = tf.sequential({ layers: [tf.layers.conv2d({ inputShape: [3, 8, 8], dataFormat: 'channelsFirst', filters: 4, kernelSize: 3, activation: 'relu', kernelInitializer: init(1) }), tf.layers.flatten(), dense(5, 'softmax', 2)] });
+    for (const net of [permuted, first]) {
+      const m = measuredModel({ name: 'l', net });
+      assert.equal(m.input.layout, 'nchw');
+      assert.deepEqual(m.input.size, [8, 8]);
+      const got = await lieVector(net, xs, 'rotate');
+      const want = reverseModeLie((xx) => net.predict(tf.transpose(xx, [0, 3, 1, 2])) as tf.Tensor, xs, 'rotate');
+      assert.ok(relErr(got, want) < 1e-4, net.name);
+      net.dispose();
+    }
+    tf.dispose(xs);
+  });
+
+  it('a dynamic-size graph whose Reshape fixes batch 1 runs image by image in the CLI (it crashed at --batch 32 with a raw tfjs error)', async () => {
+    const [body, consts] = convNet([1, 5]);
+    const model = writeGraph(path.join(dir, 'dynfixed'), [-1, -1, -1, 3], [{ name: 'img', op: 'Identity', input: ['x'] }, ...body], consts);
+    const xs = x(3, 8);
+    const npy = path.join(dir, 'x8.npy');
+    writeNpy(npy, xs.dataSync() as Float32Array, xs.shape);
+    const g = await loadModel(model);
+    const want: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const xi = tf.slice(xs, [i], [1]) as tf.Tensor4D;
+      const lie = reverseModeLie((xx) => (g.net as tf.GraphModel).execute(xx) as tf.Tensor, xi, 'rotate');
+      want.push(lie.reduce((s, v) => s + Math.abs(v), 0) / lie.length);
+      xi.dispose();
+    }
+    g.net.dispose();
+    await useBackend('wasm');
+    try {
+      const r = await runHere(['lee', '--model', model, '--images', npy, '--groups', 'rotate', '--format', 'json', '--backend', 'wasm']);
+      assert.equal(r.code, 0, r.err);
+      assert.match(r.err, /measures net \(its softmax\) on 8×8 RGB, one image at a time/);
+      const rows = JSON.parse(r.out).rows as Array<{ lee: number }>;
+      rows.forEach((row, i) => assert.ok(Math.abs(row.lee - want[i]) <= 1e-3 * want[i], `${row.lee} vs ${want[i]}`));
+    } finally {
+      await useBackend('cpu');
+    }
+    tf.dispose(xs);
+  });
+
+  it('mean/std outside the input range are refused, naming the range and the field that fixes it', async () => {
+    const net = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [4, 4, 3] }), dense(3, 'linear', 1)] });
+    const refuses = (opts: Parameters<typeof measuredModel>[1], re: RegExp, preprocess?: { mean: number[]; std: number[] }) =>
+      assert.throws(() => measuredModel({ name: 'n', net, preprocess }, { output: 'logits', ...opts }), (e: unknown) => e instanceof InputError && re.test((e as Error).message));
+    // ImageNet's 0..255 statistics on [0, 1] pixels (by option, sidecar mean, or the older preprocess field).
+    refuses({ mean: [123.68, 116.78, 103.94], std: [58.4, 57.1, 57.4] }, /mean \[123\.68, 116\.78, 103\.94\] \(option --mean\) lies outside the input range 0\.\.1 \(default\).*say inputRange '0\.\.255' \(--input-range 0\.\.255\)/);
+    refuses({}, /mean \[127\.5, 127\.5, 127\.5\] \(liederiv\.json 'preprocess'\) lies outside the input range 0\.\.1/, { mean: [127.5, 127.5, 127.5], std: [127.5, 127.5, 127.5] });
+    refuses({ std: [64] }, /std \[64, 64, 64\] \(option --std\) is wider than the input range 0\.\.1.*--input-range 0\.\.255/);
+    refuses({ inputRange: '-1..1', mean: [-2] }, /mean \[-2, -2, -2\] \(option --mean\) lies outside the input range -1\.\.1 \(option --input-range\)/);
+    // [0, 1] statistics after scaling to 0..255.
+    refuses({ inputRange: '0..255', mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] }, /look like statistics of \[0, 1\] pixels.*input range 0\.\.255 \(option --input-range\).*--input-range 0\.\.1/);
+    // The same statistics in the right scale are accepted.
+    assert.doesNotThrow(() => measuredModel({ name: 'n', net }, { output: 'logits', inputRange: '0..255', mean: [123.68, 116.78, 103.94], std: [58.4, 57.1, 57.4] }));
+    assert.doesNotThrow(() => measuredModel({ name: 'n', net }, { output: 'logits', mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] }));
+    net.dispose();
+  });
+
+  it('sidecars that contradict themselves or the model, or misspell a field, are refused naming the field', async () => {
+    const net = () => tf.sequential({ layers: [tf.layers.conv2d({ inputShape: [6, 6, 3], filters: 2, kernelSize: 3, kernelInitializer: tf.initializers.glorotNormal({ seed: 1 }) }), tf.layers.flatten(), dense(3, 'softmax', 2)] });
+    const save = async (name: string, side: object) => {
+      const folder = path.join(dir, name);
+      const n = net();
+      await saveModel(n, folder);
+      n.dispose();
+      fs.writeFileSync(path.join(folder, 'liederiv.json'), JSON.stringify(side));
+      return folder;
+    };
+    const rejects = async (folder: string, re: RegExp) => {
+      let loaded: Awaited<ReturnType<typeof loadModel>> | undefined;
+      await assert.rejects(
+        async () => {
+          loaded = await loadModel(folder);
+          measuredModel(loaded);
+        },
+        (e: unknown) => (e instanceof FileFormatError || e instanceof InputError) && re.test((e as Error).message),
+      );
+      loaded?.net.dispose();
+    };
+    await rejects(await save('both', { preprocess: { mean: [0.5], std: [0.5] }, mean: [0.1] }), /liederiv\.json: gives both 'preprocess' \{"mean":\[0\.5\],"std":\[0\.5\]\} and 'mean' \[0\.1\]; expected one statement of the normalisation/);
+    await rejects(await save('typo', { input_range: '0..255', Mean: [0.5] }), /unknown field\(s\) input_range, Mean \(did you mean 'input_range' → 'inputRange', 'Mean' → 'mean'\?\)/);
+    await rejects(await save('size', { inputSize: [32, 32] }), /takes 6×6 images \(input shape \[\?, 6, 6, 3\], NHWC\), but inputSize says 32×32; expected the size the model states: set inputSize to \[6, 6\] in liederiv\.json/);
+    await rejects(await save('layout', { layout: 'nchw' }), /read as NCHW \(layout nchw from the liederiv\.json sidecar\)\); expected 1 \(grey\) or 3 \(RGB\) channels.*The shape has 3 channels last: use layout auto \(--layout auto, or remove 'layout' from liederiv\.json\)/);
+  });
+
+  it('inputs liederiv cannot measure are refused saying what was found and what would work: uint8, RGBA models', async () => {
+    const model = writeGraph(path.join(dir, 'u8'), [-1, 8, 8, 3], [{ name: 'img', op: 'Cast', input: ['x'], attr: { SrcT: { type: 'DT_UINT8' }, DstT: attr.type(), dtype: attr.type() } }, ...convNet()[0]], convNet()[1], { inputDtype: 'DT_UINT8' });
+    await assert.rejects(loadModel(model), (e: unknown) => e instanceof FileFormatError && /takes uint8 input 'x': integer pixels cannot be differentiated.*Measure a float32 version/.test((e as Error).message));
+    const rgba = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [4, 4, 4] }), dense(3, 'softmax', 1)] });
+    assert.throws(() => measuredModel({ name: 'rgba', net: rgba }), (e: unknown) => e instanceof InputError && /takes 4 channels \(input shape \[\?, 4, 4, 4\], read as NHWC\); expected 1 \(grey\) or 3 \(RGB\).*An RGBA model\? .*re-export the model with a 3-channel input/.test((e as Error).message));
+    rgba.dispose();
+  });
+
+  it('a .npy of another size than the model takes is refused in the CLI with the CLI\'s fix (not a library call to write)', async () => {
+    const folder = path.join(dir, 'fixed6');
+    const n = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [6, 6, 3] }), dense(3, 'softmax', 1)] });
+    await saveModel(n, folder);
+    n.dispose();
+    const npy = path.join(dir, 'x5.npy');
+    writeNpy(npy, new Float32Array(2 * 5 * 5 * 3).fill(0.5), [2, 5, 5, 3]);
+    const r = await runHere(['lee', '--model', folder, '--images', npy, '--groups', 'rotate', '--backend', 'cpu']);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /lee: model '.*' expects 6×6 images, got 5×5 \(H×W\) in .*x5\.npy; a \.npy is measured as stored, never resized: save it at 6×6, or give a folder of JPEG\/PNG files \(resized to 6×6 with a warning\)/);
+  });
 });

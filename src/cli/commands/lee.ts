@@ -141,9 +141,10 @@ export const leeCommand: Command = {
     io.stderr.write(backend.line + '\n');
     const model = await loadModel(modelPath);
     try {
-      const measured = measuredForRun(model, outputOption, contract);
+      let measured = measuredForRun(model, outputOption, contract);
       const output = measured.output.mode === 'tensor' ? measured.output.tensor : measured.output.mode;
       const data = await loadImages(imagesPath, model, measured);
+      measured = measuredForRun(model, outputOption, contract, data.images);
       const N = data.images.shape[0];
       const [H, W] = [data.images.shape[1], data.images.shape[2]];
       io.stderr.write(`lee: ${N} images × ${groups.length} groups, model ${model.name} (${model.source}), output ${output}, ${reduction}\n`);
