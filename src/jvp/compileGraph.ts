@@ -82,7 +82,7 @@ function dataInputIndices(node: GraphNode): number[] {
 export function graphInput(model: tf.GraphModel): GraphNode {
   const inputs = executorOf(model).graph.inputs;
   if (inputs.length !== 1) {
-    throw new InputError(`this GraphModel has ${inputs.length} inputs (${inputs.map((n) => n.name).join(', ')}); liederiv measures models of one image input`);
+    throw new InputError(`this GraphModel has ${inputs.length} inputs (${inputs.map((n) => n.name).join(', ')}); expected one image input; measure a version of the model with the other inputs frozen as constants (e.g. a Keras sub-model or a SavedModel signature that takes only the image), or name an inner tensor that depends on the image only`);
   }
   return inputs[0];
 }
@@ -204,12 +204,12 @@ function order(executor: Executor, inputName: string, output: string): GraphNode
     state.set(node.name, 'open');
     const indices = dataInputIndices(node);
     if (indices.length === 0 && node.op !== 'Const') {
-      throw new InputError(`graph node '${node.name}' (${node.op}) needs a value that is not the model input '${inputName}' (a second input, or a variable the converter did not freeze)`);
+      throw new InputError(`graph node '${node.name}' (${node.op}) needs a value that is not the model input '${inputName}' (a second input, or a variable the converter did not freeze); expected a frozen graph of one image input: convert it again with tensorflowjs_converter from a SavedModel signature that takes only the image`);
     }
     for (const i of indices) {
       const child = executor.graph.nodes[parseNodeName(node.inputNames[i])[0]];
       if (!child) throw new InputError(`graph node '${node.name}' (${node.op}) reads '${node.inputNames[i]}', which the graph does not define`);
-      if (state.get(child.name) === 'open') throw new InputError(`the graph has a cycle through '${child.name}' (control flow is not supported)`);
+      if (state.get(child.name) === 'open') throw new InputError(`the graph has a cycle through '${child.name}' (control flow is not supported: the walker follows one static data-flow graph); measure a tensor before the loop (--output NAME)`);
       if (state.get(child.name) !== 'done') stack.push({ node: child, expanded: false });
     }
   }
@@ -233,7 +233,7 @@ export function compileGraphModel(model: tf.GraphModel, steps: Step[], input: Re
   const [outName, outIndex] = parseNodeName(output);
   const weights = Object.values(executor.weightMap).flat();
   if (outName === inputName) return { result: input, weights };
-  if (executor.weightMap[outName]) throw new InputError(`graph tensor '${output}' is a weight: it does not depend on the image`);
+  if (executor.weightMap[outName]) throw new InputError(`graph tensor '${output}' is a weight: it does not depend on the image; expected a tensor computed from the input (--output NAME: an op's node name or a signature key)`);
   const nodes = order(executor, inputName, output);
   // How many outputs of each node are read (the executor is asked for that many).
   const outputCount = new Map<string, number>([[outName, outIndex + 1]]);

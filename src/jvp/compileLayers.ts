@@ -114,7 +114,7 @@ export function activationStep(act: string, input: Ref, name: string, where: str
  * from `input`. Returns the ref of the selected value.
  */
 export function compileLayersModel(model: tf.LayersModel, steps: Step[], input: Ref, sel: LayersSelection, { splitActivations = false } = {}): Ref {
-  if (model.inputs.length !== 1) throw new InputError(`model '${model.name}' has ${model.inputs.length} inputs (${model.inputNames.join(', ')}); liederiv measures models of one image input`);
+  if (model.inputs.length !== 1) throw new InputError(`model '${model.name}' has ${model.inputs.length} inputs (${model.inputNames.join(', ')}); expected one image input; measure a version of the model with the other inputs frozen as constants (e.g. a Keras sub-model or a SavedModel signature that takes only the image), or name an inner tensor that depends on the image only`);
   const graph = cachedLayerGraph(model);
   let target: number;
   let strip = false;
@@ -164,7 +164,7 @@ export function compileLayersModel(model: tf.LayersModel, steps: Step[], input: 
     stepOf.set(node.index, steps.length - 1);
     if (isTarget) return { step: steps.length - 1, output: 0 };
   }
-  throw new InputError(`model '${model.name}' returns its input unchanged; nothing to differentiate`);
+  throw new InputError(`model '${model.name}' returns its input unchanged; nothing to differentiate (expected an output computed by at least one layer: --output NAME names one)`);
 }
 
 export type { Value };

@@ -127,7 +127,7 @@ function netInput(net: Net): { shape: Array<number | null>; dtype: string; name:
     const info = net.inputs[0];
     return { shape: (info?.shape ?? []).map((d) => (d === -1 ? null : d)), dtype: declaredDtype(net, node.name) ?? String(info?.dtype ?? node.attrParams.dtype?.value ?? 'float32'), name: node.name };
   }
-  if (net.inputs.length !== 1) throw new InputError(`model '${net.name}' has ${net.inputs.length} inputs (${net.inputNames.join(', ')}); liederiv measures models of one image input`);
+  if (net.inputs.length !== 1) throw new InputError(`model '${net.name}' has ${net.inputs.length} inputs (${net.inputNames.join(', ')}); expected one image input; measure a version of the model with the other inputs frozen as constants (e.g. a Keras sub-model or a SavedModel signature that takes only the image), or name an inner tensor that depends on the image only`);
   return { shape: net.inputs[0].shape, dtype: net.inputs[0].dtype, name: net.inputNames[0] };
 }
 
@@ -180,7 +180,12 @@ export function detectInput(net: Net, name: string, layout?: 'nhwc' | 'nchw', la
   }
   const s = inp.shape;
   const shown = `[${s.map((d) => d ?? '?').join(', ')}]`;
-  if (s.length !== 4) throw new InputError(`model '${name}' takes input '${inp.name}' of shape ${shown}; liederiv measures image models with a 4-d input [B, H, W, C] or [B, C, H, W]`);
+  if (s.length !== 4) {
+    throw new InputError(
+      `model '${name}' takes input '${inp.name}' of shape ${shown}; expected an image input of rank 4, [B, H, W, C] or [B, C, H, W]` +
+        `${s.length === 2 ? ' (a flattened image? re-export the model with the image shape as its input and a Reshape inside)' : s.length === 3 ? ' (no batch axis? re-export the model with a batch dimension)' : ''}`,
+    );
+  }
   let how = 'option';
   if (!layout) {
     const transposed = net instanceof tf.GraphModel && transposeAfterInput(net, inp.name);
@@ -234,7 +239,7 @@ function build(model: ModelLike, opts: ContractOptions, sizeHint?: [number, numb
   const range = pick<InputRange>('inputRange', opts.inputRange, side.inputRange, () => ['0..1', 'default (assumed: say inputRange / --input-range if the model expects 0..255 or -1..1)']);
   const mean = channelVector(model.name, 'mean', opts.mean ?? side.mean ?? model.preprocess?.mean ?? [0], channels, 0);
   const std = channelVector(model.name, 'std', opts.std ?? side.std ?? model.preprocess?.std ?? [1], channels, 1);
-  if (std.some((v) => !(v > 0))) throw new InputError(`model '${model.name}': std must be positive, got [${std.join(', ')}]`);
+  if (std.some((v) => !(v > 0))) throw new InputError(`model '${model.name}': std must be positive, got [${std.join(', ')}] (${said(prov.std ?? (opts.std ? 'option' : side.std ? 'sidecar' : 'model'), '--std', 'std')}); expected the per-channel std of the model's inputs (--std, liederiv.json 'std')`);
   prov.mean = opts.mean ? 'option' : side.mean ? 'sidecar' : model.preprocess ? 'model' : 'default';
   prov.std = opts.std ? 'option' : side.std ? 'sidecar' : model.preprocess ? 'model' : 'default';
   checkStatsInRange(model.name, range, prov.inputRange, mean, std, prov.mean, prov.std);
@@ -290,13 +295,13 @@ function checkStatsInRange(name: string, range: InputRange, rangeHow: string | u
 }
 
 function channelVector(name: string, what: string, v: readonly number[], channels: number, neutral: number): number[] {
-  if (!Array.isArray(v) || !v.every((x) => typeof x === 'number' && Number.isFinite(x))) throw new InputError(`model '${name}': ${what} must be numbers, got ${JSON.stringify(v)}`);
+  if (!Array.isArray(v) || !v.every((x) => typeof x === 'number' && Number.isFinite(x))) throw new InputError(`model '${name}': ${what} must be finite numbers, one per model channel or one for all, got ${JSON.stringify(v)} (--${what}, liederiv.json '${what}')`);
   if (v.length === channels) return [...v];
   if (v.length === 1) return new Array(channels).fill(v[0]);
   // A 3-vector of equal values (or the neutral one) fits a 1-channel model.
   if (channels === 1 && v.length === 3 && v.every((x) => x === v[0])) return [v[0]];
   if (channels === 1 && v.length === 3 && v.every((x) => x === neutral)) return [neutral];
-  throw new InputError(`model '${name}' takes ${channels} channel(s); ${what} has ${v.length} values [${v.join(', ')}] (give ${channels} or 1)`);
+  throw new InputError(`model '${name}' takes ${channels} channel(s); ${what} has ${v.length} values [${v.join(', ')}]; expected ${channels} values or 1 (--${what}, liederiv.json '${what}')`);
 }
 
 /** The output contract for an output option: mode, tensor, and where the softmax comes from. */

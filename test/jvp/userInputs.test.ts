@@ -302,6 +302,15 @@ describe('user inputs: layouts, batch, ranges, sidecars and files (cpu oracle; C
     const rgba = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [4, 4, 4] }), dense(3, 'softmax', 1)] });
     assert.throws(() => measuredModel({ name: 'rgba', net: rgba }), (e: unknown) => e instanceof InputError && /takes 4 channels \(input shape \[\?, 4, 4, 4\], read as NHWC\); expected 1 \(grey\) or 3 \(RGB\).*An RGBA model\? .*re-export the model with a 3-channel input/.test((e as Error).message));
     rgba.dispose();
+    // A flattened-image input, and a model of two inputs.
+    const flatIn = tf.sequential({ layers: [tf.layers.dense({ inputShape: [48], units: 3, activation: 'softmax' })] });
+    assert.throws(() => measuredModel({ name: 'flat', net: flatIn }), (e: unknown) => e instanceof InputError && /of shape \[\?, 48\]; expected an image input of rank 4, \[B, H, W, C\] or \[B, C, H, W\] \(a flattened image\? re-export the model with the image shape as its input and a Reshape inside\)/.test((e as Error).message));
+    const a = tf.input({ shape: [4, 4, 3] });
+    const b = tf.input({ shape: [2] });
+    const two = tf.model({ inputs: [a, b], outputs: tf.layers.concatenate().apply([tf.layers.flatten().apply(a) as tf.SymbolicTensor, b]) as tf.SymbolicTensor });
+    assert.throws(() => measuredModel({ name: 'two', net: two }), (e: unknown) => e instanceof InputError && /has 2 inputs \(.*\); expected one image input; measure a version of the model with the other inputs frozen as constants/.test((e as Error).message));
+    flatIn.dispose();
+    two.dispose();
   });
 
   it('a .npy of another size than the model takes is refused in the CLI with the CLI\'s fix (not a library call to write)', async () => {
