@@ -118,13 +118,13 @@ export async function loadImages(
   model: ModelWrapper,
   measured?: MeasuredModel,
   command = 'lee',
-): Promise<{ images: tf.Tensor4D; labels?: number[]; files?: string[]; classNames?: string[]; sourceSizes?: Array<[number, number]> }> {
+): Promise<{ images: tf.Tensor4D; labels?: number[]; files?: string[]; classNames?: string[]; sourceSizes?: Array<[number, number]>; translucent?: string[] }> {
   if (!fs.existsSync(spec)) throw new InputError(`--images '${spec}' does not exist`);
   if (fs.statSync(spec).isDirectory()) {
     const [h, w] = measured?.input.size ?? model.inputSize;
     if (!h || !w) throw new InputError(`model '${model.name}' has no fixed input size; give inputSize in its liederiv.json to load an image folder`);
     const folder = loadImageFolder(spec, { size: [h, w] });
-    return { images: folder.images, labels: folder.labels, files: folder.files, classNames: folder.classNames, sourceSizes: folder.sourceSizes };
+    return { images: folder.images, labels: folder.labels, files: folder.files, classNames: folder.classNames, sourceSizes: folder.sourceSizes, translucent: folder.translucent };
   }
   if (path.extname(spec).toLowerCase() !== '.npy') throw new InputError(`--images must be a .npy file or a folder of images, got '${spec}'`);
   const images = loadImagesNpy(spec);
@@ -210,4 +210,11 @@ export function assertFiniteResult<R extends { image: number }>(rows: readonly R
     const bad = rows.find((r) => !Number.isFinite(r[field] as unknown as number)) as R;
     throw new NumericalError(`${err.message}; ${diagnoseNonFinite(model, images, bad.image, contract)}`);
   }
+}
+
+/** The warning for image files with transparent pixels (composited over white, as a viewer shows them), or undefined. */
+export function translucentWarning(files: string[] | undefined): string | undefined {
+  if (!files?.length) return undefined;
+  const shown = files.slice(0, 3).join(', ') + (files.length > 3 ? `, … (${files.length} in all)` : '');
+  return `warning: ${files.length} image(s) have transparent pixels (${shown}), composited over white as a viewer shows them; a model trained with the alpha channel dropped (PIL's convert('RGB')) saw other pixels there: flatten the images as the model was trained before measuring`;
 }

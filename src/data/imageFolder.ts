@@ -28,6 +28,8 @@ export interface ImageFolder {
   files: string[];
   /** [height, width] of each file as decoded, before the resize to `size` (so callers can say what was resized). */
   sourceSizes: Array<[number, number]>;
+  /** Files (relative to `dir`) with transparent pixels, composited over white (decodeImage): a model trained with alpha dropped sees other pixels. */
+  translucent: string[];
 }
 
 /**
@@ -87,6 +89,7 @@ export function loadImageFolder(dir: string, opts: ImageFolderOptions): ImageFol
   if (files.length === 0) throw new InputError(`no .jpg/.jpeg/.png files found in '${dir}'${classFolders ? ' (class subfolders)' : ''}`);
   const picked = subsetIndices(files.length, opts.limit, opts.seed ?? 0);
   const sourceSizes: Array<[number, number]> = [];
+  const translucent: string[] = [];
   const images = tf.tidy(() =>
     tf.stack(
       picked.map((i) => {
@@ -99,6 +102,7 @@ export function loadImageFolder(dir: string, opts: ImageFolderOptions): ImageFol
         }
         const decoded = decodeImage(bytes, file);
         sourceSizes.push([decoded.height, decoded.width]);
+        if (decoded.translucent) translucent.push(files[i]);
         return resizeToTensor(decoded, opts.size, { centerCrop: opts.centerCrop ?? true });
       }),
     ),
@@ -107,6 +111,7 @@ export function loadImageFolder(dir: string, opts: ImageFolderOptions): ImageFol
     images,
     files: picked.map((i) => files[i]),
     sourceSizes,
+    translucent,
     ...(classFolders ? { labels: picked.map((i) => fileLabels![i]), classNames: subdirs } : {}),
   };
 }

@@ -16,7 +16,9 @@ import { FileFormatError, InputError } from '../../src/errors';
 import { imageTangent } from '../../src/groups';
 import { measuredModel } from '../../src/jvp';
 import { lieDerivative } from '../../src/lie/lieDerivative';
+import { loadImageFolder } from '../../src/data/imageFolder';
 import { writeNpy } from '../../src/data/npy';
+import { PNG } from 'pngjs';
 import { loadModel, saveModel } from '../../src/models/load';
 import { runHere } from '../helpers/cli';
 import { expectNoLeak } from '../helpers/noLeak';
@@ -323,5 +325,37 @@ describe('user inputs: layouts, batch, ranges, sidecars and files (cpu oracle; C
     const r = await runHere(['lee', '--model', folder, '--images', npy, '--groups', 'rotate', '--backend', 'cpu']);
     assert.equal(r.code, 1);
     assert.match(r.err, /lee: model '.*' expects 6×6 images, got 5×5 \(H×W\) in .*x5\.npy; a \.npy is measured as stored, never resized: save it at 6×6, or give a folder of JPEG\/PNG files \(resized to 6×6 with a warning\)/);
+  });
+});
+
+describe('user inputs: image files', () => {
+  let dir: string;
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'liederiv-userimages-'));
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('PNGs with transparent pixels are composited over white and the CLI says so; opaque RGBA PNGs are not flagged', async () => {
+    const png = (alpha: number) => {
+      const data = Buffer.alloc(6 * 6 * 4);
+      for (let p = 0; p < 36; p++) data.set([(p * 7) % 256, (p * 13) % 256, (p * 29) % 256, alpha], p * 4);
+      return PNG.sync.write(Object.assign(new PNG({ width: 6, height: 6 }), { data }));
+    };
+    for (const [name, alpha] of [['clear', 0], ['opaque', 255]] as const) fs.mkdirSync(path.join(dir, name)), fs.writeFileSync(path.join(dir, name, 'a.png'), png(alpha));
+    const clear = loadImageFolder(path.join(dir, 'clear'), { size: [6, 6] });
+    assert.deepEqual(clear.translucent, ['a.png']);
+    assert.equal(Math.min(...clear.images.dataSync()), 1); // alpha 0 over white: white
+    const opaque = loadImageFolder(path.join(dir, 'opaque'), { size: [6, 6] });
+    assert.deepEqual(opaque.translucent, []);
+    tf.dispose([clear.images, opaque.images]);
+    const folder = path.join(dir, 'm');
+    const n = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [6, 6, 3] }), dense(3, 'softmax', 1)] });
+    await saveModel(n, folder);
+    n.dispose();
+    const r = await runHere(['lee', '--model', folder, '--images', path.join(dir, 'clear'), '--groups', 'rotate', '--backend', 'cpu']);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.err, /warning: 1 image\(s\) have transparent pixels \(a\.png\), composited over white as a viewer shows them/);
+    const r2 = await runHere(['lee', '--model', folder, '--images', path.join(dir, 'opaque'), '--groups', 'rotate', '--backend', 'cpu']);
+    assert.doesNotMatch(r2.err, /transparent/);
   });
 });

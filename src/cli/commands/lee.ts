@@ -7,7 +7,7 @@ import { liederivVersion } from '../../version';
 import { REDUCTIONS, type Reduction } from '../../lie/reductions';
 import { loadModel, writeAtomic } from '../../models/load';
 import { requireOption, UsageError, type CliIO, type Command } from '../command';
-import { contractMeta, CONTRACT_HELP, measuredForRun, withNonFiniteDiagnosis, choice, imagesFingerprint, loadImages, MEASUREMENT_OPTIONS, modelFingerprint, parseMeasurementOptions, startBackend, THREADS_HELP } from '../options';
+import { contractMeta, CONTRACT_HELP, measuredForRun, translucentWarning, withNonFiniteDiagnosis, choice, imagesFingerprint, loadImages, MEASUREMENT_OPTIONS, modelFingerprint, parseMeasurementOptions, startBackend, THREADS_HELP } from '../options';
 import { ResumableCsv } from '../output';
 import { csvField, npyCompanionLabels, parseCsvLine, resizeWarning, summarize, summaryText, topOnePredictions, unitsLine } from '../traceable';
 import * as fs from 'node:fs';
@@ -155,6 +155,8 @@ export const leeCommand: Command = {
       io.stderr.write(`lee: units: ${unitsLine(H, W)}\n`);
       const resized = resizeWarning(data.sourceSizes, [H, W]);
       if (resized) io.stderr.write(`lee: ${resized}\n`);
+      const translucent = translucentWarning(data.translucent);
+      if (translucent) io.stderr.write(`lee: ${translucent}\n`);
       const companion = data.files ? undefined : npyCompanionLabels(imagesPath, N);
       if (companion) io.stderr.write(`lee: labels from ${companion.file}\n`);
       const columns: ImageColumns = {
