@@ -264,7 +264,7 @@ function build(model: ModelLike, opts: ContractOptions, sizeHint?: [number, numb
   }
   if (prov.inputRange?.startsWith('default')) notes.push(`the input range the model expects is assumed to be 0..1; if it expects 0..255 or -1..1 (or mean/std), say so (--input-range, --mean, --std, or the liederiv.json sidecar)`);
   const m: MeasuredModel = { name: model.name, net, input, output, provenance: prov, formula: '', notes, program };
-  probe(m);
+  probe(m, model.classNames);
   m.formula = describe(m);
   return m;
 }
@@ -344,7 +344,7 @@ function defaultMode(output: string | undefined): 'probs' | 'logits' {
 }
 
 /** Runs the program once at batch 2 (then 1) on grey images: fixed-batch graphs and the output's shape. */
-function probe(m: MeasuredModel): void {
+function probe(m: MeasuredModel, classNames?: string[]): void {
   const [h, w] = m.input.size;
   if (!h || !w) return; // free size: checked when images arrive (checkOutputFits)
   const run = (b: number) =>
@@ -371,6 +371,12 @@ function probe(m: MeasuredModel): void {
     }
   }
   checkOutputFits(m, shape);
+  // Class names label the output's components: a count that differs labels the wrong classes.
+  if (classNames && m.output.mode !== 'tensor' && shape.length === 2 && shape[1] !== classNames.length) {
+    throw new InputError(
+      `model '${m.name}' outputs ${shape[1]} class scores, but classNames (liederiv.json) has ${classNames.length} names [${classNames.slice(0, 5).join(', ')}${classNames.length > 5 ? ', …' : ''}]; expected one name per output component: fix classNames in liederiv.json, or remove it`,
+    );
+  }
 }
 
 function firstLine(err: unknown): string {

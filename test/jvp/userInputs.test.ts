@@ -17,7 +17,7 @@ import { imageTangent } from '../../src/groups';
 import { measuredModel } from '../../src/jvp';
 import { lieDerivative } from '../../src/lie/lieDerivative';
 import { loadImageFolder } from '../../src/data/imageFolder';
-import { writeNpy } from '../../src/data/npy';
+import { loadImagesNpy, writeNpy } from '../../src/data/npy';
 import { PNG } from 'pngjs';
 import { loadModel, saveModel } from '../../src/models/load';
 import { runHere } from '../helpers/cli';
@@ -325,6 +325,43 @@ describe('user inputs: layouts, batch, ranges, sidecars and files (cpu oracle; C
     const r = await runHere(['lee', '--model', folder, '--images', npy, '--groups', 'rotate', '--backend', 'cpu']);
     assert.equal(r.code, 1);
     assert.match(r.err, /lee: model '.*' expects 6×6 images, got 5×5 \(H×W\) in .*x5\.npy; a \.npy is measured as stored, never resized: save it at 6×6, or give a folder of JPEG\/PNG files \(resized to 6×6 with a warning\)/);
+  });
+});
+
+describe('user inputs: .npy layouts and dtypes, class names', () => {
+  let dir: string;
+  before(async () => {
+    await useBackend('cpu');
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'liederiv-usernpy-'));
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('.npy arrays of another rank or an unread dtype are refused with the numpy line that fixes them', () => {
+    const cases: Array<[number[], RegExp]> = [
+      [[2, 6, 6], /got \(2, 6, 6\) — grey images without a channel axis\? add it: x\[\.\.\., None\]/],
+      [[6, 6], /got \(6, 6\) — one grey image\? add the batch and channel axes: x\[None, \.\.\., None\]/],
+      [[1, 2, 6, 6, 3], /got \(1, 2, 6, 6, 3\) — an extra leading axis\? drop it: x\[0\]/],
+    ];
+    for (const [shape, re] of cases) {
+      const f = path.join(dir, `r${shape.length}.npy`);
+      writeNpy(f, new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(0.5), shape);
+      assert.throws(() => loadImagesNpy(f), (e: unknown) => e instanceof InputError && re.test((e as Error).message), shape.join());
+    }
+    // A uint16 file: numpy's header for '<u2', 2 × 2 × 2 × 3.
+    const header = "{'descr': '<u2', 'fortran_order': False, 'shape': (2, 2, 2, 3), }";
+    const pad = 64 - ((10 + header.length + 1) % 64);
+    const h = Buffer.from(header + ' '.repeat(pad) + '\n');
+    const pre = Buffer.from([0x93, ...Buffer.from('NUMPY'), 1, 0, h.length & 255, h.length >> 8]);
+    const f16 = path.join(dir, 'u16.npy');
+    fs.writeFileSync(f16, Buffer.concat([pre, h, Buffer.alloc(2 * 24)]));
+    assert.throws(() => loadImagesNpy(f16), (e: unknown) => e instanceof FileFormatError && /unsupported dtype '<u2' \(uint16\).* — 16-bit pixels\? save \(x \/ 65535\)\.astype\(np\.float32\)/.test((e as Error).message));
+  });
+
+  it('classNames that do not match the number of class scores are refused (the pred column would name the wrong classes)', () => {
+    const net = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [4, 4, 3] }), dense(10, 'softmax', 1)] });
+    assert.throws(() => measuredModel({ name: 'c', net, classNames: ['a', 'b'] }), (e: unknown) => e instanceof InputError && /outputs 10 class scores, but classNames \(liederiv\.json\) has 2 names \[a, b\]; expected one name per output component/.test((e as Error).message));
+    assert.doesNotThrow(() => measuredModel({ name: 'c', net, classNames: 'abcdefghij'.split('') }));
+    net.dispose();
   });
 });
 
