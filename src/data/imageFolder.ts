@@ -86,7 +86,15 @@ export function loadImageFolder(dir: string, opts: ImageFolderOptions): ImageFol
   } else {
     files = imageFiles(dir);
   }
-  if (files.length === 0) throw new InputError(`no .jpg/.jpeg/.png files found in '${dir}'${classFolders ? ' (class subfolders)' : ''}`);
+  if (files.length === 0) {
+    // Say what is there instead (other image formats are the usual reason).
+    const others = new Map<string, number>();
+    const scan = (d: string) => fs.readdirSync(d, { withFileTypes: true }).forEach((e) => !e.isDirectory() && !isIgnoredEntry(e.name) && others.set(path.extname(e.name).toLowerCase() || '(no extension)', (others.get(path.extname(e.name).toLowerCase() || '(no extension)') ?? 0) + 1));
+    scan(dir);
+    if (classFolders) subdirs.forEach((s) => scan(path.join(dir, s)));
+    const found = others.size ? `; found ${[...others].map(([ext, n]) => `${n} ${ext}`).join(', ')} file(s): convert them to PNG or JPEG` : ' (the folder is empty)';
+    throw new InputError(`no .jpg/.jpeg/.png files found in '${dir}'${classFolders ? ' (class subfolders)' : ''}${found}`);
+  }
   const picked = subsetIndices(files.length, opts.limit, opts.seed ?? 0);
   const sourceSizes: Array<[number, number]> = [];
   const translucent: string[] = [];

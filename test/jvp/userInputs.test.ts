@@ -395,4 +395,14 @@ describe('user inputs: image files', () => {
     const r2 = await runHere(['lee', '--model', folder, '--images', path.join(dir, 'opaque'), '--groups', 'rotate', '--backend', 'cpu']);
     assert.doesNotMatch(r2.err, /transparent/);
   });
+
+  it('a folder with no JPEG/PNG says what it holds instead', () => {
+    fs.mkdirSync(path.join(dir, 'webp'));
+    fs.writeFileSync(path.join(dir, 'webp', 'a.webp'), 'RIFF');
+    fs.writeFileSync(path.join(dir, 'webp', 'b.webp'), 'RIFF');
+    fs.writeFileSync(path.join(dir, 'webp', '.DS_Store'), '');
+    assert.throws(() => loadImageFolder(path.join(dir, 'webp'), { size: [6, 6] }), (e: unknown) => e instanceof InputError && /no \.jpg\/\.jpeg\/\.png files found in '.*webp'; found 2 \.webp file\(s\): convert them to PNG or JPEG$/.test((e as Error).message));
+    fs.mkdirSync(path.join(dir, 'empty'));
+    assert.throws(() => loadImageFolder(path.join(dir, 'empty'), { size: [6, 6] }), /no \.jpg\/\.jpeg\/\.png files found in '.*empty' \(the folder is empty\)/);
+  });
 });
