@@ -493,8 +493,9 @@ function compile(name: string, net: Net, input: InputContract, output: OutputCon
     steps.push(activationStep('softmax', result, 'softmax (added)', `${name}: softmax (added)`, 'Softmax'));
     result = { step: steps.length - 1, output: 0 };
   }
-  // An NCHW model's image-like output goes back to NHWC, where the groups act on it.
-  if (input.layout === 'nchw') {
+  // An NCHW model's image-like output goes back to NHWC, where the groups act on it — unless the
+  // tensor is already NHWC (behind the model's own NCHW→NHWC transpose: onnx-tf graphs, a Permute).
+  if (input.layout === 'nchw' && tensorLayout(net, output.tensor) !== 'nhwc') {
     const inner = result;
     const back: Step = {
       info: { name: 'nhwc (output)', className: 'Layout', source: 'adapter' },
@@ -510,6 +511,61 @@ function compile(name: string, net: Net, input: InputContract, output: OutputCon
     result = { step: steps.length - 1, output: 0 };
   }
   return { steps, result, protect: new Set(weights) };
+}
+
+/**
+ * The layout of a 4-d tensor inside an NCHW model: the input is NCHW, a Transpose (graph) or
+ * Permute (layers) by (0, 2, 3, 1) makes it NHWC, one by (0, 3, 1, 2) NCHW again; every other op
+ * or layer keeps the layout of its first image-dependent input. 'unknown' for other permutations.
+ */
+export function tensorLayout(net: Net, tensor: string): 'nchw' | 'nhwc' | 'unknown' {
+  if (net instanceof tf.GraphModel) {
+    const ex = executorOf(net);
+    const inputName = graphInput(net).name;
+    const memo = new Map<string, 'nchw' | 'nhwc' | 'unknown' | 'const'>();
+    const of = (name: string, depth = 0): 'nchw' | 'nhwc' | 'unknown' | 'const' => {
+      if (name === inputName) return 'nchw';
+      if (ex.weightMap[name]) return 'const';
+      const known = memo.get(name);
+      if (known) return known;
+      const node = ex.graph.nodes[name];
+      let out: 'nchw' | 'nhwc' | 'unknown' | 'const' = 'const';
+      if (!node || depth > 5000) out = 'unknown';
+      else if (node.op === 'Transpose') {
+        const from = of(parseNodeName(node.inputNames[0])[0], depth + 1);
+        const p = permOf(net, node)?.join();
+        out = from === 'nchw' && p === '0,2,3,1' ? 'nhwc' : from === 'nhwc' && p === '0,3,1,2' ? 'nchw' : from === 'const' ? 'const' : 'unknown';
+      } else {
+        for (const ref of node.inputNames) {
+          const l = of(parseNodeName(ref)[0], depth + 1);
+          if (l !== 'const') {
+            out = l;
+            break;
+          }
+        }
+      }
+      memo.set(name, out);
+      return out;
+    };
+    const l = of(parseNodeName(tensor)[0]);
+    return l === 'const' ? 'unknown' : l;
+  }
+  const graph = cachedLayerGraph(net);
+  const target = graph.nodes.find((n) => n.layer.name === tensor || n.endsModels?.includes(tensor));
+  if (!target) return 'unknown';
+  const layouts: Array<'nchw' | 'nhwc' | 'unknown'> = [];
+  for (const node of graph.nodes) {
+    const first = node.inputs[0];
+    const from = !first || !('node' in first) ? 'nchw' : layouts[first.node];
+    let l = from;
+    if (node.layer.getClassName() === 'Permute') {
+      const dims = (node.layer.getConfig().dims as number[]).join();
+      l = from === 'nchw' && dims === '2,3,1' ? 'nhwc' : from === 'nhwc' && dims === '3,1,2' ? 'nchw' : 'unknown';
+    }
+    layouts[node.index] = l;
+    if (node === target) return l;
+  }
+  return 'unknown';
 }
 
 /** Whether the net's (single) output is its own softmax, through pass-through nodes (DESIGN §1: then 'probs' is its output). */

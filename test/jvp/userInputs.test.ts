@@ -226,6 +226,28 @@ describe('user inputs: layouts, batch, ranges, sidecars and files (cpu oracle; C
     tf.dispose(xs);
   });
 
+  it('an inner image-like tensor of an NCHW model that is already NHWC (behind its own Transpose or Permute) is not transposed again', async () => {
+    // Oracle: the same net written NHWC (no layout adapter involved), measured at the same tensor.
+    const xs = x();
+    const [body, consts] = convNet();
+    const nchw = await tinyGraph([-1, 3, 8, 8], [{ name: 'img', op: 'Transpose', input: ['x', 'perm'] }, ...body], { ...consts, perm: perm() });
+    const nhwc = await tinyGraph([-1, 8, 8, 3], [{ name: 'img', op: 'Identity', input: ['x'] }, ...body], consts);
+    const want = await lieVector(nhwc, xs, 'rotate', { output: 'relu' });
+    assert.ok(relErr(await lieVector(nchw, xs, 'rotate', { output: 'relu' }), want) < 1e-5);
+    // Back to NCHW inside the graph: transposed back to NHWC by liederiv, the same numbers again.
+    const back = await tinyGraph([-1, 3, 8, 8], [{ name: 'img', op: 'Transpose', input: ['x', 'perm'] }, ...body, { name: 'relu_nchw', op: 'Transpose', input: ['relu', 'perm2'] }], { ...consts, perm: perm(), perm2: tf.tensor1d([0, 3, 1, 2], 'int32') });
+    assert.ok(relErr(await lieVector(back, xs, 'rotate', { output: 'relu_nchw' }), want) < 1e-5);
+    const init = (seed: number) => tf.initializers.glorotNormal({ seed });
+    const conv2d = () => tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: init(1), name: 'c' });
+    const permuted = tf.sequential({ layers: [tf.layers.permute({ inputShape: [3, 8, 8], dims: [2, 3, 1] }), conv2d(), tf.layers.flatten(), dense(5, 'softmax', 2)] });
+    const plain = tf.sequential({ layers: [tf.layers.inputLayer({ inputShape: [8, 8, 3] }), conv2d(), tf.layers.flatten(), dense(5, 'softmax', 2)] });
+    assert.ok(relErr(await lieVector(permuted, xs, 'rotate', { output: 'c' }), await lieVector(plain, xs, 'rotate', { output: 'c' })) < 1e-5);
+    [nchw, nhwc, back].forEach((g) => g.dispose());
+    permuted.dispose();
+    plain.dispose();
+    tf.dispose(xs);
+  });
+
   it('a dynamic-size graph whose Reshape fixes batch 1 runs image by image in the CLI (it crashed at --batch 32 with a raw tfjs error)', async () => {
     const [body, consts] = convNet([1, 5]);
     const model = writeGraph(path.join(dir, 'dynfixed'), [-1, -1, -1, 3], [{ name: 'img', op: 'Identity', input: ['x'] }, ...body], consts);
