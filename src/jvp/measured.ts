@@ -236,7 +236,7 @@ function build(model: ModelLike, opts: ContractOptions, sizeHint?: [number, numb
     );
   }
   const size: [number, number] = [stated?.[0] || det.size[0] || sizeHint?.[0] || 0, stated?.[1] || det.size[1] || sizeHint?.[1] || 0];
-  const range = pick<InputRange>('inputRange', opts.inputRange, side.inputRange, () => ['0..1', 'default (assumed: say inputRange / --input-range if the model expects 0..255 or -1..1)']);
+  const range = pick<InputRange>('inputRange', opts.inputRange, side.inputRange, () => detectRange(net) ?? ['0..1', 'default (assumed: say inputRange / --input-range if the model expects 0..255 or -1..1)']);
   const mean = channelVector(model.name, 'mean', opts.mean ?? side.mean ?? model.preprocess?.mean ?? [0], channels, 0);
   const std = channelVector(model.name, 'std', opts.std ?? side.std ?? model.preprocess?.std ?? [1], channels, 1);
   if (std.some((v) => !(v > 0))) throw new InputError(`model '${model.name}': std must be positive, got [${std.join(', ')}] (${said(prov.std ?? (opts.std ? 'option' : side.std ? 'sidecar' : 'model'), '--std', 'std')}); expected the per-channel std of the model's inputs (--std, liederiv.json 'std')`);
@@ -267,6 +267,38 @@ function build(model: ModelLike, opts: ContractOptions, sizeHint?: [number, numb
   probe(m, model.classNames);
   m.formula = describe(m);
   return m;
+}
+
+const near = (a: number, b: number) => Math.abs(a - b) <= 1e-6 * Math.abs(b);
+
+/**
+ * The range a model states by rescaling its input first: a Keras `Rescaling(1/255)` or
+ * `Rescaling(1/127.5, offset: -1)` layer (what Keras 3 puts in front of image models), or a graph
+ * Mul by 1/255 or RealDiv by 255 (or 127.5) reading the input: the model then takes 0..255 pixels.
+ */
+function detectRange(net: Net): [InputRange, string] | undefined {
+  if (net instanceof tf.GraphModel) {
+    const ex = executorOf(net);
+    const input = graphInput(net).name;
+    const nodes = Object.values(ex.graph.nodes) as GraphNode[];
+    for (const n of nodes) {
+      if ((n.op !== 'Mul' && n.op !== 'RealDiv' && n.op !== 'Div') || n.inputNames.length !== 2) continue;
+      const names = n.inputNames.map((r) => parseNodeName(r)[0]);
+      const at = names.indexOf(input);
+      const w = at >= 0 ? ex.weightMap[names[1 - at]]?.[0] : undefined;
+      if (!w || w.size !== 1 || (n.op !== 'Mul' && at !== 0)) continue;
+      const c = w.dataSync()[0];
+      const factor = n.op === 'Mul' ? c : 1 / c;
+      if (near(factor, 1 / 255) || near(factor, 1 / 127.5)) return ['0..255', `detected: ${n.op} by ${+c.toPrecision(6)} after the input ('${n.name}')`];
+    }
+    return undefined;
+  }
+  const graph = cachedLayerGraph(net);
+  const first = graph.nodes.find((n) => n.inputs.some((r) => !('node' in r)));
+  if (first?.layer.getClassName() !== 'Rescaling') return undefined;
+  const { scale, offset } = first.layer.getConfig() as { scale: number; offset: number };
+  if (near(scale, 1 / 255) || near(scale, 1 / 127.5)) return ['0..255', `detected: Rescaling(scale ${+scale.toPrecision(6)}, offset ${offset}) after the input ('${first.layer.name}')`];
+  return undefined;
 }
 
 const RANGE_BOUNDS: Record<InputRange, [number, number]> = { '0..1': [0, 1], '0..255': [0, 255], '-1..1': [-1, 1] };

@@ -276,6 +276,34 @@ describe('user inputs: layouts, batch, ranges, sidecars and files (cpu oracle; C
     tf.dispose(xs);
   });
 
+  it('a model that rescales its input first (Keras Rescaling(1/255), a graph Mul by 1/255 or RealDiv by 127.5) takes 0..255: detected, measured on 255x', async () => {
+    const xs = x(2, 4);
+    const rescaled = tf.sequential({ layers: [tf.layers.rescaling({ inputShape: [4, 4, 3], scale: 1 / 255 }), tf.layers.flatten(), dense(5, 'softmax', 1)] });
+    const m = measuredModel({ name: 'r', net: rescaled });
+    assert.equal(m.input.range, '0..255');
+    assert.match(m.provenance.inputRange, /detected: Rescaling\(scale 0\.00392157, offset 0\) after the input/);
+    assert.ok(!m.notes.some((n) => /assumed to be 0\.\.1/.test(n)));
+    const want = reverseModeLie((xx) => rescaled.predict(tf.mul(xx, 255)) as tf.Tensor, xs, 'rotate');
+    assert.ok(relErr(await lieVector(rescaled, xs, 'rotate'), want) < 1e-4);
+    rescaled.dispose();
+    for (const [op, c] of [['Mul', 1 / 255], ['RealDiv', 127.5]] as const) {
+      const g = await tinyGraph([-1, 4, 4, 3], [{ name: 's', op, input: ['x', 'c'] }, { name: 'flat', op: 'Reshape', input: ['s', 'shape'] }, mm('fc', 'flat', 'w'), { name: 'out', op: 'Softmax', input: ['fc'] }], {
+        c: tf.scalar(c),
+        shape: tf.tensor1d([-1, 48], 'int32'),
+        w: tf.randomNormal([48, 5], 0, 0.5, 'float32', 7),
+      });
+      const gm = measuredModel({ name: 'g', net: g });
+      assert.equal(gm.input.range, '0..255', op);
+      assert.match(gm.formula, /∘ \(255x\)/);
+      const gw = reverseModeLie((xx) => g.execute(tf.mul(xx, 255)) as tf.Tensor, xs, 'rotate');
+      assert.ok(relErr(await lieVector(g, xs, 'rotate'), gw) < 1e-4, op);
+      // An explicit option still wins.
+      assert.equal(measuredModel({ name: 'g', net: g }, { inputRange: '0..1' }).input.range, '0..1');
+      g.dispose();
+    }
+    tf.dispose(xs);
+  });
+
   it('mean/std outside the input range are refused, naming the range and the field that fixes it', async () => {
     const net = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [4, 4, 3] }), dense(3, 'linear', 1)] });
     const refuses = (opts: Parameters<typeof measuredModel>[1], re: RegExp, preprocess?: { mean: number[]; std: number[] }) =>
