@@ -67,6 +67,11 @@ function imageFiles(dir: string): string[] {
  *  - memory: returns one tensor, owned by the caller; decodes and resizes one file at a time.
  */
 export function loadImageFolder(dir: string, opts: ImageFolderOptions): ImageFolder {
+  // Notebook users call this from JavaScript too: a missing size would crash inside the resize.
+  const size = (opts as Partial<ImageFolderOptions> | undefined)?.size;
+  if (!Array.isArray(size) || size.length !== 2 || !size.every((d) => Number.isInteger(d) && d > 0)) {
+    throw new InputError(`loadImageFolder('${dir}'): options.size must be [height, width] in pixels (the model's input size, e.g. model.inputSize), got ${JSON.stringify(size)}`);
+  }
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new InputError(`image folder '${dir}' does not exist or is not a directory`);
   const entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
   const subdirs = entries.filter((e) => e.isDirectory() && !isIgnoredEntry(e.name)).map((e) => e.name);

@@ -446,6 +446,11 @@ describe('user inputs: image files', () => {
     assert.doesNotMatch(r2.err, /transparent/);
   });
 
+  it('loadImageFolder without a size (a JavaScript notebook call) says what it needs instead of crashing in the resize', () => {
+    assert.throws(() => loadImageFolder(dir, {} as never), (e: unknown) => e instanceof InputError && /options\.size must be \[height, width\] in pixels.*got undefined/.test((e as Error).message));
+    assert.throws(() => loadImageFolder(dir, { size: [28] } as never), (e: unknown) => e instanceof InputError && /got \[28\]/.test((e as Error).message));
+  });
+
   it('a folder with no JPEG/PNG says what it holds instead', () => {
     fs.mkdirSync(path.join(dir, 'webp'));
     fs.writeFileSync(path.join(dir, 'webp', 'a.webp'), 'RIFF');
