@@ -282,10 +282,16 @@ function detectRange(net: Net): [InputRange, string] | undefined {
     const input = graphInput(net).name;
     const nodes = Object.values(ex.graph.nodes) as GraphNode[];
     for (const n of nodes) {
-      if ((n.op !== 'Mul' && n.op !== 'RealDiv' && n.op !== 'Div') || n.inputNames.length !== 2) continue;
+      if (n.inputNames.length !== 2) continue;
       const names = n.inputNames.map((r) => parseNodeName(r)[0]);
       const at = names.indexOf(input);
       const w = at >= 0 ? ex.weightMap[names[1 - at]]?.[0] : undefined;
+      // A mean subtracted at the input (x − 127.5, x − [123.68, 116.78, 103.94]) beyond [0, 1]: 0..255 pixels.
+      if (w && (n.op === 'Sub' || n.op === 'AddV2' || n.op === 'Add' || n.op === 'BiasAdd') && w.size <= 4 && (n.op === 'Sub' ? at === 0 : true)) {
+        const v = Array.from(w.dataSync()).map((c) => (n.op === 'Sub' ? c : -c));
+        if (v.every((c) => c > 1.5 && c <= 255)) return ['0..255', `detected: a mean of [${v.map((c) => +c.toPrecision(6)).join(', ')}] subtracted from the input ('${n.name}')`];
+      }
+      if (n.op !== 'Mul' && n.op !== 'RealDiv' && n.op !== 'Div') continue;
       if (!w || w.size !== 1 || (n.op !== 'Mul' && at !== 0)) continue;
       const c = w.dataSync()[0];
       const factor = n.op === 'Mul' ? c : 1 / c;

@@ -276,7 +276,7 @@ describe('user inputs: layouts, batch, ranges, sidecars and files (cpu oracle; C
     tf.dispose(xs);
   });
 
-  it('a model that rescales its input first (Keras Rescaling(1/255), a graph Mul by 1/255 or RealDiv by 127.5) takes 0..255: detected, measured on 255x', async () => {
+  it('a model that rescales its input first (Keras Rescaling(1/255), a graph Mul by 1/255, RealDiv by 127.5 or Sub of 127.5) takes 0..255: detected, measured on 255x', async () => {
     const xs = x(2, 4);
     const rescaled = tf.sequential({ layers: [tf.layers.rescaling({ inputShape: [4, 4, 3], scale: 1 / 255 }), tf.layers.flatten(), dense(5, 'softmax', 1)] });
     const m = measuredModel({ name: 'r', net: rescaled });
@@ -286,7 +286,7 @@ describe('user inputs: layouts, batch, ranges, sidecars and files (cpu oracle; C
     const want = reverseModeLie((xx) => rescaled.predict(tf.mul(xx, 255)) as tf.Tensor, xs, 'rotate');
     assert.ok(relErr(await lieVector(rescaled, xs, 'rotate'), want) < 1e-4);
     rescaled.dispose();
-    for (const [op, c] of [['Mul', 1 / 255], ['RealDiv', 127.5]] as const) {
+    for (const [op, c] of [['Mul', 1 / 255], ['RealDiv', 127.5], ['Sub', 127.5]] as const) {
       const g = await tinyGraph([-1, 4, 4, 3], [{ name: 's', op, input: ['x', 'c'] }, { name: 'flat', op: 'Reshape', input: ['s', 'shape'] }, mm('fc', 'flat', 'w'), { name: 'out', op: 'Softmax', input: ['fc'] }], {
         c: tf.scalar(c),
         shape: tf.tensor1d([-1, 48], 'int32'),
