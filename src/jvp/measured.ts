@@ -236,7 +236,7 @@ function build(model: ModelLike, opts: ContractOptions, sizeHint?: [number, numb
     );
   }
   const size: [number, number] = [stated?.[0] || det.size[0] || sizeHint?.[0] || 0, stated?.[1] || det.size[1] || sizeHint?.[1] || 0];
-  const range = pick<InputRange>('inputRange', opts.inputRange, side.inputRange, () => detectRange(net) ?? ['0..1', 'default (assumed: say inputRange / --input-range if the model expects 0..255 or -1..1)']);
+  const range = pick<InputRange>('inputRange', opts.inputRange, side.inputRange, () => statedByPreprocess(model) ?? detectRange(net) ?? ['0..1', 'default (assumed: say inputRange / --input-range if the model expects 0..255 or -1..1)']);
   const mean = channelVector(model.name, 'mean', opts.mean ?? side.mean ?? model.preprocess?.mean ?? [0], channels, 0);
   const std = channelVector(model.name, 'std', opts.std ?? side.std ?? model.preprocess?.std ?? [1], channels, 1);
   if (std.some((v) => !(v > 0))) throw new InputError(`model '${model.name}': std must be positive, got [${std.join(', ')}] (${said(prov.std ?? (opts.std ? 'option' : side.std ? 'sidecar' : 'model'), '--std', 'std')}); expected the per-channel std of the model's inputs (--std, liederiv.json 'std')`);
@@ -267,6 +267,13 @@ function build(model: ModelLike, opts: ContractOptions, sizeHint?: [number, numb
   probe(m, model.classNames);
   m.formula = describe(m);
   return m;
+}
+
+/** A wrapper's own non-identity `preprocess` is defined on [0, 1] pixels (DESIGN §10): it states the range, nothing is detected. */
+function statedByPreprocess(model: ModelLike): [InputRange, string] | undefined {
+  const p = model.preprocess;
+  if (!p || (p.mean.every((m) => m === 0) && p.std.every((v) => v === 1))) return undefined;
+  return ['0..1', "model: its preprocess {mean, std} is defined on [0, 1] pixels"];
 }
 
 const near = (a: number, b: number) => Math.abs(a - b) <= 1e-6 * Math.abs(b);

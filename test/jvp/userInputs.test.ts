@@ -297,8 +297,9 @@ describe('user inputs: layouts, batch, ranges, sidecars and files (cpu oracle; C
       assert.match(gm.formula, /∘ \(255x\)/);
       const gw = reverseModeLie((xx) => g.execute(tf.mul(xx, 255)) as tf.Tensor, xs, 'rotate');
       assert.ok(relErr(await lieVector(g, xs, 'rotate'), gw) < 1e-4, op);
-      // An explicit option still wins.
+      // An explicit option still wins, and so does a wrapper's own preprocess (defined on [0, 1] pixels).
       assert.equal(measuredModel({ name: 'g', net: g }, { inputRange: '0..1' }).input.range, '0..1');
+      assert.equal(measuredModel({ name: 'g', net: g, preprocess: { mean: [0], std: [1 / 255] } }).input.range, '0..1');
       g.dispose();
     }
     tf.dispose(xs);
