@@ -26,6 +26,7 @@ import { InputError, LiederivError, UnknownNameError } from '../errors';
 import { activationStep, cachedLayerGraph, compileLayersModel, layerOutputNames, layersFinalHead, layersFinalSoftmax } from './compileLayers';
 import { compileGraphModel, executorOf, graphFinalHead, graphFinalSoftmax, graphInput, graphOutputs, parseNodeName, resolveGraphTensor, type GraphNode } from './compileGraph';
 import { applyProgram, type Program, type Ref, type Step } from './program';
+import { IDENTITY_PREPROCESS } from '../models/model';
 
 export const INPUT_RANGES = ['0..1', '0..255', '-1..1'] as const;
 export type InputRange = (typeof INPUT_RANGES)[number];
@@ -269,10 +270,14 @@ function build(model: ModelLike, opts: ContractOptions, sizeHint?: [number, numb
   return m;
 }
 
-/** A wrapper's own non-identity `preprocess` is defined on [0, 1] pixels (DESIGN §10): it states the range, nothing is detected. */
+/**
+ * A wrapper's own `preprocess` is defined on [0, 1] pixels (DESIGN §10): given by the caller (even
+ * the identity), it states the range and nothing is detected. loadModel's default for a model
+ * without a sidecar is the shared IDENTITY_PREPROCESS object: that states nothing.
+ */
 function statedByPreprocess(model: ModelLike): [InputRange, string] | undefined {
   const p = model.preprocess;
-  if (!p || (p.mean.every((m) => m === 0) && p.std.every((v) => v === 1))) return undefined;
+  if (!p || p === IDENTITY_PREPROCESS) return undefined;
   return ['0..1', "model: its preprocess {mean, std} is defined on [0, 1] pixels"];
 }
 

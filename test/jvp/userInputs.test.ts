@@ -300,6 +300,7 @@ describe('user inputs: layouts, batch, ranges, sidecars and files (cpu oracle; C
       // An explicit option still wins, and so does a wrapper's own preprocess (defined on [0, 1] pixels).
       assert.equal(measuredModel({ name: 'g', net: g }, { inputRange: '0..1' }).input.range, '0..1');
       assert.equal(measuredModel({ name: 'g', net: g, preprocess: { mean: [0], std: [1 / 255] } }).input.range, '0..1');
+      assert.equal(measuredModel({ name: 'g', net: g, preprocess: { mean: [0, 0, 0], std: [1, 1, 1] } }).input.range, '0..1');
       g.dispose();
     }
     tf.dispose(xs);
