@@ -263,6 +263,7 @@ function build(model: ModelLike, opts: ContractOptions, sizeHint?: [number, numb
   if (output.mode === 'probs' && output.softmax === 'added' && !model.classNames && opts.output === undefined && side.output === undefined) {
     notes.push(`model '${model.name}' ends in no softmax and has no class names: its output is measured as class scores with a softmax added; if it is an embedding or a regression, use output 'logits' (--output logits)`);
   }
+  if (prov.inputRange?.startsWith('detected')) notes.push(`the input range ${range} was ${prov.inputRange} (images in [0, 1] are scaled to it); if the model expects another, say so (--input-range, or inputRange in liederiv.json)`);
   if (prov.inputRange?.startsWith('default')) notes.push(`the input range the model expects is assumed to be 0..1; if it expects 0..255 or -1..1 (or mean/std), say so (--input-range, --mean, --std, or the liederiv.json sidecar)`);
   const m: MeasuredModel = { name: model.name, net, input, output, provenance: prov, formula: '', notes, program };
   probe(m, model.classNames);

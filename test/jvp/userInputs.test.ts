@@ -283,6 +283,7 @@ describe('user inputs: layouts, batch, ranges, sidecars and files (cpu oracle; C
     assert.equal(m.input.range, '0..255');
     assert.match(m.provenance.inputRange, /detected: Rescaling\(scale 0\.00392157, offset 0\) after the input/);
     assert.ok(!m.notes.some((n) => /assumed to be 0\.\.1/.test(n)));
+    assert.ok(m.notes.some((n) => /^the input range 0\.\.255 was detected: Rescaling.*say so \(--input-range/.test(n)), m.notes.join('\n'));
     const want = reverseModeLie((xx) => rescaled.predict(tf.mul(xx, 255)) as tf.Tensor, xs, 'rotate');
     assert.ok(relErr(await lieVector(rescaled, xs, 'rotate'), want) < 1e-4);
     rescaled.dispose();
