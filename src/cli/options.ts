@@ -117,16 +117,28 @@ export async function loadImages(
   spec: string,
   model: ModelWrapper,
   measured?: MeasuredModel,
-): Promise<{ images: tf.Tensor4D; labels?: number[]; files?: string[]; classNames?: string[]; sourceSizes?: Array<[number, number]> }> {
+  command = 'lee',
+): Promise<{ images: tf.Tensor4D; labels?: number[]; files?: string[]; classNames?: string[]; sourceSizes?: Array<[number, number]>; translucent?: string[] }> {
   if (!fs.existsSync(spec)) throw new InputError(`--images '${spec}' does not exist`);
   if (fs.statSync(spec).isDirectory()) {
     const [h, w] = measured?.input.size ?? model.inputSize;
     if (!h || !w) throw new InputError(`model '${model.name}' has no fixed input size; give inputSize in its liederiv.json to load an image folder`);
     const folder = loadImageFolder(spec, { size: [h, w] });
-    return { images: folder.images, labels: folder.labels, files: folder.files, classNames: folder.classNames, sourceSizes: folder.sourceSizes };
+    return { images: folder.images, labels: folder.labels, files: folder.files, classNames: folder.classNames, sourceSizes: folder.sourceSizes, translucent: folder.translucent };
   }
   if (path.extname(spec).toLowerCase() !== '.npy') throw new InputError(`--images must be a .npy file or a folder of images, got '${spec}'`);
-  return { images: loadImagesNpy(spec) };
+  const images = loadImagesNpy(spec);
+  // A .npy is measured as stored (never resized): its size must be the one the model takes.
+  const [h, w] = measured?.input.size ?? model.inputSize ?? [0, 0];
+  const [, H, W] = images.shape;
+  if ((h && h !== H) || (w && w !== W)) {
+    images.dispose();
+    throw new InputError(
+      `${command}: model '${model.name}' expects ${h || H}×${w || W} images, got ${H}×${W} (H×W) in ${spec}; a .npy is measured as stored, never resized: ` +
+        `save it at ${h || H}×${w || W}, or give a folder of JPEG/PNG files (resized to ${h || H}×${w || W} with a warning)`,
+    );
+  }
+  return { images };
 }
 
 /** `--out` and `--resume`: resuming needs an output file written as CSV (JSON is written once, at the end). */
@@ -146,8 +158,11 @@ export function outputTarget(values: Record<string, unknown>, format: string): {
  * output does not fit (e.g. --output probs on an image-like output). Its `formula` is the run
  * header's 'measures …' line.
  */
-export function measuredForRun(model: ModelWrapper, output: string | undefined, contract: Omit<ContractOptions, 'output'>): MeasuredModel {
-  return measuredModel(model, { ...contract, output });
+export function measuredForRun(model: ModelWrapper, output: string | undefined, contract: Omit<ContractOptions, 'output'>, images?: tf.Tensor4D): MeasuredModel {
+  const m = measuredModel(model, { ...contract, output });
+  // A model that leaves its input size open is probed (fixed batch, output shape) at the images' size.
+  if (images && (!m.input.size[0] || !m.input.size[1])) return measuredModel(model, { ...contract, output }, [images.shape[1], images.shape[2]]);
+  return m;
 }
 
 /** The run header's description of the measured model, and the contract as stored in the run's meta. */
@@ -195,4 +210,11 @@ export function assertFiniteResult<R extends { image: number }>(rows: readonly R
     const bad = rows.find((r) => !Number.isFinite(r[field] as unknown as number)) as R;
     throw new NumericalError(`${err.message}; ${diagnoseNonFinite(model, images, bad.image, contract)}`);
   }
+}
+
+/** The warning for image files with transparent pixels (composited over white, as a viewer shows them), or undefined. */
+export function translucentWarning(files: string[] | undefined): string | undefined {
+  if (!files?.length) return undefined;
+  const shown = files.slice(0, 3).join(', ') + (files.length > 3 ? `, … (${files.length} in all)` : '');
+  return `warning: ${files.length} image(s) have transparent pixels (${shown}), composited over white as a viewer shows them; a model trained with the alpha channel dropped (PIL's convert('RGB')) saw other pixels there: flatten the images as the model was trained before measuring`;
 }

@@ -11,6 +11,8 @@ export interface DecodedImage {
   height: number;
   /** The EXIF orientation (2–8) that was applied to give the displayed image; absent when none. */
   orientation?: number;
+  /** Some pixels were not opaque (alpha < 255) and were composited over white; absent when all were opaque. */
+  translucent?: boolean;
 }
 
 export const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png'] as const;
@@ -44,9 +46,15 @@ export function decodeImage(buffer: Uint8Array, fileName: string): DecodedImage 
   if (!(width > 0 && height > 0) || rgba.data.length < width * height * 4) {
     throw new FileFormatError(fileName, `decoded to ${width}×${height} with ${rgba.data.length} bytes; expected ${width * height * 4}`);
   }
-  const stored = { data: rgbaOverWhite(rgba.data, width * height), width, height };
+  const translucent = hasTranslucentPixel(rgba.data, width * height);
+  const stored = { data: rgbaOverWhite(rgba.data, width * height), width, height, ...(translucent ? { translucent } : {}) };
   const orientation = exifOrientation(buffer);
   return orientation === 1 ? stored : { ...applyOrientation(stored, orientation), orientation };
+}
+
+function hasTranslucentPixel(rgba: Uint8Array, pixels: number): boolean {
+  for (let p = 0; p < pixels; p++) if (rgba[p * 4 + 3] !== 255) return true;
+  return false;
 }
 
 function rgbaOverWhite(rgba: Uint8Array, pixels: number): Uint8Array {

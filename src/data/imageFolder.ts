@@ -28,6 +28,8 @@ export interface ImageFolder {
   files: string[];
   /** [height, width] of each file as decoded, before the resize to `size` (so callers can say what was resized). */
   sourceSizes: Array<[number, number]>;
+  /** Files (relative to `dir`) with transparent pixels, composited over white (decodeImage): a model trained with alpha dropped sees other pixels. */
+  translucent: string[];
 }
 
 /**
@@ -65,6 +67,11 @@ function imageFiles(dir: string): string[] {
  *  - memory: returns one tensor, owned by the caller; decodes and resizes one file at a time.
  */
 export function loadImageFolder(dir: string, opts: ImageFolderOptions): ImageFolder {
+  // Notebook users call this from JavaScript too: a missing size would crash inside the resize.
+  const size = (opts as Partial<ImageFolderOptions> | undefined)?.size;
+  if (!Array.isArray(size) || size.length !== 2 || !size.every((d) => Number.isInteger(d) && d > 0)) {
+    throw new InputError(`loadImageFolder('${dir}'): options.size must be [height, width] in pixels (the model's input size, e.g. model.inputSize), got ${JSON.stringify(size)}`);
+  }
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new InputError(`image folder '${dir}' does not exist or is not a directory`);
   const entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
   const subdirs = entries.filter((e) => e.isDirectory() && !isIgnoredEntry(e.name)).map((e) => e.name);
@@ -84,9 +91,18 @@ export function loadImageFolder(dir: string, opts: ImageFolderOptions): ImageFol
   } else {
     files = imageFiles(dir);
   }
-  if (files.length === 0) throw new InputError(`no .jpg/.jpeg/.png files found in '${dir}'${classFolders ? ' (class subfolders)' : ''}`);
+  if (files.length === 0) {
+    // Say what is there instead (other image formats are the usual reason).
+    const others = new Map<string, number>();
+    const scan = (d: string) => fs.readdirSync(d, { withFileTypes: true }).forEach((e) => !e.isDirectory() && !isIgnoredEntry(e.name) && others.set(path.extname(e.name).toLowerCase() || '(no extension)', (others.get(path.extname(e.name).toLowerCase() || '(no extension)') ?? 0) + 1));
+    scan(dir);
+    if (classFolders) subdirs.forEach((s) => scan(path.join(dir, s)));
+    const found = others.size ? `; found ${[...others].map(([ext, n]) => `${n} ${ext}`).join(', ')} file(s): convert them to PNG or JPEG` : ' (the folder is empty)';
+    throw new InputError(`no .jpg/.jpeg/.png files found in '${dir}'${classFolders ? ' (class subfolders)' : ''}${found}`);
+  }
   const picked = subsetIndices(files.length, opts.limit, opts.seed ?? 0);
   const sourceSizes: Array<[number, number]> = [];
+  const translucent: string[] = [];
   const images = tf.tidy(() =>
     tf.stack(
       picked.map((i) => {
@@ -99,6 +115,7 @@ export function loadImageFolder(dir: string, opts: ImageFolderOptions): ImageFol
         }
         const decoded = decodeImage(bytes, file);
         sourceSizes.push([decoded.height, decoded.width]);
+        if (decoded.translucent) translucent.push(files[i]);
         return resizeToTensor(decoded, opts.size, { centerCrop: opts.centerCrop ?? true });
       }),
     ),
@@ -107,6 +124,7 @@ export function loadImageFolder(dir: string, opts: ImageFolderOptions): ImageFol
     images,
     files: picked.map((i) => files[i]),
     sourceSizes,
+    translucent,
     ...(classFolders ? { labels: picked.map((i) => fileLabels![i]), classNames: subdirs } : {}),
   };
 }

@@ -176,7 +176,8 @@ export function readNpy(file: string): NpyArray {
   const spec = parseDescr(descr);
   if (!spec) {
     const name = DTYPE_NAMES[descr.replace(/^[<>|=]/, '')] ?? descr;
-    throw new FileFormatError(file, `unsupported dtype '${descr}' (${name}); expected float32 ('<f4'), uint8 ('|u1') or float64 ('<f8'); float16 ('<f2') is read too`);
+    const fix = /u2|uint16/.test(`${descr} ${name}`) ? ' — 16-bit pixels? save (x / 65535).astype(np.float32)' : /b1|bool/.test(`${descr} ${name}`) ? ' — a mask? save x.astype(np.float32)' : /[iu]\d/.test(descr) ? ' — integer pixels in 0..255? save x.astype(np.uint8), or (x / 255).astype(np.float32)' : '';
+    throw new FileFormatError(file, `unsupported dtype '${descr}' (${name}); expected float32 ('<f4'), uint8 ('|u1') or float64 ('<f8'); float16 ('<f2') is read too${fix}`);
   }
 
   const count = shape.reduce((a, b) => a * b, 1);
@@ -258,7 +259,13 @@ export function readImagesNpy(file: string): NpyImages {
             ? ' — RGBA? drop or composite alpha: x[..., :3]'
             : shape.length === 3 && shape[2] === 3
               ? ' — one image? add the batch axis: x[None]'
-              : '';
+              : shape.length === 3
+                ? ' — grey images without a channel axis? add it: x[..., None]'
+                : shape.length === 2
+                  ? ' — one grey image? add the batch and channel axes: x[None, ..., None]'
+                  : shape.length === 5 && shape[0] === 1
+                    ? ' — an extra leading axis? drop it: x[0]'
+                    : '';
     throw new InputError(`${file}: expected images of shape (N, H, W, 3) (NHWC RGB) or (N, H, W, 1) (grey), got (${shape.join(', ')})${hint}`);
   }
   if (shape[0] === 0 || shape[1] === 0 || shape[2] === 0) throw new InputError(`${file}: empty image batch (${shape.join(', ')})`);

@@ -82,7 +82,7 @@ function dataInputIndices(node: GraphNode): number[] {
 export function graphInput(model: tf.GraphModel): GraphNode {
   const inputs = executorOf(model).graph.inputs;
   if (inputs.length !== 1) {
-    throw new InputError(`this GraphModel has ${inputs.length} inputs (${inputs.map((n) => n.name).join(', ')}); liederiv measures models of one image input`);
+    throw new InputError(`this GraphModel has ${inputs.length} inputs (${inputs.map((n) => n.name).join(', ')}); expected one image input; measure a version of the model with the other inputs frozen as constants (e.g. a Keras sub-model or a SavedModel signature that takes only the image), or name an inner tensor that depends on the image only`);
   }
   return inputs[0];
 }
@@ -109,19 +109,47 @@ export function resolveGraphTensor(model: tf.GraphModel, name: string): string {
   throw new UnknownNameError('graph tensor', name, [`outputs: ${outs.join(', ')}`, `or any of the ${Object.keys(executor.graph.nodes).length} node names`]);
 }
 
-/** The model's softmax if its output is one, looking through Identity and other pass-through nodes. */
-export function graphFinalSoftmax(model: tf.GraphModel, output: string): GraphNode | undefined {
+/**
+ * Ops that only rearrange or select entries of their first input (reshape, squeeze, transpose,
+ * slice, gather): behind them a model's softmax or sigmoid output is still its probabilities, so
+ * adding a softmax over them would apply a second one (a SavedModel head often ends in Softmax →
+ * Reshape or ExpandDims → Squeeze).
+ */
+export const REARRANGING_OPS = new Set(['Reshape', 'Squeeze', 'ExpandDims', 'Transpose', 'Slice', 'StridedSlice', 'GatherV2', 'Gather']);
+
+/** The probability head a graph output comes from: its Softmax or Sigmoid node. */
+export interface GraphHead {
+  node: GraphNode;
+  kind: 'softmax' | 'sigmoid';
+  /** The ops between the head and the output that are not pass-through (Reshape, Squeeze, ...). */
+  rearranged: string[];
+}
+
+/**
+ * The model's Softmax or Sigmoid if its output is one, looking through Identity and other
+ * pass-through nodes and through ops that only rearrange or select entries (REARRANGING_OPS).
+ */
+export function graphFinalHead(model: tf.GraphModel, output: string): GraphHead | undefined {
   const nodes = executorOf(model).graph.nodes;
   let node: GraphNode | undefined = nodes[parseNodeName(output)[0]];
-  for (let hops = 0; node && hops < 16; hops++) {
-    if (node.op === 'Softmax') return node;
-    if (!PASS_THROUGH_OPS.has(node.op)) return undefined;
+  const rearranged: string[] = [];
+  for (let hops = 0; node && hops < 32; hops++) {
+    if (node.op === 'Softmax') return { node, kind: 'softmax', rearranged };
+    if (node.op === 'Sigmoid') return { node, kind: 'sigmoid', rearranged };
+    if (REARRANGING_OPS.has(node.op)) rearranged.push(node.op);
+    else if (!PASS_THROUGH_OPS.has(node.op)) return undefined;
     const data = dataInputIndices(node);
     if (data.length < 1) return undefined;
     const ref: string = node.inputNames[data[0]];
     node = nodes[parseNodeName(ref)[0]];
   }
   return undefined;
+}
+
+/** The model's softmax if its output is one (graphFinalHead of kind 'softmax'). */
+export function graphFinalSoftmax(model: tf.GraphModel, output: string): GraphNode | undefined {
+  const head = graphFinalHead(model, output);
+  return head?.kind === 'softmax' ? head.node : undefined;
 }
 
 /** Reads the non-tensor parameters (axes, shapes, paddings) of a node the way tfjs's getParamValue does. */
@@ -176,12 +204,12 @@ function order(executor: Executor, inputName: string, output: string): GraphNode
     state.set(node.name, 'open');
     const indices = dataInputIndices(node);
     if (indices.length === 0 && node.op !== 'Const') {
-      throw new InputError(`graph node '${node.name}' (${node.op}) needs a value that is not the model input '${inputName}' (a second input, or a variable the converter did not freeze)`);
+      throw new InputError(`graph node '${node.name}' (${node.op}) needs a value that is not the model input '${inputName}' (a second input, or a variable the converter did not freeze); expected a frozen graph of one image input: convert it again with tensorflowjs_converter from a SavedModel signature that takes only the image`);
     }
     for (const i of indices) {
       const child = executor.graph.nodes[parseNodeName(node.inputNames[i])[0]];
       if (!child) throw new InputError(`graph node '${node.name}' (${node.op}) reads '${node.inputNames[i]}', which the graph does not define`);
-      if (state.get(child.name) === 'open') throw new InputError(`the graph has a cycle through '${child.name}' (control flow is not supported)`);
+      if (state.get(child.name) === 'open') throw new InputError(`the graph has a cycle through '${child.name}' (control flow is not supported: the walker follows one static data-flow graph); measure a tensor before the loop (--output NAME)`);
       if (state.get(child.name) !== 'done') stack.push({ node: child, expanded: false });
     }
   }
@@ -205,7 +233,7 @@ export function compileGraphModel(model: tf.GraphModel, steps: Step[], input: Re
   const [outName, outIndex] = parseNodeName(output);
   const weights = Object.values(executor.weightMap).flat();
   if (outName === inputName) return { result: input, weights };
-  if (executor.weightMap[outName]) throw new InputError(`graph tensor '${output}' is a weight: it does not depend on the image`);
+  if (executor.weightMap[outName]) throw new InputError(`graph tensor '${output}' is a weight: it does not depend on the image; expected a tensor computed from the input (--output NAME: an op's node name or a signature key)`);
   const nodes = order(executor, inputName, output);
   // How many outputs of each node are read (the executor is asked for that many).
   const outputCount = new Map<string, number>([[outName, outIndex + 1]]);

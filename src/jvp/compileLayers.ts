@@ -29,16 +29,47 @@ export interface LayersSelection {
   layer?: string;
   /** Measure the input of the model's final softmax (the logits). */
   stripSoftmax?: boolean;
+  /** Measure the input of the model's final softmax or sigmoid (the logits of either head). */
+  stripHead?: boolean;
 }
 
-/** How the model's output ends in a softmax: a Softmax/Activation('softmax') layer, or a fused activation: 'softmax'. */
-export function layersFinalSoftmax(model: tf.LayersModel): 'layer' | 'activation' | undefined {
+/** Layers that pass values through unchanged at inference, or only rearrange them: a softmax behind them is still the model's. */
+const REARRANGING_LAYERS = new Set(['Reshape', 'Flatten', 'Permute', 'Dropout', 'SpatialDropout1D', 'SpatialDropout2D', 'SpatialDropout3D', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout', 'ActivityRegularization']);
+
+/** The model's probability head: the layer node whose activation is the final softmax or sigmoid. */
+export interface LayersHead {
+  node: number;
+  kind: 'softmax' | 'sigmoid';
+  /** 'layer': a Softmax or Activation layer (its input is the logits); 'activation': a fused activation (Dense(activation: 'softmax')). */
+  how: 'layer' | 'activation';
+}
+
+/**
+ * Where the model's single output comes from a softmax or sigmoid: a Softmax/Activation layer or
+ * a fused activation, looking back through Reshape, Flatten, Permute and inference-time identity
+ * layers (Dropout, GaussianNoise, ...).
+ */
+export function layersFinalHead(model: tf.LayersModel): LayersHead | undefined {
   const graph = cachedLayerGraph(model);
   if (graph.outputs.length !== 1) return undefined;
-  const layer = graph.nodes[graph.outputs[0].node].layer;
-  if (layer.getClassName() === 'Softmax') return 'layer';
-  if (activationName(layer) === 'softmax') return layer.getClassName() === 'Activation' ? 'layer' : 'activation';
+  let index = graph.outputs[0].node;
+  for (let hops = 0; hops < 32; hops++) {
+    const node = graph.nodes[index];
+    const layer = node.layer;
+    const cls = layer.getClassName();
+    const act = activationName(layer);
+    if (cls === 'Softmax') return { node: index, kind: 'softmax', how: 'layer' };
+    if (act === 'softmax' || act === 'sigmoid') return { node: index, kind: act, how: cls === 'Activation' ? 'layer' : 'activation' };
+    if (!REARRANGING_LAYERS.has(cls) || node.inputs.length !== 1 || !('node' in node.inputs[0])) return undefined;
+    index = node.inputs[0].node;
+  }
   return undefined;
+}
+
+/** How the model's output ends in a softmax (layersFinalHead of kind 'softmax'). */
+export function layersFinalSoftmax(model: tf.LayersModel): 'layer' | 'activation' | undefined {
+  const head = layersFinalHead(model);
+  return head?.kind === 'softmax' ? head.how : undefined;
 }
 
 /** Names a user can select as the output: the model's output layers first, then every layer. */
@@ -83,7 +114,7 @@ export function activationStep(act: string, input: Ref, name: string, where: str
  * from `input`. Returns the ref of the selected value.
  */
 export function compileLayersModel(model: tf.LayersModel, steps: Step[], input: Ref, sel: LayersSelection, { splitActivations = false } = {}): Ref {
-  if (model.inputs.length !== 1) throw new InputError(`model '${model.name}' has ${model.inputs.length} inputs (${model.inputNames.join(', ')}); liederiv measures models of one image input`);
+  if (model.inputs.length !== 1) throw new InputError(`model '${model.name}' has ${model.inputs.length} inputs (${model.inputNames.join(', ')}); expected one image input; measure a version of the model with the other inputs frozen as constants (e.g. a Keras sub-model or a SavedModel signature that takes only the image), or name an inner tensor that depends on the image only`);
   const graph = cachedLayerGraph(model);
   let target: number;
   let strip = false;
@@ -97,9 +128,13 @@ export function compileLayersModel(model: tf.LayersModel, steps: Step[], input: 
       throw new InputError(`model '${model.name}' has ${graph.outputs.length} outputs (${layerOutputNames(model).join(', ')}); say which one to measure with output: NAME (--output NAME)`);
     }
     target = graph.outputs[0].node;
-    const fs = sel.stripSoftmax ? layersFinalSoftmax(model) : undefined;
-    viaInput = fs === 'layer';
-    strip = fs === 'activation';
+    const head = sel.stripHead || sel.stripSoftmax ? layersFinalHead(model) : undefined;
+    if (head && (sel.stripHead || head.kind === 'softmax')) {
+      // The logits: the head's input, before any Reshape/Flatten behind it.
+      target = head.node;
+      viaInput = head.how === 'layer';
+      strip = head.how === 'activation';
+    }
   }
   // Only the nodes the result depends on.
   const needed = new Set<number>();
@@ -129,7 +164,7 @@ export function compileLayersModel(model: tf.LayersModel, steps: Step[], input: 
     stepOf.set(node.index, steps.length - 1);
     if (isTarget) return { step: steps.length - 1, output: 0 };
   }
-  throw new InputError(`model '${model.name}' returns its input unchanged; nothing to differentiate`);
+  throw new InputError(`model '${model.name}' returns its input unchanged; nothing to differentiate (expected an output computed by at least one layer: --output NAME names one)`);
 }
 
 export type { Value };

@@ -171,7 +171,7 @@ export async function loadModel(pathOrUrl: string, opts: Meta = {}): Promise<Mod
     // The size the net states, read in its layout (an NCHW [B, 3, 28, 28] input is 28×28, not 3×28).
     const layout = contract.layout && contract.layout !== 'auto' ? contract.layout : undefined;
     try {
-      inputSize = detectInput(net, opts.name ?? sidecar.name ?? (net instanceof tf.LayersModel ? net.name : graphModelName(source)), layout).size;
+      inputSize = detectInput(net, opts.name ?? sidecar.name ?? (net instanceof tf.LayersModel ? net.name : graphModelName(source)), layout, opts.contract?.layout && opts.contract.layout !== 'auto' ? 'loadModel option layout' : 'liederiv.json sidecar').size;
     } catch (err) {
       net.dispose();
       if (err instanceof LiederivError) throw new FileFormatError(source, err.message);
@@ -222,10 +222,30 @@ function isGraphModelJson(json: any): boolean {
 /** The sidecar's fields (README "Your own model"): all optional; unknown fields are refused (a typo would be silently ignored). */
 export const SIDECAR_FIELDS = ['name', 'inputSize', 'classNames', 'preprocess', 'inputRange', 'mean', 'std', 'layout', 'output'] as const;
 
+/** The sidecar field a misspelt key most likely meant (same letters ignoring case, '_' and '-', or one edit away). */
+function closestField(key: string): string | undefined {
+  const norm = (k: string) => k.toLowerCase().replace(/[_\-\s]/g, '');
+  const k = norm(key);
+  const near = (a: string, b: string) => {
+    if (Math.abs(a.length - b.length) > 1) return false;
+    let i = 0;
+    while (i < a.length && a[i] === b[i]) i++;
+    return a.slice(i + 1) === b.slice(i + 1) || a.slice(i) === b.slice(i + 1) || a.slice(i + 1) === b.slice(i);
+  };
+  return SIDECAR_FIELDS.find((f) => norm(f) === k) ?? SIDECAR_FIELDS.find((f) => near(norm(f), k));
+}
+
 function parseSidecar(json: any, where: string): Meta {
   if (!json || typeof json !== 'object' || Array.isArray(json)) throw new FileFormatError(where, `expected a JSON object with some of ${SIDECAR_FIELDS.join(', ')}`);
   const unknown = Object.keys(json).filter((k) => !(SIDECAR_FIELDS as readonly string[]).includes(k));
-  if (unknown.length) throw new FileFormatError(where, `unknown field(s) ${unknown.join(', ')}; the sidecar's fields are ${SIDECAR_FIELDS.join(', ')}`);
+  if (unknown.length) {
+    const guess = unknown.map((k) => [k, closestField(k)] as const).filter(([, g]) => g).map(([k, g]) => `'${k}' → '${g}'`);
+    throw new FileFormatError(where, `unknown field(s) ${unknown.join(', ')}${guess.length ? ` (did you mean ${guess.join(', ')}?)` : ''}; the sidecar's fields are ${SIDECAR_FIELDS.join(', ')}`);
+  }
+  // Two statements of the same normalisation: which one the model expects cannot be guessed.
+  if (json.preprocess !== undefined && (json.mean !== undefined || json.std !== undefined)) {
+    throw new FileFormatError(where, `gives both 'preprocess' ${JSON.stringify(json.preprocess)} and ${json.mean !== undefined ? `'mean' ${JSON.stringify(json.mean)}` : ''}${json.mean !== undefined && json.std !== undefined ? ' and ' : ''}${json.std !== undefined ? `'std' ${JSON.stringify(json.std)}` : ''}; expected one statement of the normalisation: 'mean'/'std' (with 'inputRange'), or the older 'preprocess' {mean, std} on [0, 1] pixels`);
+  }
   const meta: Meta = {};
   if (json.name !== undefined) meta.name = String(json.name);
   if (json.inputSize !== undefined) {

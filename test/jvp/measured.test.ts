@@ -320,7 +320,7 @@ describe('real users\' model cases through the CLI (wasm, the default backend)',
     // Read as NHWC the model would take 28 channels: refused, naming the fix.
     const r = await runHere(['lee', '--model', path.join(CASES, 'graph-nchw-input', 'model', 'model.json'), '--images', imgs, '--groups', 'rotate', '--layout', 'nhwc']);
     assert.equal(r.code, 1);
-    assert.match(r.err, /takes 28 channels \(input shape \[\?, 3, 28, 28\], read as NHWC\).*Channels first\? pass layout nchw \(--layout nchw\)/);
+    assert.match(r.err, /takes 28 channels \(input shape \[\?, 3, 28, 28\], read as NHWC \(layout nhwc from the option --layout\)\).*The shape has 3 channels second: use layout auto \(--layout auto/);
   });
 
   it('graph-fixed-batch1: detected, images run one at a time at the default --batch', async () => {
@@ -352,7 +352,7 @@ describe('real users\' model cases through the CLI (wasm, the default backend)',
     fs.writeFileSync(path.join(folder, 'liederiv.json'), JSON.stringify({ name: 'side', inputrange: '0..255' }));
     const r = await runHere(['lee', '--model', path.join(folder, 'model.json'), '--images', x, '--groups', 'rotate']);
     assert.equal(r.code, 1);
-    assert.match(r.err, /liederiv\.json: unknown field\(s\) inputrange; the sidecar's fields are name, inputSize, classNames, preprocess, inputRange, mean, std, layout, output/);
+    assert.match(r.err, /liederiv\.json: unknown field\(s\) inputrange \(did you mean 'inputrange' → 'inputRange'\?\); the sidecar's fields are name, inputSize, classNames, preprocess, inputRange, mean, std, layout, output/);
     net.dispose();
   });
 });

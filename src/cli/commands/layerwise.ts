@@ -85,9 +85,10 @@ export const layerwiseCommand: Command = {
     io.stderr.write(backend.line + '\n');
     const model = await loadModel(modelPath);
     try {
-      const measured = measuredForRun(model, outputOption, contract);
+      let measured = measuredForRun(model, outputOption, contract);
       const output = measured.output.mode === 'tensor' ? measured.output.tensor : measured.output.mode;
-      const { images, files } = await loadImages(imagesPath, model, measured);
+      const { images, files } = await loadImages(imagesPath, model, measured, 'layerwise');
+      measured = measuredForRun(model, outputOption, contract, images);
       const N = images.shape[0];
       io.stderr.write(`layerwise: ${N} images, group ${group}, model ${model.name} (${model.source}), output ${output}\n`);
       io.stderr.write(`layerwise: measures ${measured.formula}\n`);

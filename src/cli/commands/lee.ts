@@ -7,7 +7,7 @@ import { liederivVersion } from '../../version';
 import { REDUCTIONS, type Reduction } from '../../lie/reductions';
 import { loadModel, writeAtomic } from '../../models/load';
 import { requireOption, UsageError, type CliIO, type Command } from '../command';
-import { contractMeta, CONTRACT_HELP, measuredForRun, withNonFiniteDiagnosis, choice, imagesFingerprint, loadImages, MEASUREMENT_OPTIONS, modelFingerprint, parseMeasurementOptions, startBackend, THREADS_HELP } from '../options';
+import { contractMeta, CONTRACT_HELP, measuredForRun, translucentWarning, withNonFiniteDiagnosis, choice, imagesFingerprint, loadImages, MEASUREMENT_OPTIONS, modelFingerprint, parseMeasurementOptions, startBackend, THREADS_HELP } from '../options';
 import { ResumableCsv } from '../output';
 import { csvField, npyCompanionLabels, parseCsvLine, resizeWarning, summarize, summaryText, topOnePredictions, unitsLine } from '../traceable';
 import * as fs from 'node:fs';
@@ -141,9 +141,10 @@ export const leeCommand: Command = {
     io.stderr.write(backend.line + '\n');
     const model = await loadModel(modelPath);
     try {
-      const measured = measuredForRun(model, outputOption, contract);
+      let measured = measuredForRun(model, outputOption, contract);
       const output = measured.output.mode === 'tensor' ? measured.output.tensor : measured.output.mode;
       const data = await loadImages(imagesPath, model, measured);
+      measured = measuredForRun(model, outputOption, contract, data.images);
       const N = data.images.shape[0];
       const [H, W] = [data.images.shape[1], data.images.shape[2]];
       io.stderr.write(`lee: ${N} images × ${groups.length} groups, model ${model.name} (${model.source}), output ${output}, ${reduction}\n`);
@@ -154,6 +155,8 @@ export const leeCommand: Command = {
       io.stderr.write(`lee: units: ${unitsLine(H, W)}\n`);
       const resized = resizeWarning(data.sourceSizes, [H, W]);
       if (resized) io.stderr.write(`lee: ${resized}\n`);
+      const translucent = translucentWarning(data.translucent);
+      if (translucent) io.stderr.write(`lee: ${translucent}\n`);
       const companion = data.files ? undefined : npyCompanionLabels(imagesPath, N);
       if (companion) io.stderr.write(`lee: labels from ${companion.file}\n`);
       const columns: ImageColumns = {
