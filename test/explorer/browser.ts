@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { PNG } from 'pngjs';
 import { CHROMIUM_FLAGS, findChromium } from '../../src/notebook/chromium';
+import { TOL } from '../helpers/tolerances';
 
 /** A headless Chromium (playwright-core, Debian's chromium, the report tests' flags) whose every request is routed. */
 export interface Browser {
@@ -84,5 +85,5 @@ export async function pickGroups(page: any, groups: string[]): Promise<void> {
 /** Relative difference with a floor for values that are 0 in both (e.g. hue on a grey image). */
 export function relDiff(a: number, b: number): number {
   const scale = Math.max(Math.abs(a), Math.abs(b));
-  return scale < 1e-12 ? 0 : Math.abs(a - b) / scale;
+  return scale < TOL.zeroGuard ? 0 : Math.abs(a - b) / scale;
 }

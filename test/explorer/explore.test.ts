@@ -8,6 +8,7 @@ import { lee } from '../../src/lie/lee';
 import { modelOutput } from '../../src/lie/metrics/modelOutput';
 import { IDENTITY_PREPROCESS, type ModelWrapper } from '../../src/models/model';
 import { expectNoLeak } from '../helpers/noLeak';
+import { TOL } from '../helpers/tolerances';
 
 /** A small smooth (tanh) CNN, so the symmetric quotient converges cleanly to L f (DESIGN §6). */
 function smoothModel(): ModelWrapper {
@@ -52,8 +53,8 @@ describe('exploreImage', () => {
     assert.equal(r.groups[0].frames[0].length, 12 * 12 * 3);
     // Telescoping (DESIGN §5): the per-layer projections sum to ‖L f‖ of the same image and group.
     const sum = r.layers!.rows.reduce((s, l) => s + l.projection, 0);
-    assert.ok(Math.abs(sum - r.layers!.total) <= 1e-4 * r.layers!.total, `Σ projections ${sum} vs ‖L f‖ ${r.layers!.total}`);
-    assert.ok(Math.abs(r.groups[1].lee.l2 - r.layers!.total) <= 1e-4 * r.layers!.total, 'layerwise ‖L f‖ equals lee l2 for rotate');
+    assert.ok(Math.abs(sum - r.layers!.total) <= TOL.telescopingSum * r.layers!.total, `Σ projections ${sum} vs ‖L f‖ ${r.layers!.total}`);
+    assert.ok(Math.abs(r.groups[1].lee.l2 - r.layers!.total) <= TOL.float32DeepRel * r.layers!.total, 'layerwise ‖L f‖ equals lee l2 for rotate');
   });
 
   it('the slope equals the symmetric quotient (f(T_h x) − f(T_−h x))/2h, an independent oracle, in each unit', async () => {
@@ -71,7 +72,7 @@ describe('exploreImage', () => {
       y.dispose();
       const perUnit = units === 'pixels' ? 2 / 11 : units === 'degrees' ? Math.PI / 180 : 1;
       const quotient = ((v[2] - v[5 + 2]) / (2 * h)) * perUnit;
-      assert.ok(Math.abs(g.slope - quotient) <= 2e-2 * Math.abs(quotient) + 1e-7, `${group}: slope ${g.slope} vs quotient ${quotient}`);
+      assert.ok(Math.abs(g.slope - quotient) <= TOL.slopeVsSymmetricQuotient * Math.abs(quotient) + TOL.float32Ulp, `${group}: slope ${g.slope} vs quotient ${quotient}`);
       // The curve passes through f(x) at t = 0 and ts are in the unit asked for.
       const mid = (g.ts.length - 1) / 2;
       assert.equal(g.ts[mid], 0);

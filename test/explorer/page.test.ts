@@ -12,6 +12,7 @@ import { buildExplorer } from '../../src/explorer/build';
 import { lee } from '../../src/lie/lee';
 import { loadModel, saveModel } from '../../src/models/load';
 import { inkFraction, openBrowser, pageLeeTable, pickGroups, relDiff, waitForStatus, type Browser } from './browser';
+import { TOL } from '../helpers/tolerances';
 
 const ALL = ['translate-x', 'translate-y', 'rotate', 'shear-x', 'shear-y', 'stretch-x', 'stretch-y', 'scale', 'hyperbolic-rotate', 'hue', 'saturation', 'brightness', 'contrast'];
 
@@ -93,7 +94,7 @@ describe('explorer page (static build, file://, headless Chromium)', () => {
     for (const r of rows) {
       const w = want.get(r.group)!;
       assert.ok(w > 0, `${r.group}: the library LEE is ${w}; a colour photo should move every group`);
-      assert.ok(relDiff(Number(r['mean-abs']), w) <= 1e-4, `${r.group}: page ${r['mean-abs']} vs library ${w}`);
+      assert.ok(relDiff(Number(r['mean-abs']), w) <= TOL.pageVsLibraryRel, `${r.group}: page ${r['mean-abs']} vs library ${w}`);
     }
     assert.deepEqual(b.refused, [], 'no request may leave the machine');
     assert.deepEqual(b.errors, []);
@@ -114,7 +115,7 @@ describe('explorer page (static build, file://, headless Chromium)', () => {
     assert.equal(frames, 21);
     for (const id of ['#slider-plot', '#lee-plot', '#layers-plot']) {
       const ink = inkFraction(await b.page.locator(id).screenshot());
-      assert.ok(ink > 0.02, `${id}: ${(100 * ink).toFixed(1)}% of its pixels are drawn`);
+      assert.ok(ink > TOL.figureInkFraction, `${id}: ${(100 * ink).toFixed(1)}% of its pixels are drawn`);
     }
     // Moving the slider shows another frame: the image trace changes.
     const href = () => b.page.evaluate(() => document.querySelector('#slider-plot g.imagelayer image')?.getAttribute('href') ?? '');
@@ -209,7 +210,7 @@ describe('explorer page (static build, file://, headless Chromium)', () => {
     const rows = await pageLeeTable(b.page);
     const want = await libraryLee(tiny, imgDir, groups);
     assert.deepEqual(rows.map((r) => r.group), groups);
-    for (const r of rows) assert.ok(relDiff(Number(r['mean-abs']), want.get(r.group)!) <= 1e-4, `${r.group}: page ${r['mean-abs']} vs library ${want.get(r.group)}`);
+    for (const r of rows) assert.ok(relDiff(Number(r['mean-abs']), want.get(r.group)!) <= TOL.pageVsLibraryRel, `${r.group}: page ${r['mean-abs']} vs library ${want.get(r.group)}`);
     assert.match(await b.page.textContent('#layers-caption'), /Σ projections = ‖L f‖/);
     // Names from the dropped files are shown as typed in the figures, never as markup.
     assert.match(await b.page.textContent('#slider-plot .gtitle'), /tiny <b>cnn<\/b>/);
@@ -241,7 +242,7 @@ describe('explorer page (static build, file://, headless Chromium)', () => {
     assert.equal(await waitForStatus(b.page, ['done', 'error']), 'done', await b.page.textContent('#error'));
     const rows = await pageLeeTable(b.page);
     const want = await libraryLee(modelDir, path.join(fixture, 'imgs'), groups);
-    for (const r of rows) assert.ok(relDiff(Number(r['mean-abs']), want.get(r.group)!) <= 1e-4, `${r.group}: page ${r['mean-abs']} vs library ${want.get(r.group)}`);
+    for (const r of rows) assert.ok(relDiff(Number(r['mean-abs']), want.get(r.group)!) <= TOL.pageVsLibraryRel, `${r.group}: page ${r['mean-abs']} vs library ${want.get(r.group)}`);
     assert.ok(await b.page.locator('#layers-plot').isHidden(), 'no layer group picked: no layer chart');
     assert.deepEqual(b.refused, []);
   });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { tSlider } from '../../src/figures/tSlider';
 import { matchSnapshot } from '../figures/snapshot';
+import { TOL } from '../helpers/tolerances';
 
 // hand-checked: a 1×2 grey image, t ∈ {−1, 0, 1}, f = 0.2, 0.5, 0.9, slope 0.35.
 const view = { group: 'translate-x', unit: 'pixels', ts: [-1, 0, 1], frames: [[0, 1], [0.5, 0.5], [1, 0]], f: [0.2, 0.5, 0.9], slope: 0.35 };
@@ -18,7 +19,7 @@ describe('tSlider', () => {
     const lineX = fig.data[2].x as number[];
     const lineY = fig.data[2].y as number[];
     assert.deepEqual(lineX, [-1, 1]);
-    assert.ok(Math.abs(lineY[0] - (0.5 - 0.35)) < 1e-12 && Math.abs(lineY[1] - (0.5 + 0.35)) < 1e-12);
+    assert.ok(Math.abs(lineY[0] - (0.5 - 0.35)) < TOL.float64ClosedForm && Math.abs(lineY[1] - (0.5 + 0.35)) < TOL.float64ClosedForm);
     matchSnapshot('tSlider', fig);
   });
 

@@ -169,4 +169,15 @@ export const TOL = {
   pairedBootstrapEstimate: 0.03,
   /** The edge the claim test's interval must straddle (test/science/claims.test.ts): a difference of 0.05 built into its data. */
   claimsIntervalEdge: 0.05,
+  // ── Added when the explorer, user-input, perf and science work of 2026-12-02 merged ─────────────
+  /** The explorer page's LEE per group vs the library's `lee` on the same model and image (issue 18 asks 1e-4 relative). Measured 0 (bit-identical on wasm: the page runs the same code). */
+  pageVsLibraryRel: 1e-4,
+  /** The explorer's slope L f at t = 0 vs the symmetric difference quotient at the explorer's smallest t (O(t²) truncation plus float32 cancellation). Not re-measured. */
+  slopeVsSymmetricQuotient: 2e-2,
+  /** Share of a figure's pixels that differ from the background for it to count as drawn (test/explorer/page.test.ts): an empty Plotly frame draws only axes, well under 2%. */
+  figureInkFraction: 0.02,
+  /** The telescoping error a notebook's layer-wise decomposition may print while claiming "the decomposition is exact" (test/science/findings.test.ts): float32 over ResNet-sized sums. Not re-measured. */
+  notebookTelescopingError: 1e-3,
+  /** The one-sided difference quotient vs the upwind tangent away from the border (test/science/mathFindings.test.ts): first-order truncation at the test's t. Not re-measured. */
+  oneSidedVsUpwindInterior: 0.01,
 };

@@ -11,6 +11,7 @@ import { layerRuleFor } from '../../src/jvp/registry';
 import '../../src/jvp/rules';
 import { setTestBackend, TEST_BACKENDS } from '../helpers/backends';
 import { expectNoLeak } from '../helpers/noLeak';
+import { TOL } from '../helpers/tolerances';
 
 for (const backend of TEST_BACKENDS) {
   describe(`affine rule, activation 'linear' (${backend})`, () => {
@@ -41,7 +42,7 @@ for (const backend of TEST_BACKENDS) {
         const got = d.tangent.dataSync();
         const want = wantTangent.dataSync();
         assert.equal(got.length, want.length);
-        for (let i = 0; i < got.length; i++) assert.ok(Math.abs(got[i] - want[i]) <= 1e-6 * (1 + Math.abs(want[i])), `tangent[${i}] ${got[i]} vs ${want[i]}`);
+        for (let i = 0; i < got.length; i++) assert.ok(Math.abs(got[i] - want[i]) <= TOL.float32FewOps * (1 + Math.abs(want[i])), `tangent[${i}] ${got[i]} vs ${want[i]}`);
         tf.dispose([x, v, d.primal, d.tangent, wantPrimal, wantTangent]);
       });
     }
@@ -59,7 +60,7 @@ for (const backend of TEST_BACKENDS) {
       const d = layerRuleFor(layer).jvp({ layer, inputs: [{ primal: x, tangent: v }], k: 2 }) as { primal: tf.Tensor; tangent: tf.Tensor };
       const want = tf.matMul(v, layer.getWeights()[0]);
       const got = d.tangent.dataSync();
-      want.dataSync().forEach((w, i) => assert.ok(Math.abs(got[i] - w) <= 1e-6 * (1 + Math.abs(w)), `${got[i]} vs ${w}`));
+      want.dataSync().forEach((w, i) => assert.ok(Math.abs(got[i] - w) <= TOL.float32FewOps * (1 + Math.abs(w)), `${got[i]} vs ${w}`));
       tf.dispose([x, v, d.primal, d.tangent, want]);
     });
   });

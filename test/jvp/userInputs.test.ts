@@ -23,6 +23,7 @@ import { loadModel, saveModel } from '../../src/models/load';
 import { runHere } from '../helpers/cli';
 import { expectNoLeak } from '../helpers/noLeak';
 import { attr, tinyGraph, type TinyNode } from '../helpers/opGraph';
+import { TOL } from '../helpers/tolerances';
 
 const relErr = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   let num = 0;
@@ -92,9 +93,9 @@ describe('user inputs: the probability head behind other ops (cpu, against rever
       assert.match(m.formula, /^net \(its softmax\)/);
       // The oracle: the graph's own output as tfjs runs it (it already is a softmax).
       const probs = await expectNoLeak(() => lieVector(g, xs, 'rotate'), 'lieDerivative');
-      assert.ok(relErr(probs, reverseModeLie((xx) => g.execute(xx, 'out') as tf.Tensor, xs, 'rotate')) < 1e-4);
+      assert.ok(relErr(probs, reverseModeLie((xx) => g.execute(xx, 'out') as tf.Tensor, xs, 'rotate')) < TOL.jvpVsOracle);
       const logits = await lieVector(g, xs, 'rotate', { output: 'logits' });
-      assert.ok(relErr(logits, reverseModeLie((xx) => g.execute(xx, 'fc') as tf.Tensor, xs, 'rotate')) < 1e-4);
+      assert.ok(relErr(logits, reverseModeLie((xx) => g.execute(xx, 'fc') as tf.Tensor, xs, 'rotate')) < TOL.jvpVsOracle);
       tf.dispose(xs);
       g.dispose();
     });
@@ -113,9 +114,9 @@ describe('user inputs: the probability head behind other ops (cpu, against rever
       assert.match(m.formula, /net \(its sigmoid: per-class probabilities, no softmax\)/);
       const probs = await lieVector(g, xs, 'rotate');
       assert.equal(probs.length, 2 * units);
-      assert.ok(relErr(probs, reverseModeLie((xx) => g.execute(xx, 'Identity') as tf.Tensor, xs, 'rotate')) < 1e-4);
+      assert.ok(relErr(probs, reverseModeLie((xx) => g.execute(xx, 'Identity') as tf.Tensor, xs, 'rotate')) < TOL.jvpVsOracle);
       const logits = await lieVector(g, xs, 'rotate', { output: 'logits' });
-      assert.ok(relErr(logits, reverseModeLie((xx) => g.execute(xx, 'fc') as tf.Tensor, xs, 'rotate')) < 1e-4);
+      assert.ok(relErr(logits, reverseModeLie((xx) => g.execute(xx, 'fc') as tf.Tensor, xs, 'rotate')) < TOL.jvpVsOracle);
       tf.dispose(xs);
       g.dispose();
     }
@@ -137,7 +138,7 @@ describe('user inputs: the probability head behind other ops (cpu, against rever
       const m = measuredModel({ name: 'l', net });
       assert.notEqual(m.output.softmax, 'added');
       const probs = await expectNoLeak(() => lieVector(net, xs, 'rotate'), 'lieDerivative');
-      assert.ok(relErr(probs, reverseModeLie((xx) => net.predict(xx) as tf.Tensor, xs, 'rotate')) < 1e-4, what);
+      assert.ok(relErr(probs, reverseModeLie((xx) => net.predict(xx) as tf.Tensor, xs, 'rotate')) < TOL.jvpVsOracle, what);
       // Logits: the pre-activation of the head (for a fused activation, the Dense layer without it).
       const pre = net.layers[2];
       const zOf = (xx: tf.Tensor) => {
@@ -149,7 +150,7 @@ describe('user inputs: the probability head behind other ops (cpu, against rever
         return pre.apply(h) as tf.Tensor;
       };
       const logits = await lieVector(net, xs, 'rotate', { output: 'logits' });
-      assert.ok(relErr(logits, reverseModeLie(zOf, xs, 'rotate')) < 1e-4, what);
+      assert.ok(relErr(logits, reverseModeLie(zOf, xs, 'rotate')) < TOL.jvpVsOracle, what);
       tf.dispose(xs);
       net.dispose();
     });
@@ -207,7 +208,7 @@ describe('user inputs: layouts, batch, ranges, sidecars and files (cpu oracle; C
       assert.match(m.provenance.layout, /a Transpose NCHW→NHWC right after the input/);
       const got = await lieVector(g, xs, 'rotate');
       const want = reverseModeLie((xx) => g.execute(tf.transpose(xx, [0, 3, 1, 2])) as tf.Tensor, xs, 'rotate');
-      assert.ok(relErr(got, want) < 1e-4, pre[0].op);
+      assert.ok(relErr(got, want) < TOL.jvpVsOracle, pre[0].op);
       g.dispose();
     }
     // LayersModels: a Permute after a [3, H, W] input, and Keras convs with data_format channels_first.
@@ -220,7 +221,7 @@ describe('user inputs: layouts, batch, ranges, sidecars and files (cpu oracle; C
       assert.deepEqual(m.input.size, [8, 8]);
       const got = await lieVector(net, xs, 'rotate');
       const want = reverseModeLie((xx) => net.predict(tf.transpose(xx, [0, 3, 1, 2])) as tf.Tensor, xs, 'rotate');
-      assert.ok(relErr(got, want) < 1e-4, net.name);
+      assert.ok(relErr(got, want) < TOL.jvpVsOracle, net.name);
       net.dispose();
     }
     tf.dispose(xs);
@@ -233,15 +234,15 @@ describe('user inputs: layouts, batch, ranges, sidecars and files (cpu oracle; C
     const nchw = await tinyGraph([-1, 3, 8, 8], [{ name: 'img', op: 'Transpose', input: ['x', 'perm'] }, ...body], { ...consts, perm: perm() });
     const nhwc = await tinyGraph([-1, 8, 8, 3], [{ name: 'img', op: 'Identity', input: ['x'] }, ...body], consts);
     const want = await lieVector(nhwc, xs, 'rotate', { output: 'relu' });
-    assert.ok(relErr(await lieVector(nchw, xs, 'rotate', { output: 'relu' }), want) < 1e-5);
+    assert.ok(relErr(await lieVector(nchw, xs, 'rotate', { output: 'relu' }), want) < TOL.float32Reordered);
     // Back to NCHW inside the graph: transposed back to NHWC by liederiv, the same numbers again.
     const back = await tinyGraph([-1, 3, 8, 8], [{ name: 'img', op: 'Transpose', input: ['x', 'perm'] }, ...body, { name: 'relu_nchw', op: 'Transpose', input: ['relu', 'perm2'] }], { ...consts, perm: perm(), perm2: tf.tensor1d([0, 3, 1, 2], 'int32') });
-    assert.ok(relErr(await lieVector(back, xs, 'rotate', { output: 'relu_nchw' }), want) < 1e-5);
+    assert.ok(relErr(await lieVector(back, xs, 'rotate', { output: 'relu_nchw' }), want) < TOL.float32Reordered);
     const init = (seed: number) => tf.initializers.glorotNormal({ seed });
     const conv2d = () => tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: init(1), name: 'c' });
     const permuted = tf.sequential({ layers: [tf.layers.permute({ inputShape: [3, 8, 8], dims: [2, 3, 1] }), conv2d(), tf.layers.flatten(), dense(5, 'softmax', 2)] });
     const plain = tf.sequential({ layers: [tf.layers.inputLayer({ inputShape: [8, 8, 3] }), conv2d(), tf.layers.flatten(), dense(5, 'softmax', 2)] });
-    assert.ok(relErr(await lieVector(permuted, xs, 'rotate', { output: 'c' }), await lieVector(plain, xs, 'rotate', { output: 'c' })) < 1e-5);
+    assert.ok(relErr(await lieVector(permuted, xs, 'rotate', { output: 'c' }), await lieVector(plain, xs, 'rotate', { output: 'c' })) < TOL.float32Reordered);
     [nchw, nhwc, back].forEach((g) => g.dispose());
     permuted.dispose();
     plain.dispose();
@@ -269,7 +270,7 @@ describe('user inputs: layouts, batch, ranges, sidecars and files (cpu oracle; C
       assert.equal(r.code, 0, r.err);
       assert.match(r.err, /measures net \(its softmax\) on 8×8 RGB, one image at a time/);
       const rows = JSON.parse(r.out).rows as Array<{ lee: number }>;
-      rows.forEach((row, i) => assert.ok(Math.abs(row.lee - want[i]) <= 1e-3 * want[i], `${row.lee} vs ${want[i]}`));
+      rows.forEach((row, i) => assert.ok(Math.abs(row.lee - want[i]) <= TOL.casesReadme3Digits * want[i], `${row.lee} vs ${want[i]}`));
     } finally {
       await useBackend('cpu');
     }
@@ -285,7 +286,7 @@ describe('user inputs: layouts, batch, ranges, sidecars and files (cpu oracle; C
     assert.ok(!m.notes.some((n) => /assumed to be 0\.\.1/.test(n)));
     assert.ok(m.notes.some((n) => /^the input range 0\.\.255 was detected: Rescaling.*say so \(--input-range/.test(n)), m.notes.join('\n'));
     const want = reverseModeLie((xx) => rescaled.predict(tf.mul(xx, 255)) as tf.Tensor, xs, 'rotate');
-    assert.ok(relErr(await lieVector(rescaled, xs, 'rotate'), want) < 1e-4);
+    assert.ok(relErr(await lieVector(rescaled, xs, 'rotate'), want) < TOL.jvpVsOracle);
     rescaled.dispose();
     for (const [op, c] of [['Mul', 1 / 255], ['RealDiv', 127.5], ['Sub', 127.5]] as const) {
       const g = await tinyGraph([-1, 4, 4, 3], [{ name: 's', op, input: ['x', 'c'] }, { name: 'flat', op: 'Reshape', input: ['s', 'shape'] }, mm('fc', 'flat', 'w'), { name: 'out', op: 'Softmax', input: ['fc'] }], {
@@ -297,7 +298,7 @@ describe('user inputs: layouts, batch, ranges, sidecars and files (cpu oracle; C
       assert.equal(gm.input.range, '0..255', op);
       assert.match(gm.formula, /∘ \(255x\)/);
       const gw = reverseModeLie((xx) => g.execute(tf.mul(xx, 255)) as tf.Tensor, xs, 'rotate');
-      assert.ok(relErr(await lieVector(g, xs, 'rotate'), gw) < 1e-4, op);
+      assert.ok(relErr(await lieVector(g, xs, 'rotate'), gw) < TOL.jvpVsOracle, op);
       // An explicit option still wins, and so does a wrapper's own preprocess (defined on [0, 1] pixels).
       assert.equal(measuredModel({ name: 'g', net: g }, { inputRange: '0..1' }).input.range, '0..1');
       assert.equal(measuredModel({ name: 'g', net: g, preprocess: { mean: [0], std: [1 / 255] } }).input.range, '0..1');

@@ -92,6 +92,6 @@ describe('common scale: LEE per pixel of border displacement (src/science/scales
     const x = [5, 1, 4, 2, 3];
     const y = [2, 1, 5, 4, 3];
     const d2 = ranks(x).reduce((a, r, i) => a + (r - ranks(y)[i]) ** 2, 0);
-    assert.ok(Math.abs(spearman(x, y) - (1 - (6 * d2) / (5 * 24))) < 1e-12);
+    assert.ok(Math.abs(spearman(x, y) - (1 - (6 * d2) / (5 * 24))) < TOL.float64ClosedForm);
   });
 });

@@ -13,6 +13,7 @@ import { loadPhotos } from '../../src/data/index';
 import { loadMobileNetV2Backbone } from '../../src/models/backbone';
 import { loadTrainedModel } from '../../src/models/trainedModels';
 import { mulberry32 } from '../../src/data/rng';
+import { TOL } from '../helpers/tolerances';
 
 // Each notebook's claims, recomputed on two other image samples (seeds 1 and 2, a 120-image subsample
 // to keep this fast): no printed direction may flip — a "lower" on one sample may become "no
@@ -89,7 +90,7 @@ describe('notebook findings hold on another image sample (src/science/findings)'
       assert.ok(cat >= 0, "the notebook's photo locomotion-house-cat is bundled");
       const others = photos.labels.filter((i) => i !== cat).slice(0, 2);
       const b = await expectNoLeak(() => runOn(cat), 'groupsFindings');
-      assert.ok(b.algebra.every((r) => r.derivErr < 1e-6 && r.lawErr < 1e-9), JSON.stringify(b.algebra));
+      assert.ok(b.algebra.every((r) => r.derivErr < TOL.float32FewOps && r.lawErr < TOL.float64Accumulated), JSON.stringify(b.algebra));
       for (const i of others) {
         const o = runOn(i);
         // The image-free claims are the same numbers; the image-dependent one names the same groups.
@@ -136,7 +137,7 @@ describe('notebook findings hold on another image sample (src/science/findings)'
       if (a.separated && b.separated) assert.equal(a.topKind, b.topKind, `04: ${a.model}: ${a.topKind} on one sample, ${b.topKind} on the other, both claimed`);
       if (a.topKind !== b.topKind) assert.ok(!a.separated && !b.separated, `04: ${a.model}: the top kind changed but one sample claims it`);
     });
-    for (const l of [l1, l2]) assert.ok(Math.max(...l.models.map((m) => m.telescopingError)) < 1e-3, '04: "the decomposition is exact"');
+    for (const l of [l1, l2]) assert.ok(Math.max(...l.models.map((m) => m.telescopingError)) < TOL.notebookTelescopingError, '04: "the decomposition is exact"');
     const others = [{ role: 'BlurPool CNN', model: by('cnn-blurpool-mnist') }, { role: 'ViT', model: by('vit-tiny-mnist') }];
     const [r1, r2] = [await architectureFindings(by('cnn-relu-mnist'), others, runs[0]), await architectureFindings(by('cnn-relu-mnist'), others, runs[1])];
     assertStable('04', r1.comparisons, r2.comparisons);

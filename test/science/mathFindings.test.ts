@@ -7,6 +7,7 @@ import { applyGroup, imageTangent } from '../../src/groups';
 import { mulberry32 } from '../../src/data/rng';
 import { InputError } from '../../src/errors';
 import { bracketFindings, noisyBackground, upwindTangent } from '../../src/science/mathFindings';
+import { TOL } from '../helpers/tolerances';
 
 const interiorRel = (a: tf.Tensor4D, b: tf.Tensor4D) =>
   tf.tidy(() => {
@@ -35,8 +36,8 @@ describe('notebook 07 mathematics (src/science/mathFindings)', () => {
       assert.equal(tf.memory().numTensors, before + 1, 'upwindTangent keeps only its result');
       const q = tf.tidy(() => tf.div(tf.sub(applyGroup(x, g, 1e-3), x), 1e-3)) as tf.Tensor4D;
       const fw = imageTangent(x, g, { difference: 'forward' });
-      assert.ok(interiorRel(q, up) < 0.01, `${g}: one-sided quotient vs upwind ${interiorRel(q, up)}`);
-      if (g === 'translate-x') assert.ok(interiorRel(up, fw) < 1e-5, 'translate-x: the field is +1 everywhere, upwind = forward');
+      assert.ok(interiorRel(q, up) < TOL.oneSidedVsUpwindInterior, `${g}: one-sided quotient vs upwind ${interiorRel(q, up)}`);
+      if (g === 'translate-x') assert.ok(interiorRel(up, fw) < TOL.float32Reordered, 'translate-x: the field is +1 everywhere, upwind = forward');
       else assert.ok(interiorRel(q, fw) > 0.1, `rotate: the field changes sign, the forward tangent is not the limit (${interiorRel(q, fw)})`);
       tf.dispose([up, q, fw]);
     }
