@@ -13,7 +13,7 @@
  * Pure lookups on the model's own description (layer configs, graph node attributes); no tensors.
  */
 import * as tf from '@tensorflow/tfjs';
-import { executorOf, parseNodeName, type GraphNode } from '../jvp/compileGraph';
+import { graphNodeInfo } from '../jvp';
 
 export const OP_KINDS = [
   'conv',
@@ -64,10 +64,6 @@ function strided(strides: unknown): boolean {
   return s.some((v) => Number(v) > 1);
 }
 
-function graphNode(net: tf.GraphModel, name: string): GraphNode | undefined {
-  return (executorOf(net, 'opKind').graph.nodes as Record<string, GraphNode>)[parseNodeName(name)[0]];
-}
-
 /**
  * The kind of one step of a measured model (a LayerInfo of src/lie/layerwise.ts: its `name` and
  * `className`), looked up in `net` for strides, fused activations and constant inputs. Returns an
@@ -77,11 +73,9 @@ export function opKind(net: tf.LayersModel | tf.GraphModel, layer: { name: strin
   const c = layer.className;
   if (ADAPTERS.has(c)) return 'preprocess';
   if (net instanceof tf.GraphModel) {
-    const node = graphNode(net, layer.name);
-    const attr = (k: string) => node?.attrParams[k]?.value;
-    const fused = ((attr('fusedOps') as string[] | undefined) ?? []).some((o) => FUSED_ACTIVATIONS.test(o));
-    const carried = () => (node ? node.inputs.filter((i) => i.op !== 'Const').length : 2);
-    const base = baseKind(c, strided(attr('strides')) || /Pool/.test(c), carried);
+    const node = graphNodeInfo(net, layer.name);
+    const fused = (node?.fusedOps ?? []).some((o) => FUSED_ACTIVATIONS.test(o));
+    const base = baseKind(c, strided(node?.strides) || /Pool/.test(c), () => node?.carriedInputs ?? 2);
     return fused && base !== 'activation' ? `${base}${FUSED_SUFFIX}` : base;
   }
   // A split-off fused activation is '<layer>/<activation>' with class 'Activation'.

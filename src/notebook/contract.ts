@@ -3,7 +3,7 @@
  * part (layout, channels, size, range, mean/std, batch, output mode, measured tensor, softmax) with
  * the value and how it was decided, plus one summary line. Pure: returns rows and strings.
  */
-import type { MeasuredModel } from '../jvp/measured';
+import type { MeasuredModel } from '../jvp';
 
 export interface ContractRow {
   part: string;
