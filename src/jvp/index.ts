@@ -23,6 +23,7 @@ export { checkOutputFits, describe, detectInput, endsInSoftmax, INPUT_RANGES, LA
 export type { ContractOptions, InputContract, InputRange, LayoutOption, MeasuredModel, ModelLike, OutputContract } from './measured';
 export { activationName, softmaxTangent } from './activations';
 export { graphOps } from './compileGraph';
+export { graphNodeInfo, type GraphNodeInfo } from './graphNodeInfo';
 export { fallbackText, methodSupport, workingFallbacks, wrapTfjsError, withTfjsContext, type FallbackMethod, type MethodSupport } from './methodSupport';
 
 export const JVP_METHODS = ['forward', 'double-vjp', 'fd'] as const;
