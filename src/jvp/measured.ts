@@ -114,12 +114,33 @@ const measuredCache = new WeakMap<Net, Map<string, MeasuredModel>>();
  * that runs on neither batch 2 nor batch 1; mean/std of the wrong length.
  */
 export function measuredModel(model: ModelLike, opts: ContractOptions = {}, sizeHint?: [number, number]): MeasuredModel {
+  checkContractOptions(model.name, opts);
   const key = JSON.stringify([opts, model.contract ?? {}, model.preprocess ?? null, model.inputSize ?? null, !!model.classNames, sizeHint ?? null]);
   let byKey = measuredCache.get(model.net);
   if (!byKey) measuredCache.set(model.net, (byKey = new Map()));
   let m = byKey.get(key);
   if (!m) byKey.set(key, (m = build(model, opts, sizeHint)));
   return { ...m, name: model.name };
+}
+
+/**
+ * Library callers' options are checked here as the CLI (src/cli/options.ts) and the sidecar reader
+ * (src/models/load.ts) check theirs: an unknown inputRange was otherwise measured as the default
+ * 0..1 while the provenance said "option" (a wrong number with exit 0).
+ */
+function checkContractOptions(name: string, opts: ContractOptions): void {
+  const said = (v: unknown) => JSON.stringify(v);
+  if (opts.inputRange !== undefined && !(INPUT_RANGES as readonly string[]).includes(opts.inputRange))
+    throw new InputError(`model '${name}': inputRange ${said(opts.inputRange)} is not a range liederiv knows; expected one of ${INPUT_RANGES.map((r) => `'${r}'`).join(', ')} (option inputRange, --input-range), with mean/std for other normalisations`);
+  if (opts.layout !== undefined && !(LAYOUTS as readonly string[]).includes(opts.layout))
+    throw new InputError(`model '${name}': layout ${said(opts.layout)} is not a layout liederiv knows; expected one of ${LAYOUTS.map((l) => `'${l}'`).join(', ')} in lower case (option layout, --layout)`);
+  for (const field of ['mean', 'std'] as const) {
+    const v = opts[field];
+    if (v === undefined) continue;
+    if (!Array.isArray(v) || !v.length || !v.every((c) => typeof c === 'number' && Number.isFinite(c)))
+      throw new InputError(`model '${name}': ${field} ${said(v)} must be a non-empty array of finite numbers, one per model channel (option ${field}, --${field})`);
+    if (field === 'std' && v.some((c) => c <= 0)) throw new InputError(`model '${name}': std ${said(v)} must be positive (it divides the input)`);
+  }
 }
 
 function netInput(net: Net): { shape: Array<number | null>; dtype: string; name: string } {

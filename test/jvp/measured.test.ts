@@ -135,6 +135,12 @@ describe('the measured model: input and output contracts (cpu, against reverse m
       folded.dispose();
     }
     assert.match(measuredModel({ name: 'n', net }, { output: 'logits', inputRange: '-1..1' }).formula, /^net \(raw output\) ∘ \(2x−1\) on 6×6 RGB$/);
+    // Library callers' options are checked as the CLI's are: '0-255' was measured as 0..1 while the provenance said "option".
+    const refuses = (o: object, re: RegExp) => assert.throws(() => measuredModel({ name: 'n', net }, { output: 'logits', ...o } as never), (e: unknown) => e instanceof InputError && re.test((e as Error).message));
+    refuses({ inputRange: '0-255' }, /inputRange "0-255" is not a range liederiv knows; expected one of '0\.\.1', '0\.\.255', '-1\.\.1'/);
+    refuses({ layout: 'NCHW' }, /layout "NCHW" is not a layout liederiv knows; expected one of 'auto', 'nhwc', 'nchw' in lower case/);
+    refuses({ mean: [Number.NaN, 0, 0] }, /mean \[null,0,0\] must be a non-empty array of finite numbers/);
+    refuses({ std: [] }, /std \[\] must be a non-empty array/);
     tf.dispose([W, b, x]);
     net.dispose();
   });
