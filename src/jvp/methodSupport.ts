@@ -42,7 +42,7 @@ const KNOWN_WRONG: ReadonlyArray<{ kernel: string; method: FallbackMethod | 'any
 
 /** The backends a probe can switch to: registered with tfjs in this process. */
 export function availableBackends(): string[] {
-  const registry = (tf.engine() as unknown as { registryFactory: Record<string, unknown> }).registryFactory;
+  const registry = tf.engine().registryFactory;
   return Object.keys(registry);
 }
 
@@ -100,7 +100,7 @@ export async function methodSupport(model: tf.LayersModel | tf.GraphModel, metho
       tf.dispose(info.result as tf.Tensor[]);
     } catch (err) {
       // tf.profile leaves the engine in profiling mode when its function throws.
-      (tf.engine() as unknown as { state: { profiling: boolean } }).state.profiling = false;
+      tf.engine().state.profiling = false;
       releaseFailedTape();
       const cause = (err as { cause?: unknown }).cause ?? err;
       missing.push(missingFromError(cause, backendName) ?? missingFromError(err, backendName) ?? `a tfjs error: ${String((err as Error)?.message ?? err).split('\n')[0]}`);

@@ -13,7 +13,7 @@ export const SIDECAR_FILE = 'liederiv.json';
 
 type Meta = Partial<Omit<ModelWrapper, 'net'>>;
 
-function readJson(file: string): any {
+function readJson(file: string): unknown {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -212,7 +212,8 @@ function graphModelName(source: string): string {
   return base.toLowerCase() === 'model.json' ? path.basename(path.dirname(source)) : base.replace(/\.json$/i, '');
 }
 
-function isGraphModelJson(json: any): boolean {
+function isGraphModelJson(input: unknown): boolean {
+  const json = input as { format?: unknown; modelTopology?: { node?: unknown } } | null | undefined;
   if (json?.format === 'graph-model') return true;
   if (json?.format === 'layers-model') return false;
   const topo = json?.modelTopology;
@@ -222,6 +223,7 @@ function isGraphModelJson(json: any): boolean {
 /** The sidecar's fields (README "Your own model"): all optional; unknown fields are refused (a typo would be silently ignored). */
 export const SIDECAR_FIELDS = ['name', 'inputSize', 'classNames', 'preprocess', 'inputRange', 'mean', 'std', 'layout', 'output'] as const;
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed JSON: each field is checked where it is read below
 function parseSidecar(json: any, where: string): Meta {
   if (!json || typeof json !== 'object' || Array.isArray(json)) throw new FileFormatError(where, `expected a JSON object with some of ${SIDECAR_FIELDS.join(', ')}`);
   const unknown = Object.keys(json).filter((k) => !(SIDECAR_FIELDS as readonly string[]).includes(k));

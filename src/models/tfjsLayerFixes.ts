@@ -18,7 +18,7 @@ import * as tf from '@tensorflow/tfjs';
 import { FileFormatError } from '../errors';
 import { fromKeras3 } from './keras3';
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any -- model.json as parsed: Keras 2/3 configs of every layer kind, rewritten key by key
 
 interface KerasResizingArgs {
   height: number;
