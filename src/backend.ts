@@ -120,7 +120,7 @@ async function tryWebgpu(): Promise<Attempt> {
   if (dawn === undefined) return { ok: false, why: 'webgpu (Dawn) package not installed' };
   if ('error' in dawn) return { ok: false, why: `webgpu (Dawn) failed to load: ${dawn.error}` };
   // TS 5.0's DOM lib has no WebGPU: navigator.gpu is typed here, as far as this function uses it.
-  const g = globalThis as unknown as { navigator?: { gpu?: GpuLike } };
+  const g = globalThis as { navigator?: { gpu?: GpuLike } };
   if (!g.navigator?.gpu) {
     Object.assign(g, dawn.globals);
     const gpu = dawn.create([]) as GpuLike;

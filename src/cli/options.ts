@@ -192,7 +192,7 @@ export function assertFiniteResult<R extends { image: number }>(rows: readonly R
     assertFiniteRows(rows, [field], fn, model.name);
   } catch (err) {
     if (!(err instanceof NumericalError)) throw err;
-    const bad = rows.find((r) => !Number.isFinite(r[field] as unknown as number)) as R;
+    const bad = rows.find((r) => !Number.isFinite(r[field] as number)) as R;
     throw new NumericalError(`${err.message}; ${diagnoseNonFinite(model, images, bad.image, contract)}`);
   }
 }

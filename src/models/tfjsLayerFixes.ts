@@ -95,7 +95,7 @@ export function installTfjsLayerFixes(): void {
     const s = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
     return s.length === 4 ? [s[0], this.height, this.width, s[3]] : [this.height, this.width, s[2]];
   };
-  tf.serialization.registerClass(KerasResizing as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);
+  tf.serialization.registerClass(KerasResizing as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);
 }
 
 /** Renames Resizing → KerasResizing in every (nested) layer list of a Keras-written model config. */

@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
  */
 function conv2dBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
   const { inputs, backend } = args;
-  const attrs = args.attrs as unknown as {
+  const attrs = args.attrs as {
     strides: [number, number] | number;
     pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
     dataFormat: 'NHWC' | 'NCHW';
@@ -46,6 +46,6 @@ function conv2dBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; backend: tf
 /** Registers the wasm Conv2DBackpropFilter kernel above unless one exists; returns whether it did. */
 export function ensureWasmConv2dBackpropFilter(): boolean {
   if (tf.getKernel('Conv2DBackpropFilter', 'wasm')) return false;
-  tf.registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2dBackpropFilter as unknown as tf.KernelFunc });
+  tf.registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2dBackpropFilter as tf.KernelFunc });
   return true;
 }

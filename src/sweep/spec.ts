@@ -245,6 +245,7 @@ export function checkSpec(json: unknown, file: string): SweepSpec {
     for (const k of ['cpusPerTask', 'concurrency']) if (sl[k] !== undefined && !posInt(sl[k])) throw specError(file, `"slurm.${k}" must be a positive integer, got ${JSON.stringify(sl[k])}`);
     for (const k of ['setup', 'extra']) if (sl[k] !== undefined && !(Array.isArray(sl[k]) && (sl[k] as unknown[]).every((x) => typeof x === 'string' && !/[\n\r]/.test(x)))) throw specError(file, `"slurm.${k}" must be an array of one-line strings`);
   }
+  // Every field was checked above; SweepSpec has no index signature, so the checked record needs the double cast.
   return s as unknown as SweepSpec;
 }
 

@@ -50,6 +50,7 @@ export function fusedParams(attrs: Record<string, unknown>, args: OpInput[], op:
   // Conv ops read [alpha] as the only arg when there is no BiasAdd; _FusedMatMul always reads [bias, alpha].
   if (extraOp !== 'biasadd' && preluFirstWithoutBias) {
     preluArg = biasArg;
+    // No bias: the destructured element type (OpInput) leaves out the undefined that a short args array gives.
     biasArg = undefined as unknown as OpInput;
   }
   return {
