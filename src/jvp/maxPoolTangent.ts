@@ -103,9 +103,9 @@ function maxPoolTangentLoop(x: Float32Array, v: Float32Array, out: Float32Array,
             let bv = x[base];
             let bo = 0;
             let val = x[base + o1];
-            if (val > bv || (bv !== bv && val === val)) (bv = val), (bo = o1);
+            if (val > bv || (bv !== bv && val === val)) { bv = val; bo = o1; }
             val = x[base + o2];
-            if (val > bv || (bv !== bv && val === val)) (bv = val), (bo = o2);
+            if (val > bv || (bv !== bv && val === val)) { bv = val; bo = o2; }
             val = x[base + o3];
             if (val > bv || (bv !== bv && val === val)) bo = o3;
             const src = base + bo;
@@ -179,7 +179,7 @@ export function maxPoolTangentOps(
   padding: 'same' | 'valid' | number,
 ): tf.Tensor4D {
   return tf.tidy(() => {
-    const [, H, W, C] = x.shape;
+    const [, H, W] = x.shape;
     const [fh, fw] = filterSize;
     const [sh, sw] = strides;
     let xp: tf.Tensor4D = x;

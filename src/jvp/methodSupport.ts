@@ -54,7 +54,7 @@ function probeInput(model: tf.LayersModel | tf.GraphModel): tf.Tensor {
 }
 
 /** Names the kernel or gradient a raw tfjs error says is missing (or undefined). */
-export function missingFromError(err: unknown, backend: string): string | undefined {
+export function missingFromError(err: unknown, _backend: string): string | undefined {
   const msg = String((err as Error)?.message ?? err);
   const kernel = /Kernel '([\w]+)' not registered for backend '(\w+)'/.exec(msg);
   if (kernel) return `kernel '${kernel[1]}' (not registered on ${kernel[2]})`;

@@ -21,6 +21,7 @@ function readJson(file: string): unknown {
     throw new FileFormatError(file, `cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
   // Binary content (a .npy, a weight shard) would put unprintable bytes into the message.
+  // eslint-disable-next-line no-control-regex -- control characters are what marks a binary file
   if (/[\u0000-\u0008\u000e-\u001f\ufffd]/.test(text.slice(0, 512))) throw new FileFormatError(file, 'not a JSON file (binary content)');
   try {
     return JSON.parse(text);

@@ -85,7 +85,7 @@ export function installTfjsLayerFixes(): void {
   if (installed) return;
   installed = true;
   const probe = tf.layers.resizing({ height: 1, width: 1 });
-  const proto = Object.getPrototypeOf(probe) as { computeOutputShape(s: tf.Shape | tf.Shape[]): tf.Shape; call(i: tf.Tensor | tf.Tensor[], k: unknown): tf.Tensor };
+  const proto = Object.getPrototypeOf(probe) as { computeOutputShape(s: tf.Shape | tf.Shape[]): tf.Shape; call: (this: unknown, i: tf.Tensor | tf.Tensor[], k: unknown) => tf.Tensor };
   const call = proto.call;
   // tfjs's Resizing.call hands its inputs to resizeBilinear as given; the executor passes [x].
   proto.call = function (this: unknown, inputs: tf.Tensor | tf.Tensor[], kwargs: unknown): tf.Tensor {

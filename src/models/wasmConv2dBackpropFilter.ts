@@ -29,7 +29,7 @@ function conv2dBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; backend: tf
     const dyT = tf.tensor4d(backend.readSync(dy.dataId) as Float32Array, dy.shape as [number, number, number, number], 'float32');
     const { top, bottom, left, right } = info.padInfo;
     const xPad = tf.pad(xT, [[0, 0], [top, bottom], [left, right], [0, 0]]);
-    const [n, ho, wo, co] = dyT.shape;
+    const co = dyT.shape[3];
     const [kh, kw, ci] = attrs.filterShape;
     // [ci, Hp, Wp, n] ⊛ [ho, wo, n, co] with dilation = stride → [ci, ≥kh, ≥kw, co]: output row a
     // reads input rows a + i·s, exactly x_pad[n, i·s + a]; rows past kh (when (Hp − kh) is not a

@@ -234,7 +234,7 @@ export function checkSpec(json: unknown, file: string): SweepSpec {
     }
     if (lw.images !== undefined && !posInt(lw.images)) throw specError(file, `"layerwise.images" must be a positive integer, got ${JSON.stringify(lw.images)}`);
     if (lw.options !== undefined && (!lw.options || typeof lw.options !== 'object' || Array.isArray(lw.options))) throw specError(file, '"layerwise.options" must be an object (passed to layerwise as is)');
-    if (s.output !== undefined && s.output !== 'probs' && s.output !== 'logits') throw specError(file, `"layerwise" decomposes 'probs' or 'logits', but "output" is '${s.output}'`);
+    if (s.output !== undefined && s.output !== 'probs' && s.output !== 'logits') throw specError(file, `"layerwise" decomposes 'probs' or 'logits', but "output" is ${JSON.stringify(s.output)}`);
   }
   if (s.slurm !== undefined) {
     if (!s.slurm || typeof s.slurm !== 'object' || Array.isArray(s.slurm)) throw specError(file, '"slurm" must be an object {partition, time, mem, account, concurrency, ...}');

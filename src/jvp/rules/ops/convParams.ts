@@ -28,7 +28,7 @@ export function convParams(attrs: Record<string, unknown>): ConvParams {
   return {
     strides: [strides[1], strides[2]],
     pad,
-    dataFormat: String(attrs.dataFormat ?? 'NHWC').toUpperCase() as 'NHWC' | 'NCHW',
+    dataFormat: ((attrs.dataFormat as string | undefined) ?? 'NHWC').toUpperCase() as 'NHWC' | 'NCHW',
     dilations: [dilations[1], dilations[2]],
   };
 }
