@@ -54,6 +54,9 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-call': 'off',
       '@typescript-eslint/no-unsafe-member-access': 'off',
       '@typescript-eslint/no-unsafe-return': 'off',
+      // Off: on typescript-eslint 8.74 with TS 5.0 its autofix removed assertions tsc needs (`as NodeJS.ErrnoException`
+      // in src/sweep/slurm.ts, one in test/notebook/latex.test.ts), so its ~210 findings cannot go through format-all.sh.
+      '@typescript-eslint/no-unnecessary-type-assertion': 'off',
       // Several public functions are async by contract (same signature as their async siblings, or a callback tfjs awaits).
       '@typescript-eslint/require-await': 'off',
       // Lazy require() keeps optional or heavy dependencies (playwright, danfo, the wasm backend, node builtins in code

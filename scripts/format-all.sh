@@ -2,9 +2,8 @@
 # One-off reformat of the whole tree (issue 20 item 3), for the lead to run once after every branch is merged:
 # a reformat on one branch would conflict with every other branch. Afterwards `npm run lint` passes and
 # `npm run format` (prettier --write .) keeps it so.
-#   1. eslint --fix: the findings ESLint fixes itself and that change no emitted JavaScript: assertions that do not
-#      change a type (no-unnecessary-type-assertion), `import { type X }` for type-only imports
-#      (consistent-type-imports), `let` → `const` (prefer-const).
+#   1. eslint --fix: the findings ESLint fixes itself and that change no emitted JavaScript: `import { type X }` for
+#      type-only imports (consistent-type-imports), `let` → `const` (prefer-const).
 #   2. prettier --write .: layout (.prettierrc.json; what it skips is in .prettierignore).
 # Then it type-checks both ways (tsconfig.json, and tslab's non-strict tsconfig.tslab.json) and runs the linter.
 # Usage: bash scripts/format-all.sh   (about 2 minutes of CPU; commit the result as one "format" commit)
