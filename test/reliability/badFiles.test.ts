@@ -24,7 +24,8 @@ const T = 'test/reliability/badFiles.test.ts';
 
 type Mutation = (dir: string) => void;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each case edits a different part of a parsed model.json
-const editJson = (f: (j: any) => void): Mutation => (dir) => {
+type ParsedJson = any;
+const editJson = (f: (j: ParsedJson) => void): Mutation => (dir) => {
   const file = path.join(dir, 'model.json');
   const j = JSON.parse(fs.readFileSync(file, 'utf8'));
   f(j);
