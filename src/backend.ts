@@ -105,31 +105,36 @@ async function tryWebgpuIfPlausible(): Promise<Attempt> {
   return why ? { ok: false, why } : tryWebgpu();
 }
 
+/** The `webgpu` package (Dawn's Node binding): what tryWebgpu uses of it. */
+type Dawn = { create(flags: string[]): unknown; globals: Record<string, unknown> };
+type GpuLike = { requestAdapter(): Promise<unknown> };
+
 async function tryWebgpu(): Promise<Attempt> {
   const dawn = (() => {
     try {
-      return optionalRequire('webgpu') as { create(flags: string[]): any; globals: Record<string, unknown> } | undefined;
+      return optionalRequire('webgpu') as Dawn | undefined;
     } catch (err) {
       return { error: (err as Error).message.split('\n')[0] } as never;
     }
-  })() as any;
+  })() as Dawn | { error: string } | undefined;
   if (dawn === undefined) return { ok: false, why: 'webgpu (Dawn) package not installed' };
-  if (dawn.error) return { ok: false, why: `webgpu (Dawn) failed to load: ${dawn.error}` };
-  const g = globalThis as any;
+  if ('error' in dawn) return { ok: false, why: `webgpu (Dawn) failed to load: ${dawn.error}` };
+  // TS 5.0's DOM lib has no WebGPU: navigator.gpu is typed here, as far as this function uses it.
+  const g = globalThis as { navigator?: { gpu?: GpuLike } };
   if (!g.navigator?.gpu) {
     Object.assign(g, dawn.globals);
-    const gpu = dawn.create([]);
+    const gpu = dawn.create([]) as GpuLike;
     if (!g.navigator) g.navigator = { gpu };
     else Object.defineProperty(g.navigator, 'gpu', { value: gpu, configurable: true });
   }
   const adapter = await Promise.race([
-    g.navigator.gpu.requestAdapter().catch(() => null),
+    g.navigator!.gpu!.requestAdapter().catch(() => null), // set just above when it was missing
     new Promise((resolve) => setTimeout(() => resolve(null), WEBGPU_TIMEOUT_MS).unref()),
   ]);
   if (!adapter) return { ok: false, why: 'webgpu: no GPU adapter found (needs a Vulkan loader and driver, environment.md)' };
   optionalRequire('@tensorflow/tfjs-backend-webgpu');
   if (!(await tf.setBackend('webgpu'))) return { ok: false, why: 'webgpu: adapter found but the tfjs backend failed to initialise' };
-  const info = (adapter as any).info ?? {};
+  const info = (adapter as { info?: { description?: string } }).info ?? {};
   return { ok: true, detail: `WebGPU via Dawn${info.description ? ` (${info.description})` : ''}` };
 }
 
@@ -140,10 +145,11 @@ async function tryWebgpu(): Promise<Attempt> {
  */
 function withoutNewProcessHandlers<T>(init: () => Promise<T>): Promise<T> {
   const events = ['uncaughtException', 'unhandledRejection'] as const;
-  const before = new Map(events.map((e) => [e, new Set(process.listeners(e as any))]));
+  const emitter: NodeJS.EventEmitter = process; // the base class's listeners(name); Process overloads it per event
+  const before = new Map(events.map((e) => [e, new Set(emitter.listeners(e))]));
   return init().finally(() => {
     for (const e of events) {
-      for (const l of process.listeners(e as any)) if (!before.get(e)!.has(l)) process.removeListener(e as any, l as any);
+      for (const l of emitter.listeners(e)) if (!before.get(e)!.has(l)) emitter.removeListener(e, l as (...args: unknown[]) => void);
     }
   });
 }
@@ -164,8 +170,11 @@ async function initThreadedWasm(threads: number): Promise<boolean> {
   const wasm = require('@tensorflow/tfjs-backend-wasm') as { setThreadsCount(n: number): void };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'liederiv-wasm-threads-'));
   const mainScript = path.join(dir, 'tfjs-backend-wasm-threaded-simd.js');
+  // The Blob subclass below shadows Blob.text() with the source string, which Blob's type forbids.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
   const g = globalThis as any;
   const OrigBlob = g.Blob;
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- kept only to be put back; URL's static methods ignore `this`
   const origCreateObjectURL = URL.createObjectURL;
   const origCpus = os.cpus;
   g.Blob = class extends OrigBlob {
@@ -180,11 +189,12 @@ async function initThreadedWasm(threads: number): Promise<boolean> {
       }
     }
   };
-  URL.createObjectURL = (blob: any) => {
+  URL.createObjectURL = (blob: Blob | MediaSource) => {
     const importByUrl = 'if(typeof e.data.urlOrBlob=="string"){importScripts(e.data.urlOrBlob)}';
-    if (typeof blob?.text !== 'string' || !blob.text.includes(importByUrl)) return origCreateObjectURL(blob);
+    const text = (blob as { text?: unknown }).text; // the source string the Blob subclass above kept
+    if (typeof text !== 'string' || !text.includes(importByUrl)) return origCreateObjectURL(blob);
     const worker = path.join(dir, 'tfjs-backend-wasm-threaded-simd.worker.js');
-    fs.writeFileSync(worker, blob.text.replace(importByUrl, `if(true){importScripts(${JSON.stringify(mainScript)})}`));
+    fs.writeFileSync(worker, text.replace(importByUrl, `if(true){importScripts(${JSON.stringify(mainScript)})}`));
     return worker;
   };
   os.cpus = () => {
@@ -199,7 +209,9 @@ async function initThreadedWasm(threads: number): Promise<boolean> {
     g.Blob = OrigBlob;
     URL.createObjectURL = origCreateObjectURL;
     os.cpus = origCpus;
-    const pthread = tf.getBackend() === 'wasm' ? (tf.backend() as any)?.wasm?.PThread : undefined;
+    type PThread = { unusedWorkers: Array<{ terminate(): void }>; runningWorkers: Array<{ unref(): void }> };
+    // emscripten's PThread is internal to the wasm backend, so tfjs's KernelBackend type has no `wasm`.
+    const pthread = tf.getBackend() === 'wasm' ? (tf.backend() as { wasm?: { PThread?: PThread } }).wasm?.PThread : undefined;
     if (pthread) {
       // emscripten pre-spawns a pool of 8 workers (~10 MB each); the XNNPACK threadpool took what it
       // needs during init and nothing creates threads later, so the spare ones are ended.
@@ -272,7 +284,7 @@ let wasmStarted: string | undefined;
 
 async function tryWasm(): Promise<Attempt> {
   optionalRequire('@tensorflow/tfjs-backend-wasm');
-  if (wasmStarted && (tf.engine() as unknown as { registry: Record<string, unknown> }).registry.wasm) {
+  if (wasmStarted && tf.engine().registry.wasm) {
     if (!(await tf.setBackend('wasm'))) return { ok: false, why: 'wasm backend failed to initialise' };
     return { ok: true, detail: wasmStarted };
   }

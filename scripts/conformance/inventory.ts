@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- walks third-party model.json files (GraphDef nodes, Keras 2/3 layer configs) key by key; every read is guarded */
 /**
  * What a model.json says about itself, read without building the model: format, converter,
  * inputs and outputs (signature, or the graph's Placeholders and unconsumed nodes, or the

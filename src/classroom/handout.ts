@@ -12,6 +12,8 @@ import { TELESCOPING_ASSIGNMENT } from './telescopingAssignment';
 import { AUGMENTATION_ASSIGNMENT } from './augmentationAssignment';
 import { InputError } from '../errors';
 
+// Each assignment has its own variant type; startAssignment<V> names the one a caller expects.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
 export const ASSIGNMENTS: Record<string, AssignmentSpec<any>> = {
   [ROTATION_ASSIGNMENT.id]: ROTATION_ASSIGNMENT,
   [EQUIVARIANCE_ASSIGNMENT.id]: EQUIVARIANCE_ASSIGNMENT,
@@ -21,6 +23,8 @@ export const ASSIGNMENTS: Record<string, AssignmentSpec<any>> = {
 };
 
 /** A student's session for assignment `id`; prints the variant so the student knows their task. */
+// Notebook cells call startAssignment(id) without a type argument and read the variant's fields.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
 export function startAssignment<V = any>(id: string, opts: SessionOptions = {}): AssignmentSession<V> {
   const spec = ASSIGNMENTS[id];
   if (!spec) throw new InputError(`no classroom assignment '${id}'; there are ${Object.keys(ASSIGNMENTS).join(', ')}`);

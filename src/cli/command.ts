@@ -60,7 +60,7 @@ export function requireOption(values: Record<string, unknown>, name: string): st
 
 /** A positive-integer option (`--batch`, `--probes`): a usage error says what was expected. */
 export function intOption(values: Record<string, unknown>, name: string, fallback: number, { min = 1 } = {}): number {
-  const v = values[name];
+  const v = values[name] as string | boolean | Array<string | boolean> | undefined; // what parseArgs gives
   if (v === undefined) return fallback;
   const n = Number(v);
   if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer ≥ ${min}, got '${String(v)}'`);

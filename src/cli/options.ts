@@ -15,7 +15,7 @@ import { fingerprintFiles, modelFiles } from './output';
 
 /** checkName, reporting an unknown value as a usage error (exit 2) naming the option. */
 export function choice<T extends string>(values: Record<string, unknown>, name: string, valid: readonly T[], fallback: T): T {
-  const v = values[name];
+  const v = values[name] as string | boolean | Array<string | boolean> | undefined; // what parseArgs gives
   if (v === undefined) return fallback;
   try {
     return checkName(`--${name} value`, String(v), valid);
@@ -57,7 +57,7 @@ export const CONTRACT_HELP = `  --input-range the value range the model expects:
   The run header states what is measured, e.g. 'measures softmax (added) ∘ net ∘ (2x−1) on 128×128 RGB'.`;
 
 function numberList(values: Record<string, unknown>, name: string): number[] | undefined {
-  const v = values[name];
+  const v = values[name] as string | boolean | Array<string | boolean> | undefined; // what parseArgs gives
   if (v === undefined) return undefined;
   const parts = String(v).split(',').map((x) => x.trim());
   const nums = parts.map(Number);
@@ -74,7 +74,7 @@ export function parseContractOptions(values: Record<string, unknown>): Omit<Cont
   if (values.layout !== undefined) contract.layout = choice<LayoutOption>(values, 'layout', LAYOUTS, 'auto');
   const mean = numberList(values, 'mean');
   const std = numberList(values, 'std');
-  if (std && std.some((s) => !(s > 0))) throw new UsageError(`--std values must be positive, got '${values.std}'`);
+  if (std && std.some((s) => !(s > 0))) throw new UsageError(`--std values must be positive, got '${String(values.std)}'`);
   if (mean) contract.mean = mean;
   if (std) contract.std = std;
   return contract;
@@ -207,7 +207,7 @@ export function assertFiniteResult<R extends { image: number }>(rows: readonly R
     assertFiniteRows(rows, [field], fn, model.name);
   } catch (err) {
     if (!(err instanceof NumericalError)) throw err;
-    const bad = rows.find((r) => !Number.isFinite(r[field] as unknown as number)) as R;
+    const bad = rows.find((r) => !Number.isFinite(r[field] as number)) as R;
     throw new NumericalError(`${err.message}; ${diagnoseNonFinite(model, images, bad.image, contract)}`);
   }
 }

@@ -172,7 +172,7 @@ export function readNpy(file: string): NpyArray {
   }
   if (typeof descr !== 'string') throw new FileFormatError(file, `structured dtype ${JSON.stringify(descr)} is not supported; expected a plain float32 ('<f4'), uint8 ('|u1') or float64 ('<f8') array`);
   const shape = shapeValue as number[];
-  if (shape.some((d) => typeof d !== 'number' || !Number.isInteger(d) || d < 0)) throw new FileFormatError(file, `malformed shape (${shapeValue.join(', ')}) in the .npy header`);
+  if (shape.some((d) => typeof d !== 'number' || !Number.isInteger(d) || d < 0)) throw new FileFormatError(file, `malformed shape (${shapeValue.map((d) => JSON.stringify(d)).join(', ')}) in the .npy header`);
   const spec = parseDescr(descr);
   if (!spec) {
     const name = DTYPE_NAMES[descr.replace(/^[<>|=]/, '')] ?? descr;

@@ -28,7 +28,7 @@ export function layerHeatmap(rows: LayerMapRow[], { columns = 4, title: text }: 
   const cellH = (1 - 0.12 * (nRows - 1) / nRows - 0.08) / nRows; // room for subplot titles
   const data: PlotlyTrace[] = [];
   const layout: Record<string, unknown> = {};
-  const annotations: Record<string, unknown>[] = [];
+  const annotations: Array<Record<string, unknown> & { text: string }> = [];
   rows.forEach((r, k) => {
     const suffix = k === 0 ? '' : String(k + 1);
     const col = k % cols;

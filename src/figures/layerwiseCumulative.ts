@@ -1,7 +1,7 @@
 import type { PlotlyFigure, PlotlyTrace } from './plotly';
 import type { LayerRow } from './types';
 import { axis, escapeLabel, requireFinite, requireRows } from './labels';
-import { logAxis, PALETTE } from './palette';
+import { PALETTE } from './palette';
 import { averageLayers, LayerMeasure, MEASURE_LABEL } from './layerwiseAverage';
 
 export interface LayerwiseCumulativeOptions {

@@ -1,7 +1,7 @@
 import type { PlotlyFigure, PlotlyTrace } from './plotly';
 import type { FiniteRow } from './types';
 import { axis, escapeLabel, groupBy, requireFinite, requireRows } from './labels';
-import { logAxis, PALETTE } from './palette';
+import { PALETTE } from './palette';
 
 export interface LieVsFiniteOptions {
   title?: string;

@@ -111,7 +111,7 @@ export const ACTIVATION_NAMES = Object.keys(DEFS);
 
 /** The tfjs activation identifier of a layer's `activation` ('linear' when it has none). */
 export function activationName(layer: tf.layers.Layer): string {
-  const act = (layer as unknown as { activation?: { getClassName(): string } }).activation;
+  const act = (layer as { activation?: { getClassName(): string } }).activation;
   return act ? act.getClassName() : 'linear';
 }
 

@@ -5,12 +5,14 @@ import type { LayerRule } from './types';
 
 /** Reads a tfjs LayerVariable field (kernel, bias, gamma...) of a built layer, or null when absent. */
 export function weightOf(layer: tf.layers.Layer, field: string): tf.Tensor | null {
+  // tfjs types a layer's weights (kernel, bias, gamma…) per subclass, several of them protected; rules read them by name.
   const v = (layer as unknown as Record<string, { read(): tf.Tensor } | null | undefined>)[field];
   return v ? v.read() : null;
 }
 
 /** A config-like field of a layer object (strides, padding...) by name. */
 export function fieldOf<T>(layer: tf.layers.Layer, field: string): T {
+  // Same for config fields (strides, padding…): declared per subclass, some protected, so read by name.
   return (layer as unknown as Record<string, T>)[field];
 }
 

@@ -51,6 +51,7 @@ const TANGENT_FREE_OPS = new Set([
 export const PASS_THROUGH_OPS = new Set(['Identity', 'IdentityN', 'Snapshot', 'PreventGradient', 'CheckNumerics', 'EnsureShape', 'StopGradient']);
 
 export function executorOf(model: tf.GraphModel, fn = 'liederiv'): Executor {
+  // GraphModel's executor is private in tfjs's types; the walker needs its graph.
   const executor = (model as unknown as { executor?: Executor }).executor;
   if (!(model instanceof tf.GraphModel) || !executor?.graph?.nodes) {
     throw new InputError(`argument 'model' passed to '${fn}' must be a loaded tf.GraphModel`);
@@ -101,6 +102,7 @@ export function graphOutputs(model: tf.GraphModel): Array<{ node: string; key?: 
  */
 export function resolveGraphTensor(model: tf.GraphModel, name: string): string {
   const executor = executorOf(model);
+  // GraphModel's signature is private in tfjs's types; only its output names are read here.
   const sig = (model as unknown as { signature?: { outputs?: Record<string, { name?: string }> } }).signature?.outputs ?? {};
   const bySig = sig[name]?.name;
   const [node, index] = parseNodeName(bySig ?? name);

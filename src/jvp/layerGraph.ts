@@ -54,7 +54,7 @@ export function layerGraph(model: tf.LayersModel): LayerGraph {
   /** Expands `m` with its inputs bound to `bound`; returns refs to its outputs. */
   const expand = (m: tf.LayersModel, bound: Ref[]): Ref[] => {
     const memo = new Map<string, Ref[]>(); // key: layer id + node index → refs of its outputs
-    const inputsOf = m.inputs as unknown as SymbolicLike[];
+    const inputsOf = m.inputs as SymbolicLike[];
     const visit = (layer: tf.layers.Layer, nodeIndex: number, tensorIndex: number): Ref => {
       if (isInputLayer(layer)) {
         const i = inputsOf.findIndex((s) => s.sourceLayer === layer);
@@ -64,7 +64,7 @@ export function layerGraph(model: tf.LayersModel): LayerGraph {
       const key = `${layer.id}:${nodeIndex}`;
       let outs = memo.get(key);
       if (!outs) {
-        const node = (layer as unknown as { inboundNodes: InboundNode[] }).inboundNodes[nodeIndex];
+        const node = (layer as { inboundNodes: InboundNode[] }).inboundNodes[nodeIndex];
         const ins = node.inboundLayers.map((l, i) => visit(l, node.nodeIndices[i], node.tensorIndices[i]));
         if (isModel(layer)) {
           outs = expand(layer, ins);
@@ -80,7 +80,7 @@ export function layerGraph(model: tf.LayersModel): LayerGraph {
       }
       return outs[tensorIndex];
     };
-    return (m.outputs as unknown as SymbolicLike[]).map((s) => visit(s.sourceLayer, s.nodeIndex, s.tensorIndex));
+    return (m.outputs as SymbolicLike[]).map((s) => visit(s.sourceLayer, s.nodeIndex, s.tensorIndex));
   };
 
   const bound: Ref[] = model.inputs.map((_, i) => ({ modelInput: i }));

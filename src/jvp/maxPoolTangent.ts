@@ -27,7 +27,7 @@ export function maxPoolTangent(
   if (x.dtype === 'float32' && v.dtype === 'float32' && tf.getKernel(MAX_POOL_TANGENT_KERNEL, tf.getBackend())) {
     const [, H, W] = x.shape;
     const attrs = { k, ...poolGeometry(H, W, filterSize, strides, padding) };
-    return tf.engine().runKernel(MAX_POOL_TANGENT_KERNEL, { x, v }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor4D;
+    return tf.engine().runKernel(MAX_POOL_TANGENT_KERNEL, { x, v }, attrs as tf.NamedAttrMap) as tf.Tensor4D;
   }
   return maxPoolTangentOps(x, v, k, filterSize, strides, padding);
 }
@@ -252,6 +252,7 @@ tf.registerKernel({
   backendName: 'wasm',
   kernelFunc: ({ inputs, backend, attrs }: KernelArgs) => {
     const { x, v } = inputs as { x: tf.TensorInfo; v: tf.TensorInfo };
+    // tfjs types kernel attrs as NamedAttrMap; these are the attrs maxPoolTangent() passes (a plain PoolAttrs record).
     const a = attrs as unknown as PoolAttrs & { k: number };
     const wasm = backend as { makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo; typedArrayFromHeap(t: tf.TensorInfo): Float32Array };
     const out = wasm.makeOutput(outShape(x, v, a), 'float32');
@@ -281,6 +282,7 @@ tf.registerKernel({
   backendName: 'cpu',
   kernelFunc: ({ inputs, backend, attrs }: KernelArgs) => {
     const { x, v } = inputs as { x: tf.TensorInfo; v: tf.TensorInfo };
+    // tfjs types kernel attrs as NamedAttrMap; these are the attrs maxPoolTangent() passes (a plain PoolAttrs record).
     const a = attrs as unknown as PoolAttrs & { k: number };
     const cpu = backend as { data: { get(id: unknown): { values: Float32Array } }; makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): tf.TensorInfo };
     const shape = outShape(x, v, a);
@@ -300,7 +302,7 @@ export function maxPoolTangentOps(
   padding: 'same' | 'valid' | number,
 ): tf.Tensor4D {
   return tf.tidy(() => {
-    const [, H, W, C] = x.shape;
+    const [, H, W] = x.shape;
     const [fh, fw] = filterSize;
     const [sh, sw] = strides;
     let xp: tf.Tensor4D = x;

@@ -42,7 +42,7 @@ const KNOWN_WRONG: ReadonlyArray<{ kernel: string; method: FallbackMethod | 'any
 
 /** The backends a probe can switch to: registered with tfjs in this process. */
 export function availableBackends(): string[] {
-  const registry = (tf.engine() as unknown as { registryFactory: Record<string, unknown> }).registryFactory;
+  const registry = tf.engine().registryFactory;
   return Object.keys(registry);
 }
 
@@ -54,7 +54,7 @@ function probeInput(model: tf.LayersModel | tf.GraphModel): tf.Tensor {
 }
 
 /** Names the kernel or gradient a raw tfjs error says is missing (or undefined). */
-export function missingFromError(err: unknown, backend: string): string | undefined {
+export function missingFromError(err: unknown, _backend: string): string | undefined {
   const msg = String((err as Error)?.message ?? err);
   const kernel = /Kernel '([\w]+)' not registered for backend '(\w+)'/.exec(msg);
   if (kernel) return `kernel '${kernel[1]}' (not registered on ${kernel[2]})`;
@@ -100,7 +100,7 @@ export async function methodSupport(model: tf.LayersModel | tf.GraphModel, metho
       tf.dispose(info.result as tf.Tensor[]);
     } catch (err) {
       // tf.profile leaves the engine in profiling mode when its function throws.
-      (tf.engine() as unknown as { state: { profiling: boolean } }).state.profiling = false;
+      tf.engine().state.profiling = false;
       releaseFailedTape();
       const cause = (err as { cause?: unknown }).cause ?? err;
       missing.push(missingFromError(cause, backendName) ?? missingFromError(err, backendName) ?? `a tfjs error: ${String((err as Error)?.message ?? err).split('\n')[0]}`);

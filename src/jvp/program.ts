@@ -118,7 +118,7 @@ export function walkSteps<V>(
         if (v === undefined) throw new Error(`program walk: step ${s} ('${step.info.name}') reads ${refKey(r)}, which is not computed (internal ordering error)`);
         return v;
       });
-      const outs = tf.tidy(() => run(step, ins, s) as unknown as tf.TensorContainer) as unknown as V[];
+      const outs = tf.tidy(() => run(step, ins, s) as tf.TensorContainer) as V[];
       outs.forEach((o, i) => {
         if (uses.get(`${s}:${i}`)) store(`${s}:${i}`, o);
       });

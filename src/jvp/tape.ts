@@ -6,7 +6,8 @@ import * as tf from '@tensorflow/tfjs';
  * Call it in the catch of code that runs tf.grad (outside any enclosing gradient computation).
  */
 export function releaseFailedTape(): void {
-  const state = (tf.engine() as unknown as { state: { gradientDepth: number; activeTape: Array<{ saved?: tf.Tensor[] }> | null } }).state;
+  // tfjs types activeTape as TapeNode[], but sets it to null when no gradient is being recorded.
+  const state = tf.engine().state as { gradientDepth: number; activeTape: Array<{ saved?: tf.Tensor[] }> | null };
   if (state.gradientDepth !== 0 || !state.activeTape) return;
   for (const node of state.activeTape) for (const t of node.saved ?? []) t.dispose();
   state.activeTape = null;

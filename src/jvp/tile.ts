@@ -26,5 +26,6 @@ export function tileBatch(t: tf.Tensor, k: number): tf.Tensor {
 
 /** tf.tidy for functions returning Duals (the Dual interface is not a TensorContainer to TypeScript). */
 export function tidyDual<T extends Dual | Dual[]>(fn: () => T): T {
+  // tf.tidy keeps the tensors inside any object at run time, but its type takes a TensorContainer, which Dual is not.
   return tf.tidy(fn as unknown as () => tf.TensorContainer) as unknown as T;
 }

@@ -176,6 +176,7 @@ function outputLayout(step: Step, ins: Layout[], shape: number[]): Layout {
   if (shape.length !== 3) return { kind: 'none' };
   const first = ins[0];
   if (step.layer?.getClassName() === 'Permute' && first?.kind === 'tokens') {
+    // tfjs exports no Permute class type, and tf.layers.Layer has no dims.
     const dims = (step.layer as unknown as { dims: number[] }).dims;
     if (dims[0] === 2 && dims[1] === 1) return { ...first, axis: first.axis === 1 ? 2 : 1 };
   }
@@ -255,8 +256,8 @@ function walk({ plan, x, group, tangentOpts, inject, e2e, onDefect }: WalkArgs):
   const total = base + (inject.to - inject.from);
   const input = tf.tidy(() => {
     const lx = imageTangent(x, group, tangentOpts);
-    return { primal: x.clone(), d: lx, prop: e2e ? lx.clone() : null, width: base, layout: { kind: 'image' } } as unknown as tf.TensorContainer;
-  }) as unknown as Value;
+    return { primal: x.clone(), d: lx, prop: e2e ? lx.clone() : null, width: base, layout: { kind: 'image' } } as tf.TensorContainer;
+  }) as Value;
   const out = walkSteps<Value>(
     plan.program,
     input,
@@ -287,7 +288,7 @@ function walk({ plan, x, group, tangentOpts, inject, e2e, onDefect }: WalkArgs):
     return tf.tidy(() => {
       const all = padSlots(out.prop, out.width, total, out.primal);
       return { slots: slotsOf(all, B, 0, total), dOut: tf.reshape(out.d, [B, -1]) as tf.Tensor2D };
-    }) as unknown as { slots: tf.Tensor3D; dOut: tf.Tensor2D };
+    }) as { slots: tf.Tensor3D; dOut: tf.Tensor2D };
   } finally {
     tf.dispose(tensorsOf(out));
   }

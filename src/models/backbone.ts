@@ -48,8 +48,16 @@ interface WeightEntry {
   dtype: string;
   quantization?: { dtype: 'uint8' | 'uint16' | 'float16' };
 }
+/** The fields of a model.json topology that truncation reads (Keras layers config, or a GraphDef's nodes). */
+interface LayerJson { name: string; inbound_nodes?: Array<Array<[string, ...unknown[]]>> }
+interface NodeJson { name: string; input?: string[] }
+interface TopologyJson {
+  model_config: { config: { layers: LayerJson[] } & Record<string, unknown> } & Record<string, unknown>;
+  node: NodeJson[];
+  training_config?: unknown;
+}
 interface ModelJson {
-  modelTopology: any;
+  modelTopology: TopologyJson;
   weightsManifest: Array<{ paths: string[]; weights: WeightEntry[] }>;
   format?: string;
   generatedBy?: string;
@@ -128,12 +136,12 @@ function ancestors(start: string, inputsOf: (name: string) => string[]): Set<str
 
 function truncatedLayersArtifacts(json: ModelJson, shards: Uint8Array[], spec: VariantSpec, where: string): tf.io.ModelArtifacts {
   const config = json.modelTopology.model_config.config;
-  const byName = new Map<string, any>(config.layers.map((l: any) => [l.name, l]));
+  const byName = new Map(config.layers.map((l) => [l.name, l]));
   if (!byName.has(spec.outputLayer)) throw new FileFormatError(where, `layer '${spec.outputLayer}' not found`);
-  const keep = ancestors(spec.outputLayer, (name) => (byName.get(name)?.inbound_nodes ?? []).flatMap((node: any[]) => node.map((ref: any[]) => ref[0] as string)));
+  const keep = ancestors(spec.outputLayer, (name) => (byName.get(name)?.inbound_nodes ?? []).flatMap((node) => node.map((ref) => ref[0])));
   const topology = {
     ...json.modelTopology,
-    model_config: { ...json.modelTopology.model_config, config: { ...config, layers: config.layers.filter((l: any) => keep.has(l.name)), output_layers: [[spec.outputLayer, 0, 0]] } },
+    model_config: { ...json.modelTopology.model_config, config: { ...config, layers: config.layers.filter((l) => keep.has(l.name)), output_layers: [[spec.outputLayer, 0, 0]] } },
   };
   delete topology.training_config; // it describes the removed classifier's loss
   const { specs, data } = selectWeights(json, shards, (name) => keep.has(name.split('/')[0]), where);
@@ -141,10 +149,10 @@ function truncatedLayersArtifacts(json: ModelJson, shards: Uint8Array[], spec: V
 }
 
 function truncatedGraphArtifacts(json: ModelJson, shards: Uint8Array[], spec: VariantSpec, where: string): tf.io.ModelArtifacts {
-  const nodes: any[] = json.modelTopology.node;
-  const byName = new Map<string, any>(nodes.map((n) => [n.name, n]));
+  const nodes = json.modelTopology.node;
+  const byName = new Map(nodes.map((n) => [n.name, n]));
   if (!byName.has(spec.outputLayer)) throw new FileFormatError(where, `node '${spec.outputLayer}' not found`);
-  const keep = ancestors(spec.outputLayer, (name) => (byName.get(name)?.input ?? []).map((ref: string) => ref.replace(/^\^/, '').split(':')[0]));
+  const keep = ancestors(spec.outputLayer, (name) => (byName.get(name)?.input ?? []).map((ref) => ref.replace(/^\^/, '').split(':')[0]));
   // Without a signature the converter takes the nodes nobody consumes — here the feature node — as outputs.
   const { specs, data } = selectWeights(json, shards, (name) => keep.has(name), where);
   return {

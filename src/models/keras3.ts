@@ -22,7 +22,7 @@
  */
 import { FileFormatError } from '../errors';
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any -- model.json as parsed: Keras 2/3 configs of every layer kind, rewritten key by key
 
 const MODEL_CLASSES = new Set(['Functional', 'Model', 'Sequential']);
 const POLICY_CLASSES = new Set(['DTypePolicy', 'FloatDTypePolicy', 'QuantizedDTypePolicy', 'QuantizedFloat8DTypePolicy', 'Policy']);

@@ -13,7 +13,7 @@ export const SIDECAR_FILE = 'liederiv.json';
 
 type Meta = Partial<Omit<ModelWrapper, 'net'>>;
 
-function readJson(file: string): any {
+function readJson(file: string): unknown {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -21,6 +21,7 @@ function readJson(file: string): any {
     throw new FileFormatError(file, `cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
   // Binary content (a .npy, a weight shard) would put unprintable bytes into the message.
+  // eslint-disable-next-line no-control-regex -- control characters are what marks a binary file
   if (/[\u0000-\u0008\u000e-\u001f\ufffd]/.test(text.slice(0, 512))) throw new FileFormatError(file, 'not a JSON file (binary content)');
   try {
     return JSON.parse(text);
@@ -212,7 +213,8 @@ function graphModelName(source: string): string {
   return base.toLowerCase() === 'model.json' ? path.basename(path.dirname(source)) : base.replace(/\.json$/i, '');
 }
 
-function isGraphModelJson(json: any): boolean {
+function isGraphModelJson(input: unknown): boolean {
+  const json = input as { format?: unknown; modelTopology?: { node?: unknown } } | null | undefined;
   if (json?.format === 'graph-model') return true;
   if (json?.format === 'layers-model') return false;
   const topo = json?.modelTopology;
@@ -235,6 +237,7 @@ function closestField(key: string): string | undefined {
   return SIDECAR_FIELDS.find((f) => norm(f) === k) ?? SIDECAR_FIELDS.find((f) => near(norm(f), k));
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed JSON: each field is checked where it is read below
 function parseSidecar(json: any, where: string): Meta {
   if (!json || typeof json !== 'object' || Array.isArray(json)) throw new FileFormatError(where, `expected a JSON object with some of ${SIDECAR_FIELDS.join(', ')}`);
   const unknown = Object.keys(json).filter((k) => !(SIDECAR_FIELDS as readonly string[]).includes(k));

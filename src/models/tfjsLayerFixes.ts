@@ -18,7 +18,7 @@ import * as tf from '@tensorflow/tfjs';
 import { FileFormatError } from '../errors';
 import { fromKeras3 } from './keras3';
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any -- model.json as parsed: Keras 2/3 configs of every layer kind, rewritten key by key
 
 interface KerasResizingArgs {
   height: number;
@@ -85,7 +85,7 @@ export function installTfjsLayerFixes(): void {
   if (installed) return;
   installed = true;
   const probe = tf.layers.resizing({ height: 1, width: 1 });
-  const proto = Object.getPrototypeOf(probe) as { computeOutputShape(s: tf.Shape | tf.Shape[]): tf.Shape; call(i: tf.Tensor | tf.Tensor[], k: unknown): tf.Tensor };
+  const proto = Object.getPrototypeOf(probe) as { computeOutputShape(s: tf.Shape | tf.Shape[]): tf.Shape; call: (this: unknown, i: tf.Tensor | tf.Tensor[], k: unknown) => tf.Tensor };
   const call = proto.call;
   // tfjs's Resizing.call hands its inputs to resizeBilinear as given; the executor passes [x].
   proto.call = function (this: unknown, inputs: tf.Tensor | tf.Tensor[], kwargs: unknown): tf.Tensor {
@@ -95,7 +95,7 @@ export function installTfjsLayerFixes(): void {
     const s = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
     return s.length === 4 ? [s[0], this.height, this.width, s[3]] : [this.height, this.width, s[2]];
   };
-  tf.serialization.registerClass(KerasResizing as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);
+  tf.serialization.registerClass(KerasResizing as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);
 }
 
 /** Renames Resizing → KerasResizing in every (nested) layer list of a Keras-written model config. */

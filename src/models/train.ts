@@ -73,7 +73,7 @@ async function withFastTileGradient<T>(fn: () => Promise<T>): Promise<T> {
     inputsToSave: ['x'],
     gradFunc: (dy, saved, attrs) => {
       const [x] = saved;
-      const reps = (attrs as unknown as { reps: number[] }).reps;
+      const reps = (attrs as { reps: number[] }).reps;
       const split = x.shape.flatMap((d, i) => [reps[i], d]);
       return { x: () => tf.sum((dy as tf.Tensor).reshape(split), reps.map((_, i) => 2 * i)).reshape(x.shape) };
     },
@@ -91,7 +91,7 @@ async function withFastTileGradient<T>(fn: () => Promise<T>): Promise<T> {
  * training's own generator; the layers' configured seeds are restored afterwards.
  */
 function seededDropout(model: tf.LayersModel, rand: () => number) {
-  const layers = model.layers.filter((l) => l.getClassName() === 'Dropout') as unknown as { seed?: number }[];
+  const layers = model.layers.filter((l) => l.getClassName() === 'Dropout') as { seed?: number }[];
   const original = layers.map((l) => l.seed);
   return {
     // ≥ 1: tfjs treats some seeds of 0 as "none"

@@ -68,7 +68,7 @@ export function findTrainedModel(want: Array<string | ((m: TrainedModel) => bool
 /** Loads a trained model (its liederiv.json gives input size, preprocessing and class names). */
 export async function loadTrainedModel(m: TrainedModel | string, models?: TrainedModel[]): Promise<ModelWrapper> {
   const entry = typeof m === 'string' ? (models ?? listTrainedModels()).find((x) => x.name === m) : m;
-  if (!entry) throw new InputError(`no trained model '${String(m)}' in ${path.join(trainedModelsDir(), 'manifest.json')}; train it with scripts/trainZoo.sh`);
+  if (!entry) throw new InputError(`no trained model '${typeof m === 'string' ? m : m.name}' in ${path.join(trainedModelsDir(), 'manifest.json')}; train it with scripts/trainZoo.sh`);
   return loadModel(path.join(entry.dir, 'model.json'), { name: entry.name });
 }
 

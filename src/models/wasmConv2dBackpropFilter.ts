@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
  */
 function conv2dBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
   const { inputs, backend } = args;
-  const attrs = args.attrs as unknown as {
+  const attrs = args.attrs as {
     strides: [number, number] | number;
     pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
     dataFormat: 'NHWC' | 'NCHW';
@@ -29,7 +29,7 @@ function conv2dBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; backend: tf
     const dyT = tf.tensor4d(backend.readSync(dy.dataId) as Float32Array, dy.shape as [number, number, number, number], 'float32');
     const { top, bottom, left, right } = info.padInfo;
     const xPad = tf.pad(xT, [[0, 0], [top, bottom], [left, right], [0, 0]]);
-    const [n, ho, wo, co] = dyT.shape;
+    const co = dyT.shape[3];
     const [kh, kw, ci] = attrs.filterShape;
     // [ci, Hp, Wp, n] ⊛ [ho, wo, n, co] with dilation = stride → [ci, ≥kh, ≥kw, co]: output row a
     // reads input rows a + i·s, exactly x_pad[n, i·s + a]; rows past kh (when (Hp − kh) is not a
@@ -46,6 +46,6 @@ function conv2dBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; backend: tf
 /** Registers the wasm Conv2DBackpropFilter kernel above unless one exists; returns whether it did. */
 export function ensureWasmConv2dBackpropFilter(): boolean {
   if (tf.getKernel('Conv2DBackpropFilter', 'wasm')) return false;
-  tf.registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2dBackpropFilter as unknown as tf.KernelFunc });
+  tf.registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2dBackpropFilter as tf.KernelFunc });
   return true;
 }

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LiederivError } from '../errors';
+import type { ConsoleMessage, Page, Route } from 'playwright-core'; // types only: playwright-core is required lazily below
 
 /** Flags for offline headless rendering (DESIGN §9); playwright adds --headless and a fresh --user-data-dir. */
 export const CHROMIUM_FLAGS = [
@@ -25,7 +26,7 @@ export function findChromium(): string | null {
 
 /** A Chromium page plus every error it reported and every network request it was refused. */
 export interface ChromiumSession {
-  page: any;
+  page: Page;
   errors: string[];
 }
 
@@ -44,7 +45,7 @@ export async function withChromiumPage<T>(fn: (session: ChromiumSession) => Prom
       'E_NO_CHROMIUM',
     );
   }
-  let playwright: any;
+  let playwright: typeof import('playwright-core');
   try {
     playwright = require('playwright-core');
   } catch {
@@ -54,13 +55,13 @@ export async function withChromiumPage<T>(fn: (session: ChromiumSession) => Prom
   const context = await playwright.chromium.launchPersistentContext(profile, { executablePath, headless: true, args: CHROMIUM_FLAGS });
   try {
     const errors: string[] = [];
-    await context.route(/^(https?|wss?):/i, (route: any) => {
+    await context.route(/^(https?|wss?):/i, (route: Route) => {
       errors.push(`network request refused (offline): ${route.request().url()}`);
       return route.abort();
     });
     const page = context.pages()[0] ?? (await context.newPage());
     page.on('pageerror', (e: Error) => errors.push(`page error: ${e.message}`));
-    page.on('console', (m: any) => {
+    page.on('console', (m: ConsoleMessage) => {
       if (m.type() === 'error') errors.push(`console error: ${m.text()}`);
     });
     return await fn({ page, errors });

@@ -30,8 +30,9 @@ export function dataFrameToTable(df: DataFrameLike): Table {
  * Rows → danfo DataFrame (danfojs-node, loaded on first use). The result is danfo's own
  * DataFrame, typed loosely so that importing this module never pulls in danfo's types.
  */
+// Notebook cells call danfo's methods on the result (df.head(), df.plot …); its own types would load danfo here.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
 export function toDataFrame(rows: readonly object[]): DataFrameLike & Record<string, any> {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
   const dfd = require('danfojs-node');
   return new dfd.DataFrame(rows.map((r) => ({ ...r })));
 }

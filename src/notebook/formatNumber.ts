@@ -34,6 +34,8 @@ export function formatCell(value: unknown, digits = 4): string {
     const shown = items.slice(0, 6).map((v) => formatCell(v, digits));
     return `[${shown.join(', ')}${items.length > 6 ? `, … (${items.length})` : ''}]`;
   }
+  // String() only for what JSON cannot encode (functions, symbols): a function prints its source.
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- see above
   const json = JSON.stringify(value) ?? String(value);
   return json.length > 80 ? `${json.slice(0, 77)}…` : json;
 }

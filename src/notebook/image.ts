@@ -108,8 +108,8 @@ export function renderRgba(image: PlainImage, as: ImageMode, scale = 1): { width
       }
       let min = Infinity;
       let max = -Infinity;
-      for (const x of v) if (Number.isFinite(x)) (min = Math.min(min, x)), (max = Math.max(max, x));
-      if (!Number.isFinite(min)) (min = 0), (max = 0);
+      for (const x of v) if (Number.isFinite(x)) { min = Math.min(min, x); max = Math.max(max, x); }
+      if (!Number.isFinite(min)) { min = 0; max = 0; }
       const signed = min < 0;
       range = { min, max, signed };
       const m = Math.max(Math.abs(min), Math.abs(max)) || 1;

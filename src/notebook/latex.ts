@@ -18,7 +18,6 @@ export interface LatexOptions {
 export function latex(x: LatexInput, { name, digits = 4 }: LatexOptions = {}): string {
   const lhs = name ? `${name} = ` : '';
   if (typeof x === 'string') {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
     const math = require('mathjs');
     return `$$${lhs}${math.parse(x).toTex()}$$`;
   }

@@ -57,8 +57,11 @@ export function figureDivHtml(fig: PlotlyFigure, id = uniqueId('liederiv-plot'))
 
 /** A one-paragraph text/plain summary: title, traces and axis titles. */
 export function figureText(fig: PlotlyFigure): string {
-  const layout = (fig.layout ?? {}) as Record<string, any>;
-  const text = (t: unknown) => unescapeEntities(String((t as any)?.text ?? t ?? '')).replace(/<br>/g, ' ');
+  const layout = (fig.layout ?? {}) as { title?: unknown; xaxis?: { title?: unknown }; yaxis?: { title?: unknown } };
+  const text = (t: unknown) => {
+    const s = typeof t === 'object' && t !== null ? (t as { text?: unknown }).text : t; // a title is 'text' or { text }
+    return typeof s === 'string' || typeof s === 'number' ? unescapeEntities(String(s)).replace(/<br>/g, ' ') : '';
+  };
   const kinds = new Map<string, number>();
   for (const trace of fig.data) kinds.set(trace.type, (kinds.get(trace.type) ?? 0) + 1);
   const traces = [...kinds].map(([k, n]) => `${n} ${k}`).join(', ');

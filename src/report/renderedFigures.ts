@@ -125,7 +125,7 @@ export async function renderReportFigures(file: string, { exportDir, width = 110
     await page.goto(`file://${path.resolve(file)}`, { waitUntil: 'load', timeout: timeoutMs });
     const deadline = Date.now() + timeoutMs;
     const pending = `(() => { const p = [...document.querySelectorAll('.liederiv-plot')]; return p.length - p.filter((d) => d.querySelector('svg.main-svg')).length; })()`;
-    while ((await page.evaluate(pending)) > 0 && Date.now() < deadline && errors.length === 0) await page.waitForTimeout(100);
+    while ((await page.evaluate<number>(pending)) > 0 && Date.now() < deadline && errors.length === 0) await page.waitForTimeout(100);
     await page.waitForTimeout(300); // Plotly's automargin redraw
     const figures: FigureLayout[] = await page.evaluate(READ_LAYOUT);
     const exported: string[] = [];
@@ -133,7 +133,7 @@ export async function renderReportFigures(file: string, { exportDir, width = 110
       fs.mkdirSync(exportDir, { recursive: true });
       for (const f of figures) {
         const base = path.join(exportDir, `${f.id}${slug(f.title) ? `-${slug(f.title)}` : ''}`);
-        const [svg, png] = await page.evaluate(
+        const [svg, png] = await page.evaluate<[string, string]>(
           `(async () => { const el = document.getElementById(${JSON.stringify(f.id)}); const w = el.clientWidth, h = el.clientHeight;
             return [await Plotly.toImage(el, { format: 'svg', width: w, height: h }), await Plotly.toImage(el, { format: 'png', width: w, height: h, scale: 2 })]; })()`,
         );

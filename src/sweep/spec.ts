@@ -234,7 +234,7 @@ export function checkSpec(json: unknown, file: string): SweepSpec {
     }
     if (lw.images !== undefined && !posInt(lw.images)) throw specError(file, `"layerwise.images" must be a positive integer, got ${JSON.stringify(lw.images)}`);
     if (lw.options !== undefined && (!lw.options || typeof lw.options !== 'object' || Array.isArray(lw.options))) throw specError(file, '"layerwise.options" must be an object (passed to layerwise as is)');
-    if (s.output !== undefined && s.output !== 'probs' && s.output !== 'logits') throw specError(file, `"layerwise" decomposes 'probs' or 'logits', but "output" is '${s.output}'`);
+    if (s.output !== undefined && s.output !== 'probs' && s.output !== 'logits') throw specError(file, `"layerwise" decomposes 'probs' or 'logits', but "output" is ${JSON.stringify(s.output)}`);
   }
   if (s.slurm !== undefined) {
     if (!s.slurm || typeof s.slurm !== 'object' || Array.isArray(s.slurm)) throw specError(file, '"slurm" must be an object {partition, time, mem, account, concurrency, ...}');
@@ -245,6 +245,7 @@ export function checkSpec(json: unknown, file: string): SweepSpec {
     for (const k of ['cpusPerTask', 'concurrency']) if (sl[k] !== undefined && !posInt(sl[k])) throw specError(file, `"slurm.${k}" must be a positive integer, got ${JSON.stringify(sl[k])}`);
     for (const k of ['setup', 'extra']) if (sl[k] !== undefined && !(Array.isArray(sl[k]) && (sl[k] as unknown[]).every((x) => typeof x === 'string' && !/[\n\r]/.test(x)))) throw specError(file, `"slurm.${k}" must be an array of one-line strings`);
   }
+  // Every field was checked above; SweepSpec has no index signature, so the checked record needs the double cast.
   return s as unknown as SweepSpec;
 }
 

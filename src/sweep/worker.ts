@@ -32,7 +32,8 @@ async function workerMain(): Promise<void> {
       process.exit(1);
     }
   });
-  process.on('message', async (msg: { type: string; index?: number }) => {
+  // The handler's promise is caught: an error outside its try (e.g. send() failing) ends the worker, as workerMain's does.
+  process.on('message', (msg: { type: string; index?: number }) => void (async () => {
     if (msg.type === 'exit') {
       clearTaskCache();
       process.disconnect?.();
@@ -49,11 +50,13 @@ async function workerMain(): Promise<void> {
     } finally {
       current = undefined;
     }
-  });
+  })().catch(fatal));
   send({ type: 'ready' });
 }
 
-workerMain().catch((err) => {
+function fatal(err: unknown): never {
   process.stderr.write(`liederiv sweep worker: ${errorText(err)}\n`);
   process.exit(1);
-});
+}
+
+workerMain().catch(fatal);

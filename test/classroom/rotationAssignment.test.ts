@@ -95,7 +95,7 @@ describe('assignment 01: the rotation generator', () => {
       rejects(() => checkRotationGenerator(rows(getGroup('rotate').generator), { variant: v }), /leaves that point fixed.*rotates about the image centre/, hide);
       rejects(() => checkRotationGenerator([[0, 0, 0], [0, 0, 0], [0, 0, 0]], { variant: v }), /all zeros.*trivial group/, hide);
       rejects(() => checkRotationGenerator(want.map((r) => r.map((x) => -x)), { variant: v }), /turns the other way/, hide);
-      rejects(() => checkRotationGenerator(want.map((r, i) => r.map((x, j) => (j < 2 ? 2 * x : x))), { variant: v }), /wrong speed/, hide);
+      rejects(() => checkRotationGenerator(want.map((r) => r.map((x, j) => (j < 2 ? 2 * x : x))), { variant: v }), /wrong speed/, hide);
       rejects(() => checkRotationGenerator([[0, 1, 0], [1, 0, 0], [0, 0, 0]], { variant: v }), /antisymmetric/, hide);
       rejects(() => checkRotationGenerator([[0, 1, -v.centre[1]], [-1, 0, -v.centre[0]], [0, 0, 0]], { variant: v }), /leaves that point fixed/, hide);
       rejects(() => checkRotationGenerator([...want.slice(0, 2), [0, 0, 1]], { variant: v }), /last row must be all zeros/, hide);

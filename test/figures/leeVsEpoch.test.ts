@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- a Plotly figure is plain JSON (PlotlyTrace/PlotlyLayout are Record<string, unknown>); these tests read its fields as the figure builder wrote them */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { leeVsEpoch } from '../../src/figures/leeVsEpoch';

@@ -12,6 +12,9 @@ import { fdRelL2, groupTangents, smoothImages } from '../helpers/backboneCheck';
 import { attr, seededNormal, tinyGraph } from '../helpers/opGraph';
 import { TOL } from '../helpers/tolerances';
 
+/** GraphModel's executor is private in tfjs's types; these tests pick a node to stop at from its graph. */
+type PrivateExecutor = { executor: { graph: { nodes: Record<string, unknown> } } };
+
 const convNet = () =>
   tinyGraph([-1, 5, 5, 2], [
     { name: 'c', op: '_FusedConv2D', input: ['x', 'w', 'b'], attr: { strides: attr.ints([1, 1, 1, 1]), padding: attr.s('SAME'), dilations: attr.ints([1, 1, 1, 1]), fused_ops: attr.strs(['BiasAdd', 'Relu6']), num_args: attr.i(1) } },
@@ -115,7 +118,7 @@ describe('jvpGraphModel on the nsfwjs MobileNetV2 GraphModel (cpu): adjoint iden
     // Tolerance 1e-4: two float32 sums over 6·10⁵ products (measured 5e-6).
     const { net, outputLayer } = await loadMobileNetV2Backbone({ variant: 'graph' });
     const model = net as tf.GraphModel;
-    const stop = Object.keys((model as any).executor.graph.nodes).find((n) => n.endsWith('expanded_conv/depthwise/depthwise'))!;
+    const stop = Object.keys((model as unknown as PrivateExecutor).executor.graph.nodes).find((n) => n.endsWith('expanded_conv/depthwise/depthwise'))!;
     assert.ok(stop && outputLayer);
     const x = tf.randomUniform([1, 224, 224, 3], 0, 1, 'float32', 7);
     const v = seededNormal([1, 224, 224, 3], 8);
@@ -153,7 +156,7 @@ for (const { backend, B, stopSuffix } of CASES) {
     it(`batch ${B}, rotate + hue stacked (k = 2)${stopSuffix ? `, output …/${stopSuffix}` : ''}: primal = execute, tangent ≈ FD, no leak`, async () => {
       const { net } = await loadMobileNetV2Backbone({ variant: 'graph' });
       const model = net as tf.GraphModel;
-      const stop = stopSuffix && Object.keys((model as any).executor.graph.nodes).find((n) => n.endsWith(stopSuffix));
+      const stop = stopSuffix && Object.keys((model as unknown as PrivateExecutor).executor.graph.nodes).find((n) => n.endsWith(stopSuffix));
       const x = smoothImages(B);
       const v = groupTangents(x);
       const before = tf.memory().numTensors;

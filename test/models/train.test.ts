@@ -119,7 +119,8 @@ describe('training', () => {
   it('trainZooModel and `liederiv train` save the model, checkpoints, sidecar and a manifest entry', async () => {
     const out = path.join(dir, 'models');
     let stderr = '';
-    const io = { stdout: { write: () => true } as any, stderr: { write: (s: string) => ((stderr += s), true) } as any };
+    // main() only calls write() on its streams.
+    const io = { stdout: { write: () => true } as unknown as NodeJS.WritableStream, stderr: { write: (s: string) => ((stderr += s), true) } as unknown as NodeJS.WritableStream };
     const code = await main(['train', '--model', 'mlp', '--dataset', 'mnist', '--epochs', '1', '--out', out, '--name', 'tiny', '--lr-schedule', 'cosine', '--checkpoints'], io);
     assert.equal(code, 0, stderr);
     assert.match(stderr, /epoch 1: loss .* test acc/);

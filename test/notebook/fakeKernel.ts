@@ -43,14 +43,14 @@ export function fakeKernel(): { sent: SentMessage[]; restore: () => void } {
 export function captureStdout(fn: () => void): string {
   const original = process.stdout.write.bind(process.stdout);
   let out = '';
-  (process.stdout as any).write = (chunk: string | Uint8Array) => {
+  (process.stdout as { write: unknown }).write = (chunk: string | Uint8Array) => {
     out += String(chunk);
     return true;
   };
   try {
     fn();
   } finally {
-    (process.stdout as any).write = original;
+    (process.stdout as { write: unknown }).write = original;
   }
   return out;
 }

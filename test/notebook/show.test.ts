@@ -14,7 +14,7 @@ test('toBundle(figure): Plotly JSON (an object), HTML drawing it, plain text', (
   const fig = leeByGroup(leeRows);
   const b = toBundle(fig);
   assert.deepEqual(Object.keys(b).sort(), [PLOTLY_MIME, 'text/html', 'text/plain'].sort());
-  assert.deepEqual((b[PLOTLY_MIME] as any).data, fig.data);
+  assert.deepEqual((b[PLOTLY_MIME] as { data: unknown }).data, fig.data);
   const html = b['text/html'] as string;
   assert.equal(count(html, PLOTLY_MARKER), 1, 'plotly.js inlined');
   assert.match(html, /Plotly\.newPlot/);

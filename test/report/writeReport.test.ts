@@ -31,7 +31,7 @@ test('writeReport: a failing write keeps the old report and removes the temporar
     const file = path.join(dir, 'report.html');
     writeReport(file, [{ title: 'old' }]);
     // A cyclic figure makes JSON.stringify throw while the HTML is built, before anything is written.
-    const cyclic: any = { data: [], layout: {} };
+    const cyclic = { data: [], layout: {} as Record<string, unknown> };
     cyclic.layout.self = cyclic;
     assert.throws(() => writeReport(file, [{ title: 'new', figures: [cyclic] }]));
     assert.match(fs.readFileSync(file, 'utf8'), /<h2>old<\/h2>/);

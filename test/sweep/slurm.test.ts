@@ -14,7 +14,7 @@ import { runHere } from '../helpers/cli';
 import { readJsonFile } from '../../src/sweep/shards';
 import type { SlurmSubmission } from '../../src/sweep/slurm';
 import { startSlurmCluster, waitFor, type SlurmCluster } from './helpers/slurmCluster';
-import { hasPartial, mergedKeys, readMerged, runningMarkers, writeSpec, ZOO_SWEEP } from './helpers/sweepSpec';
+import { mergedKeys, readMerged, runningMarkers, writeSpec, ZOO_SWEEP } from './helpers/sweepSpec';
 
 describe('liederiv sweep --executor slurm on a real single-node Slurm', () => {
   let cluster: SlurmCluster;

@@ -99,6 +99,7 @@ export const layerwiseCommand: Command = {
       let csv: ResumableCsv | undefined;
       // Batch by batch here (not inside one layerwise call), so each finished batch can be written.
       // Identical to one call: the same batches, and batch b's probes are seeded seed + b·batch.
+      // meta is set from the first batch's result below; LayerwiseResult requires it, so the placeholder is cast.
       const merged: LayerwiseResult = { layers: [], rows: [], totals: [], sqnormMethod: 'exact', meta: undefined as unknown as LayerwiseResult['meta'] };
       try {
         if (out && format === 'csv') {

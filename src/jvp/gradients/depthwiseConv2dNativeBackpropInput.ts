@@ -13,12 +13,12 @@ export const depthwiseConv2dNativeBackpropInputGradConfig: tf.GradConfig = {
   inputsToSave: ['dy', 'filter'],
   gradFunc: (ddx: tf.Tensor | tf.Tensor[], saved: tf.Tensor[], attrs: tf.NamedAttrMap) => {
     const [dy, filter] = saved as tf.Tensor4D[];
-    const { strides, pad, dilations, dimRoundingMode } = attrs as unknown as Attrs;
+    const { strides, pad, dilations, dimRoundingMode } = attrs as Attrs;
     const x = ddx as tf.Tensor4D;
     return {
       dy: () => tf.depthwiseConv2d(x, filter, strides, pad, 'NHWC', dilations, dimRoundingMode),
       filter: () =>
-        tf.engine().runKernel('DepthwiseConv2dNativeBackpropFilter', { x, dy }, { strides, pad, dilations, dimRoundingMode, filterShape: filter.shape } as unknown as tf.NamedAttrMap) as tf.Tensor,
+        tf.engine().runKernel('DepthwiseConv2dNativeBackpropFilter', { x, dy }, { strides, pad, dilations, dimRoundingMode, filterShape: filter.shape } as tf.NamedAttrMap) as tf.Tensor,
     };
   },
 };

@@ -23,13 +23,16 @@ import { checkJvpAgainstFd, separatedValues } from '../../helpers/jvpCheck';
 import { expectNoLeak } from '../../helpers/noLeak';
 import { TOL } from '../../helpers/tolerances';
 
+/** The activation option of tf.layers.dense/conv2d (tfjs does not export its ActivationIdentifier type). */
+type Activation = NonNullable<Parameters<typeof tf.layers.dense>[0]['activation']>;
+
 interface Case {
   className: string;
   shape: number[];
   build(input: tf.SymbolicTensor): tf.SymbolicTensor;
 }
 
-const conv = (act: string) => (i: tf.SymbolicTensor) => tf.layers.conv2d({ filters: 4, kernelSize: 3, strides: 2, dilationRate: 1, padding: 'same', activation: act as any, biasInitializer: 'randomNormal' }).apply(i) as tf.SymbolicTensor;
+const conv = (act: string) => (i: tf.SymbolicTensor) => tf.layers.conv2d({ filters: 4, kernelSize: 3, strides: 2, dilationRate: 1, padding: 'same', activation: act as Activation, biasInitializer: 'randomNormal' }).apply(i) as tf.SymbolicTensor;
 const single = (layer: tf.layers.Layer) => (i: tf.SymbolicTensor) => layer.apply(i) as tf.SymbolicTensor;
 /**
  * Two branches of the input for merge layers: x itself and tanh(0.5·x + 0.37), fixed weights.
@@ -123,7 +126,7 @@ for (const backend of ['cpu', 'wasm'] as const) {
       it(`Dense with activation '${act}'`, () => {
         const input = tf.input({ shape: [6] });
         // Identity kernel, zero bias: the pre-activation is x itself, kept ≥ 0.01 away from kinks.
-        const dense = tf.layers.dense({ units: 6, activation: act as any, kernelInitializer: 'identity', biasInitializer: 'zeros' });
+        const dense = tf.layers.dense({ units: 6, activation: act as Activation, kernelInitializer: 'identity', biasInitializer: 'zeros' });
         const model = tf.model({ inputs: input, outputs: dense.apply(input) as tf.SymbolicTensor });
         const x = separatedValues([4, 6], 3, 0.25);
         const v = tf.randomUniform([8, 6], -1, 1, 'float32', 5);

@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs';
 import { activationJvp, activationName } from '../../activations';
 import { tidyDual } from '../../tile';
 import type { LayerRule } from '../../types';

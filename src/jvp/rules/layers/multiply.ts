@@ -15,6 +15,7 @@ export const multiplyRule: LayerRule = {
         const term = mulTiled(tf.broadcastTo(d.tangent, [k * primal.shape[0], ...primal.shape.slice(1)]), tf.broadcastTo(factor, primal.shape), k);
         tangent = tangent ? tf.add(tangent, term) : term;
       });
+      // TypeScript narrows `tangent` to null here: it does not see the assignment inside the forEach callback.
       return { primal, tangent: tangent as unknown as tf.Tensor };
     }),
 };

@@ -10,8 +10,8 @@
 import * as tf from '@tensorflow/tfjs';
 
 /** SELU constants, as in tfjs-core/src/ops/selu_util.ts. */
-export const SELU_SCALE = 1.0507009873554804934193349852946;
-export const SELU_SCALEALPHA = 1.7580993408473768599402175208123;
+export const SELU_SCALE = 1.0507009873554805; // 1.0507009873554804934193349852946 rounded to float64
+export const SELU_SCALEALPHA = 1.7580993408473768; // 1.7580993408473768599402175208123 rounded to float64
 
 export type FusedActivation = 'linear' | 'relu' | 'relu6' | 'elu' | 'leakyrelu' | 'sigmoid' | 'prelu';
 export const FUSED_ACTIVATIONS: readonly FusedActivation[] = ['linear', 'relu', 'relu6', 'elu', 'leakyrelu', 'sigmoid', 'prelu'];

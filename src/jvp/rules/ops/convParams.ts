@@ -28,7 +28,7 @@ export function convParams(attrs: Record<string, unknown>): ConvParams {
   return {
     strides: [strides[1], strides[2]],
     pad,
-    dataFormat: String(attrs.dataFormat ?? 'NHWC').toUpperCase() as 'NHWC' | 'NCHW',
+    dataFormat: ((attrs.dataFormat as string | undefined) ?? 'NHWC').toUpperCase() as 'NHWC' | 'NCHW',
     dilations: [dilations[1], dilations[2]],
   };
 }
@@ -50,6 +50,7 @@ export function fusedParams(attrs: Record<string, unknown>, args: OpInput[], op:
   // Conv ops read [alpha] as the only arg when there is no BiasAdd; _FusedMatMul always reads [bias, alpha].
   if (extraOp !== 'biasadd' && preluFirstWithoutBias) {
     preluArg = biasArg;
+    // No bias: the destructured element type (OpInput) leaves out the undefined that a short args array gives.
     biasArg = undefined as unknown as OpInput;
   }
   return {

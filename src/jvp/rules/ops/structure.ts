@@ -54,7 +54,7 @@ export const ensureShapeRule: OpRule = {
   },
 };
 
-export const depthToSpaceRule = linear('DepthToSpace', (x, a) => tf.depthToSpace(x as tf.Tensor4D, a.blockSize as number, String(a.dataFormat ?? 'NHWC').toUpperCase() as 'NHWC' | 'NCHW'), { batchFree: true });
+export const depthToSpaceRule = linear('DepthToSpace', (x, a) => tf.depthToSpace(x as tf.Tensor4D, a.blockSize as number, ((a.dataFormat as string | undefined) ?? 'NHWC').toUpperCase() as 'NHWC' | 'NCHW'), { batchFree: true });
 export const spaceToBatchNDRule = linear('SpaceToBatchND', (x, a) => tf.spaceToBatchND(x, flat(a.blockShape), a.paddings as number[][]));
 export const batchToSpaceNDRule = linear('BatchToSpaceND', (x, a) => tf.batchToSpaceND(x, flat(a.blockShape), a.crops as number[][]));
 export const reverseV2Rule = linear('ReverseV2', (x, a) => tf.reverse(x, flat(a.axis)));
