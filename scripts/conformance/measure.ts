@@ -19,16 +19,16 @@ export interface RunLimits {
 
 export const DEFAULT_MEASURE: MeasureOptions & RunLimits = {
   images: 3,
-  bigPixels: 256 * 256,
+  bigPixels: 128 * 128,
   cpuAllPixels: 64 * 64,
   cpuPixels: 128 * 128,
   tolerance: 1e-3,
   components: 4,
   dither: 2 / 255,
-  oracleBudgetS: 20,
-  cpuBudgetS: 20,
+  oracleBudgetS: 8,
+  cpuBudgetS: 8,
   timeoutS: 400,
-  layerwiseTimeoutS: 150,
+  layerwiseTimeoutS: 90,
 };
 
 type Line = { phase?: string; partial?: ModelResult; result?: ModelResult; fatal?: string };

@@ -36,13 +36,20 @@ async function main(): Promise<number> {
   let results: Map<string, ModelResult> | undefined;
   let opts: typeof DEFAULT_MEASURE | undefined;
   let totalS = 0;
-  const saved = path.join(CACHE_DIR, 'last-results.json');
+  // --results FILE: where this run's results go (default .cache/conformance/last-results.json); with --render, a
+  // comma-separated list of such files is merged (runs of disjoint --only subsets side by side).
+  const saved = arg('--results') ? path.resolve(arg('--results')!) : path.join(CACHE_DIR, 'last-results.json');
   if (process.argv.includes('--render')) {
-    // Re-render the document from the last run's results (no measurement).
-    const last = JSON.parse(fs.readFileSync(saved, 'utf8')) as { opts: typeof DEFAULT_MEASURE; totalS: number; results: ModelResult[] };
-    results = new Map(last.results.filter((r) => models.some((m) => m.id === r.id)).map((r) => [r.id, r]));
-    opts = last.opts;
-    totalS = last.totalS;
+    // Re-render the document from earlier runs' results (no measurement).
+    const files = (arg('--results') ?? saved).split(',').map((f) => path.resolve(f));
+    results = new Map();
+    for (const f of files) {
+      const last = JSON.parse(fs.readFileSync(f, 'utf8')) as { opts: typeof DEFAULT_MEASURE; totalS: number; results: ModelResult[] };
+      for (const r of last.results) if (models.some((m) => m.id === r.id)) results.set(r.id, r);
+      opts = last.opts;
+      totalS += last.totalS;
+    }
+    results = new Map(models.filter((m) => results!.has(m.id)).map((m) => [m.id, results!.get(m.id)!]));
   } else if (!process.argv.includes('--inventory')) {
     const num = (name: string, d: number) => {
       const v = arg(name);
@@ -95,6 +102,7 @@ async function main(): Promise<number> {
   ].join('\n');
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, doc);
+  if (res && !process.argv.includes('--render')) fs.mkdirSync(path.dirname(saved), { recursive: true });
   if (res && !process.argv.includes('--render')) fs.writeFileSync(saved, JSON.stringify({ opts, totalS: seconds, ci, results: [...res.values()] }, null, 1));
   }
   process.stderr.write(`[conformance] wrote ${path.relative(REPO_ROOT, out)}\n`);
@@ -114,7 +122,7 @@ function measuredSection(results: Map<string, ModelResult>, models: Parameters<t
   return [
     '## Measured',
     '',
-    `${count('ok')} ok, ${count('refused')} refused, ${count('unchecked')} unchecked, ${count('FAIL')} FAIL of ${results.size}; ${totalS.toFixed(0)} s in all on ${os.cpus().length} cores (load average ${os.loadavg()[0].toFixed(1)} at the end).`,
+    `${count('ok')} ok, ${count('refused')} refused, ${count('unchecked')} unchecked, ${count('FAIL')} FAIL of ${results.size}; ${totalS.toFixed(0)} s of measurement in all on ${os.cpus().length} cores (load average ${os.loadavg()[0].toFixed(1)} at the end).`,
     '',
     `How: \`lee\` (src/lie/lee.ts) on the **wasm** backend, on the first ${o.images} bundled photos (one above ${o.bigPixels} input pixels; datasets/photos, resized to the model's input,`,
     `plus a seeded uniform dither of width ${(o.dither * 255).toFixed(0)}/255: flat photo regions make exact max-pool/ReLU ties, where the derivative is not defined and`,
