@@ -7,7 +7,7 @@
  * with the library's clear message is allowed and listed.
  *
  * Options: --inventory (only the inventory, no measurement), --only id,id (a subset; the table
- * then lists only those), --ci (the CI subset: models not marked `"ciSkip"` in the manifest),
+ * then lists only those), --ci (the CI subset: models not marked `"ciSkip"` in the manifest, one image each),
  * --out FILE (default docs/CONFORMANCE.md), --timeout S (lee phase per model, default 400),
  * --layerwise-timeout S (default 150; 0 skips layerwise), --oracle-budget S (wasm oracle per
  * output, default 20), --images N (default 3), --render (rewrite the document from
@@ -20,6 +20,9 @@ import { readInventories } from './inventoryDoc';
 import { readManifest } from './manifest';
 import { DEFAULT_MEASURE, measureAll } from './measure';
 import { causesList, outputNote, inventoryTable, missingOpsTable, opUsageTable, resultsTable, type ModelResult } from './report';
+
+/** `--ci` measures one image per model (unless --images says otherwise): the suite within ~20 min on 2 quiet cores. */
+const CI_IMAGES = 1;
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -64,7 +67,7 @@ async function main(): Promise<number> {
       timeoutS: num('--timeout', DEFAULT_MEASURE.timeoutS),
       layerwiseTimeoutS: lwArg === '0' ? 0 : num('--layerwise-timeout', DEFAULT_MEASURE.layerwiseTimeoutS),
       oracleBudgetS: num('--oracle-budget', DEFAULT_MEASURE.oracleBudgetS),
-      images: Math.min(8, Math.round(num('--images', DEFAULT_MEASURE.images))),
+      images: Math.min(8, Math.round(num('--images', ci ? CI_IMAGES : DEFAULT_MEASURE.images))),
     };
     const t0 = Date.now();
     // The document is rewritten after every model, so a run cut short still leaves its rows.
@@ -147,6 +150,8 @@ function measuredSection(results: Map<string, ModelResult>, models: Parameters<t
     'Status: **ok** (lee matches the wasm oracle on every output, and the cpu oracle where it ran), **refused** (the library\'s typed error, message shown),',
     '**unchecked** (lee ran; no oracle could), **FAIL** (a raw tfjs error, a crash, a time-out in lee, or a number that disagrees with an oracle',
     'on its own backend).',
+    '',
+    `CI (\`.ci/run\`) runs \`npm run conformance -- --ci\`: the same measurement on one image per model, all models except ${models.filter((m) => m.ciSkip).map((m) => m.id).join(', ') || 'none'} (\`ciSkip\` in the manifest: inputs of 299² and more, minutes per model on 2 cores); it fails on any FAIL. This table is the full run.`,
     '',
     '### Outcomes by cause',
     '',
