@@ -21,7 +21,7 @@ export const DEFAULT_MEASURE: MeasureOptions & RunLimits = {
   images: 3,
   bigPixels: 128 * 128,
   cpuAllPixels: 64 * 64,
-  cpuPixels: 128 * 128,
+  cpuPixels: 64 * 64,
   tolerance: 1e-3,
   components: 4,
   dither: 2 / 255,
