@@ -174,7 +174,7 @@ export function causeOf(r: ModelResult): string {
   if (/must match the product of shape 1,/.test(d)) return 'fixed batch 1 graph: raw tfjs crash (batch > 1 fed)';
   if (/cycle through|control flow/.test(d)) return 'control flow in the graph (refused)';
   if (/more than one input|with one input|has \d+ inputs/.test(d)) return 'several inputs (refused)';
-  if (/int32|uint8|dtype/.test(d)) return 'integer input';
+  if (/int32|uint8/.test(d)) return 'integer input';
   if (/disagrees with the reverse-mode oracle on wasm/.test(d)) return 'lee (wasm) disagrees with the wasm oracle';
   if (/disagrees with the reverse-mode oracle on cpu/.test(d)) return 'lee (cpu) disagrees with the cpu oracle';
   if (r.status === 'unchecked') return /oracle on wasm failed/.test(d) ? 'wasm oracle failed, cpu pair agrees, spread above tolerance' : 'no oracle could run';

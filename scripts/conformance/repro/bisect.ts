@@ -7,6 +7,7 @@
  *   node dist/scripts/conformance/repro/bisect.js MODEL_ID BACKEND NODE [NODE ...]
  *   e.g. gender-ssrnet-imdb cpu StatefulPartitionedCall/functional_7/dense_29/Relu StatefulPartitionedCall/functional_7/pred_stage1/Relu
  *
+ * BISECT_IMAGES=N (default 3) and BISECT_COTANGENTS=C (components and probes each; default 4 and 2) make it cheaper.
  * Needs the suite's cache (npm run conformance, or run.js --inventory, installs it).
  */
 import * as tf from '@tensorflow/tfjs';
@@ -33,7 +34,8 @@ async function main(): Promise<void> {
   const bare = await loadModel(modelFile(m, dirs));
   const w = { ...bare, inputSize: m.contract.inputSize, preprocess: rangeAsAffine(m.contract) };
   const photos = loadPhotos({ size: m.contract.inputSize });
-  const n = DEFAULT_MEASURE.images;
+  const n = Number(process.env.BISECT_IMAGES ?? DEFAULT_MEASURE.images);
+  const cot = process.env.BISECT_COTANGENTS ? Number(process.env.BISECT_COTANGENTS) : undefined;
   const images = dithered(photos.images.slice([0, 0, 0, 0], [n, -1, -1, -1]) as tf.Tensor4D, DEFAULT_MEASURE.dither);
   for (const node of nodes) {
     const rows = await lee(w, { images }, { groups: GROUPS, output: node, vectors: true, batchSize: n });
@@ -42,7 +44,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < n; i++) {
       const x = images.slice([i, 0, 0, 0], [1, -1, -1, -1]) as tf.Tensor4D;
       const lie = GROUPS.map((g) => Float32Array.from(rows.find((r) => r.image === i && r.group === g)!.lie!));
-      const cmp = compareImage(F, x, GROUPS, lie, { seed: i });
+      const cmp = compareImage(F, x, GROUPS, lie, { seed: i, ...(cot ? { components: cot, probes: cot } : {}) });
       // Cancellation of the largest component's projection, for the first image.
       const cond =
         i === 0
