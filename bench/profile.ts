@@ -172,7 +172,10 @@ async function main(): Promise<void> {
       const k = p.kernels[i];
       if (k.name.endsWith('__op')) continue;
       const inSpan = ownSpans.findIndex((s) => i >= s.from && i < s.to);
-      if (inSpan !== span) (span = inSpan), (ordinal = new Map());
+      if (inSpan !== span) {
+        span = inSpan;
+        ordinal = new Map();
+      }
       const n = (ordinal.get(k.name) ?? 0) + 1;
       ordinal.set(k.name, n);
       const where = inSpan < 0 ? (i < (ownSpans[0]?.from ?? 0) ? 'before' : 'after') : ownSpans[inSpan].className;

@@ -17,7 +17,8 @@ import * as path from 'node:path';
 import * as vm from 'node:vm';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
-export const CACHE_DIR = path.join(REPO_ROOT, '.cache', 'conformance');
+/** The cache folder; CONFORMANCE_CACHE overrides it (a scratch folder: tests the fresh-machine path through npm). */
+export const CACHE_DIR = process.env.CONFORMANCE_CACHE ? path.resolve(process.env.CONFORMANCE_CACHE) : path.join(REPO_ROOT, '.cache', 'conformance');
 const MARKER = '.conformance-complete';
 
 export interface PackageSpec {

@@ -32,6 +32,16 @@ export interface Contract {
   luma?: string;
 }
 
+/** One measured output of a model: what `lee` is told, and what the oracle differentiates. */
+export interface OutputSpec {
+  /** probs / logits of a classifier, an inner node or layer, or the model's (named) output. */
+  label: 'probs' | 'logits' | 'inner' | 'output';
+  /** What `lee` is told to measure: 'probs', 'logits', or a graph node / layer name. */
+  output: string;
+  /** What the oracle differentiates (independent of the library's output detection). */
+  measure?: Measure;
+}
+
 export interface ModelEntry {
   id: string;
   /** name@version of a manifest package. */
@@ -45,6 +55,17 @@ export interface ModelEntry {
   note?: string;
   /** Why the library cannot measure it; such a model passes only when refused with a clear message. */
   expectRefusal?: string;
+  /** Further outputs measured after the contract's own (issue 13: probs, logits and a named inner layer). */
+  moreOutputs?: OutputSpec[];
+  /** Left out of `--ci` (the CI subset; docs/CONFORMANCE.md says which), with the reason. */
+  ciSkip?: string;
+}
+
+/** The outputs a model is measured on: the contract's output first, then `moreOutputs`. */
+export function outputsOf(m: ModelEntry): OutputSpec[] {
+  const c = m.contract;
+  const first: OutputSpec = { label: c.output === 'probs' || c.output === 'logits' ? c.output : 'output', output: c.output, measure: c.measure };
+  return [first, ...(m.moreOutputs ?? [])];
 }
 
 export interface Manifest {

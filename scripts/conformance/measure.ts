@@ -10,24 +10,37 @@ import type { ModelEntry } from './manifest';
 import type { MeasureOptions } from './measureOne';
 import type { ModelResult } from './report';
 
-export const DEFAULT_MEASURE: MeasureOptions & { timeoutS: number } = {
+export interface RunLimits {
+  /** Seconds for the lee phase (all outputs, oracles) of one model. */
+  timeoutS: number;
+  /** Seconds for the layerwise phase of one model (0: skip layerwise). */
+  layerwiseTimeoutS: number;
+}
+
+export const DEFAULT_MEASURE: MeasureOptions & RunLimits = {
   images: 3,
-  smallPixels: 64 * 64,
-  largePixels: 192 * 192,
+  bigPixels: 128 * 128,
+  cpuAllPixels: 64 * 64,
+  cpuPixels: 64 * 64,
   tolerance: 1e-3,
   components: 4,
   dither: 2 / 255,
-  oracleBudgetS: 30,
-  timeoutS: 100,
+  oracleBudgetS: 8,
+  cpuBudgetS: 8,
+  timeoutS: 400,
+  layerwiseTimeoutS: 90,
 };
 
-export function runOne(m: ModelEntry, file: string, o: typeof DEFAULT_MEASURE): Promise<ModelResult> {
+type Line = { phase?: string; partial?: ModelResult; result?: ModelResult; fatal?: string };
+
+/** Runs one phase of measureOne.js in its own process; resolves with its last line, how it ended and its stderr tail. */
+function spawnPhase(m: ModelEntry, file: string, o: MeasureOptions, limitS: number): Promise<{ last: Line; killed: boolean; code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
   return new Promise((resolve) => {
-    const t0 = Date.now();
     const child = spawn(process.execPath, [path.join(__dirname, 'measureOne.js'), file, JSON.stringify(m), JSON.stringify(o)], { stdio: ['ignore', 'pipe', 'pipe'] });
     let buf = '';
-    let last: { phase?: string; partial?: ModelResult; result?: ModelResult; fatal?: string } = {};
+    let last: Line = {};
     let stderr = '';
+    let killed = false;
     child.stdout.on('data', (d) => {
       buf += d;
       let nl;
@@ -43,22 +56,51 @@ export function runOne(m: ModelEntry, file: string, o: typeof DEFAULT_MEASURE): 
       }
     });
     child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
-    const timer = setTimeout(() => child.kill('SIGKILL'), o.timeoutS * 1000);
+    const timer = setTimeout(() => {
+      killed = true;
+      child.kill('SIGKILL');
+    }, limitS * 1000);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      const seconds = (Date.now() - t0) / 1000;
-      if (last.result) return resolve({ ...last.result, seconds });
-      const base: ModelResult = last.partial ? { ...last.partial, seconds } : { id: m.id, status: 'FAIL', images: o.images, seconds, notes: [] };
-      if (signal === 'SIGKILL') {
-        // Past the lee phase only the (cpu) oracle or layerwise was still running: lee itself worked.
-        if (last.phase === 'lee') return resolve({ ...base, status: 'unchecked', detail: `cpu oracle did not finish within the ${o.timeoutS} s limit per model` });
-        if (last.phase === 'oracle') return resolve({ ...base, status: base.leeRelError !== undefined && base.leeRelError <= o.tolerance ? 'ok' : 'unchecked', layerwise: { status: 'FAIL', detail: `did not finish within the ${o.timeoutS} s limit` } });
-        return resolve({ ...base, status: 'FAIL', detail: `timed out after ${o.timeoutS} s in ${last.phase ? `the phase after '${last.phase}'` : 'loadModel'}` });
-      }
-      const tail = stderr.trim().split('\n').filter((l) => l && !/TensorFlow\.js in Node|tfjs-node|====/.test(l)).slice(-1)[0] ?? '';
-      resolve({ ...base, status: 'FAIL', detail: `process exited (code ${code}, signal ${signal}) after '${last.phase ?? 'start'}': ${last.fatal ?? tail}` });
+      resolve({ last, killed, code, signal, stderr });
     });
   });
+}
+
+/**
+ * Both phases of one model: lee with its oracles (limit timeoutS), then layerwise in a fresh
+ * process (limit layerwiseTimeoutS), so a slow layerwise never costs the lee verdict.
+ */
+export async function runOne(m: ModelEntry, file: string, o: MeasureOptions & RunLimits): Promise<ModelResult> {
+  const t0 = Date.now();
+  const p = await spawnPhase(m, file, { ...o, phase: 'lee' }, o.timeoutS);
+  const seconds = () => (Date.now() - t0) / 1000;
+  let r: ModelResult;
+  if (p.last.result) r = p.last.result;
+  else {
+    const base: ModelResult = p.last.partial ?? { id: m.id, status: 'FAIL', images: o.images, seconds: 0, notes: [] };
+    if (p.killed) r = { ...base, status: 'FAIL', detail: `timed out after ${o.timeoutS} s in ${p.last.phase ? `the phase after '${p.last.phase}'` : 'loadModel'}` };
+    else {
+      const tail = p.stderr.trim().split('\n').filter((l) => l && !/TensorFlow\.js in Node|tfjs-node|====/.test(l)).slice(-1)[0] ?? '';
+      r = { ...base, status: 'FAIL', detail: `process exited (code ${p.code}, signal ${p.signal}) after '${p.last.phase ?? 'start'}': ${p.last.fatal ?? tail}` };
+    }
+  }
+  const leeSeconds = seconds();
+  if (o.layerwiseTimeoutS > 0 && (r.status === 'ok' || r.status === 'unchecked' || (r.status === 'FAIL' && r.outputs?.length))) {
+    const q = await spawnPhase(m, file, { ...o, phase: 'layerwise' }, o.layerwiseTimeoutS);
+    if (q.last.result?.layerwise) r.layerwise = q.last.result.layerwise;
+    else if (q.killed) r.layerwise = { status: 'time-out', detail: `did not finish within the ${o.layerwiseTimeoutS} s layerwise limit`, output: m.contract.output };
+    else r.layerwise = { status: 'FAIL', detail: `process exited (code ${q.code}, signal ${q.signal}): ${q.last.fatal ?? ''}`, output: m.contract.output };
+    if (r.layerwise.status === 'FAIL' && r.status !== 'FAIL') {
+      r.status = 'FAIL';
+      r.detail = `layerwise crashed: ${r.layerwise.detail}`;
+    } else if (r.layerwise.status === 'ok' && !(r.layerwise.telescopingError! <= 1e-3) && r.status !== 'FAIL') {
+      r.status = 'FAIL';
+      r.detail = `layerwise telescoping error ${r.layerwise.telescopingError}`;
+    }
+  }
+  r.notes.push(`lee phase ${leeSeconds.toFixed(0)} s, layerwise ${(seconds() - leeSeconds).toFixed(0)} s`);
+  return { ...r, seconds: seconds() };
 }
 
 export async function measureAll(

@@ -11,14 +11,14 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { featureTangent, imageTangent, LUMA_WEIGHTS } from '../../src/groups';
-import { rangeAsAffine, type Contract } from './manifest';
+import { rangeAsAffine, type Contract, type Measure } from './manifest';
 
 type Net = tf.LayersModel | tf.GraphModel;
 
 /** F: [n, H, W, 3] RGB in [0, 1] → the measured output in its own shape [n, ...]. */
-export function measuredFunction(net: Net, c: Contract): (x: tf.Tensor4D) => tf.Tensor {
+export function measuredFunction(net: Net, c: Contract, measure: Measure | undefined = c.measure): (x: tf.Tensor4D) => tf.Tensor {
   const { mean, std } = rangeAsAffine(c);
-  const m = c.measure ?? {};
+  const m = measure ?? {};
   let layersFn: ((x: tf.Tensor) => tf.Tensor) | undefined;
   if (net instanceof tf.LayersModel) {
     if (m.layer) {
@@ -116,6 +116,25 @@ export interface Comparison {
   alsoRelError?: number;
   /** Smallest share of ‖L_g F‖ carried by the checked components, over groups. */
   coverage: number;
+  /** The components checked (indices into K) and the oracle's projections [G][components..., probes...]. */
+  chosen: number[];
+  projections: number[][];
+}
+
+/** ‖p − q‖/‖q‖ worst over groups, on the cotangents both computed: how far two oracles' answers are apart. */
+export function projectionSpread(p: number[][], q: number[][]): number {
+  return Math.max(
+    ...q.map((qg, g) => {
+      const n = Math.min(qg.length, p[g].length);
+      let num = 0;
+      let den = 0;
+      for (let c = 0; c < n; c++) {
+        num += (p[g][c] - qg[c]) ** 2;
+        den += qg[c] ** 2;
+      }
+      return den > 0 ? Math.sqrt(num / den) : num > 0 ? Infinity : 0;
+    }),
+  );
 }
 
 /**
@@ -137,12 +156,14 @@ export function compareImage(
     seed = 0,
     deadline = Infinity,
     also,
-  }: { components?: number; maxComponents?: number; probes?: number; seed?: number; deadline?: number; also?: Float32Array[] } = {},
+    chosen: fixedChosen,
+  }: { components?: number; maxComponents?: number; probes?: number; seed?: number; deadline?: number; also?: Float32Array[]; chosen?: number[] } = {},
 ): Comparison {
   const K = lie[0].length;
   const norms = lie.map(norm);
   let chosen: number[];
   if (K <= maxComponents) chosen = [...Array(K).keys()];
+  else if (fixedChosen) chosen = fixedChosen.slice(); // the same cotangents as another oracle run (oracle vs oracle)
   else {
     const score = new Float32Array(K);
     lie.forEach((a, g) => {
@@ -195,5 +216,5 @@ export function compareImage(
   const perGroup = errorsOf(lie);
   const coverage = Math.min(...lie.map((a, g) => (norms[g] > 0 ? norm(chosen.map((k) => a[k])) / norms[g] : 1)));
   const alsoRelError = also ? Math.max(...errorsOf(also)) : undefined;
-  return { relError: Math.max(...perGroup), perGroup, checked: chosen.length, probes: probeVecs.length, K, coverage, alsoRelError };
+  return { relError: Math.max(...perGroup), perGroup, checked: chosen.length, probes: probeVecs.length, K, coverage, alsoRelError, chosen, projections };
 }

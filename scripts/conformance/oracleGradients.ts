@@ -11,6 +11,8 @@
 import * as tf from '@tensorflow/tfjs';
 
 export function ensureOracleGradients(): void {
+  ensureDepthToSpaceGradient();
+  ensureWasmOracleKernels();
   if (!tf.getGradient('StridedSlice')) {
     tf.registerGradient({
       kernelName: 'StridedSlice',
@@ -23,11 +25,191 @@ export function ensureOracleGradients(): void {
             tf.tidy(() => {
               const idx = tf.range(0, x.size, 1, 'int32').reshape(x.shape);
               const picked = tf.stridedSlice(idx, a.begin, a.end, a.strides, a.beginMask, a.endMask, a.ellipsisMask, a.newAxisMask, a.shrinkAxisMask);
-              const flat = tf.scatterND(picked.reshape([-1, 1]), (dy as tf.Tensor).reshape([-1]), [x.size]);
+              const flat = tf.scatterND(tf.cast(picked, 'int32').reshape([-1, 1]), (dy as tf.Tensor).reshape([-1]), [x.size]);
               return flat.reshape(x.shape);
             }),
         };
       },
     });
   }
+}
+
+/**
+ * DepthToSpace (facemesh-detection-full's upsampling head) has no gradient in tfjs 4.22. It is a
+ * permutation of x, so its VJP is the inverse permutation of dy, written with reshape/transpose
+ * (NHWC, blockSize b: y[n, h·b + i, w·b + j, c] = x[n, h, w, (i·b + j)·C' + c]).
+ */
+export function ensureDepthToSpaceGradient(): void {
+  if (tf.getGradient('DepthToSpace')) return;
+  tf.registerGradient({
+    kernelName: 'DepthToSpace',
+    inputsToSave: ['x'],
+    gradFunc: (dy, saved, attrs) => {
+      const [x] = saved;
+      const { blockSize: b, dataFormat } = attrs as unknown as { blockSize: number; dataFormat: string };
+      if (dataFormat !== 'NHWC') throw new Error(`oracle: DepthToSpace gradient for NHWC only, got ${dataFormat}`);
+      const [n, h, w, c] = x.shape;
+      return {
+        x: () =>
+          tf.tidy(() =>
+            (dy as tf.Tensor)
+              .reshape([n, h, b, w, b, c / (b * b)])
+              .transpose([0, 1, 3, 2, 4, 5])
+              .reshape([n, h, w, c]),
+          ),
+      };
+    },
+  });
+}
+
+interface WasmBackendLike {
+  readSync(dataId: unknown): ArrayLike<number>;
+  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
+  typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
+}
+
+/**
+ * dx of a depthwise convolution (NHWC), the same loops as tfjs-backend-cpu's kernel
+ * (DepthwiseConv2dNativeBackpropInput.ts): the wasm backend of tfjs 4.22 has no such kernel, and
+ * the oracle needs it for every depthwise layer between the image and the output.
+ */
+export function depthwiseBackpropInput(dyVals: ArrayLike<number>, dyShape: number[], fltVals: ArrayLike<number>, fltShape: number[], info: tf.backend_util.Conv2DInfo): Float32Array {
+  const { batchSize, filterHeight, filterWidth, inChannels, inHeight, inWidth, outChannels, outHeight, outWidth, strideHeight, strideWidth } = info;
+  if (info.dilationHeight !== 1 || info.dilationWidth !== 1) throw new Error('oracle: depthwise backprop input with dilation is not implemented');
+  const dyS0 = dyShape[1] * dyShape[2] * dyShape[3];
+  const dyS1 = dyShape[2] * dyShape[3];
+  const dyS2 = dyShape[3];
+  const fltS0 = fltShape[1] * fltShape[2] * fltShape[3];
+  const fltS1 = fltShape[2] * fltShape[3];
+  const fltS2 = fltShape[3];
+  const dx = new Float32Array(batchSize * inHeight * inWidth * inChannels);
+  const dxS0 = inHeight * inWidth * inChannels;
+  const dxS1 = inWidth * inChannels;
+  const topPad = filterHeight - 1 - info.padInfo.top;
+  const leftPad = filterWidth - 1 - info.padInfo.left;
+  const chMul = outChannels / inChannels;
+  for (let b = 0; b < batchSize; ++b)
+    for (let xR = 0; xR < inHeight; ++xR) {
+      const xRCorner = xR - topPad;
+      const xRMin = Math.max(0, Math.ceil(xRCorner / strideHeight));
+      const yRMax = Math.min(outHeight, (filterHeight + xRCorner) / strideHeight);
+      for (let xC = 0; xC < inWidth; ++xC) {
+        const xCCorner = xC - leftPad;
+        const xCMin = Math.max(0, Math.ceil(xCCorner / strideWidth));
+        const yCMax = Math.min(outWidth, (filterWidth + xCCorner) / strideWidth);
+        const base = dxS0 * b + dxS1 * xR + inChannels * xC;
+        for (let yR = xRMin; yR < yRMax; ++yR) {
+          const wR = yR * strideHeight - xRCorner;
+          for (let yC = xCMin; yC < yCMax; ++yC) {
+            const wC = yC * strideWidth - xCCorner;
+            const dyOffset = dyS0 * b + dyS1 * yR + dyS2 * yC;
+            const fltOffset = fltS0 * (filterHeight - 1 - wR) + fltS1 * (filterWidth - 1 - wC);
+            for (let d1 = 0; d1 < inChannels; ++d1) {
+              let s = 0;
+              for (let dm = 0; dm < chMul; ++dm) s += dyVals[dyOffset + d1 * chMul + dm] * fltVals[fltOffset + fltS2 * d1 + dm];
+              dx[base + d1] += s;
+            }
+          }
+        }
+      }
+    }
+  return dx;
+}
+
+/**
+ * dx of a max-pool (NHWC): dy routed to each window's first maximum (padding excluded), as
+ * tfjs-backend-cpu does. Replaces tfjs-backend-wasm 4.22's MaxPoolGrad, which is wrong whenever a
+ * window's values are all negative (measured: 0.3–1.0 relative off cpu on random inputs in
+ * [−1, 0.2], exact on [0, 1]; scripts/conformance/repro/wasmMaxPoolGrad.ts).
+ */
+export function maxPoolBackprop(xVals: ArrayLike<number>, dyVals: ArrayLike<number>, info: tf.backend_util.Conv2DInfo): Float32Array {
+  const { batchSize, inHeight, inWidth, inChannels: C, outHeight, outWidth, strideHeight, strideWidth, dilationHeight, dilationWidth, effectiveFilterHeight, effectiveFilterWidth } = info;
+  const top = info.padInfo.top;
+  const left = info.padInfo.left;
+  const dx = new Float32Array(batchSize * inHeight * inWidth * C);
+  for (let b = 0; b < batchSize; ++b)
+    for (let oh = 0; oh < outHeight; ++oh)
+      for (let ow = 0; ow < outWidth; ++ow)
+        for (let c = 0; c < C; ++c) {
+          let best = -Infinity;
+          let at = -1;
+          for (let kh = 0; kh < effectiveFilterHeight; kh += dilationHeight) {
+            const ih = oh * strideHeight - top + kh;
+            if (ih < 0 || ih >= inHeight) continue;
+            for (let kw = 0; kw < effectiveFilterWidth; kw += dilationWidth) {
+              const iw = ow * strideWidth - left + kw;
+              if (iw < 0 || iw >= inWidth) continue;
+              const idx = ((b * inHeight + ih) * inWidth + iw) * C + c;
+              if (xVals[idx] > best || at < 0) {
+                best = xVals[idx];
+                at = idx;
+              }
+            }
+          }
+          if (at >= 0) dx[at] += dyVals[((b * outHeight + oh) * outWidth + ow) * C + c];
+        }
+  return dx;
+}
+
+/**
+ * Kernels the oracle's backward pass needs on the wasm backend, which tfjs 4.22 does not ship
+ * there (registered only if absent, for the oracle's process only), and MaxPoolGrad, which it ships wrong (above):
+ *  - DepthwiseConv2dNativeBackpropInput: computed (depthwiseBackpropInput above).
+ *  - Conv2DBackpropFilter, DepthwiseConv2dNativeBackpropFilter: the gradient with respect to the
+ *    *weights*. tfjs's fused convolutions compute it eagerly next to dx (fused_conv2d.ts
+ *    customGrad), although `tf.grad(f)(x)` returns dx only and drops it; these kernels return
+ *    zeros of the filter's shape. They are correct only where the filter does not depend on the
+ *    image (constant weights: every model of the suite) — the oracle's answer never reads them.
+ *    test/conformance/oracleWasm.test.ts holds wasm `tf.grad` equal to cpu `tf.grad` through
+ *    fused, strided and depthwise convolutions.
+ */
+let maxPoolReplaced = false;
+
+export function ensureWasmOracleKernels(): void {
+  const have = (k: string) => tf.getKernel(k, 'wasm') !== undefined;
+  if (!maxPoolReplaced) {
+    maxPoolReplaced = true;
+    if (have('MaxPoolGrad')) tf.unregisterKernel('MaxPoolGrad', 'wasm');
+    tf.registerKernel({
+      kernelName: 'MaxPoolGrad',
+      backendName: 'wasm',
+      kernelFunc: ({ inputs, backend, attrs }) => {
+        const be = backend as unknown as WasmBackendLike;
+        const { dy, input } = inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
+        const a = attrs as unknown as { filterSize: [number, number] | number; strides: [number, number] | number; pad: 'same' | 'valid' | number; dimRoundingMode?: 'floor' | 'round' | 'ceil' };
+        const info = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode);
+        const dx = maxPoolBackprop(be.readSync(input.dataId), be.readSync(dy.dataId), info);
+        const out = be.makeOutput(input.shape, 'float32');
+        be.typedArrayFromHeap(out).set(dx);
+        return out;
+      },
+    });
+  }
+  if (!have('DepthwiseConv2dNativeBackpropInput'))
+    tf.registerKernel({
+      kernelName: 'DepthwiseConv2dNativeBackpropInput',
+      backendName: 'wasm',
+      kernelFunc: ({ inputs, backend, attrs }) => {
+        const be = backend as unknown as WasmBackendLike;
+        const { dy, filter } = inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
+        const a = attrs as unknown as { strides: [number, number] | number; dilations: [number, number] | number; pad: 'same' | 'valid' | number; dimRoundingMode?: 'floor' | 'round' | 'ceil'; inputShape: [number, number, number, number] };
+        const info = tf.backend_util.computeConv2DInfo(a.inputShape, filter.shape as [number, number, number, number], a.strides, a.dilations, a.pad, a.dimRoundingMode, true);
+        const dx = depthwiseBackpropInput(be.readSync(dy.dataId), dy.shape, be.readSync(filter.dataId), filter.shape, info);
+        const out = be.makeOutput(info.inShape, 'float32');
+        be.typedArrayFromHeap(out).set(dx);
+        return out;
+      },
+    });
+  for (const name of ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter'])
+    if (!have(name))
+      tf.registerKernel({
+        kernelName: name,
+        backendName: 'wasm',
+        kernelFunc: ({ backend, attrs }) => {
+          const be = backend as unknown as WasmBackendLike;
+          const out = be.makeOutput([...(attrs as unknown as { filterShape: number[] }).filterShape], 'float32');
+          be.typedArrayFromHeap(out).fill(0);
+          return out;
+        },
+      });
 }

@@ -1,6 +1,7 @@
 /** Markdown for docs/CONFORMANCE.md: the inventory of the suite's models and the measured table. */
 import type { Inventory, TensorInfo } from './inventory';
 import type { ModelEntry } from './manifest';
+import type { OutputResult } from './status';
 
 /** One model's measured outcome (run.ts). */
 export interface ModelResult {
@@ -19,7 +20,9 @@ export interface ModelResult {
   perGroup?: Record<string, number>;
   /** Components the oracle checked, of K, and the share of ‖L f‖ they carry. */
   components?: { checked: number; of: number; coverage: number };
-  layerwise?: { status: 'ok' | 'refused' | 'FAIL'; telescopingError?: number; detail?: string };
+  layerwise?: { status: 'ok' | 'refused' | 'FAIL' | 'time-out'; telescopingError?: number; detail?: string; output?: string };
+  /** Each measured output (the contract's own first): lee against the oracles. */
+  outputs?: OutputResult[];
   images: number;
   /** Images the oracle checked. */
   oracleImages?: number;
@@ -103,21 +106,53 @@ function missingText(i: Inventory): string {
 
 const fmtErr = (e?: number) => (e === undefined ? '—' : e === 0 ? '0' : e.toExponential(1));
 
+/** The per-model note on one output: its outputs, oracles, times and any failure of an oracle. */
+export function outputNote(o: OutputResult): string {
+  const parts = [`${o.label} '${o.output}'`];
+  if (o.leeError) parts.push(o.leeError.message);
+  if (o.wasm) parts.push(`wasm oracle ${o.wasm.relError.toExponential(1)} on ${o.wasm.images} img, ${o.wasm.checked} comp. + ${o.wasm.probes} probes of K = ${o.wasm.of}, ${o.wasm.seconds.toFixed(1)} s`);
+  if (o.wasmError) parts.push(`wasm oracle failed: ${o.wasmError}`);
+  if (o.cpu) parts.push(`cpu lee vs cpu oracle ${o.cpu.relError.toExponential(1)} (${o.cpu.seconds.toFixed(1)} s)`);
+  if (o.cpuError) parts.push(`cpu check failed: ${o.cpuError}`);
+  if (o.spread !== undefined) parts.push(`wasm lee vs cpu oracle ${o.spread.toExponential(1)}`);
+  return parts.join(', ');
+}
+
+/** The oracle that checked an output: wasm tf.grad, cpu tf.grad, both, or none. */
+export function oracleOf(o: OutputResult): string {
+  return o.wasm && o.cpu ? 'wasm+cpu' : o.wasm ? 'wasm' : o.cpu ? 'cpu' : '—';
+}
+
+/** One output's cell: its error against the wasm oracle (the cpu pair's after a slash), components checked. */
+export function outputCell(o: OutputResult): string {
+  const name = o.label === 'inner' || o.label === 'output' ? `${o.label} ${short(o.output.split('/').slice(-2).join('/'), 40)}` : o.label;
+  if (o.leeError) return `${name}: ${o.leeError.typed ? 'refused' : 'crash'}`;
+  const w = o.wasm ? fmtErr(o.wasm.relError) : '—';
+  const c = o.cpu ? ` / cpu ${fmtErr(o.cpu.relError)}` : '';
+  const comp = o.wasm && o.wasm.checked < o.wasm.of ? ` (${o.wasm.checked}/${o.wasm.of} comp. + ${o.wasm.probes} probes, ${(100 * o.wasm.coverage).toFixed(0)}%)` : '';
+  return `${name} ${w}${c}${comp}`;
+}
+
 export function resultsTable(models: ModelEntry[], inv: Map<string, Inventory | Error>, results: Map<string, ModelResult>): string {
-  const rows = ['| model | package | format | ops | contract | lee rel. error | layerwise error | time | status |', '|---|---|---|---|---|---|---|---|---|'];
+  const rows = ['| model | package | format | ops | contract | lee rel. error per output (wasm oracle / cpu oracle) | oracle | wasm − cpu spread | layerwise error | time | status |', '|---|---|---|---|---|---|---|---|---|---|---|'];
   for (const m of models) {
     const r = results.get(m.id);
     const i = inv.get(m.id);
     const fmt = !i || i instanceof Error ? '—' : i.format === 'graph-model' ? 'graph' : 'layers';
     const ops = !i || i instanceof Error ? '—' : `${Object.keys(i.ops).length}${i.missing.length ? ` (${i.missing.length} without rule)` : ''}`;
     if (!r) {
-      rows.push(`| ${m.id} | ${m.package} | ${fmt} | ${ops} | ${esc(contractText(m))} | — | — | — | not run |`);
+      rows.push(`| ${m.id} | ${m.package} | ${fmt} | ${ops} | ${esc(contractText(m))} | — | — | — | — | — | not run |`);
       continue;
     }
-    const lee = r.leeRelError === undefined ? '—' : `${fmtErr(r.leeRelError)}${r.cpuLeeRelError !== undefined ? ` (cpu lee ${fmtErr(r.cpuLeeRelError)})` : ''}${r.components && r.components.checked < r.components.of ? ` (${r.components.checked}/${r.components.of} comp., ${(100 * r.components.coverage).toFixed(0)}% of ‖Lf‖)` : ''}`;
+    const outs = (r.outputs ?? []).filter((o) => !o.leeError || r.status !== 'refused');
+    const lee = outs.length ? outs.map(outputCell).map(esc).join(' · ') : '—';
+    const oracle = outs.length ? [...new Set(outs.map(oracleOf))].join(', ') : '—';
+    const spreads = outs.filter((o) => o.spread !== undefined);
+    const spread = spreads.length ? fmtErr(Math.max(...spreads.map((o) => o.spread!))) : '—';
     const lw = !r.layerwise ? '—' : r.layerwise.status === 'ok' ? fmtErr(r.layerwise.telescopingError) : `${r.layerwise.status}: ${esc(short(r.layerwise.detail ?? '', 90))}`;
-    const status = r.status === 'ok' ? 'ok' : `${r.status}: ${esc(short(detailOf(r), 220))}`;
-    rows.push(`| ${m.id} | ${m.package} | ${fmt} | ${ops} | ${esc(r.contract ?? contractText(m))} | ${lee} | ${lw} | ${r.seconds.toFixed(0)} s (${r.images} img${r.oracleImages !== undefined ? `, oracle ${r.oracleImages}` : ''}) | ${status} |`);
+    const status = r.status === 'ok' ? (r.detail ? `ok (${esc(short(r.detail, 120))})` : 'ok') : `${r.status}: ${esc(short(detailOf(r), 220))}`;
+    const wImgs = Math.max(0, ...outs.map((o) => o.wasm?.images ?? 0));
+    rows.push(`| ${m.id} | ${m.package} | ${fmt} | ${ops} | ${esc(r.contract ?? contractText(m))} | ${lee} | ${oracle} | ${spread} | ${lw} | ${r.seconds.toFixed(0)} s (${r.images} img${wImgs ? `, oracle ${wImgs}` : ''}) | ${status} |`);
   }
   return rows.join('\n');
 }
@@ -139,10 +174,10 @@ export function causeOf(r: ModelResult): string {
   if (/must match the product of shape 1,/.test(d)) return 'fixed batch 1 graph: raw tfjs crash (batch > 1 fed)';
   if (/cycle through|control flow/.test(d)) return 'control flow in the graph (refused)';
   if (/more than one input|with one input|has \d+ inputs/.test(d)) return 'several inputs (refused)';
-  if (/int32|uint8|dtype/.test(d)) return 'integer input';
-  if (/lee on cpu agrees/.test(d)) return 'wasm lee differs from the cpu oracle, cpu lee agrees (backend arithmetic, not a rule)';
-  if (/disagrees/.test(d)) return 'lee disagrees with the oracle';
-  if (r.status === 'unchecked') return /size cap/.test(d) ? 'input above the cpu oracle size cap' : 'cpu oracle too slow within the time limit';
+  if (/int32|uint8/.test(d)) return 'integer input';
+  if (/disagrees with the reverse-mode oracle on wasm/.test(d)) return 'lee (wasm) disagrees with the wasm oracle';
+  if (/disagrees with the reverse-mode oracle on cpu/.test(d)) return 'lee (cpu) disagrees with the cpu oracle';
+  if (r.status === 'unchecked') return /oracle on wasm failed/.test(d) ? 'wasm oracle failed, cpu pair agrees, spread above tolerance' : 'no oracle could run';
   if (/timed out/.test(d)) return 'time-out';
   return d.slice(0, 80);
 }

@@ -207,12 +207,21 @@ describe('conformance runner on a saved zoo model (wasm lee, cpu oracle, layerwi
     assert.deepEqual(inv.inputs[0].shape, [null, 24, 24, 3]);
   });
 
-  it('measures it: status ok, lee within 1e-4 of the oracle on all images, layerwise telescopes', async () => {
-    const r = await runOne(entry(), path.join(dir, 'cnn', 'model.json'), { ...DEFAULT_MEASURE, images: 2, timeoutS: 120 });
+  it('measures every listed output (probs, logits, an inner layer): ok against both oracles, layerwise telescopes', async () => {
+    const e: ModelEntry = { ...entry(), moreOutputs: [{ label: 'logits', output: 'logits', measure: { layer: 'logits' } }, { label: 'inner', output: 'conv2', measure: { layer: 'conv2' } }] };
+    const r = await runOne(e, path.join(dir, 'cnn', 'model.json'), { ...DEFAULT_MEASURE, images: 2, timeoutS: 180 });
     assert.equal(r.status, 'ok', `${r.detail} ${r.notes.join('; ')}`);
-    assert.equal(r.oracleImages, 2);
-    assert.ok(r.leeRelError! < TOL.jvpVsOracle, `rel. error ${r.leeRelError}`);
+    assert.deepEqual(r.outputs!.map((o) => o.label), ['probs', 'logits', 'inner']);
+    for (const o of r.outputs!) {
+      assert.equal(o.wasm?.images, 2, `${o.label}: the wasm oracle checks every image`);
+      assert.ok(o.wasm!.relError < TOL.jvpVsOracle, `${o.label}: wasm rel. error ${o.wasm!.relError}`);
+      assert.ok(o.cpu && o.cpu.relError < TOL.jvpVsOracle, `${o.label}: cpu rel. error ${o.cpu?.relError} ${o.cpuError}`);
+      assert.ok(o.spread !== undefined && o.spread < TOL.wasmVsCpu, `${o.label}: spread ${o.spread}`);
+    }
+    // The inner layer is a feature map: K > 8, so top components and probes were checked.
+    assert.ok(r.outputs![2].wasm!.of > 8 && r.outputs![2].wasm!.checked < r.outputs![2].wasm!.of);
     assert.equal(r.layerwise?.status, 'ok');
+    assert.equal(r.layerwise?.output, 'probs');
     assert.ok(r.layerwise!.telescopingError! < TOL.telescopingSum);
   });
 

@@ -4,10 +4,11 @@ import * as path from 'node:path';
 import { PNG } from 'pngjs';
 import { CHROMIUM_FLAGS, findChromium } from '../../src/notebook/chromium';
 import { TOL } from '../helpers/tolerances';
+import type { ConsoleMessage, Page, Route } from 'playwright-core';
 
 /** A headless Chromium (playwright-core, Debian's chromium, the report tests' flags) whose every request is routed. */
 export interface Browser {
-  page: any;
+  page: Page;
   /** Requests that were refused: anything but file:, data:, blob: and the allowed origin. */
   refused: string[];
   /** Page errors and console errors. */
@@ -28,7 +29,7 @@ export async function openBrowser(allowOrigin?: string): Promise<Browser> {
   const context = await chromium.launchPersistentContext(profile, { executablePath, headless: true, args: CHROMIUM_FLAGS, acceptDownloads: true });
   const refused: string[] = [];
   const errors: string[] = [];
-  await context.route('**/*', (route: any) => {
+  await context.route('**/*', (route: Route) => {
     const url: string = route.request().url();
     if (url.startsWith('file:') || url.startsWith('data:') || url.startsWith('blob:') || (allowOrigin && url.startsWith(allowOrigin))) return route.continue();
     refused.push(url);
@@ -36,7 +37,7 @@ export async function openBrowser(allowOrigin?: string): Promise<Browser> {
   });
   const page = context.pages()[0] ?? (await context.newPage());
   page.on('pageerror', (e: Error) => errors.push(`page error: ${e.message}`));
-  page.on('console', (m: any) => {
+  page.on('console', (m: ConsoleMessage) => {
     if (m.type() === 'error') errors.push(`console error: ${m.text()}`);
   });
   return {
@@ -51,9 +52,14 @@ export async function openBrowser(allowOrigin?: string): Promise<Browser> {
 }
 
 /** Waits until the page's status (body[data-status]) is one of `states`; returns it. */
-export async function waitForStatus(page: any, states: string[], timeout = 240_000): Promise<string> {
+export async function waitForStatus(page: Page, states: string[], timeout = 240_000): Promise<string> {
   await page.waitForFunction((s: string[]) => s.includes(document.body.dataset.status ?? ''), states, { timeout, polling: 200 });
-  return page.evaluate(() => document.body.dataset.status);
+  return page.evaluate(() => document.body.dataset.status ?? '');
+}
+
+/** An element's text ('' when it has none), for assertions. */
+export async function textOf(page: Page, selector: string): Promise<string> {
+  return (await page.textContent(selector)) ?? '';
 }
 
 /** Fraction of pixels of a PNG screenshot that are not (near) white: a drawn plot has many. */
@@ -68,7 +74,7 @@ export function inkFraction(png: Buffer): number {
 }
 
 /** The LEE table the page shows: one object per row, numbers at full precision (td[data-value]). */
-export async function pageLeeTable(page: any): Promise<Array<Record<string, string>>> {
+export async function pageLeeTable(page: Page): Promise<Array<Record<string, string>>> {
   return page.$$eval('#lee-table tr', (trs: HTMLTableRowElement[]) => {
     const head = Array.from(trs[0].cells).map((c) => c.textContent ?? '');
     return trs.slice(1).map((tr) => Object.fromEntries(Array.from(tr.cells).map((c, i) => [head[i], (c as HTMLElement).dataset.value ?? ''])));
@@ -76,7 +82,7 @@ export async function pageLeeTable(page: any): Promise<Array<Record<string, stri
 }
 
 /** Checks the given groups' boxes and unchecks the others. */
-export async function pickGroups(page: any, groups: string[]): Promise<void> {
+export async function pickGroups(page: Page, groups: string[]): Promise<void> {
   await page.evaluate((gs: string[]) => {
     for (const box of Array.from(document.querySelectorAll<HTMLInputElement>('#groups input'))) box.checked = gs.includes(box.value);
   }, groups);

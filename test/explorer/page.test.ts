@@ -11,7 +11,7 @@ import { datasetsDir } from '../../src/data/paths';
 import { buildExplorer } from '../../src/explorer/build';
 import { lee } from '../../src/lie/lee';
 import { loadModel, saveModel } from '../../src/models/load';
-import { inkFraction, openBrowser, pageLeeTable, pickGroups, relDiff, waitForStatus, type Browser } from './browser';
+import { inkFraction, openBrowser, pageLeeTable, pickGroups, relDiff, textOf, waitForStatus, type Browser } from './browser';
 import { TOL } from '../helpers/tolerances';
 
 const ALL = ['translate-x', 'translate-y', 'rotate', 'shear-x', 'shear-y', 'stretch-x', 'stretch-y', 'scale', 'hyperbolic-rotate', 'hue', 'saturation', 'brightness', 'contrast'];
@@ -77,13 +77,13 @@ describe('explorer page (static build, file://, headless Chromium)', () => {
   it('loads offline on wasm and its LEE per group equals the library lee (CLI defaults) within 1e-4 relative', { timeout: 600_000 }, async (t) => {
     assert.deepEqual(warnings, [], 'the bundle builds without warnings');
     await b.page.goto(index);
-    assert.equal(await waitForStatus(b.page, ['ready', 'error']), 'ready', await b.page.textContent('#error'));
-    assert.match(await b.page.textContent('#backend'), /backend: wasm/);
+    assert.equal(await waitForStatus(b.page, ['ready', 'error']), 'ready', await textOf(b.page, '#error'));
+    assert.match(await textOf(b.page, '#backend'), /backend: wasm/);
     await b.page.selectOption('#model', 'cnn-relu-mnist');
     await b.page.selectOption('#image', { label: 'locomotion-house-cat.jpg' });
     await pickGroups(b.page, ALL);
     await b.page.click('#run');
-    assert.equal(await waitForStatus(b.page, ['done', 'error']), 'done', await b.page.textContent('#error'));
+    assert.equal(await waitForStatus(b.page, ['done', 'error']), 'done', await textOf(b.page, '#error'));
     const rows = await pageLeeTable(b.page);
     assert.deepEqual(rows.map((r) => r.group), ALL);
     const imgDir = path.join(tmp, 'cat');
@@ -111,7 +111,7 @@ describe('explorer page (static build, file://, headless Chromium)', () => {
       }),
     );
     assert.ok(distinct.every((n: number) => n > 20), `canvases should show an image, distinct colours ${distinct}`);
-    const frames = await b.page.evaluate(() => ((document.getElementById('slider-plot') as any)._transitionData?._frames ?? []).length);
+    const frames = await b.page.evaluate(() => ((document.getElementById('slider-plot') as HTMLElement & { _transitionData?: { _frames?: unknown[] } })._transitionData?._frames ?? []).length);
     assert.equal(frames, 21);
     for (const id of ['#slider-plot', '#lee-plot', '#layers-plot']) {
       const ink = inkFraction(await b.page.locator(id).screenshot());
@@ -121,7 +121,7 @@ describe('explorer page (static build, file://, headless Chromium)', () => {
     const href = () => b.page.evaluate(() => document.querySelector('#slider-plot g.imagelayer image')?.getAttribute('href') ?? '');
     const before = await href();
     assert.match(before, /^data:image\/png/);
-    await b.page.evaluate(() => (window as any).Plotly.animate('slider-plot', ['0'], { mode: 'immediate', frame: { duration: 0, redraw: true }, transition: { duration: 0 } }));
+    await b.page.evaluate(() => (window as unknown as { Plotly: { animate: (...a: unknown[]) => Promise<void> } }).Plotly.animate('slider-plot', ['0'], { mode: 'immediate', frame: { duration: 0, redraw: true }, transition: { duration: 0 } }));
     await b.page.waitForTimeout(300);
     const moved = await href();
     assert.ok(moved.startsWith('data:image/png') && moved !== before, 'the slider moves T_t x');
@@ -133,7 +133,7 @@ describe('explorer page (static build, file://, headless Chromium)', () => {
   });
 
   it('shows the CLI messages for bad drops: missing weight file, truncated weights, not an image, unsupported layer', { timeout: 600_000 }, async () => {
-    const errorText = async () => (await b.page.textContent('#error')).trim();
+    const errorText = async () => (await textOf(b.page, '#error')).trim();
     // model.json without its weights.bin
     const noWeights = path.join(tmp, 'no-weights');
     fs.mkdirSync(noWeights);
@@ -163,7 +163,7 @@ describe('explorer page (static build, file://, headless Chromium)', () => {
     await waitForStatus(b.page, ['error']);
     want = await libraryError(async () => loadImageFolder(notImage, { size: [28, 28] }));
     assert.match(want, /not a JPEG or PNG file/);
-    const imageDir = await b.page.evaluate(() => (window as any).liederivExplorer.state.images.at(-1).dir);
+    const imageDir = await b.page.evaluate(() => (window as unknown as { liederivExplorer: { state: { images: Array<{ dir: string }> } } }).liederivExplorer.state.images.at(-1)!.dir);
     assert.equal(await errorText(), want.replace(notImage, imageDir));
     // a layer without a JVP rule: loads, then Compute names the layer and the supported classes
     const transposed = path.join(tmp, 'transposed');
@@ -199,21 +199,21 @@ describe('explorer page (static build, file://, headless Chromium)', () => {
     gradientPng(path.join(imgDir, 'gradient.png'));
     await b.page.setInputFiles('#model-files', ['model.json', 'weights.bin', 'liederiv.json'].map((f) => path.join(tiny, f)));
     await waitForStatus(b.page, ['ready']);
-    assert.match(await b.page.textContent('#model-info'), /^tiny <b>cnn<\/b>: input 16×16, 3 classes$/);
+    assert.match(await textOf(b.page, '#model-info'), /^tiny <b>cnn<\/b>: input 16×16, 3 classes$/);
     await b.page.setInputFiles('#image-files', [path.join(imgDir, 'gradient.png')]);
     await waitForStatus(b.page, ['ready']);
     const groups = ['translate-x', 'rotate', 'saturation'];
     await pickGroups(b.page, groups);
     await b.page.selectOption('#layer-group', 'rotate');
     await b.page.click('#run');
-    assert.equal(await waitForStatus(b.page, ['done', 'error']), 'done', await b.page.textContent('#error'));
+    assert.equal(await waitForStatus(b.page, ['done', 'error']), 'done', await textOf(b.page, '#error'));
     const rows = await pageLeeTable(b.page);
     const want = await libraryLee(tiny, imgDir, groups);
     assert.deepEqual(rows.map((r) => r.group), groups);
     for (const r of rows) assert.ok(relDiff(Number(r['mean-abs']), want.get(r.group)!) <= TOL.pageVsLibraryRel, `${r.group}: page ${r['mean-abs']} vs library ${want.get(r.group)}`);
-    assert.match(await b.page.textContent('#layers-caption'), /Σ projections = ‖L f‖/);
+    assert.match(await textOf(b.page, '#layers-caption'), /Σ projections = ‖L f‖/);
     // Names from the dropped files are shown as typed in the figures, never as markup.
-    assert.match(await b.page.textContent('#slider-plot .gtitle'), /tiny <b>cnn<\/b>/);
+    assert.match(await textOf(b.page, '#slider-plot .gtitle'), /tiny <b>cnn<\/b>/);
     assert.equal(await b.page.locator('#slider-plot .gtitle tspan[style*="bold"]').count(), 0);
     // Drag and drop onto the image zone takes the same path as the file picker.
     const dropped = fs.readFileSync(path.join(imgDir, 'gradient.png')).toString('base64');
@@ -232,14 +232,14 @@ describe('explorer page (static build, file://, headless Chromium)', () => {
     const fixture = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'cases', 'graph-nchw-input');
     const modelDir = path.join(fixture, 'model');
     await b.page.setInputFiles('#model-files', fs.readdirSync(modelDir).map((f) => path.join(modelDir, f)));
-    assert.equal(await waitForStatus(b.page, ['ready', 'error']), 'ready', await b.page.textContent('#error'));
+    assert.equal(await waitForStatus(b.page, ['ready', 'error']), 'ready', await textOf(b.page, '#error'));
     await b.page.setInputFiles('#image-files', [path.join(fixture, 'imgs', 'inter.png')]);
     await waitForStatus(b.page, ['ready']);
     const groups = ['translate-y', 'scale', 'contrast'];
     await pickGroups(b.page, groups);
     await b.page.selectOption('#layer-group', '');
     await b.page.click('#run');
-    assert.equal(await waitForStatus(b.page, ['done', 'error']), 'done', await b.page.textContent('#error'));
+    assert.equal(await waitForStatus(b.page, ['done', 'error']), 'done', await textOf(b.page, '#error'));
     const rows = await pageLeeTable(b.page);
     const want = await libraryLee(modelDir, path.join(fixture, 'imgs'), groups);
     for (const r of rows) assert.ok(relDiff(Number(r['mean-abs']), want.get(r.group)!) <= TOL.pageVsLibraryRel, `${r.group}: page ${r['mean-abs']} vs library ${want.get(r.group)}`);

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { datasetsDir } from '../../src/data/paths';
 import { serveExplorer } from '../../src/explorer/server';
 import { runHere } from '../helpers/cli';
-import { openBrowser, pageLeeTable, pickGroups, waitForStatus } from './browser';
+import { openBrowser, pageLeeTable, pickGroups, textOf, waitForStatus } from './browser';
 
 const BIN = path.resolve(__dirname, '..', '..', '..', 'bin', 'liederiv.js');
 
@@ -67,12 +67,12 @@ describe('explorer server', () => {
       const b = await openBrowser(url);
       try {
         await b.page.goto(url);
-        assert.equal(await waitForStatus(b.page, ['ready', 'error']), 'ready', await b.page.textContent('#error'));
+        assert.equal(await waitForStatus(b.page, ['ready', 'error']), 'ready', await textOf(b.page, '#error'));
         assert.deepEqual(await b.page.$$eval('#model option', (os: HTMLOptionElement[]) => os.map((o) => o.value)), ['mlp-mnist']);
         assert.deepEqual(await b.page.$$eval('#image option', (os: HTMLOptionElement[]) => os.map((o) => o.textContent)), ['canyon.jpg']);
         await pickGroups(b.page, ['rotate']);
         await b.page.click('#run');
-        assert.equal(await waitForStatus(b.page, ['done', 'error']), 'done', await b.page.textContent('#error'));
+        assert.equal(await waitForStatus(b.page, ['done', 'error']), 'done', await textOf(b.page, '#error'));
         const rows = await pageLeeTable(b.page);
         assert.equal(rows.length, 1);
         assert.ok(Number(rows[0]['mean-abs']) > 0);

@@ -432,7 +432,10 @@ describe('user inputs: image files', () => {
       for (let p = 0; p < 36; p++) data.set([(p * 7) % 256, (p * 13) % 256, (p * 29) % 256, alpha], p * 4);
       return PNG.sync.write(Object.assign(new PNG({ width: 6, height: 6 }), { data }));
     };
-    for (const [name, alpha] of [['clear', 0], ['opaque', 255]] as const) fs.mkdirSync(path.join(dir, name)), fs.writeFileSync(path.join(dir, name, 'a.png'), png(alpha));
+    for (const [name, alpha] of [['clear', 0], ['opaque', 255]] as const) {
+      fs.mkdirSync(path.join(dir, name));
+      fs.writeFileSync(path.join(dir, name, 'a.png'), png(alpha));
+    }
     const clear = loadImageFolder(path.join(dir, 'clear'), { size: [6, 6] });
     assert.deepEqual(clear.translucent, ['a.png']);
     assert.equal(Math.min(...clear.images.dataSync()), 1); // alpha 0 over white: white

@@ -29,7 +29,7 @@ function untilStopped(stop?: Promise<void>): Promise<void> {
     };
     process.once('SIGINT', done);
     process.once('SIGTERM', done);
-    stop?.then(done);
+    void stop?.then(done);
   });
 }
 
