@@ -7,8 +7,9 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { outputsOf, type ModelEntry } from '../../scripts/conformance/manifest';
 import { imageCount, modelStatus, outputStatus, relativise, type OutputResult } from '../../scripts/conformance/status';
+import { TOL as T } from '../helpers/tolerances';
 
-const TOL = 1e-3;
+const TOL = T.conformanceLeeVsOracle;
 const wasm = (relError: number) => ({ relError, images: 3, checked: 2, of: 2, coverage: 1, probes: 0, seconds: 1 });
 const out = (over: Partial<OutputResult> = {}): OutputResult => ({ label: 'logits', output: 'logits', ...over });
 

@@ -180,4 +180,8 @@ export const TOL = {
   notebookTelescopingError: 1e-3,
   /** The one-sided difference quotient vs the upwind tangent away from the border (test/science/mathFindings.test.ts): first-order truncation at the test's t. Not re-measured. */
   oneSidedVsUpwindInterior: 0.01,
+  /** The conformance suite's pass bound: lee vs the reverse-mode oracle on a third-party model, relative (issue 14 asks 1e-3). */
+  conformanceLeeVsOracle: 1e-3,
+  /** The notebook 08 checks (test/notebooks/outputChecks.ts): telescoping and Keras-3-vs-zoo lines printed by the notebook, relative (issue 13 asks 1e-4). */
+  notebookPrintedTelescoping: 1e-4,
 };

@@ -4,6 +4,7 @@
  * of failures (empty when the output is right), so test/notebooks/outputChecks.test.ts can show
  * that a wrong output fails.
  */
+import { TOL } from '../helpers/tolerances';
 
 /** The visible text of an nbconvert HTML export: tags dropped, entities decoded. */
 export function htmlText(html: string): string {
@@ -36,12 +37,12 @@ export function checkOwnModel(text: string): string[] {
     const [, model, steps, sum, shares, vsLee] = t;
     if (Number(steps) < 20) fail.push(`${model}: only ${steps} steps decomposed`);
     for (const [what, v] of [['Σ C_i vs L f', sum], ['Σ shares vs ‖L f‖', shares], ['‖L f‖ vs lee', vsLee]] as const) {
-      if (!(Number(v) <= 1e-4)) fail.push(`${model}: ${what} = ${v}, expected ≤ 1e-4`);
+      if (!(Number(v) <= TOL.notebookPrintedTelescoping)) fail.push(`${model}: ${what} = ${v}, expected ≤ ${TOL.notebookPrintedTelescoping}`);
     }
   }
   const keras = new RegExp(String.raw`keras3 vs zoo: max relative \|ΔLEE\| = ${num}`).exec(text);
   if (!keras) fail.push(`no 'keras3 vs zoo' line`);
-  else if (!(Number(keras[1]) <= 1e-4)) fail.push(`Keras 3 file and zoo model differ: max relative |ΔLEE| = ${keras[1]}`);
+  else if (!(Number(keras[1]) <= TOL.notebookPrintedTelescoping)) fail.push(`Keras 3 file and zoo model differ: max relative |ΔLEE| = ${keras[1]}`);
 
   const contract = (name: string) => new RegExp(String.raw`contract ${name}: layout (\w+) \(([^)]*)\); range (\S+) \(([^)]*\)?)\)`, 'g');
   const nchw = [...text.matchAll(contract('graph-nchw'))];
