@@ -9,7 +9,17 @@ import tseslint from 'typescript-eslint';
 export default tseslint.config(
   {
     // Build outputs, caches, vendored data and notebooks (tslab cells live in notebooks/src/*.nb.txt, not linted).
-    ignores: ['dist/', 'out/', '.cache/', 'datasets/', 'notebooks/', '**/.ipynb_checkpoints/', '.gl/', '.whl/', '.gpu/'],
+    ignores: [
+      'dist/',
+      'out/',
+      '.cache/',
+      'datasets/',
+      'notebooks/',
+      '**/.ipynb_checkpoints/',
+      '.gl/',
+      '.whl/',
+      '.gpu/',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
@@ -37,15 +47,29 @@ export default tseslint.config(
       'prefer-const': 'error',
       // The code marks type-only imports (inline `{ type X }` and `import type` both occur); `require()` typed with
       // `typeof import('fs')` is the lazy-require idiom, so annotations stay allowed.
-      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
+      '@typescript-eslint/consistent-type-imports': [
+        'error',
+        { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false },
+      ],
       // An unawaited promise in the CLI or a test is a lost error (or a test that passes before it ran).
       // node:test's test()/describe()/it() handle their own promise, so calling them bare is fine.
       '@typescript-eslint/no-floating-promises': [
         'error',
-        { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['test', 'describe', 'it', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] }] },
+        {
+          allowForKnownSafeCalls: [
+            {
+              from: 'package',
+              package: 'node:test',
+              name: ['test', 'describe', 'it', 'suite', 'before', 'after', 'beforeEach', 'afterEach'],
+            },
+          ],
+        },
       ],
       // Arrays in messages (`got [${x.shape}]`) print as "1,2,3" on purpose.
-      '@typescript-eslint/restrict-template-expressions': ['error', { allowArray: true, allowNumber: true, allowBoolean: true, allowNullish: true }],
+      '@typescript-eslint/restrict-template-expressions': [
+        'error',
+        { allowArray: true, allowNumber: true, allowBoolean: true, allowNullish: true },
+      ],
       // tfjs declares many results as `any` (layer configs, getWeights()[i].read(), ModelArtifacts' JSON, Tensor.arraySync):
       // the no-unsafe-* family flags about a thousand lines that only pass those values on. `no-explicit-any` keeps our
       // own code from adding more `any`; the values tfjs hands us are narrowed where they are used.

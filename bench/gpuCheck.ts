@@ -21,9 +21,18 @@ async function jvpOn(backend: string): Promise<{ primal: Float32Array; tangent: 
   if (!weights) weights = model.getWeights().map((w) => ({ shape: w.shape, values: w.dataSync() as Float32Array }));
   else model.setWeights(weights.map((w) => tf.tensor(w.values, w.shape)));
   const x = tf.randomUniform([8, 32, 32, 3], 0, 1, 'float32', 3) as tf.Tensor4D;
-  const v = tf.tidy(() => tf.concat(['translate-x', 'rotate', 'scale', 'shear-y'].map((g) => imageTangent(x, g, { difference: 'forward' })), 0));
+  const v = tf.tidy(() =>
+    tf.concat(
+      ['translate-x', 'rotate', 'scale', 'shear-y'].map((g) => imageTangent(x, g, { difference: 'forward' })),
+      0,
+    ),
+  );
   const d = jvpLayersModel(model, x, v, { k: 4 });
-  const out = { primal: (await d.primal.data()) as Float32Array, tangent: (await d.tangent.data()) as Float32Array, line: report.line };
+  const out = {
+    primal: (await d.primal.data()) as Float32Array,
+    tangent: (await d.tangent.data()) as Float32Array,
+    line: report.line,
+  };
   tf.dispose([x, v, d.primal, d.tangent]);
   model.dispose();
   return out;
@@ -46,7 +55,9 @@ async function main(): Promise<void> {
   const relErr = relError(gpu.tangent, ref.tangent);
   const primalRelError = relError(gpu.primal, ref.primal);
   const ok = relErr <= TOL && primalRelError <= TOL;
-  process.stdout.write(JSON.stringify({ backend: gpu.line, relError: relErr, primalRelError, tolerance: TOL, ok }) + '\n');
+  process.stdout.write(
+    JSON.stringify({ backend: gpu.line, relError: relErr, primalRelError, tolerance: TOL, ok }) + '\n',
+  );
   process.exit(ok ? 0 : 1);
 }
 

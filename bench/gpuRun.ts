@@ -12,7 +12,17 @@ import type { OursConfig, OursResult } from './ours';
 import { modelTable, targetsTable, type ModelRun } from './results';
 import { spread } from './stats';
 
-const SPATIAL = ['translate-x', 'translate-y', 'rotate', 'shear-x', 'shear-y', 'stretch-x', 'stretch-y', 'scale', 'hyperbolic-rotate'];
+const SPATIAL = [
+  'translate-x',
+  'translate-y',
+  'rotate',
+  'shear-x',
+  'shear-y',
+  'stretch-x',
+  'stretch-y',
+  'scale',
+  'hyperbolic-rotate',
+];
 
 interface CudaJson {
   torch: string;
@@ -36,7 +46,21 @@ function main(): void {
     const ours = runMeasured([process.execPath, path.join(__dirname, 'ours.js'), JSON.stringify(cfg)], 1_800_000);
     const l1 = os.loadavg()[0];
     if (ours.status !== 0) throw new Error(`ours ${model}: ${ours.stderr.slice(-3000)}`);
-    const t = runMeasured([PYTHON, path.join(__dirname, '..', '..', 'bench', 'torch_baseline_cuda.py'), '--model', model, '--batch', String(batch), '--reps', String(reps), '--group', group], 1_800_000);
+    const t = runMeasured(
+      [
+        PYTHON,
+        path.join(__dirname, '..', '..', 'bench', 'torch_baseline_cuda.py'),
+        '--model',
+        model,
+        '--batch',
+        String(batch),
+        '--reps',
+        String(reps),
+        '--group',
+        group,
+      ],
+      1_800_000,
+    );
     const l2 = os.loadavg()[0];
     if (t.status !== 0) throw new Error(`torch ${model}: ${t.stderr.slice(-3000)}`);
     const c = lastJson<CudaJson>(t.stdout, 'torch_baseline_cuda.py');
@@ -50,17 +74,30 @@ function main(): void {
       groups: SPATIAL,
       runs: 1,
       reps,
-      ours: { backend: o.backend, threads: 1, measures: { forward: spread(o.samples.forward), one: spread(o.samples.one), all: spread(o.samples.all) }, peakRssMiB: ours.peakRssMiB },
+      ours: {
+        backend: o.backend,
+        threads: 1,
+        measures: { forward: spread(o.samples.forward), one: spread(o.samples.one), all: spread(o.samples.all) },
+        peakRssMiB: ours.peakRssMiB,
+      },
       torch: {
         torch: `${c.torch} CUDA on ${c.device} (peak CUDA memory ${c.peak_cuda_mib.toFixed(0)} MiB)`,
-        routes: { forward: spread(c.samples.forward), paper1: spread(c.samples.paper1), paper9: spread(c.samples.paper9) },
+        routes: {
+          forward: spread(c.samples.forward),
+          paper1: spread(c.samples.paper1),
+          paper9: spread(c.samples.paper9),
+        },
         check: {},
         peakRssMiB: t.peakRssMiB,
       },
       load: { ours: [l0, l1], torch: [l1, l2] },
     });
   }
-  process.stdout.write(['### Targets on the GPU', '', targetsTable(runs, maxSpread), ...runs.map((r) => modelTable(r, maxSpread))].join('\n'));
+  process.stdout.write(
+    ['### Targets on the GPU', '', targetsTable(runs, maxSpread), ...runs.map((r) => modelTable(r, maxSpread))].join(
+      '\n',
+    ),
+  );
 }
 
 main();

@@ -24,12 +24,32 @@ export function buildSmallCnn(seed = 0): tf.LayersModel {
   const input = tf.input({ shape: [32, 32, 3] });
   let x: tf.SymbolicTensor = input;
   [32, 64].forEach((filters, i) => {
-    x = tf.layers.conv2d({ filters, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: init.he(), name: `conv${i + 1}` }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers
+      .conv2d({
+        filters,
+        kernelSize: 3,
+        padding: 'same',
+        activation: 'relu',
+        kernelInitializer: init.he(),
+        name: `conv${i + 1}`,
+      })
+      .apply(x) as tf.SymbolicTensor;
     x = tf.layers.maxPooling2d({ poolSize: 2, strides: 2, name: `pool${i + 1}` }).apply(x) as tf.SymbolicTensor;
   });
-  x = tf.layers.conv2d({ filters: 64, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: init.he(), name: 'conv3' }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers
+    .conv2d({
+      filters: 64,
+      kernelSize: 3,
+      padding: 'same',
+      activation: 'relu',
+      kernelInitializer: init.he(),
+      name: 'conv3',
+    })
+    .apply(x) as tf.SymbolicTensor;
   x = tf.layers.globalAveragePooling2d({ name: 'gap' }).apply(x) as tf.SymbolicTensor;
-  const logits = tf.layers.dense({ units: 10, kernelInitializer: init.kernel(), name: 'fc' }).apply(x) as tf.SymbolicTensor;
+  const logits = tf.layers
+    .dense({ units: 10, kernelInitializer: init.kernel(), name: 'fc' })
+    .apply(x) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: logits, name: 'smallcnn' });
 }
 
@@ -56,7 +76,8 @@ export function buildResnet50(seed = 0): tf.LayersModel {
   let x = convBn(input, 64, 7, 2, init, 'stem');
   x = tf.layers.maxPooling2d({ poolSize: 3, strides: 2, padding: 'same', name: 'stem_pool' }).apply(x) as T;
   [3, 4, 6, 3].forEach((blocks, stage) => {
-    for (let b = 0; b < blocks; b++) x = bottleneck(x, 64 * 2 ** stage, b === 0 && stage > 0 ? 2 : 1, init, `stage${stage + 1}_block${b + 1}`);
+    for (let b = 0; b < blocks; b++)
+      x = bottleneck(x, 64 * 2 ** stage, b === 0 && stage > 0 ? 2 : 1, init, `stage${stage + 1}_block${b + 1}`);
   });
   x = tf.layers.globalAveragePooling2d({ name: 'gap' }).apply(x) as T;
   return tf.model({ inputs: input, outputs: logitsAndSoftmax(x, 1000, init), name: 'resnet50' });

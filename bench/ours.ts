@@ -53,7 +53,13 @@ export interface OursResult {
  * softmax probabilities, the translate-x image tangent and its Lie derivative), images.bin
  * (float32 NHWC), weights.bin (float32).
  */
-async function exportForTorch(dir: string, name: BenchModel, model: tf.LayersModel, images: tf.Tensor4D, difference: 'forward' | 'central'): Promise<void> {
+async function exportForTorch(
+  dir: string,
+  name: BenchModel,
+  model: tf.LayersModel,
+  images: tf.Tensor4D,
+  difference: 'forward' | 'central',
+): Promise<void> {
   fs.mkdirSync(dir, { recursive: true });
   const chunks: Buffer[] = [];
   let offset = 0;
@@ -83,7 +89,14 @@ async function exportForTorch(dir: string, name: BenchModel, model: tf.LayersMod
     images: { shape: images.shape },
     layers,
     generators: Object.fromEntries(spatial.map((g) => [g, rows(getGroup(g).generator).slice(0, 2)])),
-    check: { n, group, difference, probs: Array.from(await probs.data()), tangent: Array.from(await tangent.data()), lie: Array.from(await lie.data()) },
+    check: {
+      n,
+      group,
+      difference,
+      probs: Array.from(await probs.data()),
+      tangent: Array.from(await tangent.data()),
+      lie: Array.from(await lie.data()),
+    },
   };
   fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
   tf.dispose([head, out, probs, tangent, lie]);
@@ -104,8 +117,14 @@ export async function runOurs(cfg: OursConfig): Promise<OursResult> {
     await y.data();
     y.dispose();
   }, timing);
-  const one = await timeWindows(async () => void (await lee(model, { images }, { ...opts, groups: [cfg.group] })), timing);
-  const all = await timeWindows(async () => void (await lee(model, { images }, { ...opts, groups: cfg.groups })), timing);
+  const one = await timeWindows(
+    async () => void (await lee(model, { images }, { ...opts, groups: [cfg.group] })),
+    timing,
+  );
+  const all = await timeWindows(
+    async () => void (await lee(model, { images }, { ...opts, groups: cfg.groups })),
+    timing,
+  );
   images.dispose();
   return {
     backend: report.line.replace(/^liederiv backend: /, ''),

@@ -43,17 +43,23 @@ function arg(name: string, dflt: string): string {
 function kindOf(where: string, kernel: string, ordinal: number): string {
   const cls = where.split(':')[0];
   if (cls === 'Conv2D' || cls === 'DepthwiseConv2D' || cls === 'Dense') {
-    if (kernel === 'FusedConv2D' || kernel === 'FusedDepthwiseConv2D' || kernel === '_FusedMatMul') return ordinal === 1 ? 'conv/dense tangent' : 'conv/dense primal';
+    if (kernel === 'FusedConv2D' || kernel === 'FusedDepthwiseConv2D' || kernel === '_FusedMatMul')
+      return ordinal === 1 ? 'conv/dense tangent' : 'conv/dense primal';
     if (kernel === 'Step' || kernel === 'Multiply') return 'ReLU factor on the tangent (Step, Multiply)';
     return `conv/dense other (${kernel})`;
   }
-  if (cls === 'BatchNormalization') return kernel === 'FusedBatchNorm' ? 'BatchNorm primal' : 'BatchNorm tangent (Multiply, Rsqrt, …)';
-  if (where === 'Activation:relu' || cls === 'ReLU') return kernel === 'Relu' ? 'ReLU primal' : 'ReLU factor on the tangent (Step, Multiply)';
+  if (cls === 'BatchNormalization')
+    return kernel === 'FusedBatchNorm' ? 'BatchNorm primal' : 'BatchNorm tangent (Multiply, Rsqrt, …)';
+  if (where === 'Activation:relu' || cls === 'ReLU')
+    return kernel === 'Relu' ? 'ReLU primal' : 'ReLU factor on the tangent (Step, Multiply)';
   if (where === 'Activation:softmax' || cls === 'Softmax') return 'softmax primal + tangent';
   if (cls === 'MaxPooling2D') return kernel === 'MaxPool' ? 'max-pool primal' : 'max-pool tangent';
   if (cls === 'Add') return 'residual Add (primal + tangent)';
   if (cls === 'GlobalAveragePooling2D') return 'global average pool (primal + tangent)';
-  if (where === 'before') return ['IsFinite', 'Min', 'Max', 'All'].includes(kernel) ? 'input range check' : 'image tangent (before the rules)';
+  if (where === 'before')
+    return ['IsFinite', 'Min', 'Max', 'All'].includes(kernel)
+      ? 'input range check'
+      : 'image tangent (before the rules)';
   if (where === 'after') return 'output: added softmax tangent, recombination, unstack (after the rules)';
   return `${cls} (${kernel})`;
 }
@@ -87,7 +93,8 @@ async function main(): Promise<void> {
   let current: Map<string, number> | undefined;
   /** While tf.profile runs: which rule (layer class) each span of its kernel records belongs to. */
   let spans: Array<{ className: string; from: number; to: number }> | undefined;
-  const profiled = () => (tf.engine().state as unknown as { activeProfile: { kernels: unknown[] } }).activeProfile.kernels.length;
+  const profiled = () =>
+    (tf.engine().state as unknown as { activeProfile: { kernels: unknown[] } }).activeProfile.kernels.length;
   for (const layer of net.layers) {
     if (layer.getClassName() === 'InputLayer') continue;
     const rule = layerRuleFor(layer);
@@ -99,7 +106,14 @@ async function main(): Promise<void> {
       const c0 = cpuMs();
       const from = spans ? profiled() : 0;
       const out = inner(args);
-      if (spans) spans.push({ className: args.layer.getClassName() + (args.layer.getClassName() === 'Activation' ? `:${activationName(args.layer)}` : ''), from, to: profiled() });
+      if (spans)
+        spans.push({
+          className:
+            args.layer.getClassName() +
+            (args.layer.getClassName() === 'Activation' ? `:${activationName(args.layer)}` : ''),
+          from,
+          to: profiled(),
+        });
       if (current) current.set(args.layer.name, (current.get(args.layer.name) ?? 0) + performance.now() - t0);
       if (currentCpu) currentCpu.set(args.layer.name, (currentCpu.get(args.layer.name) ?? 0) + cpuMs() - c0);
       return out;
@@ -142,7 +156,9 @@ async function main(): Promise<void> {
       const values = new Map<string, tf.Tensor>([[net.layers[0].name, images]]);
       let x: tf.Tensor = images;
       for (const layer of net.layers.slice(1)) {
-        const ins = (layer.inboundNodes[0].inboundLayers as tf.layers.Layer[]).map((l) => values.get(l.name) as tf.Tensor);
+        const ins = (layer.inboundNodes[0].inboundLayers as tf.layers.Layer[]).map(
+          (l) => values.get(l.name) as tf.Tensor,
+        );
         const s = performance.now();
         const c = cpuMs();
         x = layer.apply(ins.length === 1 ? ins[0] : ins) as tf.Tensor;
@@ -202,9 +218,15 @@ async function main(): Promise<void> {
   const cpuFwd = med(fwdCpuTotals);
   const out = process.stdout;
   const load = os.loadavg()[0];
-  out.write(`${report.line}\nmodel ${model}, batch ${batch}, groups ${groups.join(',')}, ${reps} reps (median ms per batch); 1-minute load ${load0.toFixed(2)} → ${load.toFixed(2)} on ${os.cpus().length} CPUs${process.argv.includes('--ops-maxpool') ? '; max-pool tangent by the op chain (before)' : ''}; max-pool tangent helper thread: ${maxPoolTangentHelperJobs()} jobs\n`);
-  out.write(`lieDerivative wall ${total.toFixed(1)} ms, CPU ${cpuTotal.toFixed(1)} ms; forward (layer by layer) wall ${fwd.toFixed(1)} ms, CPU ${cpuFwd.toFixed(1)} ms; ratio wall ${(total / fwd).toFixed(2)}×, CPU ${(cpuTotal / cpuFwd).toFixed(2)}× forward\n\n`);
-  out.write('| layer | JVP rule wall ms | forward wall ms | JVP rule CPU ms | forward CPU ms | rule / forward (CPU) |\n|---|---|---|---|---|---|\n');
+  out.write(
+    `${report.line}\nmodel ${model}, batch ${batch}, groups ${groups.join(',')}, ${reps} reps (median ms per batch); 1-minute load ${load0.toFixed(2)} → ${load.toFixed(2)} on ${os.cpus().length} CPUs${process.argv.includes('--ops-maxpool') ? '; max-pool tangent by the op chain (before)' : ''}; max-pool tangent helper thread: ${maxPoolTangentHelperJobs()} jobs\n`,
+  );
+  out.write(
+    `lieDerivative wall ${total.toFixed(1)} ms, CPU ${cpuTotal.toFixed(1)} ms; forward (layer by layer) wall ${fwd.toFixed(1)} ms, CPU ${cpuFwd.toFixed(1)} ms; ratio wall ${(total / fwd).toFixed(2)}×, CPU ${(cpuTotal / cpuFwd).toFixed(2)}× forward\n\n`,
+  );
+  out.write(
+    '| layer | JVP rule wall ms | forward wall ms | JVP rule CPU ms | forward CPU ms | rule / forward (CPU) |\n|---|---|---|---|---|---|\n',
+  );
   let inRules = 0;
   let inRulesCpu = 0;
   for (const layer of net.layers.slice(1)) {
@@ -214,18 +236,41 @@ async function main(): Promise<void> {
     const fc = med(fwdCpu.get(layer.name));
     inRules += r;
     inRulesCpu += rc;
-    out.write(`| ${layer.name} (${layer.getClassName()}) | ${r.toFixed(2)} | ${f.toFixed(2)} | ${rc.toFixed(2)} | ${fc.toFixed(2)} | ${(rc / fc).toFixed(2)}× |\n`);
+    out.write(
+      `| ${layer.name} (${layer.getClassName()}) | ${r.toFixed(2)} | ${f.toFixed(2)} | ${rc.toFixed(2)} | ${fc.toFixed(2)} | ${(rc / fc).toFixed(2)}× |\n`,
+    );
   }
-  out.write(`| outside the rules (image tangent, softmax tangent, reshapes) | ${(total - inRules).toFixed(2)} | | ${(cpuTotal - inRulesCpu).toFixed(2)} | | |\n\n`);
+  out.write(
+    `| outside the rules (image tangent, softmax tangent, reshapes) | ${(total - inRules).toFixed(2)} | | ${(cpuTotal - inRulesCpu).toFixed(2)} | | |\n\n`,
+  );
   const kindTotal = [...kinds.values()].reduce((a, e) => a + med(e.ms), 0);
-  out.write(`Kernels by kind of work (tf.profile of ${profileReps} whole calls: median wall ms per call, its share; kernel count and MiB written per call, which do not depend on the load):\n\n`);
+  out.write(
+    `Kernels by kind of work (tf.profile of ${profileReps} whole calls: median wall ms per call, its share; kernel count and MiB written per call, which do not depend on the load):\n\n`,
+  );
   out.write('| kind | ms | share | kernels | MiB written |\n|---|---|---|---|---|\n');
-  for (const [kind, e] of [...kinds].sort((a, b) => med(b[1].ms) - med(a[1].ms))) out.write(`| ${kind} | ${med(e.ms).toFixed(2)} | ${((100 * med(e.ms)) / kindTotal).toFixed(1)}% | ${e.calls} | ${e.mib.toFixed(1)} |\n`);
+  for (const [kind, e] of [...kinds].sort((a, b) => med(b[1].ms) - med(a[1].ms)))
+    out.write(
+      `| ${kind} | ${med(e.ms).toFixed(2)} | ${((100 * med(e.ms)) / kindTotal).toFixed(1)}% | ${e.calls} | ${e.mib.toFixed(1)} |\n`,
+    );
   out.write('\n');
   out.write('| kernel | ms | calls |\n|---|---|---|\n');
-  for (const [name, e] of [...kernels].sort((a, b) => b[1].ms - a[1].ms)) out.write(`| ${name} | ${e.ms.toFixed(2)} | ${e.calls} |\n`);
+  for (const [name, e] of [...kernels].sort((a, b) => b[1].ms - a[1].ms))
+    out.write(`| ${name} | ${e.ms.toFixed(2)} | ${e.calls} |\n`);
   out.write(
-    JSON.stringify({ model, batch, groups, totalMs: total, forwardMs: fwd, cpuTotalMs: cpuTotal, cpuForwardMs: cpuFwd, load0, load, rules: Object.fromEntries([...ruleMs].map(([k, v]) => [k, med(v)])), kernels: Object.fromEntries(kernels), kinds: Object.fromEntries([...kinds].map(([k, e]) => [k, { ms: med(e.ms), kernels: e.calls, mib: e.mib }])) }) + '\n',
+    JSON.stringify({
+      model,
+      batch,
+      groups,
+      totalMs: total,
+      forwardMs: fwd,
+      cpuTotalMs: cpuTotal,
+      cpuForwardMs: cpuFwd,
+      load0,
+      load,
+      rules: Object.fromEntries([...ruleMs].map(([k, v]) => [k, med(v)])),
+      kernels: Object.fromEntries(kernels),
+      kinds: Object.fromEntries([...kinds].map(([k, e]) => [k, { ms: med(e.ms), kernels: e.calls, mib: e.mib }])),
+    }) + '\n',
   );
   images.dispose();
   process.exit(0);

@@ -29,8 +29,22 @@ import { DEFAULT_WINDOW_MS } from './timing';
 import { generatedSection, MEASURES, mergeResults, pooled, type Measure, type ModelRun } from './results';
 import { runTorchOnce, torchAvailable, TORCH_ROUTES, type TorchRoute, type TorchRun } from './torch';
 
-const SPATIAL = ['translate-x', 'translate-y', 'rotate', 'shear-x', 'shear-y', 'stretch-x', 'stretch-y', 'scale', 'hyperbolic-rotate'];
-const TITLES: Record<BenchModel, string> = { smallcnn: 'SmallCNN 32²', resnet18: 'ResNet-18 224²', resnet50: 'ResNet-50 224²' };
+const SPATIAL = [
+  'translate-x',
+  'translate-y',
+  'rotate',
+  'shear-x',
+  'shear-y',
+  'stretch-x',
+  'stretch-y',
+  'scale',
+  'hyperbolic-rotate',
+];
+const TITLES: Record<BenchModel, string> = {
+  smallcnn: 'SmallCNN 32²',
+  resnet18: 'ResNet-18 224²',
+  resnet50: 'ResNet-50 224²',
+};
 /** Timed reps per process: ResNet-18's nine groups cost seconds per call on 2 threads, so fewer. */
 const REPS: Record<BenchModel, number> = { smallcnn: 5, resnet18: 2, resnet50: 2 };
 /**
@@ -39,7 +53,11 @@ const REPS: Record<BenchModel, number> = { smallcnn: 5, resnet18: 2, resnet50: 2
  * call) and forward-AD with the nine groups stacked (a batch of 72 at 224², ~13 s per call and
  * 2.4 GiB; functorch vmap(jvp), the target's comparison, is measured).
  */
-const SKIP_ROUTES: Record<BenchModel, TorchRoute[]> = { smallcnn: [], resnet18: ['paper9', 'fwdad9'], resnet50: ['paper9', 'fwdad9'] };
+const SKIP_ROUTES: Record<BenchModel, TorchRoute[]> = {
+  smallcnn: [],
+  resnet18: ['paper9', 'fwdad9'],
+  resnet50: ['paper9', 'fwdad9'],
+};
 const REPO = path.resolve(__dirname, '..', '..');
 
 interface Args {
@@ -75,16 +93,25 @@ function parseArgs(argv: string[]): Args {
     out: path.resolve(get('--out') ?? path.join(REPO, 'bench', 'RESULTS.md')),
   };
   const posInt = (x: number | undefined) => x === undefined || (Number.isInteger(x) && x >= 1);
-  if (!posInt(a.threads) || !posInt(a.runs) || !posInt(a.reps)) throw new Error('--threads, --runs and --reps must be integers ≥ 1');
-  if (!(a.windowMs >= 0)) throw new Error(`--window-ms must be a number of milliseconds ≥ 0 (0: one call per sample), got ${get('--window-ms')}`);
-  if (!(a.maxSpread > 0)) throw new Error(`--max-spread must be a positive fraction (0.15 = 15%), got ${get('--max-spread')}`);
-  for (const m of a.models) if (!(m in MODEL_SHAPES)) throw new Error(`--models: unknown model '${m}' (smallcnn, resnet18, resnet50)`);
+  if (!posInt(a.threads) || !posInt(a.runs) || !posInt(a.reps))
+    throw new Error('--threads, --runs and --reps must be integers ≥ 1');
+  if (!(a.windowMs >= 0))
+    throw new Error(
+      `--window-ms must be a number of milliseconds ≥ 0 (0: one call per sample), got ${get('--window-ms')}`,
+    );
+  if (!(a.maxSpread > 0))
+    throw new Error(`--max-spread must be a positive fraction (0.15 = 15%), got ${get('--max-spread')}`);
+  for (const m of a.models)
+    if (!(m in MODEL_SHAPES)) throw new Error(`--models: unknown model '${m}' (smallcnn, resnet18, resnet50)`);
   return a;
 }
 
 function runOursChild(cfg: OursConfig): { result: OursResult; peakRssMiB: number } {
   // --expose-gc: the collector runs before each timing window (bench/timing.ts), not inside it.
-  const r = runMeasured([process.execPath, '--expose-gc', path.join(__dirname, 'ours.js'), JSON.stringify(cfg)], 3_600_000);
+  const r = runMeasured(
+    [process.execPath, '--expose-gc', path.join(__dirname, 'ours.js'), JSON.stringify(cfg)],
+    3_600_000,
+  );
   if (r.status !== 0) throw new Error(`our benchmark (${cfg.model}) failed (${r.status}): ${r.stderr.slice(-2000)}`);
   return { result: lastJson<OursResult>(r.stdout, 'bench/ours.js'), peakRssMiB: r.peakRssMiB };
 }
@@ -139,7 +166,18 @@ async function main(): Promise<void> {
       let last: TorchRun | undefined;
       for (let run = 0; run < a.runs; run++) {
         process.stderr.write(`bench: ${model} batch ${batch}, run ${run + 1}/${a.runs}: ours (${a.backend})…\n`);
-        const cfg: OursConfig = { model, batch, reps, backend: a.backend, wasmThreads: a.threads, group, groups, difference: 'forward', windowMs: a.windowMs, exportDir: run === 0 && haveTorch ? dataDir : undefined };
+        const cfg: OursConfig = {
+          model,
+          batch,
+          reps,
+          backend: a.backend,
+          wasmThreads: a.threads,
+          group,
+          groups,
+          difference: 'forward',
+          windowMs: a.windowMs,
+          exportDir: run === 0 && haveTorch ? dataDir : undefined,
+        };
         load.ours.push(load1());
         const o = runOursChild(cfg);
         load.ours.push(load1());
@@ -148,7 +186,9 @@ async function main(): Promise<void> {
         oursRss = Math.max(oursRss, o.peakRssMiB);
         for (const m of MEASURES) ours[m].push(o.result.samples[m]);
         if (!haveTorch) continue;
-        process.stderr.write(`bench: ${model} batch ${batch}, run ${run + 1}/${a.runs}: PyTorch (${threads} thread(s))…\n`);
+        process.stderr.write(
+          `bench: ${model} batch ${batch}, run ${run + 1}/${a.runs}: PyTorch (${threads} thread(s))…\n`,
+        );
         load.torch.push(load1());
         last = runTorchOnce(REPO, { model, dataDir, threads, reps, windowMs: a.windowMs, routes, group, groups });
         load.torch.push(load1());
@@ -167,7 +207,12 @@ async function main(): Promise<void> {
         runs: a.runs,
         reps,
         windowMs: a.windowMs,
-        ours: { backend, threads, measures: { forward: pooled(ours.forward), one: pooled(ours.one), all: pooled(ours.all) }, peakRssMiB: oursRss },
+        ours: {
+          backend,
+          threads,
+          measures: { forward: pooled(ours.forward), one: pooled(ours.one), all: pooled(ours.all) },
+          peakRssMiB: oursRss,
+        },
         torch: last && {
           torch: last.torch,
           routes: Object.fromEntries(Object.entries(torch).map(([r, xs]) => [r, pooled(xs as number[][])])),

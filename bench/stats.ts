@@ -15,7 +15,8 @@ export interface Spread {
 }
 
 export function spread(xs: number[]): Spread {
-  if (xs.length === 0 || xs.some((x) => !Number.isFinite(x))) throw new Error(`spread: expected finite timings, got [${xs.join(', ')}]`);
+  if (xs.length === 0 || xs.some((x) => !Number.isFinite(x)))
+    throw new Error(`spread: expected finite timings, got [${xs.join(', ')}]`);
   const s = [...xs].sort((a, b) => a - b);
   const m = median(s);
   const q1 = quantileSorted(s, 0.25);

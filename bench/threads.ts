@@ -13,12 +13,24 @@ import type { OursConfig, OursResult } from './ours';
 import { MEASURES, type Measure } from './results';
 import { spread } from './stats';
 
-const SPATIAL = ['translate-x', 'translate-y', 'rotate', 'shear-x', 'shear-y', 'stretch-x', 'stretch-y', 'scale', 'hyperbolic-rotate'];
+const SPATIAL = [
+  'translate-x',
+  'translate-y',
+  'rotate',
+  'shear-x',
+  'shear-y',
+  'stretch-x',
+  'stretch-y',
+  'scale',
+  'hyperbolic-rotate',
+];
 
 function main(): void {
   const argv = process.argv.slice(2);
   const get = (n: string, d: string) => (argv.includes(n) ? argv[argv.indexOf(n) + 1] : d);
-  const counts = get('--threads', `1,2,${Math.max(4, os.availableParallelism())}`).split(',').map(Number);
+  const counts = get('--threads', `1,2,${Math.max(4, os.availableParallelism())}`)
+    .split(',')
+    .map(Number);
   const rounds = Number(get('--rounds', '2'));
   const reps = Number(get('--reps', '3'));
   const model = get('--model', 'smallcnn') as BenchModel;
@@ -26,7 +38,16 @@ function main(): void {
   const loads = new Map<number, number[]>(counts.map((t) => [t, []]));
   for (let r = 0; r < rounds; r++) {
     for (const t of counts) {
-      const cfg: OursConfig = { model, batch: MODEL_SHAPES[model].batch, reps, backend: 'wasm', wasmThreads: t, group: 'translate-x', groups: SPATIAL, difference: 'forward' };
+      const cfg: OursConfig = {
+        model,
+        batch: MODEL_SHAPES[model].batch,
+        reps,
+        backend: 'wasm',
+        wasmThreads: t,
+        group: 'translate-x',
+        groups: SPATIAL,
+        difference: 'forward',
+      };
       loads.get(t)!.push(os.loadavg()[0]);
       const p = runMeasured([process.execPath, path.join(__dirname, 'ours.js'), JSON.stringify(cfg)], 1_800_000);
       loads.get(t)!.push(os.loadavg()[0]);
@@ -37,7 +58,12 @@ function main(): void {
     }
   }
   const f = (x: number) => x.toFixed(2);
-  const out = [`${model}, wasm, ${rounds} round(s) × ${reps} reps per thread count, ms per image: median (IQR/median); ${os.cpus().length} CPUs, ${os.availableParallelism()} available`, '', '| threads | forward | one group (translate-x) | nine groups | 1-min load |', '|---|---|---|---|---|'];
+  const out = [
+    `${model}, wasm, ${rounds} round(s) × ${reps} reps per thread count, ms per image: median (IQR/median); ${os.cpus().length} CPUs, ${os.availableParallelism()} available`,
+    '',
+    '| threads | forward | one group (translate-x) | nine groups | 1-min load |',
+    '|---|---|---|---|---|',
+  ];
   for (const t of counts) {
     const s = samples.get(t)!;
     const c = (m: Measure) => {

@@ -37,7 +37,10 @@ export function warmedUp(callMs: number[], within: number): boolean {
 }
 
 /** `reps` samples (ms per image) of `run`, after a warm-up; see the module comment. */
-export async function timeWindows(run: () => Promise<void>, o: TimingOptions): Promise<{ samples: number[]; warmupCalls: number; callsPerSample: number[] }> {
+export async function timeWindows(
+  run: () => Promise<void>,
+  o: TimingOptions,
+): Promise<{ samples: number[]; warmupCalls: number; callsPerSample: number[] }> {
   const now = o.now ?? (() => performance.now());
   const maxWarmup = Math.max(1, o.maxWarmup ?? 5);
   const within = o.stableWithin ?? 0.1;

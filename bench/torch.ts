@@ -39,12 +39,39 @@ export function torchAvailable(): boolean {
 /** One process of bench/torch_lie.py on the images and weights our side exported into `dataDir`. */
 export function runTorchOnce(
   repoRoot: string,
-  o: { model: BenchModel; dataDir: string; threads: number; reps: number; windowMs: number; routes: TorchRoute[]; group: string; groups: string[] },
+  o: {
+    model: BenchModel;
+    dataDir: string;
+    threads: number;
+    reps: number;
+    windowMs: number;
+    routes: TorchRoute[];
+    group: string;
+    groups: string[];
+  },
 ): TorchRun {
-  const args = [PYTHON, torchScriptPath(repoRoot), '--model', o.model, '--data', o.dataDir, '--threads', String(o.threads), '--reps', String(o.reps), '--window-ms', String(o.windowMs)];
+  const args = [
+    PYTHON,
+    torchScriptPath(repoRoot),
+    '--model',
+    o.model,
+    '--data',
+    o.dataDir,
+    '--threads',
+    String(o.threads),
+    '--reps',
+    String(o.reps),
+    '--window-ms',
+    String(o.windowMs),
+  ];
   args.push('--routes', o.routes.join(','), '--group', o.group, '--groups', o.groups.join(','));
   const r = runMeasured(args, 3_600_000);
   if (r.status !== 0) throw new Error(`bench/torch_lie.py (${o.model}) failed (${r.status}): ${r.stderr.slice(-2000)}`);
-  const j = lastJson<{ torch: string; samples: TorchRun['samples']; check: TorchCheck; peak_rss_mib: TorchRun['peakRssAfter'] }>(r.stdout, 'bench/torch_lie.py');
+  const j = lastJson<{
+    torch: string;
+    samples: TorchRun['samples'];
+    check: TorchCheck;
+    peak_rss_mib: TorchRun['peakRssAfter'];
+  }>(r.stdout, 'bench/torch_lie.py');
   return { torch: j.torch, samples: j.samples, check: j.check, peakRssMiB: r.peakRssMiB, peakRssAfter: j.peak_rss_mib };
 }

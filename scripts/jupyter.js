@@ -13,9 +13,14 @@ const ROOT = path.resolve(__dirname, '..');
 function jupyterCommand(uid, env, extra = []) {
   const args = ['-m', 'notebook'];
   if (uid === 0 && !extra.includes('--allow-root')) args.push('--allow-root');
-  if (!env.DISPLAY && !env.WAYLAND_DISPLAY && process.platform === 'linux' && !extra.includes('--no-browser')) args.push('--no-browser');
+  if (!env.DISPLAY && !env.WAYLAND_DISPLAY && process.platform === 'linux' && !extra.includes('--no-browser'))
+    args.push('--no-browser');
   args.push(...extra);
-  return { command: env.LIEDERIV_JUPYTER_PYTHON || '/usr/bin/python3', args, env: { ...env, JUPYTER_PATH: path.join(ROOT, 'jupyter') } };
+  return {
+    command: env.LIEDERIV_JUPYTER_PYTHON || '/usr/bin/python3',
+    args,
+    env: { ...env, JUPYTER_PATH: path.join(ROOT, 'jupyter') },
+  };
 }
 
 /** The first http(s) URL with a token (or the first URL) in Jupyter's log text, else undefined. */
@@ -39,11 +44,15 @@ if (require.main === module) {
     const url = serverUrl(seen);
     if (url && /token=|\/tree/.test(url)) {
       printed = true;
-      process.stdout.write(`\nliederiv: Jupyter is running — open ${url}\n  (kernel "TypeScript (liederiv)"; notebooks in notebooks/; Ctrl-C to stop)\n\n`);
+      process.stdout.write(
+        `\nliederiv: Jupyter is running — open ${url}\n  (kernel "TypeScript (liederiv)"; notebooks in notebooks/; Ctrl-C to stop)\n\n`,
+      );
     }
   });
   child.on('error', (err) => {
-    console.error(`liederiv: cannot start Jupyter with ${command} (${err.message}); install Debian's jupyter-notebook (environment.md)`);
+    console.error(
+      `liederiv: cannot start Jupyter with ${command} (${err.message}); install Debian's jupyter-notebook (environment.md)`,
+    );
     process.exitCode = 1;
   });
   child.on('exit', (code, signal) => {

@@ -45,15 +45,25 @@ async function tryTensorflow(pkg: '@tensorflow/tfjs-node-gpu' | '@tensorflow/tfj
   }
   if (mod === undefined) return { ok: false, why: `${pkg} not installed` };
   // danfojs-node's dependency on tfjs-node is satisfied by a shim that registers nothing.
-  if (!tf.findBackendFactory('tensorflow')) return { ok: false, why: `${pkg} is liederiv's shim, not the native binding` };
-  if (!(await tf.setBackend('tensorflow'))) return { ok: false, why: `${pkg} loaded but its backend failed to initialise` };
+  if (!tf.findBackendFactory('tensorflow'))
+    return { ok: false, why: `${pkg} is liederiv's shim, not the native binding` };
+  if (!(await tf.setBackend('tensorflow')))
+    return { ok: false, why: `${pkg} loaded but its backend failed to initialise` };
   return { ok: true, detail: pkg };
 }
 
 const WEBGPU_TIMEOUT_MS = 10_000;
 
 /** Where Linux distributions put the Vulkan loader that Dawn dlopens. */
-const VULKAN_LOADER_DIRS = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/lib/x86_64-linux-gnu', '/lib64', '/usr/local/lib'];
+const VULKAN_LOADER_DIRS = [
+  '/usr/lib/x86_64-linux-gnu',
+  '/usr/lib/aarch64-linux-gnu',
+  '/usr/lib64',
+  '/usr/lib',
+  '/lib/x86_64-linux-gnu',
+  '/lib64',
+  '/usr/local/lib',
+];
 /** Device nodes a GPU driver creates (DRM render nodes, NVIDIA, WSL's D3D12 bridge). */
 const GPU_DEVICE_NODES = ['/dev/nvidia0', '/dev/dxg'];
 
@@ -93,9 +103,11 @@ export function webgpuImplausible(probe: GpuProbeEnv = realProbeEnv()): string |
   if (probe.env.LIEDERIV_WEBGPU_PROBE === '1') return undefined;
   if (probe.platform !== 'linux') return undefined;
   const dirs = [...(probe.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean), ...VULKAN_LOADER_DIRS];
-  if (!dirs.some((d) => probe.exists(`${d}/libvulkan.so.1`))) return 'webgpu: not probed, no Vulkan loader (libvulkan.so.1) found; --backend webgpu or LIEDERIV_WEBGPU_PROBE=1 probes anyway (environment.md)';
+  if (!dirs.some((d) => probe.exists(`${d}/libvulkan.so.1`)))
+    return 'webgpu: not probed, no Vulkan loader (libvulkan.so.1) found; --backend webgpu or LIEDERIV_WEBGPU_PROBE=1 probes anyway (environment.md)';
   const render = probe.list('/dev/dri').some((n) => n.startsWith('renderD'));
-  if (!render && !GPU_DEVICE_NODES.some((n) => probe.exists(n))) return 'webgpu: not probed, no GPU device (/dev/dri/renderD*, /dev/nvidia0) found; --backend webgpu or LIEDERIV_WEBGPU_PROBE=1 probes anyway';
+  if (!render && !GPU_DEVICE_NODES.some((n) => probe.exists(n)))
+    return 'webgpu: not probed, no GPU device (/dev/dri/renderD*, /dev/nvidia0) found; --backend webgpu or LIEDERIV_WEBGPU_PROBE=1 probes anyway';
   return undefined;
 }
 
@@ -131,9 +143,11 @@ async function tryWebgpu(): Promise<Attempt> {
     g.navigator!.gpu!.requestAdapter().catch(() => null), // set just above when it was missing
     new Promise((resolve) => setTimeout(() => resolve(null), WEBGPU_TIMEOUT_MS).unref()),
   ]);
-  if (!adapter) return { ok: false, why: 'webgpu: no GPU adapter found (needs a Vulkan loader and driver, environment.md)' };
+  if (!adapter)
+    return { ok: false, why: 'webgpu: no GPU adapter found (needs a Vulkan loader and driver, environment.md)' };
   optionalRequire('@tensorflow/tfjs-backend-webgpu');
-  if (!(await tf.setBackend('webgpu'))) return { ok: false, why: 'webgpu: adapter found but the tfjs backend failed to initialise' };
+  if (!(await tf.setBackend('webgpu')))
+    return { ok: false, why: 'webgpu: adapter found but the tfjs backend failed to initialise' };
   const info = (adapter as { info?: { description?: string } }).info ?? {};
   return { ok: true, detail: `WebGPU via Dawn${info.description ? ` (${info.description})` : ''}` };
 }
@@ -149,7 +163,8 @@ function withoutNewProcessHandlers<T>(init: () => Promise<T>): Promise<T> {
   const before = new Map(events.map((e) => [e, new Set(emitter.listeners(e))]));
   return init().finally(() => {
     for (const e of events) {
-      for (const l of emitter.listeners(e)) if (!before.get(e)!.has(l)) emitter.removeListener(e, l as (...args: unknown[]) => void);
+      for (const l of emitter.listeners(e))
+        if (!before.get(e)!.has(l)) emitter.removeListener(e, l as (...args: unknown[]) => void);
     }
   });
 }
@@ -211,7 +226,8 @@ async function initThreadedWasm(threads: number): Promise<boolean> {
     os.cpus = origCpus;
     type PThread = { unusedWorkers: Array<{ terminate(): void }>; runningWorkers: Array<{ unref(): void }> };
     // emscripten's PThread is internal to the wasm backend, so tfjs's KernelBackend type has no `wasm`.
-    const pthread = tf.getBackend() === 'wasm' ? (tf.backend() as { wasm?: { PThread?: PThread } }).wasm?.PThread : undefined;
+    const pthread =
+      tf.getBackend() === 'wasm' ? (tf.backend() as { wasm?: { PThread?: PThread } }).wasm?.PThread : undefined;
     if (pthread) {
       // emscripten pre-spawns a pool of 8 workers (~10 MB each); the XNNPACK threadpool took what it
       // needs during init and nothing creates threads later, so the spare ones are ended.
@@ -244,8 +260,12 @@ export function availableCores(): number {
   let quota: number | undefined;
   const v2 = read('/sys/fs/cgroup/cpu.max')?.split(/\s+/);
   if (v2 && v2[0] !== 'max' && Number(v2[1]) > 0) quota = Number(v2[0]) / Number(v2[1]);
-  const v1q = Number(read('/sys/fs/cgroup/cpu/cpu.cfs_quota_us') ?? read('/sys/fs/cgroup/cpu,cpuacct/cpu.cfs_quota_us'));
-  const v1p = Number(read('/sys/fs/cgroup/cpu/cpu.cfs_period_us') ?? read('/sys/fs/cgroup/cpu,cpuacct/cpu.cfs_period_us'));
+  const v1q = Number(
+    read('/sys/fs/cgroup/cpu/cpu.cfs_quota_us') ?? read('/sys/fs/cgroup/cpu,cpuacct/cpu.cfs_quota_us'),
+  );
+  const v1p = Number(
+    read('/sys/fs/cgroup/cpu/cpu.cfs_period_us') ?? read('/sys/fs/cgroup/cpu,cpuacct/cpu.cfs_period_us'),
+  );
   if (quota === undefined && v1q > 0 && v1p > 0) quota = v1q / v1p;
   if (quota !== undefined && Number.isFinite(quota)) n = Math.min(n, Math.max(1, Math.floor(quota)));
   return Math.max(1, n);
@@ -324,7 +344,10 @@ async function tryWasm(): Promise<Attempt> {
   }
   if (!ok) return { ok: false, why: 'wasm backend failed to initialise' };
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
-  const actual = threads > 1 && !note ? (require('@tensorflow/tfjs-backend-wasm') as { getThreadsCount(): number }).getThreadsCount() : 1;
+  const actual =
+    threads > 1 && !note
+      ? (require('@tensorflow/tfjs-backend-wasm') as { getThreadsCount(): number }).getThreadsCount()
+      : 1;
   wasmStarted = `wasm (${simd ? 'SIMD' : 'no SIMD'}, ${actual > 1 ? `${actual} threads` : 'single-threaded'}${chosen ? ` — ${chosen}` : ''}${note ? `; ${note}` : ''})`;
   return { ok: true, detail: wasmStarted };
 }
@@ -354,10 +377,14 @@ let current: BackendReport | undefined;
  */
 export async function useBackend(
   name: string = process.env.LIEDERIV_BACKEND || 'auto',
-  { quiet = true, wasmThreads: threads = process.env.LIEDERIV_WASM_THREADS ? Number(process.env.LIEDERIV_WASM_THREADS) : undefined }: { quiet?: boolean; wasmThreads?: number } = {},
+  {
+    quiet = true,
+    wasmThreads: threads = process.env.LIEDERIV_WASM_THREADS ? Number(process.env.LIEDERIV_WASM_THREADS) : undefined,
+  }: { quiet?: boolean; wasmThreads?: number } = {},
 ): Promise<BackendReport> {
   const requested = checkName('backend', name, BACKEND_NAMES);
-  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1)) throw new InputError(`wasmThreads (LIEDERIV_WASM_THREADS) must be a positive integer, got ${threads}`);
+  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1))
+    throw new InputError(`wasmThreads (LIEDERIV_WASM_THREADS) must be a positive integer, got ${threads}`);
   wasmThreads = threads;
   quietInit = quiet;
   const order: Array<() => Promise<Attempt>> =

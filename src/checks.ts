@@ -7,10 +7,13 @@ import { InputError, NumericalError } from './errors';
  */
 export function assertShape(x: tf.Tensor, dims: (string | number)[], fn: string, arg: string): void {
   const want = `[${dims.join(', ')}]`;
-  if (!(x instanceof tf.Tensor)) throw new InputError(`argument '${arg}' passed to '${fn}' must be a tf.Tensor of shape ${want}`);
+  if (!(x instanceof tf.Tensor))
+    throw new InputError(`argument '${arg}' passed to '${fn}' must be a tf.Tensor of shape ${want}`);
   const ok = x.rank === dims.length && dims.every((d, i) => typeof d === 'string' || x.shape[i] === d);
-  if (!ok) throw new InputError(`argument '${arg}' passed to '${fn}' must have shape ${want}, got [${x.shape.join(', ')}]`);
-  if (x.dtype !== 'float32') throw new InputError(`argument '${arg}' passed to '${fn}' must be float32, got ${x.dtype}`);
+  if (!ok)
+    throw new InputError(`argument '${arg}' passed to '${fn}' must have shape ${want}, got [${x.shape.join(', ')}]`);
+  if (x.dtype !== 'float32')
+    throw new InputError(`argument '${arg}' passed to '${fn}' must be float32, got ${x.dtype}`);
 }
 
 /**
@@ -18,10 +21,14 @@ export function assertShape(x: tf.Tensor, dims: (string | number)[], fn: string,
  * where `channels` allows it (the measuring functions: src/jvp/measured.ts adapts them).
  */
 export function assertImages(x: tf.Tensor, fn: string, arg = 'images', channels: readonly number[] = [3]): void {
-  const c: number = x instanceof tf.Tensor && x.rank === 4 && channels.includes(x.shape[3] as number) ? (x.shape[3] as number) : 3;
+  const c: number =
+    x instanceof tf.Tensor && x.rank === 4 && channels.includes(x.shape[3] as number) ? (x.shape[3] as number) : 3;
   if (x instanceof tf.Tensor && !(x.rank === 4 && x.shape[3] === c)) {
     const hint = imagesHint(x.shape, channels);
-    if (hint) throw new InputError(`argument '${arg}' passed to '${fn}' must have shape [B, H, W, ${channels.join(' or ')}], got [${x.shape.join(', ')}] (${hint})`);
+    if (hint)
+      throw new InputError(
+        `argument '${arg}' passed to '${fn}' must have shape [B, H, W, ${channels.join(' or ')}], got [${x.shape.join(', ')}] (${hint})`,
+      );
   }
   assertShape(x, ['B', 'H', 'W', c], fn, arg);
   if (x.shape[0] === 0) throw new InputError(`argument '${arg}' passed to '${fn}' is an empty batch (B = 0)`);
@@ -33,7 +40,10 @@ export function assertImages(x: tf.Tensor, fn: string, arg = 'images', channels:
   const hi = max.dataSync()[0];
   const allFinite = finite.dataSync()[0] === 1;
   tf.dispose([min, max, finite]);
-  if (!allFinite) throw new InputError(`argument '${arg}' passed to '${fn}' contains NaN or Inf pixels; expected finite values in [0, 1]`);
+  if (!allFinite)
+    throw new InputError(
+      `argument '${arg}' passed to '${fn}' contains NaN or Inf pixels; expected finite values in [0, 1]`,
+    );
   assertImageRange(lo, hi, `argument '${arg}' passed to '${fn}' must be RGB in [0, 1]`);
 }
 
@@ -55,17 +65,24 @@ export function assertImageRange(lo: number, hi: number, what: string): void {
   if (lo >= -tol && hi <= 1 + tol) return;
   let hint = '';
   if (lo >= -tol && hi > 1.5 && hi <= 255) hint = ' (0–255 values stored as float? divide by 255)';
-  else if (lo < -0.25 && lo >= -1 - tol && hi <= 1 + tol) hint = ' (values in [−1, 1]? map them to [0, 1] with (x + 1)/2; the model\'s own normalisation is its preprocess, DESIGN §10)';
-  throw new InputError(`${what}, got values in [${lo}, ${hi}]${hint}; only round-off up to ${tol.toExponential()} outside [0, 1] is accepted`);
+  else if (lo < -0.25 && lo >= -1 - tol && hi <= 1 + tol)
+    hint =
+      " (values in [−1, 1]? map them to [0, 1] with (x + 1)/2; the model's own normalisation is its preprocess, DESIGN §10)";
+  throw new InputError(
+    `${what}, got values in [${lo}, ${hi}]${hint}; only round-off up to ${tol.toExponential()} outside [0, 1] is accepted`,
+  );
 }
 
 /** What a wrongly shaped image batch probably is, and how to fix it (greyscale and RGBA are converted only by image-folder loading). */
 function imagesHint(shape: number[], channels: readonly number[]): string | undefined {
   if (shape.length === 3 && channels.includes(shape[2])) return 'one image? add the batch axis: x.expandDims(0)';
   if (shape.length !== 4) return undefined;
-  if (channels.includes(shape[1]) && !channels.includes(shape[3])) return 'NCHW? transpose to NHWC: x.transpose([0, 2, 3, 1]); the model\'s own layout is handled by its contract (layout: nchw)';
-  if (shape[3] === 1 && !channels.includes(1)) return 'greyscale: repeat the channel, tf.tile(x, [1, 1, 1, 3]); only image folders convert greyscale automatically';
-  if (shape[3] === 4) return 'RGBA: drop or composite the alpha channel, e.g. x.slice([0, 0, 0, 0], [-1, -1, -1, 3]); only image folders composite alpha automatically';
+  if (channels.includes(shape[1]) && !channels.includes(shape[3]))
+    return "NCHW? transpose to NHWC: x.transpose([0, 2, 3, 1]); the model's own layout is handled by its contract (layout: nchw)";
+  if (shape[3] === 1 && !channels.includes(1))
+    return 'greyscale: repeat the channel, tf.tile(x, [1, 1, 1, 3]); only image folders convert greyscale automatically';
+  if (shape[3] === 4)
+    return 'RGBA: drop or composite the alpha channel, e.g. x.slice([0, 0, 0, 0], [-1, -1, -1, 3]); only image folders composite alpha automatically';
   return undefined;
 }
 
@@ -80,7 +97,12 @@ export function assertPositiveInt(value: number, what: string): number {
  * derivative) is not finite for that image. Throws NumericalError naming the model, the first bad
  * image (rows are image-major) and the field. Plain numbers only: call it once per batch of rows.
  */
-export function assertFiniteRows<R extends { image: number }>(rows: readonly R[], fields: ReadonlyArray<keyof R & string>, fn: string, model: string): void {
+export function assertFiniteRows<R extends { image: number }>(
+  rows: readonly R[],
+  fields: ReadonlyArray<keyof R & string>,
+  fn: string,
+  model: string,
+): void {
   for (const row of rows) {
     for (const f of fields) {
       const v = row[f] as unknown;

@@ -3,7 +3,10 @@
  * was found, so the CLI can print `error.message` as is and exit non-zero.
  */
 export class LiederivError extends Error {
-  constructor(message: string, readonly code: string) {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
     super(message);
     this.name = new.target.name;
   }
@@ -18,14 +21,21 @@ export class InputError extends LiederivError {
 
 /** A name (group, backend, reduction, difference, layer...) that is not one of the valid ones. */
 export class UnknownNameError extends LiederivError {
-  constructor(readonly what: string, readonly given: string, readonly valid: readonly string[]) {
+  constructor(
+    readonly what: string,
+    readonly given: string,
+    readonly valid: readonly string[],
+  ) {
     super(`unknown ${what} '${given}'; valid: ${valid.join(', ')}`, 'E_UNKNOWN_NAME');
   }
 }
 
 /** A file that is missing, truncated or not in the expected format. */
 export class FileFormatError extends LiederivError {
-  constructor(readonly path: string, message: string) {
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
     super(`${path}: ${message}`, 'E_FILE');
   }
 }
@@ -52,7 +62,10 @@ export class UnsupportedLayerError extends LiederivError {
 /** A computation produced NaN or Inf where finite numbers were expected. */
 export class NumericalError extends LiederivError {
   /** The first image whose result is not finite, where known (lets the CLI add a diagnosis). */
-  constructor(message: string, readonly image?: number) {
+  constructor(
+    message: string,
+    readonly image?: number,
+  ) {
     super(message, 'E_NUMERIC');
   }
 }

@@ -5,7 +5,8 @@ import * as path from 'node:path';
 
 const SRC = path.resolve(__dirname, '..', '..', 'src');
 const CORE = ['groups', 'jvp', 'lie', 'models', 'data', 'figures'];
-const FORBIDDEN = /from\s+['"](tslab|plotly\.js[^'"]*|danfojs[^'"]*|(\.\.\/)+notebook[^'"]*)['"]|require\(['"](tslab|plotly\.js[^'"]*|danfojs[^'"]*)['"]\)/;
+const FORBIDDEN =
+  /from\s+['"](tslab|plotly\.js[^'"]*|danfojs[^'"]*|(\.\.\/)+notebook[^'"]*)['"]|require\(['"](tslab|plotly\.js[^'"]*|danfojs[^'"]*)['"]\)/;
 
 function tsFiles(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];

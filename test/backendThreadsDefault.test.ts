@@ -35,8 +35,27 @@ describe('wasm threads by default', () => {
   });
 
   const lee = (extra: string[], env: Record<string, string> = {}) => {
-    const args = [path.join(ROOT, 'bin', 'liederiv.js'), 'lee', '--model', modelJson, '--images', npy, '--groups', 'translate-x,rotate', '--difference', 'forward', '--backend', 'wasm', ...extra];
-    const p = spawnSync(process.execPath, args, { encoding: 'utf8', cwd: ROOT, timeout: 120_000, env: { ...process.env, LIEDERIV_WASM_THREADS: '', ...env } });
+    const args = [
+      path.join(ROOT, 'bin', 'liederiv.js'),
+      'lee',
+      '--model',
+      modelJson,
+      '--images',
+      npy,
+      '--groups',
+      'translate-x,rotate',
+      '--difference',
+      'forward',
+      '--backend',
+      'wasm',
+      ...extra,
+    ];
+    const p = spawnSync(process.execPath, args, {
+      encoding: 'utf8',
+      cwd: ROOT,
+      timeout: 120_000,
+      env: { ...process.env, LIEDERIV_WASM_THREADS: '', ...env },
+    });
     assert.equal(p.status, 0, `exit ${p.status} (signal ${p.signal}): ${p.stderr}`);
     return { stderr: p.stderr, csv: p.stdout };
   };
@@ -56,7 +75,9 @@ describe('wasm threads by default', () => {
   it('no flag: one thread per idle core, said in the backend line; byte-identical CSV to --threads 1', () => {
     const byDefault = lee([]);
     const one = lee(['--threads', '1']);
-    const m = /wasm \(SIMD, (\d+ threads|single-threaded) — default: ([\d.]+) of (\d+) cores idle\)/.exec(byDefault.stderr);
+    const m = /wasm \(SIMD, (\d+ threads|single-threaded) — default: ([\d.]+) of (\d+) cores idle\)/.exec(
+      byDefault.stderr,
+    );
     assert.ok(m, byDefault.stderr);
     const threads = m[1] === 'single-threaded' ? 1 : parseInt(m[1], 10);
     assert.equal(threads, threadsForIdleCores(Number(m[2]), Number(m[3])), m[0]);

@@ -19,8 +19,16 @@ const script = (threads: number) => `
   });`;
 
 function run(threads: number): { line: string; y: number[] } {
-  const r = spawnSync(process.execPath, ['-e', script(threads)], { encoding: 'utf8', timeout: 60_000, cwd: path.resolve(__dirname, '..', '..') });
-  assert.equal(r.status, 0, `exit ${r.status} (signal ${r.signal}; a timeout means the workers kept it alive): ${r.stderr}`);
+  const r = spawnSync(process.execPath, ['-e', script(threads)], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    cwd: path.resolve(__dirname, '..', '..'),
+  });
+  assert.equal(
+    r.status,
+    0,
+    `exit ${r.status} (signal ${r.signal}; a timeout means the workers kept it alive): ${r.stderr}`,
+  );
   return JSON.parse(r.stdout.trim().split('\n').pop() as string);
 }
 

@@ -17,7 +17,11 @@ function repoRoot(): string {
 }
 
 /** Files the scan skips: the table itself, the scanner and this test (their examples are literals on purpose). */
-const EXEMPT = [path.join('test', 'helpers', 'tolerances.ts'), path.join('test', 'helpers', 'toleranceScan.ts'), path.join('test', 'tolerances.test.ts')];
+const EXEMPT = [
+  path.join('test', 'helpers', 'tolerances.ts'),
+  path.join('test', 'helpers', 'toleranceScan.ts'),
+  path.join('test', 'tolerances.test.ts'),
+];
 
 function testSources(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -56,6 +60,10 @@ describe('tolerance table', () => {
     const root = repoRoot();
     const files = testSources(path.join(root, 'test')).filter((f) => !EXEMPT.includes(path.relative(root, f)));
     const found = files.flatMap((f) => scanSource(fs.readFileSync(f, 'utf8'), path.relative(root, f)));
-    assert.deepEqual(found, [], `${found.length} tolerance literal(s) outside the table — move each into test/helpers/tolerances.ts, named for what it bounds, with why and where it was measured:\n${found.join('\n')}`);
+    assert.deepEqual(
+      found,
+      [],
+      `${found.length} tolerance literal(s) outside the table — move each into test/helpers/tolerances.ts, named for what it bounds, with why and where it was measured:\n${found.join('\n')}`,
+    );
   });
 });

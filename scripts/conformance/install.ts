@@ -18,7 +18,9 @@ import * as vm from 'node:vm';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 /** The cache folder; CONFORMANCE_CACHE overrides it (a scratch folder: tests the fresh-machine path through npm). */
-export const CACHE_DIR = process.env.CONFORMANCE_CACHE ? path.resolve(process.env.CONFORMANCE_CACHE) : path.join(REPO_ROOT, '.cache', 'conformance');
+export const CACHE_DIR = process.env.CONFORMANCE_CACHE
+  ? path.resolve(process.env.CONFORMANCE_CACHE)
+  : path.join(REPO_ROOT, '.cache', 'conformance');
 const MARKER = '.conformance-complete';
 
 export interface PackageSpec {
@@ -44,10 +46,14 @@ function installNpm(spec: PackageSpec): string {
   const tarballs = path.join(CACHE_DIR, 'tarballs');
   fs.mkdirSync(tarballs, { recursive: true });
   log(`npm pack ${spec.name}@${spec.version} (once; cached in ${path.relative(REPO_ROOT, tarballs)})`);
-  const out = execFileSync('npm', ['pack', `${spec.name}@${spec.version}`, '--pack-destination', tarballs, '--json', '--ignore-scripts'], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const out = execFileSync(
+    'npm',
+    ['pack', `${spec.name}@${spec.version}`, '--pack-destination', tarballs, '--json', '--ignore-scripts'],
+    {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const file = path.join(tarballs, JSON.parse(out)[0].filename as string);
   const tmp = `${dir}.tmp-${process.pid}`;
   fs.rmSync(tmp, { recursive: true, force: true });
@@ -72,7 +78,8 @@ function extractNsfwjs(spec: PackageSpec): string {
   const dir = packageDir(spec);
   if (fs.existsSync(path.join(dir, MARKER))) return dir;
   const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'node_modules', 'nsfwjs', 'package.json'), 'utf8'));
-  if (pkg.version !== spec.version) throw new Error(`node_modules/nsfwjs is ${pkg.version}, the manifest pins ${spec.version} (run npm install)`);
+  if (pkg.version !== spec.version)
+    throw new Error(`node_modules/nsfwjs is ${pkg.version}, the manifest pins ${spec.version} (run npm install)`);
   const models = path.join(REPO_ROOT, 'node_modules', 'nsfwjs', 'dist', 'models');
   const tmp = `${dir}.tmp-${process.pid}`;
   fs.rmSync(tmp, { recursive: true, force: true });
@@ -99,6 +106,7 @@ function extractNsfwjs(spec: PackageSpec): string {
 /** Makes every package available in the cache; returns name@version → folder. */
 export function installPackages(specs: PackageSpec[]): Map<string, string> {
   const dirs = new Map<string, string>();
-  for (const spec of specs) dirs.set(`${spec.name}@${spec.version}`, spec.source === 'npm' ? installNpm(spec) : extractNsfwjs(spec));
+  for (const spec of specs)
+    dirs.set(`${spec.name}@${spec.version}`, spec.source === 'npm' ? installNpm(spec) : extractNsfwjs(spec));
   return dirs;
 }

@@ -46,9 +46,18 @@ function dims(shape: any): Array<number | null> | null {
   return (shape.dim ?? []).map((d: any) => (d.size === undefined || Number(d.size) < 0 ? null : Number(d.size)));
 }
 
-const DTYPES: Record<string, string> = { DT_FLOAT: 'float32', DT_INT32: 'int32', DT_UINT8: 'uint8', DT_BOOL: 'bool', DT_INT64: 'int64' };
+const DTYPES: Record<string, string> = {
+  DT_FLOAT: 'float32',
+  DT_INT32: 'int32',
+  DT_UINT8: 'uint8',
+  DT_BOOL: 'bool',
+  DT_INT64: 'int64',
+};
 
-function graphInventory(json: any, outputNode?: string): Omit<Inventory, 'format' | 'convertedBy' | 'generatedBy' | 'weightBytes'> {
+function graphInventory(
+  json: any,
+  outputNode?: string,
+): Omit<Inventory, 'format' | 'convertedBy' | 'generatedBy' | 'weightBytes'> {
   const nodes: any[] = json.modelTopology.node ?? [];
   const fnNodes: any[] = (json.modelTopology.library?.function ?? []).flatMap((f: any) => f.nodeDef ?? []);
   const ops: Record<string, number> = {};
@@ -56,7 +65,12 @@ function graphInventory(json: any, outputNode?: string): Omit<Inventory, 'format
   const sig = json.signature;
   const tensor = (key: string, v: any): TensorInfo => {
     const node = String(v.name ?? key).replace(/:0$/, '');
-    return { name: key, ...(node !== key ? { node } : {}), shape: dims(v.tensorShape), dtype: DTYPES[v.dtype] ?? String(v.dtype ?? '?') };
+    return {
+      name: key,
+      ...(node !== key ? { node } : {}),
+      shape: dims(v.tensorShape),
+      dtype: DTYPES[v.dtype] ?? String(v.dtype ?? '?'),
+    };
   };
   let inputs: TensorInfo[];
   let outputs: TensorInfo[];
@@ -64,14 +78,20 @@ function graphInventory(json: any, outputNode?: string): Omit<Inventory, 'format
     inputs = Object.entries(sig.inputs).map(([k, v]) => tensor(k, v));
     outputs = Object.entries(sig.outputs).map(([k, v]) => tensor(k, v));
   } else {
-    inputs = nodes.filter((n) => n.op === 'Placeholder').map((n) => ({ name: n.name, shape: dims(n.attr?.shape?.shape), dtype: DTYPES[n.attr?.dtype?.type] ?? '?' }));
-    const consumed = new Set(nodes.flatMap((n) => (n.input ?? []).map((i: string) => i.replace(/^\^/, '').split(':')[0])));
-    outputs = nodes.filter((n) => !consumed.has(n.name) && !STRUCTURAL.has(n.op)).map((n) => ({ name: n.name, shape: null, dtype: '?' }));
+    inputs = nodes
+      .filter((n) => n.op === 'Placeholder')
+      .map((n) => ({ name: n.name, shape: dims(n.attr?.shape?.shape), dtype: DTYPES[n.attr?.dtype?.type] ?? '?' }));
+    const consumed = new Set(
+      nodes.flatMap((n) => (n.input ?? []).map((i: string) => i.replace(/^\^/, '').split(':')[0])),
+    );
+    outputs = nodes
+      .filter((n) => !consumed.has(n.name) && !STRUCTURAL.has(n.op))
+      .map((n) => ({ name: n.name, shape: null, dtype: '?' }));
   }
   const have = new Set(registeredOps());
   const missing = (list: string[]) => list.filter((op) => !have.has(op)).sort();
   let path: { pathOps?: string[]; pathMissing?: string[] } = {};
-  const target = outputNode ?? (outputs.length === 1 ? outputs[0].node ?? outputs[0].name : undefined);
+  const target = outputNode ?? (outputs.length === 1 ? (outputs[0].node ?? outputs[0].name) : undefined);
   const byName = new Map(nodes.map((n) => [n.name, n]));
   if (target && byName.has(target)) {
     const seen = new Set<string>([target]);
@@ -79,13 +99,26 @@ function graphInventory(json: any, outputNode?: string): Omit<Inventory, 'format
     while (stack.length) {
       for (const i of byName.get(stack.pop()!)?.input ?? []) {
         const name = String(i).replace(/^\^/, '').split(':')[0];
-        if (!seen.has(name)) { seen.add(name); stack.push(name); }
+        if (!seen.has(name)) {
+          seen.add(name);
+          stack.push(name);
+        }
       }
     }
-    const pathOps = [...new Set([...seen].map((n) => byName.get(n)?.op).filter((op): op is string => !!op && !STRUCTURAL.has(op)))].sort();
+    const pathOps = [
+      ...new Set([...seen].map((n) => byName.get(n)?.op).filter((op): op is string => !!op && !STRUCTURAL.has(op))),
+    ].sort();
     path = { pathOps, pathMissing: missing(pathOps) };
   }
-  return { inputs, outputs, signature: !!sig?.outputs, ops, missing: missing(Object.keys(ops)), ...path, nodes: nodes.length };
+  return {
+    inputs,
+    outputs,
+    signature: !!sig?.outputs,
+    ops,
+    missing: missing(Object.keys(ops)),
+    ...path,
+    nodes: nodes.length,
+  };
 }
 
 function layersInventory(json: any): Omit<Inventory, 'format' | 'convertedBy' | 'generatedBy' | 'weightBytes'> {
@@ -106,9 +139,15 @@ function layersInventory(json: any): Omit<Inventory, 'format' | 'convertedBy' | 
   const inputNames: string[] = (cfg.config?.input_layers ?? [[first?.name]]).map((r: any[]) => r[0]);
   const inputs = inputNames.map((name) => {
     const l = layers.find((x) => x.name === name) ?? first;
-    return { name, shape: l?.config?.batch_input_shape ?? l?.config?.batch_shape ?? null, dtype: l?.config?.dtype ?? 'float32' };
+    return {
+      name,
+      shape: l?.config?.batch_input_shape ?? l?.config?.batch_shape ?? null,
+      dtype: l?.config?.dtype ?? 'float32',
+    };
   });
-  const outputNames: string[] = (cfg.config?.output_layers ?? [[layers[layers.length - 1]?.name]]).map((r: any[]) => r[0]);
+  const outputNames: string[] = (cfg.config?.output_layers ?? [[layers[layers.length - 1]?.name]]).map(
+    (r: any[]) => r[0],
+  );
   const have = new Set(registeredLayerClasses());
   return {
     inputs,
@@ -116,7 +155,9 @@ function layersInventory(json: any): Omit<Inventory, 'format' | 'convertedBy' | 
     signature: false,
     ops,
     kerasVersion: topo.keras_version,
-    missing: Object.keys(ops).filter((c) => !c.startsWith('activation:') && !STRUCTURAL.has(c) && !have.has(c)).sort(),
+    missing: Object.keys(ops)
+      .filter((c) => !c.startsWith('activation:') && !STRUCTURAL.has(c) && !have.has(c))
+      .sort(),
     nodes: layers.length,
   };
 }
@@ -124,7 +165,8 @@ function layersInventory(json: any): Omit<Inventory, 'format' | 'convertedBy' | 
 /** Reads `modelJson` (a TF.js model.json) and lists what it holds; `outputNode`: the measured graph node. */
 export function inventory(modelJson: string, outputNode?: string): Inventory {
   const json = JSON.parse(fs.readFileSync(modelJson, 'utf8'));
-  const graph = json.format === 'graph-model' || (json.format !== 'layers-model' && Array.isArray(json.modelTopology?.node));
+  const graph =
+    json.format === 'graph-model' || (json.format !== 'layers-model' && Array.isArray(json.modelTopology?.node));
   const weights: any[] = (json.weightsManifest ?? []).flatMap((g: any) => g.weights ?? []);
   const weightBytes = weights.reduce((s, w) => {
     const n = (w.shape as number[]).reduce((a, b) => a * b, 1);

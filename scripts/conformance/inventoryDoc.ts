@@ -8,7 +8,10 @@ export function modelFile(m: ModelEntry, dirs: Map<string, string>): string {
   return path.join(dirs.get(m.package)!, m.path);
 }
 
-export function readInventories(manifest: Manifest): { dirs: Map<string, string>; inv: Map<string, Inventory | Error> } {
+export function readInventories(manifest: Manifest): {
+  dirs: Map<string, string>;
+  inv: Map<string, Inventory | Error>;
+} {
   const dirs = installPackages(manifest.packages);
   const inv = new Map<string, Inventory | Error>();
   for (const m of manifest.models) {

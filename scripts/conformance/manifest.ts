@@ -64,7 +64,11 @@ export interface ModelEntry {
 /** The outputs a model is measured on: the contract's output first, then `moreOutputs`. */
 export function outputsOf(m: ModelEntry): OutputSpec[] {
   const c = m.contract;
-  const first: OutputSpec = { label: c.output === 'probs' || c.output === 'logits' ? c.output : 'output', output: c.output, measure: c.measure };
+  const first: OutputSpec = {
+    label: c.output === 'probs' || c.output === 'logits' ? c.output : 'output',
+    output: c.output,
+    measure: c.measure,
+  };
   return [first, ...(m.moreOutputs ?? [])];
 }
 
@@ -78,7 +82,9 @@ export const MANIFEST_FILE = path.resolve(__dirname, '..', '..', '..', 'scripts'
 export function readManifest(file = MANIFEST_FILE): Manifest {
   const m = JSON.parse(fs.readFileSync(file, 'utf8')) as Manifest;
   const names = new Set(m.packages.map((p) => `${p.name}@${p.version}`));
-  for (const e of m.models) if (!names.has(e.package)) throw new Error(`${file}: model ${e.id} names package ${e.package}, which is not in "packages"`);
+  for (const e of m.models)
+    if (!names.has(e.package))
+      throw new Error(`${file}: model ${e.id} names package ${e.package}, which is not in "packages"`);
   return m;
 }
 

@@ -34,9 +34,18 @@ export const DEFAULT_MEASURE: MeasureOptions & RunLimits = {
 type Line = { phase?: string; partial?: ModelResult; result?: ModelResult; fatal?: string };
 
 /** Runs one phase of measureOne.js in its own process; resolves with its last line, how it ended and its stderr tail. */
-function spawnPhase(m: ModelEntry, file: string, o: MeasureOptions, limitS: number): Promise<{ last: Line; killed: boolean; code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+function spawnPhase(
+  m: ModelEntry,
+  file: string,
+  o: MeasureOptions,
+  limitS: number,
+): Promise<{ last: Line; killed: boolean; code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(__dirname, 'measureOne.js'), file, JSON.stringify(m), JSON.stringify(o)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [path.join(__dirname, 'measureOne.js'), file, JSON.stringify(m), JSON.stringify(o)],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let buf = '';
     let last: Line = {};
     let stderr = '';
@@ -79,18 +88,45 @@ export async function runOne(m: ModelEntry, file: string, o: MeasureOptions & Ru
   if (p.last.result) r = p.last.result;
   else {
     const base: ModelResult = p.last.partial ?? { id: m.id, status: 'FAIL', images: o.images, seconds: 0, notes: [] };
-    if (p.killed) r = { ...base, status: 'FAIL', detail: `timed out after ${o.timeoutS} s in ${p.last.phase ? `the phase after '${p.last.phase}'` : 'loadModel'}` };
+    if (p.killed)
+      r = {
+        ...base,
+        status: 'FAIL',
+        detail: `timed out after ${o.timeoutS} s in ${p.last.phase ? `the phase after '${p.last.phase}'` : 'loadModel'}`,
+      };
     else {
-      const tail = p.stderr.trim().split('\n').filter((l) => l && !/TensorFlow\.js in Node|tfjs-node|====/.test(l)).slice(-1)[0] ?? '';
-      r = { ...base, status: 'FAIL', detail: `process exited (code ${p.code}, signal ${p.signal}) after '${p.last.phase ?? 'start'}': ${p.last.fatal ?? tail}` };
+      const tail =
+        p.stderr
+          .trim()
+          .split('\n')
+          .filter((l) => l && !/TensorFlow\.js in Node|tfjs-node|====/.test(l))
+          .slice(-1)[0] ?? '';
+      r = {
+        ...base,
+        status: 'FAIL',
+        detail: `process exited (code ${p.code}, signal ${p.signal}) after '${p.last.phase ?? 'start'}': ${p.last.fatal ?? tail}`,
+      };
     }
   }
   const leeSeconds = seconds();
-  if (o.layerwiseTimeoutS > 0 && (r.status === 'ok' || r.status === 'unchecked' || (r.status === 'FAIL' && r.outputs?.length))) {
+  if (
+    o.layerwiseTimeoutS > 0 &&
+    (r.status === 'ok' || r.status === 'unchecked' || (r.status === 'FAIL' && r.outputs?.length))
+  ) {
     const q = await spawnPhase(m, file, { ...o, phase: 'layerwise' }, o.layerwiseTimeoutS);
     if (q.last.result?.layerwise) r.layerwise = q.last.result.layerwise;
-    else if (q.killed) r.layerwise = { status: 'time-out', detail: `did not finish within the ${o.layerwiseTimeoutS} s layerwise limit`, output: m.contract.output };
-    else r.layerwise = { status: 'FAIL', detail: `process exited (code ${q.code}, signal ${q.signal}): ${q.last.fatal ?? ''}`, output: m.contract.output };
+    else if (q.killed)
+      r.layerwise = {
+        status: 'time-out',
+        detail: `did not finish within the ${o.layerwiseTimeoutS} s layerwise limit`,
+        output: m.contract.output,
+      };
+    else
+      r.layerwise = {
+        status: 'FAIL',
+        detail: `process exited (code ${q.code}, signal ${q.signal}): ${q.last.fatal ?? ''}`,
+        output: m.contract.output,
+      };
     if (r.layerwise.status === 'FAIL' && r.status !== 'FAIL') {
       r.status = 'FAIL';
       r.detail = `layerwise crashed: ${r.layerwise.detail}`;
@@ -114,12 +150,21 @@ export async function measureAll(
   for (const m of models) {
     const i = inv.get(m.id);
     if (i instanceof Error) {
-      results.set(m.id, { id: m.id, status: 'FAIL', detail: `model.json unreadable: ${i.message}`, images: 0, seconds: 0, notes: [] });
+      results.set(m.id, {
+        id: m.id,
+        status: 'FAIL',
+        detail: `model.json unreadable: ${i.message}`,
+        images: 0,
+        seconds: 0,
+        notes: [],
+      });
       continue;
     }
     process.stderr.write(`[conformance] ${m.id} … `);
     const r = await runOne(m, modelFile(m, dirs), o);
-    process.stderr.write(`${r.status}${r.leeRelError !== undefined ? ` (rel. error ${r.leeRelError.toExponential(1)})` : ''} ${r.seconds.toFixed(0)} s${r.detail ? `: ${r.detail.slice(0, 200)}` : ''}\n`);
+    process.stderr.write(
+      `${r.status}${r.leeRelError !== undefined ? ` (rel. error ${r.leeRelError.toExponential(1)})` : ''} ${r.seconds.toFixed(0)} s${r.detail ? `: ${r.detail.slice(0, 200)}` : ''}\n`,
+    );
     results.set(m.id, r);
     onResult?.(results);
   }

@@ -65,7 +65,10 @@ export function describe(err: unknown): { typed: boolean; message: string } {
 /** x·(1 − d) + d/2 + U(−d/2, d/2) (seeded): inside [0, 1] without clipping, no two pixels equal. */
 export function dithered(x: tf.Tensor4D, d: number): tf.Tensor4D {
   if (!(d > 0)) return x.clone();
-  return tf.tidy(() => tf.add(tf.add(tf.mul(x, 1 - d), d / 2), tf.randomUniform(x.shape, -d / 2, d / 2, 'float32', 1)) as tf.Tensor4D);
+  return tf.tidy(
+    () =>
+      tf.add(tf.add(tf.mul(x, 1 - d), d / 2), tf.randomUniform(x.shape, -d / 2, d / 2, 'float32', 1)) as tf.Tensor4D,
+  );
 }
 
 const sliceOne = (x: tf.Tensor4D, i: number) => x.slice([i, 0, 0, 0], [1, -1, -1, -1]) as tf.Tensor4D;
@@ -73,11 +76,21 @@ const sliceOne = (x: tf.Tensor4D, i: number) => x.slice([i, 0, 0, 0], [1, -1, -1
 async function leeVectors(w: ModelWrapper, images: tf.Tensor4D, output: string): Promise<Float32Array[][]> {
   const n = images.shape[0];
   const rows = await lee(w, { images }, { groups: GROUPS, output, vectors: true, batchSize: n });
-  return Array.from({ length: n }, (_, i) => GROUPS.map((g) => Float32Array.from(rows.find((r) => r.image === i && r.group === g)!.lie!)));
+  return Array.from({ length: n }, (_, i) =>
+    GROUPS.map((g) => Float32Array.from(rows.find((r) => r.image === i && r.group === g)!.lie!)),
+  );
 }
 
 /** One output: lee on wasm, the wasm oracle, and the cpu check where affordable. */
-async function measureOutput(wrapper: ModelWrapper, m: ModelEntry, spec: OutputSpec, first: boolean, images: tf.Tensor4D, o: MeasureOptions, log: (s: string) => void): Promise<OutputResult> {
+async function measureOutput(
+  wrapper: ModelWrapper,
+  m: ModelEntry,
+  spec: OutputSpec,
+  first: boolean,
+  images: tf.Tensor4D,
+  o: MeasureOptions,
+  log: (s: string) => void,
+): Promise<OutputResult> {
   const c = m.contract;
   const r: OutputResult = { label: spec.label, output: spec.output };
   const size = c.inputSize!;
@@ -117,13 +130,23 @@ async function measureOutput(wrapper: ModelWrapper, m: ModelEntry, spec: OutputS
       if (i === 0) first0 = last;
       done++;
     }
-    r.wasm = { relError: worst, perImage, images: done, checked: last!.checked, of: last!.K, coverage, probes: last!.probes, seconds: (Date.now() - tW) / 1000 };
+    r.wasm = {
+      relError: worst,
+      perImage,
+      images: done,
+      checked: last!.checked,
+      of: last!.K,
+      coverage,
+      probes: last!.probes,
+      seconds: (Date.now() - tW) / 1000,
+    };
   } catch (err) {
     r.wasmError = describe(err).message;
   }
   // The cpu check: lee and tf.grad on cpu for the first image; wasm lee scored on the same cotangents.
   const px = size[0] * size[1];
-  if (px > (first ? o.cpuPixels : o.cpuAllPixels)) r.cpuSkipped = `${size.join('×')} input above the cpu check's size cap (${first ? o.cpuPixels : o.cpuAllPixels} px)`;
+  if (px > (first ? o.cpuPixels : o.cpuAllPixels))
+    r.cpuSkipped = `${size.join('×')} input above the cpu check's size cap (${first ? o.cpuPixels : o.cpuAllPixels} px)`;
   else {
     const tC = Date.now();
     try {
@@ -134,10 +157,17 @@ async function measureOutput(wrapper: ModelWrapper, m: ModelEntry, spec: OutputS
         const lieCpu = (await leeVectors(wrapper, x0, spec.output))[0];
         const F = measuredFunction(wrapper.net, c, spec.measure);
         // The wasm oracle's cotangents for image 0 (same components, same seeded probes): the two oracles compare directly.
-        const cmp = compareImage(F, x0, GROUPS, lieCpu, { components: o.components, seed: 0, deadline: tC + o.cpuBudgetS * 1000, also: lie[0], chosen: first0?.chosen });
+        const cmp = compareImage(F, x0, GROUPS, lieCpu, {
+          components: o.components,
+          seed: 0,
+          deadline: tC + o.cpuBudgetS * 1000,
+          also: lie[0],
+          chosen: first0?.chosen,
+        });
         r.cpu = { relError: cmp.relError, seconds: (Date.now() - tC) / 1000 };
         r.spread = cmp.alsoRelError;
-        if (first0 && first0.checked === cmp.checked) r.oracleSpread = projectionSpread(first0.projections, cmp.projections);
+        if (first0 && first0.checked === cmp.checked)
+          r.oracleSpread = projectionSpread(first0.projections, cmp.projections);
       } finally {
         x0.dispose();
       }
@@ -182,7 +212,9 @@ async function main(): Promise<void> {
   try {
     const bare = await loadModel(file);
     const det = bare as unknown as Record<string, unknown>;
-    const extra = Object.keys(det).filter((k) => !['name', 'net', 'inputSize', 'preprocess', 'classNames', 'source'].includes(k));
+    const extra = Object.keys(det).filter(
+      (k) => !['name', 'net', 'inputSize', 'preprocess', 'classNames', 'source'].includes(k),
+    );
     const detected = `${bare.inputSize.join('×')}, mean ${bare.preprocess.mean.join(',')} std ${bare.preprocess.std.join(',')}${extra.length ? `, ${extra.map((k) => `${k}: ${JSON.stringify(det[k]).slice(0, 80)}`).join(', ')}` : ''}`;
     res.notes.push(`detected by loadModel: ${detected}`);
     wrapper = { ...bare, inputSize: size, preprocess: rangeAsAffine(c) };
@@ -191,7 +223,10 @@ async function main(): Promise<void> {
   } catch (err) {
     const d = describe(err);
     tf.dispose(images);
-    return done({ status: d.typed ? 'refused' : 'FAIL', detail: d.typed ? d.message : `loadModel crashed: ${d.message}` });
+    return done({
+      status: d.typed ? 'refused' : 'FAIL',
+      detail: d.typed ? d.message : `loadModel crashed: ${d.message}`,
+    });
   }
   partial('load');
 

@@ -16,7 +16,11 @@ import { rangeAsAffine, type Contract, type Measure } from './manifest';
 type Net = tf.LayersModel | tf.GraphModel;
 
 /** F: [n, H, W, 3] RGB in [0, 1] → the measured output in its own shape [n, ...]. */
-export function measuredFunction(net: Net, c: Contract, measure: Measure | undefined = c.measure): (x: tf.Tensor4D) => tf.Tensor {
+export function measuredFunction(
+  net: Net,
+  c: Contract,
+  measure: Measure | undefined = c.measure,
+): (x: tf.Tensor4D) => tf.Tensor {
   const { mean, std } = rangeAsAffine(c);
   const m = measure ?? {};
   let layersFn: ((x: tf.Tensor) => tf.Tensor) | undefined;
@@ -24,12 +28,17 @@ export function measuredFunction(net: Net, c: Contract, measure: Measure | undef
     if (m.layer) {
       const layer = net.getLayer(m.layer);
       if (m.preActivation) {
-        if (layer.getClassName() !== 'Dense') throw new Error(`oracle: preActivation is implemented for Dense layers only, '${m.layer}' is ${layer.getClassName()}`);
+        if (layer.getClassName() !== 'Dense')
+          throw new Error(
+            `oracle: preActivation is implemented for Dense layers only, '${m.layer}' is ${layer.getClassName()}`,
+          );
         const sub = tf.model({ inputs: net.inputs, outputs: layer.input as tf.SymbolicTensor });
         const [kernel, bias] = layer.getWeights();
         layersFn = (x) => {
           const h = sub.apply(x, { training: false }) as tf.Tensor;
-          return bias ? tf.add(tf.matMul(h as tf.Tensor2D, kernel as tf.Tensor2D), bias) : tf.matMul(h as tf.Tensor2D, kernel as tf.Tensor2D);
+          return bias
+            ? tf.add(tf.matMul(h as tf.Tensor2D, kernel as tf.Tensor2D), bias)
+            : tf.matMul(h as tf.Tensor2D, kernel as tf.Tensor2D);
         };
       } else {
         const sub = tf.model({ inputs: net.inputs, outputs: layer.output as tf.SymbolicTensor });
@@ -46,7 +55,10 @@ export function measuredFunction(net: Net, c: Contract, measure: Measure | undef
     else {
       const g = net as tf.GraphModel;
       const node = m.node ?? (g.outputNodes.length === 1 ? g.outputNodes[0] : undefined);
-      if (!node) throw new Error(`oracle: the manifest must name the measured node of this ${g.outputNodes.length}-output graph`);
+      if (!node)
+        throw new Error(
+          `oracle: the manifest must name the measured node of this ${g.outputNodes.length}-output graph`,
+        );
       out = g.execute(y, node) as tf.Tensor;
     }
     return m.softmax ? tf.softmax(out.reshape([out.shape[0], -1])) : out;
@@ -65,7 +77,13 @@ export interface OracleResult {
  * epoch), so `projections[g]` may be shorter than `cotangents`. Runs on the current backend;
  * leaves no tensors behind.
  */
-export function oracleProjections(F: (x: tf.Tensor4D) => tf.Tensor, x: tf.Tensor4D, groups: string[], cotangents: Float32Array[], deadline = Infinity): OracleResult {
+export function oracleProjections(
+  F: (x: tf.Tensor4D) => tf.Tensor,
+  x: tf.Tensor4D,
+  groups: string[],
+  cotangents: Float32Array[],
+  deadline = Infinity,
+): OracleResult {
   return tf.tidy(() => {
     const v = groups.map((g) => imageTangent(x, g));
     const primal = F(x);
@@ -157,26 +175,38 @@ export function compareImage(
     deadline = Infinity,
     also,
     chosen: fixedChosen,
-  }: { components?: number; maxComponents?: number; probes?: number; seed?: number; deadline?: number; also?: Float32Array[]; chosen?: number[] } = {},
+  }: {
+    components?: number;
+    maxComponents?: number;
+    probes?: number;
+    seed?: number;
+    deadline?: number;
+    also?: Float32Array[];
+    chosen?: number[];
+  } = {},
 ): Comparison {
   const K = lie[0].length;
   const norms = lie.map(norm);
   let chosen: number[];
   if (K <= maxComponents) chosen = [...Array(K).keys()];
-  else if (fixedChosen) chosen = fixedChosen.slice(); // the same cotangents as another oracle run (oracle vs oracle)
+  else if (fixedChosen)
+    chosen = fixedChosen.slice(); // the same cotangents as another oracle run (oracle vs oracle)
   else {
     const score = new Float32Array(K);
     lie.forEach((a, g) => {
       if (norms[g] > 0) for (let k = 0; k < K; k++) score[k] = Math.max(score[k], Math.abs(a[k]) / norms[g]);
     });
-    chosen = Array.from(score.keys()).sort((a, b) => score[b] - score[a]).slice(0, components);
+    chosen = Array.from(score.keys())
+      .sort((a, b) => score[b] - score[a])
+      .slice(0, components);
   }
   const cot = chosen.map((k) => {
     const e = new Float32Array(K);
     e[k] = 1;
     return e;
   });
-  let probeVecs = K <= maxComponents ? [] : Array.from({ length: probes }, (_, i) => gaussianVector(K, seed * 7919 + i + 1));
+  let probeVecs =
+    K <= maxComponents ? [] : Array.from({ length: probes }, (_, i) => gaussianVector(K, seed * 7919 + i + 1));
   // The largest component first, then a probe (it covers all K), then the rest.
   const order = probeVecs.length ? [cot[0], probeVecs[0], ...cot.slice(1), ...probeVecs.slice(1)] : cot;
   const { projections: raw } = oracleProjections(F, x, groups, order, deadline);
@@ -189,32 +219,43 @@ export function compareImage(
   chosen = chosen.slice(0, keptComp.length);
   probeVecs = probeVecs.slice(0, keptProbe.length);
   const projections = raw.map((p) => [...keptComp.map((i) => p[i]), ...keptProbe.map((i) => p[i])]);
-  const errorsOf = (vecs: Float32Array[]) => groups.map((_, g) => {
-    const a = vecs[g];
-    const b = projections[g];
-    let num = 0;
-    let den = 0;
-    chosen.forEach((k, c) => {
-      num += (a[k] - b[c]) ** 2;
-      den += b[c] ** 2;
-    });
-    let err = den > 0 ? Math.sqrt(num / den) : num > 0 ? Infinity : 0;
-    if (probeVecs.length) {
-      let pn = 0;
-      let pd = 0;
-      probeVecs.forEach((u, r) => {
-        let au = 0;
-        for (let k = 0; k < K; k++) au += u[k] * a[k];
-        const bu = b[chosen.length + r];
-        pn += (au - bu) ** 2;
-        pd += bu ** 2;
+  const errorsOf = (vecs: Float32Array[]) =>
+    groups.map((_, g) => {
+      const a = vecs[g];
+      const b = projections[g];
+      let num = 0;
+      let den = 0;
+      chosen.forEach((k, c) => {
+        num += (a[k] - b[c]) ** 2;
+        den += b[c] ** 2;
       });
-      err = Math.max(err, pd > 0 ? Math.sqrt(pn / pd) : pn > 0 ? Infinity : 0);
-    }
-    return err;
-  });
+      let err = den > 0 ? Math.sqrt(num / den) : num > 0 ? Infinity : 0;
+      if (probeVecs.length) {
+        let pn = 0;
+        let pd = 0;
+        probeVecs.forEach((u, r) => {
+          let au = 0;
+          for (let k = 0; k < K; k++) au += u[k] * a[k];
+          const bu = b[chosen.length + r];
+          pn += (au - bu) ** 2;
+          pd += bu ** 2;
+        });
+        err = Math.max(err, pd > 0 ? Math.sqrt(pn / pd) : pn > 0 ? Infinity : 0);
+      }
+      return err;
+    });
   const perGroup = errorsOf(lie);
   const coverage = Math.min(...lie.map((a, g) => (norms[g] > 0 ? norm(chosen.map((k) => a[k])) / norms[g] : 1)));
   const alsoRelError = also ? Math.max(...errorsOf(also)) : undefined;
-  return { relError: Math.max(...perGroup), perGroup, checked: chosen.length, probes: probeVecs.length, K, coverage, alsoRelError, chosen, projections };
+  return {
+    relError: Math.max(...perGroup),
+    perGroup,
+    checked: chosen.length,
+    probes: probeVecs.length,
+    K,
+    coverage,
+    alsoRelError,
+    chosen,
+    projections,
+  };
 }

@@ -5,7 +5,10 @@ import { LiederivError } from '../errors';
  * property of the answer failed and a hint towards the fix — never the expected value.
  */
 export class AssignmentCheckError extends LiederivError {
-  constructor(readonly question: string, readonly feedback: string) {
+  constructor(
+    readonly question: string,
+    readonly feedback: string,
+  ) {
     super(`✗ ${question}: ${feedback}`, 'E_ASSIGNMENT');
   }
 }
@@ -38,7 +41,10 @@ export function callStudent<T>(question: string, what: string, fn: () => T): T {
     return fn();
   } catch (err) {
     if (err instanceof AssignmentCheckError) throw err;
-    throw new AssignmentCheckError(question, `${what} threw "${(err as Error)?.message ?? String(err)}". Replace the TODO with your implementation and run the cell again.`);
+    throw new AssignmentCheckError(
+      question,
+      `${what} threw "${(err as Error)?.message ?? String(err)}". Replace the TODO with your implementation and run the cell again.`,
+    );
   }
 }
 
@@ -49,7 +55,8 @@ export function matrixText(m: number[][]): string {
 
 /** Plain number[][] from a mathjs Matrix or nested arrays, or null when it is neither. */
 export function asRows(m: unknown): number[][] | null {
-  const arr = m && typeof (m as { toArray?: unknown }).toArray === 'function' ? (m as { toArray(): unknown }).toArray() : m;
+  const arr =
+    m && typeof (m as { toArray?: unknown }).toArray === 'function' ? (m as { toArray(): unknown }).toArray() : m;
   if (!Array.isArray(arr) || !arr.every((r) => Array.isArray(r))) return null;
   return (arr as unknown[][]).map((r) => r.map((v) => (typeof v === 'number' ? v : NaN)));
 }
@@ -64,9 +71,16 @@ export function referenceCalls(fn: (...args: never[]) => unknown, names: readonl
   return names.filter((n) => new RegExp(`\\b${n}\\b`).test(src));
 }
 
-export function refuseReferenceCalls(question: string, fn: (...args: never[]) => unknown, names: readonly string[]): void {
+export function refuseReferenceCalls(
+  question: string,
+  fn: (...args: never[]) => unknown,
+  names: readonly string[],
+): void {
   const used = referenceCalls(fn, names);
   if (used.length) {
-    throw new AssignmentCheckError(question, `your function calls liederiv's own ${used.join(', ')}: this question asks you to build it yourself from tf ops (the grader compares against the library, so calling it proves nothing).`);
+    throw new AssignmentCheckError(
+      question,
+      `your function calls liederiv's own ${used.join(', ')}: this question asks you to build it yourself from tf ops (the grader compares against the library, so calling it proves nothing).`,
+    );
   }
 }

@@ -35,18 +35,32 @@ export function classroomPaths(root = process.cwd()): ClassroomPaths {
 
 function makeNotebook(root: string, src: string, out: string): void {
   const py = findJupyterPython();
-  if (!py) throw new LiederivError(`building notebooks needs Python with nbformat; install it: ${JUPYTER_INSTALL_HINT}`, 'E_JUPYTER');
+  if (!py)
+    throw new LiederivError(
+      `building notebooks needs Python with nbformat; install it: ${JUPYTER_INSTALL_HINT}`,
+      'E_JUPYTER',
+    );
   const r = spawnSync(py, [path.join(root, 'scripts', 'make_notebook.py'), src, out], { encoding: 'utf8' });
   if (r.status !== 0) throw new LiederivError(`make_notebook.py ${src} failed: ${r.stderr}`, 'E_JUPYTER');
 }
 
-const sourcesIn = (dir: string) => (fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.nb.txt')).sort() : []);
+const sourcesIn = (dir: string) =>
+  fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith('.nb.txt'))
+        .sort()
+    : [];
 
 /**
  * Regenerates the handouts (into `notebooksDir`, default notebooks/classroom) and optionally copies
  * them to `handoutDir`. Tests pass a temporary `notebooksDir` (nbformat gives cells new ids).
  */
-export function buildHandouts({ root = process.cwd(), handoutDir, notebooksDir }: { root?: string; handoutDir?: string; notebooksDir?: string } = {}): string[] {
+export function buildHandouts({
+  root = process.cwd(),
+  handoutDir,
+  notebooksDir,
+}: { root?: string; handoutDir?: string; notebooksDir?: string } = {}): string[] {
   const p = classroomPaths(root);
   const into = notebooksDir ?? p.handouts;
   fs.mkdirSync(into, { recursive: true });
@@ -60,7 +74,10 @@ export function buildHandouts({ root = process.cwd(), handoutDir, notebooksDir }
 }
 
 /** Writes the solution notebooks and RUBRICS.md into `solutionsDir` (default out/classroom/solutions). */
-export function buildSolutions({ root = process.cwd(), solutionsDir }: { root?: string; solutionsDir?: string } = {}): string[] {
+export function buildSolutions({
+  root = process.cwd(),
+  solutionsDir,
+}: { root?: string; solutionsDir?: string } = {}): string[] {
   const p = classroomPaths(root);
   const dir = solutionsDir ?? path.join(root, 'out', 'classroom', 'solutions');
   fs.mkdirSync(dir, { recursive: true });
@@ -74,10 +91,18 @@ export function buildSolutions({ root = process.cwd(), solutionsDir }: { root?: 
     '',
     'Each free-text check is recorded as `review` with a provisional score (the matched fraction); the export lists which concepts matched. Read every answer: the keywords only sort them.',
     '',
-    '## 02-model-equivariance', '', rubricMarkdown('Q4 your explanation', explanationRubric([], '<the Q2 group>')),
-    '## 03-layerwise-telescoping', '', rubricMarkdown('Q4 your explanation', telescopingRubric()),
-    '## 04-colour-groups', '', rubricMarkdown('Q4 your explanation', colourRubric()),
-    '## 05-augmentation-intervals', '', rubricMarkdown('Q4 what else could explain it', confoundRubric()),
+    '## 02-model-equivariance',
+    '',
+    rubricMarkdown('Q4 your explanation', explanationRubric([], '<the Q2 group>')),
+    '## 03-layerwise-telescoping',
+    '',
+    rubricMarkdown('Q4 your explanation', telescopingRubric()),
+    '## 04-colour-groups',
+    '',
+    rubricMarkdown('Q4 your explanation', colourRubric()),
+    '## 05-augmentation-intervals',
+    '',
+    rubricMarkdown('Q4 what else could explain it', confoundRubric()),
   ].join('\n');
   fs.writeFileSync(path.join(dir, 'RUBRICS.md'), rubrics);
   return outs;
@@ -91,6 +116,10 @@ export function main(argv: string[]): void {
     const next = want[i + 1];
     return i >= 0 && next && !['handouts', 'solutions'].includes(next) ? path.resolve(next) : undefined;
   };
-  if (want.includes('handouts')) for (const f of buildHandouts({ handoutDir: arg('handouts') ?? path.resolve('out', 'classroom', 'handout') })) console.log(`handout  ${path.relative(process.cwd(), f)}`);
-  if (want.includes('solutions')) for (const f of buildSolutions({ solutionsDir: arg('solutions') })) console.log(`solution ${path.relative(process.cwd(), f)}`);
+  if (want.includes('handouts'))
+    for (const f of buildHandouts({ handoutDir: arg('handouts') ?? path.resolve('out', 'classroom', 'handout') }))
+      console.log(`handout  ${path.relative(process.cwd(), f)}`);
+  if (want.includes('solutions'))
+    for (const f of buildSolutions({ solutionsDir: arg('solutions') }))
+      console.log(`solution ${path.relative(process.cwd(), f)}`);
 }

@@ -29,6 +29,8 @@ export function startAssignment<V = any>(id: string, opts: SessionOptions = {}):
   const spec = ASSIGNMENTS[id];
   if (!spec) throw new InputError(`no classroom assignment '${id}'; there are ${Object.keys(ASSIGNMENTS).join(', ')}`);
   const s = new AssignmentSession<V>(spec as AssignmentSpec<V>, opts);
-  (opts.log ?? ((l: string) => process.stdout.write(`${l}\n`)))(`${spec.title} — student ${s.student}, your version: ${JSON.stringify(s.variant)}${s.grading ? ' (grading mode)' : ''}`);
+  (opts.log ?? ((l: string) => process.stdout.write(`${l}\n`)))(
+    `${spec.title} — student ${s.student}, your version: ${JSON.stringify(s.variant)}${s.grading ? ' (grading mode)' : ''}`,
+  );
   return s;
 }

@@ -50,7 +50,9 @@ function buildTools(model: tf.LayersModel): LayerTools {
     const key = `${from}:${to}`;
     let m = cache.get(key);
     if (!m) {
-      const shape = (from === 0 ? model.inputs[0].shape : (layers[from - 1].outputShape as number[])).slice(1) as number[];
+      const shape = (from === 0 ? model.inputs[0].shape : (layers[from - 1].outputShape as number[])).slice(
+        1,
+      ) as number[];
       const inp = tf.input({ shape });
       let h: tf.SymbolicTensor = inp;
       for (const l of layers.slice(from, to)) h = l.apply(h) as tf.SymbolicTensor;
@@ -60,7 +62,8 @@ function buildTools(model: tf.LayersModel): LayerTools {
     return m;
   };
   const checkIndex = (i: number, lo: number, what: string) => {
-    if (!Number.isInteger(i) || i < lo || i > L) throw new InputError(`${what}: layer index must be an integer in [${lo}, ${L}], got ${i}`);
+    if (!Number.isInteger(i) || i < lo || i > L)
+      throw new InputError(`${what}: layer index must be an integer in [${lo}, ${L}], got ${i}`);
   };
   const run = (from: number, to: number, h: tf.Tensor, v: tf.Tensor) => {
     const d = jvp(chain(from, to), h, v);

@@ -83,10 +83,15 @@ export class AssignmentSession<V> {
   private readonly drawSeed?: number;
   private readonly records = new Map<string, GradeRecord>();
 
-  constructor(readonly spec: AssignmentSpec<V>, opts: SessionOptions = {}) {
+  constructor(
+    readonly spec: AssignmentSpec<V>,
+    opts: SessionOptions = {},
+  ) {
     const student = process.env.LIEDERIV_STUDENT || opts.student;
     if (!student || /TODO/.test(student)) {
-      throw new InputError(`${spec.id}: set your student id (replace the TODO in STUDENT_ID, or set LIEDERIV_STUDENT): your version of the assignment is drawn from it`);
+      throw new InputError(
+        `${spec.id}: set your student id (replace the TODO in STUDENT_ID, or set LIEDERIV_STUDENT): your version of the assignment is drawn from it`,
+      );
     }
     this.student = student.trim();
     this.seed = studentSeed(this.student);
@@ -94,9 +99,21 @@ export class AssignmentSession<V> {
     this.grading = opts.grading ?? process.env.LIEDERIV_GRADING === '1';
     this.log = opts.log ?? stdoutLog;
     this.drawSeed = opts.drawSeed;
-    const dir = opts.gradesDir === false ? null : opts.gradesDir ?? process.env.LIEDERIV_GRADES_DIR ?? path.resolve('out', 'grades');
+    const dir =
+      opts.gradesDir === false
+        ? null
+        : (opts.gradesDir ?? process.env.LIEDERIV_GRADES_DIR ?? path.resolve('out', 'grades'));
     this.exportFile = dir ? path.join(dir, spec.id, `${safeName(this.student)}.json`) : null;
-    for (const c of spec.checks) this.records.set(c.id, { check: c.id, title: c.title, score: 0, points: c.points, status: 'not attempted', feedback: '', attempts: 0 });
+    for (const c of spec.checks)
+      this.records.set(c.id, {
+        check: c.id,
+        title: c.title,
+        score: 0,
+        points: c.points,
+        status: 'not attempted',
+        feedback: '',
+        attempts: 0,
+      });
   }
 
   /**
@@ -105,7 +122,8 @@ export class AssignmentSession<V> {
    */
   async check(id: string, fn: (ctx: CheckContext<V>) => CheckOutcome | Promise<CheckOutcome>): Promise<void> {
     const rec = this.records.get(id);
-    if (!rec) throw new InputError(`${this.spec.id} has no check '${id}'; it has ${[...this.records.keys()].join(', ')}`);
+    if (!rec)
+      throw new InputError(`${this.spec.id} has no check '${id}'; it has ${[...this.records.keys()].join(', ')}`);
     const draw = checkRng(this.drawSeed === undefined ? undefined : this.drawSeed + rec.attempts);
     rec.attempts++;
     rec.drawSeed = draw.drawSeed;
@@ -113,12 +131,27 @@ export class AssignmentSession<V> {
     try {
       const out = await fn({ variant: this.variant, rand: draw.rand, drawSeed: draw.drawSeed });
       const fraction = Math.min(1, Math.max(0, out.fraction));
-      Object.assign(rec, { status: out.status, score: Number((rec.points * fraction).toFixed(3)), feedback: out.feedback, lecturer: out.lecturer });
+      Object.assign(rec, {
+        status: out.status,
+        score: Number((rec.points * fraction).toFixed(3)),
+        feedback: out.feedback,
+        lecturer: out.lecturer,
+      });
       this.log(`${out.status === 'pass' ? '✓' : '⚑'} ${id} ${rec.title}: ${out.feedback}`);
     } catch (err) {
       const known = err instanceof AssignmentCheckError;
-      failure = known ? err : new AssignmentCheckError(`${id} ${rec.title}`, `the check itself failed (${(err as Error)?.message ?? String(err)}); tell your lecturer`);
-      Object.assign(rec, { status: 'fail', score: 0, feedback: known ? err.feedback : failure.feedback, lecturer: undefined });
+      failure = known
+        ? err
+        : new AssignmentCheckError(
+            `${id} ${rec.title}`,
+            `the check itself failed (${(err as Error)?.message ?? String(err)}); tell your lecturer`,
+          );
+      Object.assign(rec, {
+        status: 'fail',
+        score: 0,
+        feedback: known ? err.feedback : failure.feedback,
+        lecturer: undefined,
+      });
       if (!known) throw err;
     } finally {
       this.write();

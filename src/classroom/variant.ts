@@ -14,7 +14,9 @@ export type Rand = () => number;
 /** 32-bit FNV-1a of the trimmed id: the same id always gives the same seed. */
 export function studentSeed(studentId: string): number {
   if (typeof studentId !== 'string' || studentId.trim() === '') {
-    throw new InputError(`student id must be a non-empty string (set LIEDERIV_STUDENT or pass { student }), got ${JSON.stringify(studentId)}`);
+    throw new InputError(
+      `student id must be a non-empty string (set LIEDERIV_STUDENT or pass { student }), got ${JSON.stringify(studentId)}`,
+    );
   }
   let h = 0x811c9dc5;
   for (const ch of studentId.trim()) {
@@ -63,7 +65,11 @@ export function randomImages(rand: Rand, { batch = 2, minSide = 9, maxSide = 21 
   let k = 0;
   for (let b = 0; b < batch; b++) {
     // A sum of three random plane waves per channel: smooth, not symmetric, different per image.
-    const waves = Array.from({ length: 9 }, () => [uniform(rand, -0.9, 0.9), uniform(rand, -0.9, 0.9), uniform(rand, 0, 2 * Math.PI)]);
+    const waves = Array.from({ length: 9 }, () => [
+      uniform(rand, -0.9, 0.9),
+      uniform(rand, -0.9, 0.9),
+      uniform(rand, 0, 2 * Math.PI),
+    ]);
     for (let i = 0; i < H; i++) {
       for (let j = 0; j < W; j++) {
         for (let c = 0; c < 3; c++) {

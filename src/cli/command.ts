@@ -32,7 +32,12 @@ export class UsageError extends LiederivError {
 
 export function parseCommandArgs(cmd: Command, argv: string[]) {
   try {
-    return parseArgs({ args: argv, options: { ...cmd.options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: !!cmd.positionals });
+    return parseArgs({
+      args: argv,
+      options: { ...cmd.options, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals: !!cmd.positionals,
+    });
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
@@ -63,6 +68,7 @@ export function intOption(values: Record<string, unknown>, name: string, fallbac
   const v = values[name] as string | boolean | Array<string | boolean> | undefined; // what parseArgs gives
   if (v === undefined) return fallback;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer ≥ ${min}, got '${String(v)}'`);
+  if (!Number.isInteger(n) || n < min)
+    throw new UsageError(`--${name} must be an integer ≥ ${min}, got '${String(v)}'`);
   return n;
 }

@@ -24,7 +24,10 @@ function help(): string {
  * LiederivError or a file-system error), 2 usage error (UsageError: a missing, unknown or
  * malformed option or name typed on the command line).
  */
-export async function main(argv: string[], io: CliIO = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+export async function main(
+  argv: string[],
+  io: CliIO = { stdout: process.stdout, stderr: process.stderr },
+): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(help() + '\n');

@@ -5,7 +5,15 @@ import { assertFiniteRows } from '../checks';
 import { checkName, InputError, NumericalError, UnknownNameError } from '../errors';
 import { loadImageFolder } from '../data/imageFolder';
 import { loadImagesNpy } from '../data/npy';
-import { INPUT_RANGES, LAYOUTS, measuredModel, type ContractOptions, type InputRange, type LayoutOption, type MeasuredModel } from '../jvp';
+import {
+  INPUT_RANGES,
+  LAYOUTS,
+  measuredModel,
+  type ContractOptions,
+  type InputRange,
+  type LayoutOption,
+  type MeasuredModel,
+} from '../jvp';
 import type { ModelWrapper } from '../models/model';
 import { BACKEND_NAMES, useBackend, WASM_THREADS_CAP, type BackendName, type BackendReport } from '../backend';
 import { COORDINATES, DIFFERENCES, type Coordinates, type Difference } from '../groups';
@@ -14,7 +22,12 @@ import { intOption, requireOption, UsageError } from './command';
 import { fingerprintFiles, modelFiles } from './output';
 
 /** checkName, reporting an unknown value as a usage error (exit 2) naming the option. */
-export function choice<T extends string>(values: Record<string, unknown>, name: string, valid: readonly T[], fallback: T): T {
+export function choice<T extends string>(
+  values: Record<string, unknown>,
+  name: string,
+  valid: readonly T[],
+  fallback: T,
+): T {
   const v = values[name] as string | boolean | Array<string | boolean> | undefined; // what parseArgs gives
   if (v === undefined) return fallback;
   try {
@@ -59,9 +72,16 @@ export const CONTRACT_HELP = `  --input-range the value range the model expects:
 function numberList(values: Record<string, unknown>, name: string): number[] | undefined {
   const v = values[name] as string | boolean | Array<string | boolean> | undefined; // what parseArgs gives
   if (v === undefined) return undefined;
-  const parts = String(v).split(',').map((x) => x.trim());
+  const parts = String(v)
+    .split(',')
+    .map((x) => x.trim());
   const nums = parts.map(Number);
-  if (parts.length === 0 || parts.some((p) => p === '') || !nums.every(Number.isFinite) || !(nums.length === 1 || nums.length === 3)) {
+  if (
+    parts.length === 0 ||
+    parts.some((p) => p === '') ||
+    !nums.every(Number.isFinite) ||
+    !(nums.length === 1 || nums.length === 3)
+  ) {
     throw new UsageError(`--${name} must be 1 or 3 comma-separated numbers (r,g,b), got '${v}'`);
   }
   return nums;
@@ -70,11 +90,13 @@ function numberList(values: Record<string, unknown>, name: string): number[] | u
 /** The contract options (--input-range, --mean, --std, --layout; --output is the command's), parsed. */
 export function parseContractOptions(values: Record<string, unknown>): Omit<ContractOptions, 'output'> {
   const contract: Omit<ContractOptions, 'output'> = {};
-  if (values['input-range'] !== undefined) contract.inputRange = choice<InputRange>(values, 'input-range', INPUT_RANGES, '0..1');
+  if (values['input-range'] !== undefined)
+    contract.inputRange = choice<InputRange>(values, 'input-range', INPUT_RANGES, '0..1');
   if (values.layout !== undefined) contract.layout = choice<LayoutOption>(values, 'layout', LAYOUTS, 'auto');
   const mean = numberList(values, 'mean');
   const std = numberList(values, 'std');
-  if (std && std.some((s) => !(s > 0))) throw new UsageError(`--std values must be positive, got '${String(values.std)}'`);
+  if (std && std.some((s) => !(s > 0)))
+    throw new UsageError(`--std values must be positive, got '${String(values.std)}'`);
   if (mean) contract.mean = mean;
   if (std) contract.std = std;
   return contract;
@@ -118,15 +140,33 @@ export async function loadImages(
   model: ModelWrapper,
   measured?: MeasuredModel,
   command = 'lee',
-): Promise<{ images: tf.Tensor4D; labels?: number[]; files?: string[]; classNames?: string[]; sourceSizes?: Array<[number, number]>; translucent?: string[] }> {
+): Promise<{
+  images: tf.Tensor4D;
+  labels?: number[];
+  files?: string[];
+  classNames?: string[];
+  sourceSizes?: Array<[number, number]>;
+  translucent?: string[];
+}> {
   if (!fs.existsSync(spec)) throw new InputError(`--images '${spec}' does not exist`);
   if (fs.statSync(spec).isDirectory()) {
     const [h, w] = measured?.input.size ?? model.inputSize;
-    if (!h || !w) throw new InputError(`model '${model.name}' has no fixed input size; give inputSize in its liederiv.json to load an image folder`);
+    if (!h || !w)
+      throw new InputError(
+        `model '${model.name}' has no fixed input size; give inputSize in its liederiv.json to load an image folder`,
+      );
     const folder = loadImageFolder(spec, { size: [h, w] });
-    return { images: folder.images, labels: folder.labels, files: folder.files, classNames: folder.classNames, sourceSizes: folder.sourceSizes, translucent: folder.translucent };
+    return {
+      images: folder.images,
+      labels: folder.labels,
+      files: folder.files,
+      classNames: folder.classNames,
+      sourceSizes: folder.sourceSizes,
+      translucent: folder.translucent,
+    };
   }
-  if (path.extname(spec).toLowerCase() !== '.npy') throw new InputError(`--images must be a .npy file or a folder of images, got '${spec}'`);
+  if (path.extname(spec).toLowerCase() !== '.npy')
+    throw new InputError(`--images must be a .npy file or a folder of images, got '${spec}'`);
   const images = loadImagesNpy(spec);
   // A .npy is measured as stored (never resized): its size must be the one the model takes.
   const [h, w] = measured?.input.size ?? model.inputSize ?? [0, 0];
@@ -146,9 +186,12 @@ export function outputTarget(values: Record<string, unknown>, format: string): {
   const out = typeof values.out === 'string' && values.out !== '' ? values.out : undefined;
   const resume = values.resume === true;
   if (resume && !out) throw new UsageError('--resume needs --out FILE (the CSV of the run to continue)');
-  if (resume && format !== 'csv') throw new UsageError(`--resume needs --format csv (JSON is written once, at the end), got --format ${format}`);
-  if (out && fs.existsSync(out) && fs.statSync(out).isDirectory()) throw new UsageError(`--out '${out}' is a directory; expected a file path`);
-  if (out && !fs.existsSync(path.dirname(path.resolve(out)))) throw new UsageError(`--out '${out}': folder '${path.dirname(path.resolve(out))}' does not exist`);
+  if (resume && format !== 'csv')
+    throw new UsageError(`--resume needs --format csv (JSON is written once, at the end), got --format ${format}`);
+  if (out && fs.existsSync(out) && fs.statSync(out).isDirectory())
+    throw new UsageError(`--out '${out}' is a directory; expected a file path`);
+  if (out && !fs.existsSync(path.dirname(path.resolve(out))))
+    throw new UsageError(`--out '${out}': folder '${path.dirname(path.resolve(out))}' does not exist`);
   return { out, resume };
 }
 
@@ -158,10 +201,16 @@ export function outputTarget(values: Record<string, unknown>, format: string): {
  * output does not fit (e.g. --output probs on an image-like output). Its `formula` is the run
  * header's 'measures …' line.
  */
-export function measuredForRun(model: ModelWrapper, output: string | undefined, contract: Omit<ContractOptions, 'output'>, images?: tf.Tensor4D): MeasuredModel {
+export function measuredForRun(
+  model: ModelWrapper,
+  output: string | undefined,
+  contract: Omit<ContractOptions, 'output'>,
+  images?: tf.Tensor4D,
+): MeasuredModel {
   const m = measuredModel(model, { ...contract, output });
   // A model that leaves its input size open is probed (fixed batch, output shape) at the images' size.
-  if (images && (!m.input.size[0] || !m.input.size[1])) return measuredModel(model, { ...contract, output }, [images.shape[1], images.shape[2]]);
+  if (images && (!m.input.size[0] || !m.input.size[1]))
+    return measuredModel(model, { ...contract, output }, [images.shape[1], images.shape[2]]);
   return m;
 }
 
@@ -172,14 +221,21 @@ export function contractMeta(m: MeasuredModel): Record<string, unknown> {
 
 /** What the rows of a run depend on in `--images`: the files' contents (sha256). */
 export function imagesFingerprint(spec: string, files?: string[]): string {
-  if (files) return fingerprintFiles(files.map((f) => path.join(spec, f)), spec);
+  if (files)
+    return fingerprintFiles(
+      files.map((f) => path.join(spec, f)),
+      spec,
+    );
   return fingerprintFiles([spec], path.dirname(spec));
 }
 
 /** What the rows of a run depend on in `--model`: its files' contents, or the URL. */
 export function modelFingerprint(spec: string): string {
   if (/^https?:\/\//i.test(spec)) return spec;
-  const json = fs.existsSync(spec) && fs.statSync(spec).isDirectory() ? path.join(spec, 'model.json') : spec.replace(/^file:\/\//, '');
+  const json =
+    fs.existsSync(spec) && fs.statSync(spec).isDirectory()
+      ? path.join(spec, 'model.json')
+      : spec.replace(/^file:\/\//, '');
   return fingerprintFiles(modelFiles(json), path.dirname(json));
 }
 
@@ -187,22 +243,41 @@ export function modelFingerprint(spec: string): string {
  * For a NumericalError on image `image`: whether the model's own output is already non-finite
  * there (a broken model or weights) or only its derivative (overflow in the JVP).
  */
-export function diagnoseNonFinite(model: ModelWrapper, images: tf.Tensor4D, image: number, contract: ContractOptions = {}): string {
+export function diagnoseNonFinite(
+  model: ModelWrapper,
+  images: tf.Tensor4D,
+  image: number,
+  contract: ContractOptions = {},
+): string {
   const y = modelOutput(model, tf.slice(images, [image], [1]) as tf.Tensor4D, contract.output ?? 'logits', contract);
   const finite = tf.tidy(() => tf.all(tf.isFinite(y)));
   const ok = finite.dataSync()[0] === 1;
   tf.dispose([finite, y]);
-  return ok ? `the model's output on image ${image} is finite; only its derivative is not` : `the model's own output on image ${image} is already NaN/Inf`;
+  return ok
+    ? `the model's output on image ${image} is finite; only its derivative is not`
+    : `the model's own output on image ${image} is already NaN/Inf`;
 }
 
 /** A NumericalError from the library, with the CLI's diagnosis of that image appended. */
-export function withNonFiniteDiagnosis(err: unknown, model: ModelWrapper, images: tf.Tensor4D, contract: ContractOptions = {}): unknown {
+export function withNonFiniteDiagnosis(
+  err: unknown,
+  model: ModelWrapper,
+  images: tf.Tensor4D,
+  contract: ContractOptions = {},
+): unknown {
   if (!(err instanceof NumericalError) || err.image === undefined) return err;
   return new NumericalError(`${err.message}; ${diagnoseNonFinite(model, images, err.image, contract)}`, err.image);
 }
 
 /** assertFiniteRows, with the diagnosis of the first bad image added to the message. */
-export function assertFiniteResult<R extends { image: number }>(rows: readonly R[], field: keyof R & string, fn: string, model: ModelWrapper, images: tf.Tensor4D, contract: ContractOptions = {}): void {
+export function assertFiniteResult<R extends { image: number }>(
+  rows: readonly R[],
+  field: keyof R & string,
+  fn: string,
+  model: ModelWrapper,
+  images: tf.Tensor4D,
+  contract: ContractOptions = {},
+): void {
   try {
     assertFiniteRows(rows, [field], fn, model.name);
   } catch (err) {

@@ -63,10 +63,18 @@ export class ResumableCsv {
   static open(opts: ResumableCsvOptions): ResumableCsv {
     if (!opts.resume || !fs.existsSync(metaPathOf(opts.out))) {
       if (opts.resume && fs.existsSync(opts.out) && fs.statSync(opts.out).size > 0) {
-        throw new FileFormatError(metaPathOf(opts.out), `missing, so ${opts.out} cannot be checked against this run; run without --resume to start over`);
+        throw new FileFormatError(
+          metaPathOf(opts.out),
+          `missing, so ${opts.out} cannot be checked against this run; run without --resume to start over`,
+        );
       }
       fs.rmSync(opts.out, { force: true });
-      const meta: CsvRunMeta = { format: 'liederiv-csv-run/1', identity: opts.identity, batchSize: opts.batchSize, images: opts.images };
+      const meta: CsvRunMeta = {
+        format: 'liederiv-csv-run/1',
+        identity: opts.identity,
+        batchSize: opts.batchSize,
+        images: opts.images,
+      };
       writeAtomic(metaPathOf(opts.out), JSON.stringify(meta, null, 2) + '\n');
       return new ResumableCsv(opts, 0, 0);
     }
@@ -83,11 +91,15 @@ export class ResumableCsv {
    * atomically; later batches append and fsync.
    */
   writeBatch(b: number, header: string, lines: string): void {
-    if (!header.endsWith('\n') || (lines !== '' && !lines.endsWith('\n'))) throw new InputError('ResumableCsv.writeBatch: header and lines must end with a newline');
+    if (!header.endsWith('\n') || (lines !== '' && !lines.endsWith('\n')))
+      throw new InputError('ResumableCsv.writeBatch: header and lines must end with a newline');
     if (b !== this.next) throw new InputError(`ResumableCsv.writeBatch: expected batch ${this.next}, got ${b}`);
     this.next = b + 1;
     if (this.header !== undefined && header !== this.header) {
-      throw new FileFormatError(this.opts.out, `header ${describe(this.header.trim())} differs from this run's ${describe(header.trim())}; run without --resume to start over`);
+      throw new FileFormatError(
+        this.opts.out,
+        `header ${describe(this.header.trim())} differs from this run's ${describe(header.trim())}; run without --resume to start over`,
+      );
     }
     if (!this.written) {
       writeAtomic(this.opts.out, header + lines);
@@ -120,17 +132,26 @@ function prepareResume(opts: ResumableCsvOptions): { startBatch: number; keptRow
   try {
     meta = JSON.parse(fs.readFileSync(metaPath, 'utf8'));
   } catch (err) {
-    throw new FileFormatError(metaPath, `not valid JSON (${(err as Error).message}); run without --resume to start over`);
+    throw new FileFormatError(
+      metaPath,
+      `not valid JSON (${(err as Error).message}); run without --resume to start over`,
+    );
   }
   if (!meta || meta.format !== 'liederiv-csv-run/1' || typeof meta.identity !== 'object' || meta.identity === null) {
-    throw new FileFormatError(metaPath, `not a liederiv run sidecar (expected format 'liederiv-csv-run/1'); run without --resume to start over`);
+    throw new FileFormatError(
+      metaPath,
+      `not a liederiv run sidecar (expected format 'liederiv-csv-run/1'); run without --resume to start over`,
+    );
   }
   const now = { ...opts.identity, batchSize: opts.batchSize, imageCount: opts.images };
   const then = { ...meta.identity, batchSize: meta.batchSize, imageCount: meta.images };
   for (const key of new Set([...Object.keys(now), ...Object.keys(then)])) {
     const a = describe((then as Record<string, unknown>)[key]);
     const b = describe((now as Record<string, unknown>)[key]);
-    if (a !== b) throw new InputError(`--resume: ${out} was written with ${key} ${a}, this run has ${b}; run without --resume to start over, or write to another --out`);
+    if (a !== b)
+      throw new InputError(
+        `--resume: ${out} was written with ${key} ${a}, this run has ${b}; run without --resume to start over, or write to another --out`,
+      );
   }
   const text = fs.existsSync(out) ? fs.readFileSync(out, 'utf8') : '';
   const firstBreak = text.indexOf('\n');
@@ -142,18 +163,24 @@ function prepareResume(opts: ResumableCsvOptions): { startBatch: number; keptRow
   const imageOf = (line: string) => line.slice(0, line.indexOf(','));
   let rowsPerImage = 0;
   while (rowsPerImage < lines.length && imageOf(lines[rowsPerImage]) === '0') rowsPerImage++;
-  if (rowsPerImage === 0) throw new FileFormatError(out, `has no rows for image 0 after its header; run without --resume to start over`);
+  if (rowsPerImage === 0)
+    throw new FileFormatError(out, `has no rows for image 0 after its header; run without --resume to start over`);
   lines.forEach((line, r) => {
     const want = Math.floor(r / rowsPerImage);
     if (imageOf(line) !== String(want)) {
-      throw new FileFormatError(out, `line ${r + 2} is for image ${imageOf(line)}, expected image ${want} (${rowsPerImage} rows per image; duplicate or missing rows); run without --resume to start over`);
+      throw new FileFormatError(
+        out,
+        `line ${r + 2} is for image ${imageOf(line)}, expected image ${want} (${rowsPerImage} rows per image; duplicate or missing rows); run without --resume to start over`,
+      );
     }
   });
   const perBatch = opts.batchSize * rowsPerImage;
   const batches = Math.ceil(opts.images / opts.batchSize);
   const complete = lines.length === opts.images * rowsPerImage ? batches : Math.floor(lines.length / perBatch);
   const keptRows = Math.min(lines.length, complete * perBatch);
-  const keptBytes = Buffer.byteLength(header, 'utf8') + lines.slice(0, keptRows).reduce((n, l) => n + Buffer.byteLength(l, 'utf8') + 1, 0);
+  const keptBytes =
+    Buffer.byteLength(header, 'utf8') +
+    lines.slice(0, keptRows).reduce((n, l) => n + Buffer.byteLength(l, 'utf8') + 1, 0);
   if (keptBytes !== Buffer.byteLength(text, 'utf8')) {
     const fd = fs.openSync(out, 'r+');
     try {
@@ -190,7 +217,8 @@ export function modelFiles(modelJson: string): string[] {
   const files = [modelJson];
   try {
     const json = JSON.parse(fs.readFileSync(modelJson, 'utf8'));
-    for (const g of json.weightsManifest ?? []) for (const p of g.paths ?? []) files.push(path.join(dir, decodeURIComponent(p)));
+    for (const g of json.weightsManifest ?? [])
+      for (const p of g.paths ?? []) files.push(path.join(dir, decodeURIComponent(p)));
   } catch {
     // loadModel has already reported unreadable files; hash what there is.
   }

@@ -7,7 +7,13 @@ import * as fs from 'node:fs';
 import { PNG } from 'pngjs';
 
 /** x and lx: NHWC float32 [N, H, W, 3]. Writes a (2H + 3) × (k·(W + 2) + 2) PNG, k = min(N, max), atomically. Returns k. */
-export function writeTangentPreview(file: string, x: Float32Array, lx: Float32Array, [N, H, W]: readonly number[], { max = 8, scale = 0 } = {}): number {
+export function writeTangentPreview(
+  file: string,
+  x: Float32Array,
+  lx: Float32Array,
+  [N, H, W]: readonly number[],
+  { max = 8, scale = 0 } = {},
+): number {
   const k = Math.min(N, max);
   const pad = 2;
   const cell = Math.max(1, scale || Math.ceil(96 / Math.max(H, W))); // upscale small images (28×28 → 4×) so they can be seen
@@ -35,8 +41,16 @@ export function writeTangentPreview(file: string, x: Float32Array, lx: Float32Ar
     for (let i = 0; i < H; i++) {
       for (let j = 0; j < W; j++) {
         const o = base + (i * W + j) * 3;
-        put(x0 + j * cell, pad + i * cell, [0, 1, 2].map((c) => to8(x[o + c])));
-        put(x0 + j * cell, 2 * pad + H * cell + i * cell, [0, 1, 2].map((c) => to8(0.5 + (m > 0 ? (0.5 * lx[o + c]) / m : 0))));
+        put(
+          x0 + j * cell,
+          pad + i * cell,
+          [0, 1, 2].map((c) => to8(x[o + c])),
+        );
+        put(
+          x0 + j * cell,
+          2 * pad + H * cell + i * cell,
+          [0, 1, 2].map((c) => to8(0.5 + (m > 0 ? (0.5 * lx[o + c]) / m : 0))),
+        );
       }
     }
   }

@@ -18,7 +18,10 @@ import { mean, meanCI, median, type Interval } from '../stats/bootstrap';
 export function unitsLine(H: number, W: number): string {
   const px = (n: number) => `${Number(fromNormalized(1, 'pixels', n).toFixed(2))} px`;
   const deg = `${fromNormalized(1, 'degrees', 0).toFixed(1)}°`;
-  const translate = H === W ? `${px(W)} (translate-x, translate-y; ${W - 1} px / 2)` : `${px(W)} (translate-x, W = ${W}), ${px(H)} (translate-y, H = ${H})`;
+  const translate =
+    H === W
+      ? `${px(W)} (translate-x, translate-y; ${W - 1} px / 2)`
+      : `${px(W)} (translate-x, W = ${W}), ${px(H)} (translate-y, H = ${H})`;
   return `t = 1 ≙ ${translate}, ${deg} (rotate, hue: radians); shear, stretch, scale, colour groups: dimensionless (normalized coordinates u, v ∈ [−1, 1])`;
 }
 
@@ -29,7 +32,11 @@ export function unitsLine(H: number, W: number): string {
 export function resizeWarning(
   sourceSizes: ReadonlyArray<readonly [number, number]> | undefined,
   target: readonly [number, number],
-  { centerCrop = true, to = "the model's", hint = 'LEE depends on resolution: measure at the size the model was trained on' } = {},
+  {
+    centerCrop = true,
+    to = "the model's",
+    hint = 'LEE depends on resolution: measure at the size the model was trained on',
+  } = {},
 ): string | undefined {
   if (!sourceSizes) return undefined;
   const [H, W] = target;
@@ -44,8 +51,14 @@ export function resizeWarning(
   const resized = [...counts.values()].reduce((a, b) => a + b, 0);
   if (resized === 0) return undefined;
   const sizes = [...counts].sort((a, b) => b[1] - a[1]);
-  const listed = sizes.slice(0, 4).map(([k, n]) => `${k}${n > 1 ? ` (${n})` : ''}`).join(', ') + (sizes.length > 4 ? `, ${sizes.length - 4} other sizes` : '');
-  const how = aspect ? `; ${aspect} with another aspect ratio ${centerCrop ? 'were centre-cropped to it first' : 'were stretched'}` : '';
+  const listed =
+    sizes
+      .slice(0, 4)
+      .map(([k, n]) => `${k}${n > 1 ? ` (${n})` : ''}`)
+      .join(', ') + (sizes.length > 4 ? `, ${sizes.length - 4} other sizes` : '');
+  const how = aspect
+    ? `; ${aspect} with another aspect ratio ${centerCrop ? 'were centre-cropped to it first' : 'were stretched'}`
+    : '';
   return `warning: ${resized} of ${sourceSizes.length} images resized to ${to} ${W}×${H} (width×height) from ${listed}${how}${hint ? `. ${hint}` : ''}`;
 }
 
@@ -60,20 +73,31 @@ export function npyCompanionLabels(npy: string, n: number): { file: string; labe
   if (!file) return undefined;
   const arr = readNpy(file);
   const labels = Array.from(arr.data);
-  if (arr.shape.length !== 1 || arr.shape[0] !== n) throw labelsError(file, `has shape (${arr.shape.join(', ')}), expected (${n},): one class index per image of ${path.basename(npy)}`);
+  if (arr.shape.length !== 1 || arr.shape[0] !== n)
+    throw labelsError(
+      file,
+      `has shape (${arr.shape.join(', ')}), expected (${n},): one class index per image of ${path.basename(npy)}`,
+    );
   const bad = labels.findIndex((v) => !Number.isInteger(v) || v < 0);
   if (bad >= 0) throw labelsError(file, `entry ${bad} is ${labels[bad]}, expected a non-negative integer class index`);
   return { file, labels };
 }
 
-const labelsError = (file: string, what: string) => new FileFormatError(file, `labels companion ${what}; fix it, or rename it so it is not read`);
+const labelsError = (file: string, what: string) =>
+  new FileFormatError(file, `labels companion ${what}; fix it, or rename it so it is not read`);
 
 /**
  * Top-1 class of `net ∘ preprocess` for images [start, start + count), named by `classNames`
  * where given, else the index. Undefined when the model's output is not class scores [B, K ≥ 2]
  * (an embedding or an image-like map has no top-1 class). Leaves no tensors behind.
  */
-export function topOnePredictions(model: ModelWrapper, images: tf.Tensor4D, start: number, count: number, contract: ContractOptions = {}): string[] | undefined {
+export function topOnePredictions(
+  model: ModelWrapper,
+  images: tf.Tensor4D,
+  start: number,
+  count: number,
+  contract: ContractOptions = {},
+): string[] | undefined {
   // Class scores are the measured model's logits (its own preprocessing, layout and channels);
   // a named tensor (an embedding, a feature map) has no top-1 class.
   if (contract.output !== undefined && contract.output !== 'probs' && contract.output !== 'logits') return undefined;
@@ -145,16 +169,42 @@ export function summarize(rows: ReadonlyArray<{ model: string; group: string; le
     if (!by.has(key)) by.set(key, { model: r.model, group: r.group, values: [] });
     by.get(key)!.values.push(r.lee);
   }
-  return [...by.values()].map(({ model, group, values }) => ({ model, group, n: values.length, mean: mean(values), median: median(values), ci: meanCI(values) }));
+  return [...by.values()].map(({ model, group, values }) => ({
+    model,
+    group,
+    n: values.length,
+    mean: mean(values),
+    median: median(values),
+    ci: meanCI(values),
+  }));
 }
 
-const num = (x: number) => (x === 0 ? '0' : Math.abs(x) >= 1e-3 && Math.abs(x) < 1e4 ? Number(x.toPrecision(3)).toString() : x.toExponential(2));
+const num = (x: number) =>
+  x === 0 ? '0' : Math.abs(x) >= 1e-3 && Math.abs(x) < 1e4 ? Number(x.toPrecision(3)).toString() : x.toExponential(2);
 
 /** The summary as an aligned text table (a heading line naming the measure, then one line per model and group). */
 export function summaryText(rows: SummaryRow[], measure: string): string {
   const header = ['model', 'group', 'n', 'mean', 'median', '95% CI of mean'];
-  const body = rows.map((r) => [r.model, r.group, String(r.n), num(r.mean), num(r.median), `[${num(r.ci.lo)}, ${num(r.ci.hi)}]`]);
+  const body = rows.map((r) => [
+    r.model,
+    r.group,
+    String(r.n),
+    num(r.mean),
+    num(r.median),
+    `[${num(r.ci.lo)}, ${num(r.ci.hi)}]`,
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
-  return [`summary: ${measure} per image; 95% CI: percentile bootstrap over images (2000 resamples, seed 0)`, line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n') + '\n';
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+      .join('  ')
+      .trimEnd();
+  return (
+    [
+      `summary: ${measure} per image; 95% CI: percentile bootstrap over images (2000 resamples, seed 0)`,
+      line(header),
+      line(widths.map((w) => '-'.repeat(w))),
+      ...body.map(line),
+    ].join('\n') + '\n'
+  );
 }

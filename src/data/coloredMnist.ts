@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { checkName } from '../errors';
-import { ImageDataset, SubsetOptions } from './dataset';
+import { type ImageDataset, type SubsetOptions } from './dataset';
 import { MNIST_CLASS_NAMES, MNIST_SIZE, mnistDigits, mnistIndices } from './mnist';
 import { hashUniform } from './rng';
 

@@ -29,25 +29,42 @@ const MAX_PIXELS = 64 * 1024 * 1024;
  * Throws FileFormatError (naming `fileName`) for corrupt or unsupported files.
  */
 export function decodeImage(buffer: Uint8Array, fileName: string): DecodedImage {
-  const isPng = buffer.length > 8 && buffer[0] === 0x89 && buffer[1] === 0x50 && buffer[2] === 0x4e && buffer[3] === 0x47;
+  const isPng =
+    buffer.length > 8 && buffer[0] === 0x89 && buffer[1] === 0x50 && buffer[2] === 0x4e && buffer[3] === 0x47;
   const isJpeg = buffer.length > 3 && buffer[0] === 0xff && buffer[1] === 0xd8 && buffer[2] === 0xff;
   if (!isPng && !isJpeg) {
-    throw new FileFormatError(fileName, `not a JPEG or PNG file (first bytes ${hex(buffer.subarray(0, 4))}; extension ${path.extname(fileName) || 'none'})`);
+    throw new FileFormatError(
+      fileName,
+      `not a JPEG or PNG file (first bytes ${hex(buffer.subarray(0, 4))}; extension ${path.extname(fileName) || 'none'})`,
+    );
   }
   let rgba: { data: Uint8Array; width: number; height: number };
   try {
     rgba = isPng
       ? PNG.sync.read(Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength))
-      : jpeg.decode(buffer, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: MAX_PIXELS / 1e6, maxMemoryUsageInMB: 1024 });
+      : jpeg.decode(buffer, {
+          useTArray: true,
+          formatAsRGBA: true,
+          maxResolutionInMP: MAX_PIXELS / 1e6,
+          maxMemoryUsageInMB: 1024,
+        });
   } catch (err) {
     throw new FileFormatError(fileName, `corrupt ${isPng ? 'PNG' : 'JPEG'}: ${(err as Error).message}`);
   }
   const { width, height } = rgba;
   if (!(width > 0 && height > 0) || rgba.data.length < width * height * 4) {
-    throw new FileFormatError(fileName, `decoded to ${width}×${height} with ${rgba.data.length} bytes; expected ${width * height * 4}`);
+    throw new FileFormatError(
+      fileName,
+      `decoded to ${width}×${height} with ${rgba.data.length} bytes; expected ${width * height * 4}`,
+    );
   }
   const translucent = hasTranslucentPixel(rgba.data, width * height);
-  const stored = { data: rgbaOverWhite(rgba.data, width * height), width, height, ...(translucent ? { translucent } : {}) };
+  const stored = {
+    data: rgbaOverWhite(rgba.data, width * height),
+    width,
+    height,
+    ...(translucent ? { translucent } : {}),
+  };
   const orientation = exifOrientation(buffer);
   return orientation === 1 ? stored : { ...applyOrientation(stored, orientation), orientation };
 }

@@ -20,14 +20,17 @@ export function readIdx(file: string): IdxArray {
   } catch (err) {
     throw new FileFormatError(file, `cannot read: ${(err as Error).message}`);
   }
-  if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0) throw new FileFormatError(file, 'not an IDX file (bad magic number)');
-  if (bytes[2] !== 0x08) throw new FileFormatError(file, `IDX dtype 0x${bytes[2].toString(16)} is not unsigned byte (0x08)`);
+  if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0)
+    throw new FileFormatError(file, 'not an IDX file (bad magic number)');
+  if (bytes[2] !== 0x08)
+    throw new FileFormatError(file, `IDX dtype 0x${bytes[2].toString(16)} is not unsigned byte (0x08)`);
   const rank = bytes[3];
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const shape = Array.from({ length: rank }, (_, i) => view.getUint32(4 + 4 * i, false));
   const start = 4 + 4 * rank;
   const size = shape.reduce((a, b) => a * b, 1);
-  if (bytes.length < start + size) throw new FileFormatError(file, `truncated: header says ${size} values, file has ${bytes.length - start}`);
+  if (bytes.length < start + size)
+    throw new FileFormatError(file, `truncated: header says ${size} values, file has ${bytes.length - start}`);
   return { data: bytes.subarray(start, start + size), shape };
 }
 

@@ -41,9 +41,17 @@ export interface ImageFolder {
 export function isIgnoredEntry(name: string): boolean {
   return name.startsWith('.') || IGNORED_NAMES.has(name.toLowerCase());
 }
-const IGNORED_NAMES = new Set(['__macosx', 'thumbs.db', 'ehthumbs.db', 'desktop.ini', '$recycle.bin', 'system volume information']);
+const IGNORED_NAMES = new Set([
+  '__macosx',
+  'thumbs.db',
+  'ehthumbs.db',
+  'desktop.ini',
+  '$recycle.bin',
+  'system volume information',
+]);
 
-const isImage = (name: string) => !isIgnoredEntry(name) && (IMAGE_EXTENSIONS as readonly string[]).includes(path.extname(name).toLowerCase());
+const isImage = (name: string) =>
+  !isIgnoredEntry(name) && (IMAGE_EXTENSIONS as readonly string[]).includes(path.extname(name).toLowerCase());
 
 /** Sorted image files directly in `dir` (not in subfolders; ignored entries skipped). */
 function imageFiles(dir: string): string[] {
@@ -70,9 +78,12 @@ export function loadImageFolder(dir: string, opts: ImageFolderOptions): ImageFol
   // Notebook users call this from JavaScript too: a missing size would crash inside the resize.
   const size = (opts as Partial<ImageFolderOptions> | undefined)?.size;
   if (!Array.isArray(size) || size.length !== 2 || !size.every((d) => Number.isInteger(d) && d > 0)) {
-    throw new InputError(`loadImageFolder('${dir}'): options.size must be [height, width] in pixels (the model's input size, e.g. model.inputSize), got ${JSON.stringify(size)}`);
+    throw new InputError(
+      `loadImageFolder('${dir}'): options.size must be [height, width] in pixels (the model's input size, e.g. model.inputSize), got ${JSON.stringify(size)}`,
+    );
   }
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new InputError(`image folder '${dir}' does not exist or is not a directory`);
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory())
+    throw new InputError(`image folder '${dir}' does not exist or is not a directory`);
   const entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
   const subdirs = entries.filter((e) => e.isDirectory() && !isIgnoredEntry(e.name)).map((e) => e.name);
   const classFolders = opts.classFolders ?? subdirs.length > 0;
@@ -94,11 +105,26 @@ export function loadImageFolder(dir: string, opts: ImageFolderOptions): ImageFol
   if (files.length === 0) {
     // Say what is there instead (other image formats are the usual reason).
     const others = new Map<string, number>();
-    const scan = (d: string) => fs.readdirSync(d, { withFileTypes: true }).forEach((e) => !e.isDirectory() && !isIgnoredEntry(e.name) && others.set(path.extname(e.name).toLowerCase() || '(no extension)', (others.get(path.extname(e.name).toLowerCase() || '(no extension)') ?? 0) + 1));
+    const scan = (d: string) =>
+      fs
+        .readdirSync(d, { withFileTypes: true })
+        .forEach(
+          (e) =>
+            !e.isDirectory() &&
+            !isIgnoredEntry(e.name) &&
+            others.set(
+              path.extname(e.name).toLowerCase() || '(no extension)',
+              (others.get(path.extname(e.name).toLowerCase() || '(no extension)') ?? 0) + 1,
+            ),
+        );
     scan(dir);
     if (classFolders) subdirs.forEach((s) => scan(path.join(dir, s)));
-    const found = others.size ? `; found ${[...others].map(([ext, n]) => `${n} ${ext}`).join(', ')} file(s): convert them to PNG or JPEG` : ' (the folder is empty)';
-    throw new InputError(`no .jpg/.jpeg/.png files found in '${dir}'${classFolders ? ' (class subfolders)' : ''}${found}`);
+    const found = others.size
+      ? `; found ${[...others].map(([ext, n]) => `${n} ${ext}`).join(', ')} file(s): convert them to PNG or JPEG`
+      : ' (the folder is empty)';
+    throw new InputError(
+      `no .jpg/.jpeg/.png files found in '${dir}'${classFolders ? ' (class subfolders)' : ''}${found}`,
+    );
   }
   const picked = subsetIndices(files.length, opts.limit, opts.seed ?? 0);
   const sourceSizes: Array<[number, number]> = [];

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FileFormatError } from '../errors';
 import { checkName } from '../errors';
-import { greyToRgbTensor, ImageDataset, SPLITS, SubsetOptions, subsetIndices } from './dataset';
+import { greyToRgbTensor, type ImageDataset, SPLITS, type SubsetOptions, subsetIndices } from './dataset';
 import { permutation } from './rng';
 
 export const MNIST_SIZE = 28;

@@ -38,7 +38,16 @@ function parseDescr(descr: string): { dtype: NpyDtype; bytes: number; little: bo
 }
 
 const DTYPE_NAMES: Record<string, string> = {
-  i1: 'int8', i2: 'int16', i4: 'int32', i8: 'int64', u2: 'uint16', u4: 'uint32', u8: 'uint64', b1: 'bool', c8: 'complex64', c16: 'complex128',
+  i1: 'int8',
+  i2: 'int16',
+  i4: 'int32',
+  i8: 'int64',
+  u2: 'uint16',
+  u4: 'uint32',
+  u8: 'uint64',
+  b1: 'bool',
+  c8: 'complex64',
+  c16: 'complex128',
 };
 
 type PyValue = string | number | boolean | null | PyValue[] | { [k: string]: PyValue };
@@ -64,7 +73,7 @@ export function parseNpyHeader(text: string): Record<string, PyValue> | undefine
       const out: Record<string, PyValue> = {};
       for (;;) {
         ws();
-        if (text[i] === '}') return i++, out;
+        if (text[i] === '}') return (i++, out);
         const key = value();
         if (typeof key !== 'string') fail();
         ws();
@@ -81,7 +90,7 @@ export function parseNpyHeader(text: string): Record<string, PyValue> | undefine
       const out: PyValue[] = [];
       for (;;) {
         ws();
-        if (text[i] === close) return i++, out;
+        if (text[i] === close) return (i++, out);
         out.push(value());
         ws();
         if (text[i] === ',') i++;
@@ -150,17 +159,29 @@ export function readNpy(file: string): NpyArray {
     buf = fs.readFileSync(file);
   } catch (err) {
     const code = (err as { code?: string }).code;
-    throw new FileFormatError(file, code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, expected a .npy file' : `cannot read: ${(err as Error).message}`);
+    throw new FileFormatError(
+      file,
+      code === 'ENOENT'
+        ? 'file not found'
+        : code === 'EISDIR'
+          ? 'is a directory, expected a .npy file'
+          : `cannot read: ${(err as Error).message}`,
+    );
   }
   if (buf.length < 10 || !buf.subarray(0, 6).equals(MAGIC)) {
-    throw new FileFormatError(file, `not a .npy file (expected the magic bytes \\x93NUMPY, got ${JSON.stringify(buf.subarray(0, 6).toString('latin1'))})`);
+    throw new FileFormatError(
+      file,
+      `not a .npy file (expected the magic bytes \\x93NUMPY, got ${JSON.stringify(buf.subarray(0, 6).toString('latin1'))})`,
+    );
   }
   const major = buf[6];
-  if (major < 1 || major > 3) throw new FileFormatError(file, `unsupported .npy format version ${major}.${buf[7]} (supported: 1, 2, 3)`);
+  if (major < 1 || major > 3)
+    throw new FileFormatError(file, `unsupported .npy format version ${major}.${buf[7]} (supported: 1, 2, 3)`);
   const lenBytes = major === 1 ? 2 : 4;
   const headerLen = major === 1 ? buf.readUInt16LE(8) : buf.length >= 12 ? buf.readUInt32LE(8) : Infinity;
   const dataStart = 8 + lenBytes + headerLen;
-  if (dataStart > buf.length) throw new FileFormatError(file, `truncated: the header claims ${headerLen} bytes but the file has ${buf.length}`);
+  if (dataStart > buf.length)
+    throw new FileFormatError(file, `truncated: the header claims ${headerLen} bytes but the file has ${buf.length}`);
   const header = buf.subarray(8 + lenBytes, dataStart).toString(major === 3 ? 'utf8' : 'latin1');
 
   const dict = parseNpyHeader(header);
@@ -168,22 +189,46 @@ export function readNpy(file: string): NpyArray {
   const fortran = dict?.fortran_order;
   const shapeValue = dict?.shape;
   if (!dict || descr === undefined || typeof fortran !== 'boolean' || !Array.isArray(shapeValue)) {
-    throw new FileFormatError(file, `malformed .npy header (expected {'descr': ..., 'fortran_order': True|False, 'shape': (...)}): ${header.trim()}`);
+    throw new FileFormatError(
+      file,
+      `malformed .npy header (expected {'descr': ..., 'fortran_order': True|False, 'shape': (...)}): ${header.trim()}`,
+    );
   }
-  if (typeof descr !== 'string') throw new FileFormatError(file, `structured dtype ${JSON.stringify(descr)} is not supported; expected a plain float32 ('<f4'), uint8 ('|u1') or float64 ('<f8') array`);
+  if (typeof descr !== 'string')
+    throw new FileFormatError(
+      file,
+      `structured dtype ${JSON.stringify(descr)} is not supported; expected a plain float32 ('<f4'), uint8 ('|u1') or float64 ('<f8') array`,
+    );
   const shape = shapeValue as number[];
-  if (shape.some((d) => typeof d !== 'number' || !Number.isInteger(d) || d < 0)) throw new FileFormatError(file, `malformed shape (${shapeValue.map((d) => JSON.stringify(d)).join(', ')}) in the .npy header`);
+  if (shape.some((d) => typeof d !== 'number' || !Number.isInteger(d) || d < 0))
+    throw new FileFormatError(
+      file,
+      `malformed shape (${shapeValue.map((d) => JSON.stringify(d)).join(', ')}) in the .npy header`,
+    );
   const spec = parseDescr(descr);
   if (!spec) {
     const name = DTYPE_NAMES[descr.replace(/^[<>|=]/, '')] ?? descr;
-    const fix = /u2|uint16/.test(`${descr} ${name}`) ? ' — 16-bit pixels? save (x / 65535).astype(np.float32)' : /b1|bool/.test(`${descr} ${name}`) ? ' — a mask? save x.astype(np.float32)' : /[iu]\d/.test(descr) ? ' — integer pixels in 0..255? save x.astype(np.uint8), or (x / 255).astype(np.float32)' : '';
-    throw new FileFormatError(file, `unsupported dtype '${descr}' (${name}); expected float32 ('<f4'), uint8 ('|u1') or float64 ('<f8'); float16 ('<f2') is read too${fix}`);
+    const fix = /u2|uint16/.test(`${descr} ${name}`)
+      ? ' — 16-bit pixels? save (x / 65535).astype(np.float32)'
+      : /b1|bool/.test(`${descr} ${name}`)
+        ? ' — a mask? save x.astype(np.float32)'
+        : /[iu]\d/.test(descr)
+          ? ' — integer pixels in 0..255? save x.astype(np.uint8), or (x / 255).astype(np.float32)'
+          : '';
+    throw new FileFormatError(
+      file,
+      `unsupported dtype '${descr}' (${name}); expected float32 ('<f4'), uint8 ('|u1') or float64 ('<f8'); float16 ('<f2') is read too${fix}`,
+    );
   }
 
   const count = shape.reduce((a, b) => a * b, 1);
   const want = count * spec.bytes;
   const have = buf.length - dataStart;
-  if (have < want) throw new FileFormatError(file, `truncated: shape (${shape.join(', ')}) ${spec.dtype} needs ${want} data bytes, found ${have}`);
+  if (have < want)
+    throw new FileFormatError(
+      file,
+      `truncated: shape (${shape.join(', ')}) ${spec.dtype} needs ${want} data bytes, found ${have}`,
+    );
   const bytes = buf.subarray(dataStart, dataStart + want);
   let data: Float32Array | Uint8Array;
   if (spec.dtype === 'uint8') data = Uint8Array.from(bytes);
@@ -205,10 +250,13 @@ export function readNpy(file: string): NpyArray {
  * same folder, then renames it over `file`, so readers never see half a file.
  */
 export function writeNpy(file: string, data: Float32Array, shape: number[]): void {
-  if (!(data instanceof Float32Array)) throw new InputError(`writeNpy: data must be a Float32Array, got ${Object.prototype.toString.call(data)}`);
-  if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) throw new InputError(`writeNpy: shape must be non-negative integers, got [${String(shape)}]`);
+  if (!(data instanceof Float32Array))
+    throw new InputError(`writeNpy: data must be a Float32Array, got ${Object.prototype.toString.call(data)}`);
+  if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0))
+    throw new InputError(`writeNpy: shape must be non-negative integers, got [${String(shape)}]`);
   const count = shape.reduce((a, b) => a * b, 1);
-  if (count !== data.length) throw new InputError(`writeNpy: shape (${shape.join(', ')}) holds ${count} values, data has ${data.length}`);
+  if (count !== data.length)
+    throw new InputError(`writeNpy: shape (${shape.join(', ')}) holds ${count} values, data has ${data.length}`);
   const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
   let header = `{'descr': '<f4', 'fortran_order': False, 'shape': ${shapeText}, }`;
   // Pad with spaces so magic + version + length + header (ending in '\n') is a multiple of 64.
@@ -256,19 +304,22 @@ export function readImagesNpy(file: string): NpyImages {
       shape.length === 4 && (shape[1] === 3 || shape[1] === 1)
         ? ' — NCHW? transpose to NHWC: x.transpose(0, 2, 3, 1)'
         : shape.length === 4 && shape[3] === 4
-            ? ' — RGBA? drop or composite alpha: x[..., :3]'
-            : shape.length === 3 && shape[2] === 3
-              ? ' — one image? add the batch axis: x[None]'
-              : shape.length === 3
-                ? ' — grey images without a channel axis? add it: x[..., None]'
-                : shape.length === 2
-                  ? ' — one grey image? add the batch and channel axes: x[None, ..., None]'
-                  : shape.length === 5 && shape[0] === 1
-                    ? ' — an extra leading axis? drop it: x[0]'
-                    : '';
-    throw new InputError(`${file}: expected images of shape (N, H, W, 3) (NHWC RGB) or (N, H, W, 1) (grey), got (${shape.join(', ')})${hint}`);
+          ? ' — RGBA? drop or composite alpha: x[..., :3]'
+          : shape.length === 3 && shape[2] === 3
+            ? ' — one image? add the batch axis: x[None]'
+            : shape.length === 3
+              ? ' — grey images without a channel axis? add it: x[..., None]'
+              : shape.length === 2
+                ? ' — one grey image? add the batch and channel axes: x[None, ..., None]'
+                : shape.length === 5 && shape[0] === 1
+                  ? ' — an extra leading axis? drop it: x[0]'
+                  : '';
+    throw new InputError(
+      `${file}: expected images of shape (N, H, W, 3) (NHWC RGB) or (N, H, W, 1) (grey), got (${shape.join(', ')})${hint}`,
+    );
   }
-  if (shape[0] === 0 || shape[1] === 0 || shape[2] === 0) throw new InputError(`${file}: empty image batch (${shape.join(', ')})`);
+  if (shape[0] === 0 || shape[1] === 0 || shape[2] === 0)
+    throw new InputError(`${file}: empty image batch (${shape.join(', ')})`);
   const shape4 = shape as [number, number, number, number];
   const notes: string[] = [];
   if (fortranOrder) notes.push(`${file}: Fortran-order array transposed to C order`);
@@ -283,7 +334,10 @@ export function readImagesNpy(file: string): NpyImages {
   let hi = -Infinity;
   for (let i = 0; i < data.length; i++) {
     const v = data[i];
-    if (!Number.isFinite(v)) throw new InputError(`${file}: contains ${Number.isNaN(v) ? 'NaN' : 'Inf'} at flat index ${i}; expected finite RGB values in [0, 1]`);
+    if (!Number.isFinite(v))
+      throw new InputError(
+        `${file}: contains ${Number.isNaN(v) ? 'NaN' : 'Inf'} at flat index ${i}; expected finite RGB values in [0, 1]`,
+      );
     if (v < lo) lo = v;
     if (v > hi) hi = v;
   }
@@ -297,7 +351,9 @@ export function readImagesNpy(file: string): NpyImages {
         clipped++;
       }
     }
-    notes.push(`${file}: ${clipped} value${clipped === 1 ? '' : 's'} within ${IMAGE_RANGE_TOLERANCE.toExponential()} outside [0, 1] (float round-off, range [${lo}, ${hi}]) clipped to [0, 1]`);
+    notes.push(
+      `${file}: ${clipped} value${clipped === 1 ? '' : 's'} within ${IMAGE_RANGE_TOLERANCE.toExponential()} outside [0, 1] (float round-off, range [${lo}, ${hi}]) clipped to [0, 1]`,
+    );
   }
   return { images: tf.tensor4d(data as Float32Array, shape4), notes };
 }

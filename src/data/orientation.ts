@@ -46,13 +46,34 @@ export function applyOrientation(img: DecodedImage, o: number): DecodedImage {
       let sx: number;
       let sy: number;
       switch (o) {
-        case 2: sx = w - 1 - x; sy = y; break;
-        case 3: sx = w - 1 - x; sy = h - 1 - y; break;
-        case 4: sx = x; sy = h - 1 - y; break;
-        case 5: sx = y; sy = x; break;
-        case 6: sx = y; sy = h - 1 - x; break;
-        case 7: sx = w - 1 - y; sy = h - 1 - x; break;
-        default: sx = w - 1 - y; sy = x; break; // 8
+        case 2:
+          sx = w - 1 - x;
+          sy = y;
+          break;
+        case 3:
+          sx = w - 1 - x;
+          sy = h - 1 - y;
+          break;
+        case 4:
+          sx = x;
+          sy = h - 1 - y;
+          break;
+        case 5:
+          sx = y;
+          sy = x;
+          break;
+        case 6:
+          sx = y;
+          sy = h - 1 - x;
+          break;
+        case 7:
+          sx = w - 1 - y;
+          sy = h - 1 - x;
+          break;
+        default:
+          sx = w - 1 - y;
+          sy = x;
+          break; // 8
       }
       const s = (sy * w + sx) * 3;
       const d = (y * W + x) * 3;
@@ -86,7 +107,16 @@ function jpegExif(b: Uint8Array): Uint8Array | undefined {
     const len = (b[p + 2] << 8) | b[p + 3];
     if (len < 2 || p + 2 + len > b.length) return undefined;
     const seg = b.subarray(p + 4, p + 2 + len);
-    if (marker === 0xe1 && seg.length > 6 && seg[0] === 0x45 && seg[1] === 0x78 && seg[2] === 0x69 && seg[3] === 0x66 && seg[4] === 0 && seg[5] === 0) {
+    if (
+      marker === 0xe1 &&
+      seg.length > 6 &&
+      seg[0] === 0x45 &&
+      seg[1] === 0x78 &&
+      seg[2] === 0x69 &&
+      seg[3] === 0x66 &&
+      seg[4] === 0 &&
+      seg[5] === 0
+    ) {
       return seg.subarray(6);
     }
     p += 2 + len;
@@ -113,7 +143,10 @@ function tiffOrientation(t: Uint8Array): number | undefined {
   const little = t[0] === 0x49 && t[1] === 0x49;
   if (!little && !(t[0] === 0x4d && t[1] === 0x4d)) return undefined;
   const u16 = (i: number) => (little ? t[i] | (t[i + 1] << 8) : (t[i] << 8) | t[i + 1]);
-  const u32 = (i: number) => (little ? (t[i] | (t[i + 1] << 8) | (t[i + 2] << 16)) + t[i + 3] * 2 ** 24 : t[i] * 2 ** 24 + ((t[i + 1] << 16) | (t[i + 2] << 8) | t[i + 3]));
+  const u32 = (i: number) =>
+    little
+      ? (t[i] | (t[i + 1] << 8) | (t[i + 2] << 16)) + t[i + 3] * 2 ** 24
+      : t[i] * 2 ** 24 + ((t[i + 1] << 16) | (t[i + 2] << 8) | t[i + 3]);
   if (u16(2) !== 42) return undefined;
   const ifd = u32(4);
   if (ifd + 2 > t.length) return undefined;

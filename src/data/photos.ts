@@ -23,7 +23,10 @@ export function photoInfo(): PhotoInfo[] {
   try {
     return JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new FileFormatError(file, `cannot read the photo list (rebuild: node scripts/vendorDatasets.js): ${(err as Error).message}`);
+    throw new FileFormatError(
+      file,
+      `cannot read the photo list (rebuild: node scripts/vendorDatasets.js): ${(err as Error).message}`,
+    );
   }
 }
 
@@ -40,7 +43,11 @@ export function loadPhotos({ size = [224, 224] }: { size?: [number, number] } = 
   const info = photoInfo();
   const dir = path.join(datasetsDir(), 'photos');
   const images = tf.tidy(() =>
-    tf.stack(info.map((p) => resizeToTensor(decodeImage(fs.readFileSync(path.join(dir, p.file)), path.join(dir, p.file)), size))),
+    tf.stack(
+      info.map((p) =>
+        resizeToTensor(decodeImage(fs.readFileSync(path.join(dir, p.file)), path.join(dir, p.file)), size),
+      ),
+    ),
   ) as tf.Tensor4D;
   return {
     images,

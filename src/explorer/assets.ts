@@ -30,7 +30,8 @@ function modelFolderFiles(modelJson: string): Record<string, string> {
   for (const n of names) {
     const file = path.join(dir, n);
     // A missing shard is not an asset error: the page's loadModel reports it, as the CLI does.
-    if (fs.existsSync(file)) files[n === path.basename(modelJson) ? 'model.json' : n] = fs.readFileSync(file).toString('base64');
+    if (fs.existsSync(file))
+      files[n === path.basename(modelJson) ? 'model.json' : n] = fs.readFileSync(file).toString('base64');
   }
   return files;
 }
@@ -64,10 +65,13 @@ export function mnistSamplePngs(): Array<{ name: string; bytes: Buffer }> {
 
 /** Image files of a folder (flat; sorted; OS clutter skipped, as loadImageFolder does). */
 function folderImages(dir: string): Array<{ name: string; bytes: Buffer }> {
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new InputError(`--images '${dir}' does not exist or is not a folder`);
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory())
+    throw new InputError(`--images '${dir}' does not exist or is not a folder`);
   const names = fs
     .readdirSync(dir)
-    .filter((n) => !isIgnoredEntry(n) && (IMAGE_EXTENSIONS as readonly string[]).includes(path.extname(n).toLowerCase()))
+    .filter(
+      (n) => !isIgnoredEntry(n) && (IMAGE_EXTENSIONS as readonly string[]).includes(path.extname(n).toLowerCase()),
+    )
     .sort();
   if (!names.length) throw new InputError(`--images '${dir}': no .jpg/.jpeg/.png files found`);
   return names.map((name) => ({ name, bytes: fs.readFileSync(path.join(dir, name)) }));
@@ -89,9 +93,13 @@ export function explorerAssets(opts: AssetOptions = {}): ExplorerAssets {
   const specs = opts.models?.length ? opts.models : bundledModelNames();
   const models = specs.map((spec) => {
     let json = spec;
-    if (!fs.existsSync(json) && fs.existsSync(path.join(bundledDir, spec, 'model.json'))) json = path.join(bundledDir, spec);
+    if (!fs.existsSync(json) && fs.existsSync(path.join(bundledDir, spec, 'model.json')))
+      json = path.join(bundledDir, spec);
     if (fs.existsSync(json) && fs.statSync(json).isDirectory()) json = path.join(json, 'model.json');
-    if (!fs.existsSync(json)) throw new InputError(`--model '${spec}': no such model.json, model folder or bundled model (${bundledModelNames().join(', ') || 'none bundled'})`);
+    if (!fs.existsSync(json))
+      throw new InputError(
+        `--model '${spec}': no such model.json, model folder or bundled model (${bundledModelNames().join(', ') || 'none bundled'})`,
+      );
     return { name: path.basename(path.dirname(path.resolve(json))), files: modelFolderFiles(json) };
   });
   let images: Array<{ name: string; bytes: Buffer }>;

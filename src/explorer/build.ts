@@ -50,7 +50,11 @@ if (require.main === module) {
     (r) => {
       const total = Object.values(r.files).reduce((a, b) => a + b, 0);
       for (const w of r.warnings) process.stderr.write(`build:explorer: bundler warning: ${w}\n`);
-      process.stdout.write(`explorer: wrote ${r.dir}/index.html (${Object.entries(r.files).map(([f, n]) => `${f} ${(n / 1e6).toFixed(1)} MB`).join(', ')}; ${(total / 1e6).toFixed(1)} MB); open it from file://\n`);
+      process.stdout.write(
+        `explorer: wrote ${r.dir}/index.html (${Object.entries(r.files)
+          .map(([f, n]) => `${f} ${(n / 1e6).toFixed(1)} MB`)
+          .join(', ')}; ${(total / 1e6).toFixed(1)} MB); open it from file://\n`,
+      );
     },
     (err) => {
       process.stderr.write(`build:explorer: error: ${(err as Error).message}\n`);

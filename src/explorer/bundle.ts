@@ -25,13 +25,36 @@ export function repoRoot(): string {
 }
 
 /** Node built-ins that nothing in the page calls (they are imported by modules it shares with the CLI). */
-const UNAVAILABLE = ['os', 'zlib', 'vm', 'child_process', 'perf_hooks', 'worker_threads', 'url', 'util', 'crypto', 'stream', 'readline', 'http', 'https', 'net', 'tls', 'events', 'assert', 'string_decoder'];
+const UNAVAILABLE = [
+  'os',
+  'zlib',
+  'vm',
+  'child_process',
+  'perf_hooks',
+  'worker_threads',
+  'url',
+  'util',
+  'crypto',
+  'stream',
+  'readline',
+  'http',
+  'https',
+  'net',
+  'tls',
+  'events',
+  'assert',
+  'string_decoder',
+];
 
 /** The wasm binaries of @tensorflow/tfjs-backend-wasm as data: URLs, keyed by file name (setWasmPaths). */
 export function wasmDataUrls(root = repoRoot()): Record<string, string> {
   const dir = path.join(root, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist');
   const out: Record<string, string> = {};
-  for (const name of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm']) {
+  for (const name of [
+    'tfjs-backend-wasm.wasm',
+    'tfjs-backend-wasm-simd.wasm',
+    'tfjs-backend-wasm-threaded-simd.wasm',
+  ]) {
     const file = path.join(dir, name);
     if (fs.existsSync(file)) out[name] = `data:application/wasm;base64,${fs.readFileSync(file).toString('base64')}`;
   }
@@ -48,7 +71,10 @@ export async function bundlePage(outFile: string, root = repoRoot()): Promise<{ 
   try {
     esbuild = require('esbuild');
   } catch (err) {
-    throw new LiederivError(`building the explorer needs the 'esbuild' package (a dependency of liederiv): npm install (${(err as Error).message.split('\n')[0]})`, 'E_NO_BUNDLER');
+    throw new LiederivError(
+      `building the explorer needs the 'esbuild' package (a dependency of liederiv): npm install (${(err as Error).message.split('\n')[0]})`,
+      'E_NO_BUNDLER',
+    );
   }
   const browser = path.join(root, 'src', 'explorer', 'browser');
   const alias: Record<string, string> = {
@@ -62,28 +88,39 @@ export async function bundlePage(outFile: string, root = repoRoot()): Promise<{ 
     alias[m] = path.join(browser, 'unavailable.ts');
     alias[`node:${m}`] = path.join(browser, 'unavailable.ts');
   }
-  const result = await esbuild.build({
-    absWorkingDir: root,
-    entryPoints: [path.join(root, 'src', 'explorer', 'page', 'main.ts')],
-    outfile: outFile,
-    bundle: true,
-    format: 'iife',
-    platform: 'browser',
-    target: ['es2020'],
-    minify: true,
-    legalComments: 'none',
-    alias,
-    inject: [path.join(browser, 'process.ts')],
-    define: { global: 'globalThis', 'process.env.NODE_ENV': '"production"' },
-    // The wasm backend's emscripten glue mentions Node modules it only loads under Node.
-    external: [],
-    logLevel: 'silent',
-    write: true,
-  }).catch((err: { errors?: Array<{ text: string }>; message?: string }) => {
-    // esbuild rejects with its messages when the bundle fails.
-    throw new LiederivError(`the explorer page does not bundle: ${err.errors?.map((e) => e.text).join('; ') || err.message}`, 'E_BUNDLE');
-  });
-  if (result.errors.length) throw new LiederivError(`the explorer page does not bundle: ${result.errors.map((e) => e.text).join('; ')}`, 'E_BUNDLE');
-  const warnings = result.warnings.map((w) => `${w.text}${w.location ? ` (${w.location.file}:${w.location.line})` : ''}`);
+  const result = await esbuild
+    .build({
+      absWorkingDir: root,
+      entryPoints: [path.join(root, 'src', 'explorer', 'page', 'main.ts')],
+      outfile: outFile,
+      bundle: true,
+      format: 'iife',
+      platform: 'browser',
+      target: ['es2020'],
+      minify: true,
+      legalComments: 'none',
+      alias,
+      inject: [path.join(browser, 'process.ts')],
+      define: { global: 'globalThis', 'process.env.NODE_ENV': '"production"' },
+      // The wasm backend's emscripten glue mentions Node modules it only loads under Node.
+      external: [],
+      logLevel: 'silent',
+      write: true,
+    })
+    .catch((err: { errors?: Array<{ text: string }>; message?: string }) => {
+      // esbuild rejects with its messages when the bundle fails.
+      throw new LiederivError(
+        `the explorer page does not bundle: ${err.errors?.map((e) => e.text).join('; ') || err.message}`,
+        'E_BUNDLE',
+      );
+    });
+  if (result.errors.length)
+    throw new LiederivError(
+      `the explorer page does not bundle: ${result.errors.map((e) => e.text).join('; ')}`,
+      'E_BUNDLE',
+    );
+  const warnings = result.warnings.map(
+    (w) => `${w.text}${w.location ? ` (${w.location.file}:${w.location.line})` : ''}`,
+  );
   return { bytes: fs.statSync(outFile).size, warnings };
 }

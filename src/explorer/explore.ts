@@ -120,16 +120,24 @@ export function unitFor(group: string, requested: Unit, H: number, W: number): U
  *  - errors: the library's typed errors (InputError, UnsupportedLayerError, FileFormatError, ...).
  *  - memory: leaves tf.memory().numTensors unchanged; returns plain numbers.
  */
-export async function exploreImage(model: ModelWrapper, image: tf.Tensor4D, opts: ExploreOptions): Promise<ExploreResult> {
+export async function exploreImage(
+  model: ModelWrapper,
+  image: tf.Tensor4D,
+  opts: ExploreOptions,
+): Promise<ExploreResult> {
   if (!(image instanceof tf.Tensor) || image.rank !== 4 || image.shape[0] !== 1) {
-    throw new InputError(`exploreImage: image must be a [1, H, W, 3] tensor, got shape [${(image as tf.Tensor)?.shape ?? '?'}]`);
+    throw new InputError(
+      `exploreImage: image must be a [1, H, W, 3] tensor, got shape [${(image as tf.Tensor)?.shape ?? '?'}]`,
+    );
   }
-  if (!Array.isArray(opts.groups) || opts.groups.length === 0) throw new InputError('exploreImage: pick at least one group');
+  if (!Array.isArray(opts.groups) || opts.groups.length === 0)
+    throw new InputError('exploreImage: pick at least one group');
   const groups = opts.groups.map((g) => getGroup(g).name);
   const output = opts.output ?? 'probs';
   const difference = opts.difference ?? 'central';
   const steps = opts.steps ?? 21;
-  if (!Number.isInteger(steps) || steps < 3 || steps % 2 === 0) throw new InputError(`exploreImage: steps must be an odd integer ≥ 3, got ${steps}`);
+  if (!Number.isInteger(steps) || steps < 3 || steps % 2 === 0)
+    throw new InputError(`exploreImage: steps must be an odd integer ≥ 3, got ${steps}`);
   const [, H, W, C] = image.shape;
 
   const rows = await lee(model, { images: image }, { groups, output, difference, vectors: true });
@@ -139,7 +147,8 @@ export async function exploreImage(model: ModelWrapper, image: tf.Tensor4D, opts
   const K = out0.length;
   const top = out0.indexOf(Math.max(...out0));
   const component = opts.component ?? top;
-  if (!Number.isInteger(component) || component < 0 || component >= K) throw new InputError(`exploreImage: component must be an integer in [0, ${K - 1}], got ${component}`);
+  if (!Number.isInteger(component) || component < 0 || component >= K)
+    throw new InputError(`exploreImage: component must be an integer in [0, ${K - 1}], got ${component}`);
   const name = (k: number) => model.classNames?.[k] ?? String(k);
 
   const views: GroupView[] = [];
@@ -176,7 +185,13 @@ export async function exploreImage(model: ModelWrapper, image: tf.Tensor4D, opts
     const lw = await layerwise(model, image, opts.layerGroup, { output, difference });
     layers = {
       group: lw.meta.group,
-      rows: lw.rows.map((r) => ({ index: r.index, layer: r.layer, kind: r.kind, sqnorm: r.sqnorm, projection: r.projection })),
+      rows: lw.rows.map((r) => ({
+        index: r.index,
+        layer: r.layer,
+        kind: r.kind,
+        sqnorm: r.sqnorm,
+        projection: r.projection,
+      })),
       total: lw.totals[0]?.l2 ?? 0,
       telescopingError: lw.meta.telescopingError,
       sqnormMethod: lw.sqnormMethod,

@@ -39,7 +39,8 @@ export function serveExplorer(dir: string, { port = 0 }: { port?: number } = {})
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'only GET and HEAD\n');
     let name: string;
     try {
-      name = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname).replace(/^\/+/, '') || 'index.html';
+      name =
+        decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname).replace(/^\/+/, '') || 'index.html';
     } catch {
       return send(400, 'bad path\n');
     }
@@ -47,13 +48,21 @@ export function serveExplorer(dir: string, { port = 0 }: { port?: number } = {})
     if (name.includes('/') || name.includes('\\') || name.startsWith('.')) return send(404, 'not found\n');
     const file = path.join(root, name);
     if (!fs.existsSync(file) || !fs.statSync(file).isFile()) return send(404, 'not found\n');
-    res.writeHead(200, { 'content-type': TYPES[path.extname(name).toLowerCase()] ?? 'application/octet-stream', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+    res.writeHead(200, {
+      'content-type': TYPES[path.extname(name).toLowerCase()] ?? 'application/octet-stream',
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+    });
     if (req.method === 'HEAD') return res.end();
     fs.createReadStream(file).pipe(res);
   });
   return new Promise((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
-      reject(new InputError(`cannot listen on 127.0.0.1:${port} (${err.code ?? err.message}); pick another --port (0 = any free port)`));
+      reject(
+        new InputError(
+          `cannot listen on 127.0.0.1:${port} (${err.code ?? err.message}); pick another --port (0 = any free port)`,
+        ),
+      );
     });
     server.listen(port, '127.0.0.1', () => {
       const addr = server.address() as { port: number };

@@ -13,7 +13,10 @@ export interface DiscreteVsLeeOptions {
  * Discrete equivariance metrics against the LEE of the same models, one subplot per metric
  * (each metric has its own scale), one point per model (and group).
  */
-export function discreteVsLee(rows: DiscreteRow[], { logX = true, title: text }: DiscreteVsLeeOptions = {}): PlotlyFigure {
+export function discreteVsLee(
+  rows: DiscreteRow[],
+  { logX = true, title: text }: DiscreteVsLeeOptions = {},
+): PlotlyFigure {
   requireRows(rows, 'discreteVsLee');
   requireFinite(rows, 'lee', 'discreteVsLee', logX);
   requireFinite(rows, 'value', 'discreteVsLee');
@@ -44,7 +47,13 @@ export function discreteVsLee(rows: DiscreteRow[], { logX = true, title: text }:
         hovertemplate: '%{text}<br>LEE %{x:.3g}<br>%{fullData.name}: %{y:.3g}<extra></extra>',
       });
     }
-    layout[`xaxis${suffix}`] = { domain: [x0, x0 + width], title: { text: measure }, anchor: `y${suffix}`, automargin: true, ...(logX ? logAxis(rs.map((r) => r.lee)) : {}) };
+    layout[`xaxis${suffix}`] = {
+      domain: [x0, x0 + width],
+      title: { text: measure },
+      anchor: `y${suffix}`,
+      automargin: true,
+      ...(logX ? logAxis(rs.map((r) => r.lee)) : {}),
+    };
     layout[`yaxis${suffix}`] = { title: { text: escapeLabel(metric) }, anchor: `x${suffix}`, automargin: true };
   });
   return {

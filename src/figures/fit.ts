@@ -9,7 +9,8 @@ export interface LinearFit {
 
 /** Ordinary least squares y ≈ intercept + slope·x, in closed form. Needs ≥ 2 distinct x. */
 export function linearFit(xs: readonly number[], ys: readonly number[]): LinearFit {
-  if (xs.length !== ys.length || xs.length < 2) throw new InputError(`linearFit needs ≥ 2 paired points, got ${xs.length} x and ${ys.length} y`);
+  if (xs.length !== ys.length || xs.length < 2)
+    throw new InputError(`linearFit needs ≥ 2 paired points, got ${xs.length} x and ${ys.length} y`);
   const n = xs.length;
   const mx = xs.reduce((a, b) => a + b, 0) / n;
   const my = ys.reduce((a, b) => a + b, 0) / n;

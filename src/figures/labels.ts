@@ -16,7 +16,10 @@ export function leeMeasure(output: string, reduction: string): string {
 
 /** Throws unless rows is a non-empty array. */
 export function requireRows<T>(rows: readonly T[], fn: string): void {
-  if (!Array.isArray(rows) || rows.length === 0) throw new InputError(`'${fn}' needs a non-empty array of rows, got ${Array.isArray(rows) ? 'an empty array' : typeof rows}`);
+  if (!Array.isArray(rows) || rows.length === 0)
+    throw new InputError(
+      `'${fn}' needs a non-empty array of rows, got ${Array.isArray(rows) ? 'an empty array' : typeof rows}`,
+    );
 }
 
 /**
@@ -26,7 +29,9 @@ export function requireRows<T>(rows: readonly T[], fn: string): void {
 export function single<T, K extends keyof T>(rows: readonly T[], key: K, fn: string): T[K] {
   const values = unique(rows.map((r) => r[key]));
   if (values.length !== 1) {
-    throw new InputError(`'${fn}' needs rows with one ${String(key)}, got ${values.map(String).join(', ')}; filter the rows to one first`);
+    throw new InputError(
+      `'${fn}' needs rows with one ${String(key)}, got ${values.map(String).join(', ')}; filter the rows to one first`,
+    );
   }
   return values[0];
 }
@@ -41,7 +46,9 @@ export function requireFinite<T>(rows: readonly T[], key: keyof T, fn: string, p
   for (const r of rows) {
     const v = r[key] as unknown;
     if (typeof v !== 'number' || !Number.isFinite(v) || (positive && v <= 0)) {
-      throw new InputError(`'${fn}' needs ${positive ? 'positive ' : ''}finite numbers in '${String(key)}', got ${String(v)}`);
+      throw new InputError(
+        `'${fn}' needs ${positive ? 'positive ' : ''}finite numbers in '${String(key)}', got ${String(v)}`,
+      );
     }
   }
 }

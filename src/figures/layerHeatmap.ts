@@ -14,18 +14,23 @@ export interface LayerHeatmapOptions {
  * colour scale (defects differ by orders of magnitude across depth); the subplot title gives the
  * map's maximum and hover gives every value. Signed maps use a diverging scale centred on 0.
  */
-export function layerHeatmap(rows: LayerMapRow[], { columns = 4, title: text }: LayerHeatmapOptions = {}): PlotlyFigure {
+export function layerHeatmap(
+  rows: LayerMapRow[],
+  { columns = 4, title: text }: LayerHeatmapOptions = {},
+): PlotlyFigure {
   requireRows(rows, 'layerHeatmap');
   for (const r of rows) {
     if (!(r.height > 0 && r.width > 0) || r.values.length !== r.height * r.width) {
-      throw new InputError(`'layerHeatmap': layer '${r.layer}' has ${r.values.length} values, expected height·width = ${r.height}·${r.width}`);
+      throw new InputError(
+        `'layerHeatmap': layer '${r.layer}' has ${r.values.length} values, expected height·width = ${r.height}·${r.width}`,
+      );
     }
   }
   const cols = Math.max(1, Math.min(columns, rows.length));
   const nRows = Math.ceil(rows.length / cols);
   const gap = 0.04;
   const cellW = (1 - gap * (cols - 1)) / cols;
-  const cellH = (1 - 0.12 * (nRows - 1) / nRows - 0.08) / nRows; // room for subplot titles
+  const cellH = (1 - (0.12 * (nRows - 1)) / nRows - 0.08) / nRows; // room for subplot titles
   const data: PlotlyTrace[] = [];
   const layout: Record<string, unknown> = {};
   const annotations: Array<Record<string, unknown> & { text: string }> = [];
@@ -51,7 +56,13 @@ export function layerHeatmap(rows: LayerMapRow[], { columns = 4, title: text }: 
       name: escapeLabel(r.layer),
       hovertemplate: `${escapeLabel(r.quantity ?? '‖δ_i‖ over channels')} %{z:.3g}<br>row %{y}, column %{x}<extra>%{fullData.name}</extra>`,
     });
-    layout[`xaxis${suffix}`] = { domain: [x0, x0 + cellW], showticklabels: false, ticks: '', anchor: `y${suffix}`, constrain: 'domain' };
+    layout[`xaxis${suffix}`] = {
+      domain: [x0, x0 + cellW],
+      showticklabels: false,
+      ticks: '',
+      anchor: `y${suffix}`,
+      constrain: 'domain',
+    };
     layout[`yaxis${suffix}`] = {
       domain: [Math.max(0, yTop - cellH), yTop],
       autorange: 'reversed', // row 0 is the top of the image
@@ -75,11 +86,16 @@ export function layerHeatmap(rows: LayerMapRow[], { columns = 4, title: text }: 
   });
   const first = rows[0];
   const mixed = new Set(rows.map((r) => `${r.model}\u0000${r.image}`)).size > 1;
-  if (mixed) annotations.forEach((a, k) => (a.text = `${escapeLabel(rows[k].model)}, image ${rows[k].image}<br>${a.text}`));
+  if (mixed)
+    annotations.forEach((a, k) => (a.text = `${escapeLabel(rows[k].model)}, image ${rows[k].image}<br>${a.text}`));
   return {
     data,
     layout: {
-      title: { text: text ?? (mixed ? 'Layer defect maps' : `Layer defect maps: ${escapeLabel(first.model)}, image ${first.image}`) },
+      title: {
+        text:
+          text ??
+          (mixed ? 'Layer defect maps' : `Layer defect maps: ${escapeLabel(first.model)}, image ${first.image}`),
+      },
       ...layout,
       annotations,
       height: Math.max(320, 260 * nRows),

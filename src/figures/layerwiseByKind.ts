@@ -2,7 +2,7 @@ import type { PlotlyFigure, PlotlyTrace } from './plotly';
 import type { LayerRow } from './types';
 import { axis, escapeLabel, groupBy, requireFinite, requireRows, unique } from './labels';
 import { PALETTE } from './palette';
-import { averageLayers, LayerMeasure, MEASURE_LABEL } from './layerwiseAverage';
+import { averageLayers, type LayerMeasure, MEASURE_LABEL } from './layerwiseAverage';
 
 export interface LayerwiseByKindOptions {
   measure?: LayerMeasure;
@@ -15,7 +15,10 @@ export interface LayerwiseByKindOptions {
  * Contributions summed by layer kind (conv, activation, norm, pool, attention, ...), grouped
  * bars with one bar per model: "which layers break equivariance" (DESIGN §5).
  */
-export function layerwiseByKind(rows: LayerRow[], { measure = 'projection', normalize = true, title: text }: LayerwiseByKindOptions = {}): PlotlyFigure {
+export function layerwiseByKind(
+  rows: LayerRow[],
+  { measure = 'projection', normalize = true, title: text }: LayerwiseByKindOptions = {},
+): PlotlyFigure {
   requireRows(rows, 'layerwiseByKind');
   requireFinite(rows, measure, 'layerwiseByKind');
   const kinds = unique(rows.map((r) => r.kind));

@@ -2,7 +2,7 @@ import type { PlotlyFigure, PlotlyTrace } from './plotly';
 import type { LayerRow } from './types';
 import { axis, escapeLabel, requireFinite, requireRows } from './labels';
 import { PALETTE } from './palette';
-import { averageLayers, LayerMeasure, MEASURE_LABEL } from './layerwiseAverage';
+import { averageLayers, type LayerMeasure, MEASURE_LABEL } from './layerwiseAverage';
 
 export interface LayerwiseCumulativeOptions {
   /** 'projection' sums exactly to ‖L f‖ (DESIGN §5); 'sqnorm' is the paper's ‖C_i‖². */
@@ -50,7 +50,10 @@ export function layerwiseCumulative(
     layout: {
       title: { text: text ?? `Cumulative layer-wise contribution (${what}, mean over images)` },
       xaxis: axis(depth === 'relative' ? 'relative depth (layer index / last index)' : 'layer index'),
-      yaxis: axis(normalize ? `cumulative share of ‖L f‖` : `cumulative ${what}`, normalize ? { tickformat: '.0%' } : {}),
+      yaxis: axis(
+        normalize ? `cumulative share of ‖L f‖` : `cumulative ${what}`,
+        normalize ? { tickformat: '.0%' } : {},
+      ),
       legend: { title: { text: 'model' } },
       colorway: [...PALETTE],
       hovermode: 'closest',

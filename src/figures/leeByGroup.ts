@@ -16,7 +16,10 @@ export interface LeeByGroupOptions {
  * LEE per group per model: groups along x, one bar (or box) per model.
  * Rows must share one output and one reduction; the y axis names them.
  */
-export function leeByGroup(rows: LeeRow[], { logY = true, mode = 'bar', title: text }: LeeByGroupOptions = {}): PlotlyFigure {
+export function leeByGroup(
+  rows: LeeRow[],
+  { logY = true, mode = 'bar', title: text }: LeeByGroupOptions = {},
+): PlotlyFigure {
   requireRows(rows, 'leeByGroup');
   requireFinite(rows, 'lee', 'leeByGroup');
   const output = single(rows, 'output', 'leeByGroup');
@@ -50,9 +53,16 @@ export function leeByGroup(rows: LeeRow[], { logY = true, mode = 'bar', title: t
       name: escapeLabel(model),
       x: present.map(escapeLabel),
       y: stats.map((s) => s.mean),
-      error_y: { type: 'data', symmetric: false, array: stats.map((s) => s.hi - s.mean), arrayminus: stats.map((s) => s.mean - s.lo), visible: stats.some((s) => s.n > 1) },
+      error_y: {
+        type: 'data',
+        symmetric: false,
+        array: stats.map((s) => s.hi - s.mean),
+        arrayminus: stats.map((s) => s.mean - s.lo),
+        visible: stats.some((s) => s.n > 1),
+      },
       customdata: stats.map((s) => [s.n, s.lo, s.hi]),
-      hovertemplate: '%{fullData.name}<br>group %{x}<br>mean LEE %{y:.3g}, 95% CI [%{customdata[1]:.3g}, %{customdata[2]:.3g}]<br>images: %{customdata[0]}<extra></extra>',
+      hovertemplate:
+        '%{fullData.name}<br>group %{x}<br>mean LEE %{y:.3g}, 95% CI [%{customdata[1]:.3g}, %{customdata[2]:.3g}]<br>images: %{customdata[0]}<extra></extra>',
     });
   }
   const measure = leeMeasure(output, reduction);
@@ -61,7 +71,10 @@ export function leeByGroup(rows: LeeRow[], { logY = true, mode = 'bar', title: t
     layout: {
       title: { text: text ?? `${measure} per group` },
       xaxis: axis('group', { type: 'category', categoryorder: 'array', categoryarray: groups.map(escapeLabel) }),
-      yaxis: axis(mode === 'box' ? `${measure}, per image` : `${measure}, mean over images (95% CI)`, logY ? logAxis(mode === 'box' ? rows.map((r) => r.lee) : ranges) : {}),
+      yaxis: axis(
+        mode === 'box' ? `${measure}, per image` : `${measure}, mean over images (95% CI)`,
+        logY ? logAxis(mode === 'box' ? rows.map((r) => r.lee) : ranges) : {},
+      ),
       colorway: [...PALETTE],
       barmode: 'group',
       boxmode: 'group',
@@ -70,4 +83,3 @@ export function leeByGroup(rows: LeeRow[], { logY = true, mode = 'bar', title: t
     },
   };
 }
-

@@ -25,7 +25,10 @@ export interface LeeVsAccuracyOptions {
  * space (log10 LEE when logY) and needs two models with different accuracies; with fewer the
  * figure has no fit.
  */
-export function leeVsAccuracy(rows: LeeRow[], { group, logY = true, title: text }: LeeVsAccuracyOptions = {}): PlotlyFigure {
+export function leeVsAccuracy(
+  rows: LeeRow[],
+  { group, logY = true, title: text }: LeeVsAccuracyOptions = {},
+): PlotlyFigure {
   const kept = group === undefined ? rows : rows.filter((r) => r.group === group);
   requireRows(kept, 'leeVsAccuracy');
   requireFinite(kept, 'lee', 'leeVsAccuracy', logY);
@@ -36,7 +39,10 @@ export function leeVsAccuracy(rows: LeeRow[], { group, logY = true, title: text 
 
   const models = [...groupBy(kept, (r) => r.model)].map(([model, rs]) => {
     const accuracies = new Set(rs.map((r) => r.accuracy));
-    if (accuracies.size !== 1) throw new InputError(`'leeVsAccuracy': model '${model}' has several accuracies (${[...accuracies].join(', ')}); expected one per model`);
+    if (accuracies.size !== 1)
+      throw new InputError(
+        `'leeVsAccuracy': model '${model}' has several accuracies (${[...accuracies].join(', ')}); expected one per model`,
+      );
     return { model, family: rs[0].family ?? '', accuracyPct: 100 * rs[0].accuracy!, lee: mean(rs.map((r) => r.lee)) };
   });
 
@@ -52,7 +58,12 @@ export function leeVsAccuracy(rows: LeeRow[], { group, logY = true, title: text 
       legendgrouptitle: { text: family },
       x: [m.accuracyPct],
       y: [m.lee],
-      marker: { size: 11, color: seriesColor(i), symbol: SYMBOLS[families.indexOf(m.family) % SYMBOLS.length], line: { width: 1, color: '#333333' } },
+      marker: {
+        size: 11,
+        color: seriesColor(i),
+        symbol: SYMBOLS[families.indexOf(m.family) % SYMBOLS.length],
+        line: { width: 1, color: '#333333' },
+      },
       hovertemplate: `${escapeLabel(m.model)} (${family})<br>test accuracy %{x:.1f}%<br>mean LEE %{y:.3g}<extra></extra>`,
     });
   });
@@ -78,7 +89,16 @@ export function leeVsAccuracy(rows: LeeRow[], { group, logY = true, title: text 
     });
     const line = `${fmt(fit.intercept)} ${fit.slope < 0 ? '−' : '+'} ${fmt(Math.abs(fit.slope))} · accuracy(%)`;
     const slopeText = `${logY ? 'log10 LEE' : 'LEE'} = ${line}`;
-    annotations.push({ xref: 'paper', yref: 'paper', x: 0.98, y: 0.98, xanchor: 'right', yanchor: 'top', showarrow: false, text: `R² = ${r2}<br>${slopeText}` });
+    annotations.push({
+      xref: 'paper',
+      yref: 'paper',
+      x: 0.98,
+      y: 0.98,
+      xanchor: 'right',
+      yanchor: 'top',
+      showarrow: false,
+      text: `R² = ${r2}<br>${slopeText}`,
+    });
   }
 
   const measure = leeMeasure(output, reduction);

@@ -14,7 +14,10 @@ export interface LeeVsEpochOptions {
  * LEE across training epochs, one line per (run, group) — e.g. with and without augmentation.
  * Rows at the same (run, group, epoch) are averaged (several images).
  */
-export function leeVsEpoch(rows: EpochRow[], { logY = true, showAccuracy = true, title: text }: LeeVsEpochOptions = {}): PlotlyFigure {
+export function leeVsEpoch(
+  rows: EpochRow[],
+  { logY = true, showAccuracy = true, title: text }: LeeVsEpochOptions = {},
+): PlotlyFigure {
   requireRows(rows, 'leeVsEpoch');
   requireFinite(rows, 'lee', 'leeVsEpoch');
   requireFinite(rows, 'epoch', 'leeVsEpoch');
@@ -22,7 +25,10 @@ export function leeVsEpoch(rows: EpochRow[], { logY = true, showAccuracy = true,
   const reduction = single(rows, 'reduction', 'leeVsEpoch');
   const data: PlotlyTrace[] = [];
   for (const [, rs] of groupBy(rows, (r) => `${r.run}\u0000${r.group}`)) {
-    const epochs = [...groupBy(rs, (r) => String(r.epoch))].map(([, e]) => ({ epoch: e[0].epoch, lee: mean(e.map((r) => r.lee)) }));
+    const epochs = [...groupBy(rs, (r) => String(r.epoch))].map(([, e]) => ({
+      epoch: e[0].epoch,
+      lee: mean(e.map((r) => r.lee)),
+    }));
     epochs.sort((a, b) => a.epoch - b.epoch);
     data.push({
       type: 'scatter',
@@ -35,8 +41,14 @@ export function leeVsEpoch(rows: EpochRow[], { logY = true, showAccuracy = true,
   }
   const withAccuracy = showAccuracy && rows.some((r) => typeof r.accuracy === 'number');
   if (withAccuracy) {
-    for (const [run, rs] of groupBy(rows.filter((r) => typeof r.accuracy === 'number'), (r) => r.run)) {
-      const epochs = [...groupBy(rs, (r) => String(r.epoch))].map(([, e]) => ({ epoch: e[0].epoch, accuracy: e[0].accuracy! }));
+    for (const [run, rs] of groupBy(
+      rows.filter((r) => typeof r.accuracy === 'number'),
+      (r) => r.run,
+    )) {
+      const epochs = [...groupBy(rs, (r) => String(r.epoch))].map(([, e]) => ({
+        epoch: e[0].epoch,
+        accuracy: e[0].accuracy!,
+      }));
       epochs.sort((a, b) => a.epoch - b.epoch);
       data.push({
         type: 'scatter',
@@ -59,7 +71,17 @@ export function leeVsEpoch(rows: EpochRow[], { logY = true, showAccuracy = true,
       xaxis: axis('epoch', integerEpochs(rows) ? { dtick: 1 } : {}),
       yaxis: axis(`${measure}, mean over images`, logY ? logAxis(rows.map((r) => r.lee)) : {}),
       colorway: [...PALETTE],
-      ...(withAccuracy ? { yaxis2: axis('test accuracy (%)', { type: 'linear', overlaying: 'y', side: 'right', showgrid: false, range: [0, 100] }) } : {}),
+      ...(withAccuracy
+        ? {
+            yaxis2: axis('test accuracy (%)', {
+              type: 'linear',
+              overlaying: 'y',
+              side: 'right',
+              showgrid: false,
+              range: [0, 100],
+            }),
+          }
+        : {}),
       // Below the plot, clear of the right-hand accuracy axis.
       legend: { title: { text: 'run · group' }, orientation: 'h', y: -0.25 },
       hovermode: 'closest',

@@ -63,12 +63,18 @@ export function tSlider(view: TSliderView, opts: TSliderOptions): PlotlyFigure {
   const { height: H, width: W, channels: C } = opts;
   const n = view.ts.length;
   if (n < 2 || view.frames.length !== n || view.f.length !== n) {
-    throw new InputError(`'tSlider' needs as many frames and f values as values of t (≥ 2), got ${view.ts.length} t, ${view.frames.length} frames, ${view.f.length} f`);
+    throw new InputError(
+      `'tSlider' needs as many frames and f values as values of t (≥ 2), got ${view.ts.length} t, ${view.frames.length} frames, ${view.f.length} f`,
+    );
   }
   const zero = view.ts.findIndex((t) => t === 0);
-  if (zero < 0) throw new InputError(`'tSlider' needs t = 0 among the values of t (the tangent line touches the curve there)`);
+  if (zero < 0)
+    throw new InputError(`'tSlider' needs t = 0 among the values of t (the tangent line touches the curve there)`);
   const bad = view.frames.findIndex((fr) => fr.length !== H * W * C);
-  if (bad >= 0) throw new InputError(`'tSlider': frame ${bad} has ${view.frames[bad].length} values, expected H·W·C = ${H}·${W}·${C}`);
+  if (bad >= 0)
+    throw new InputError(
+      `'tSlider': frame ${bad} has ${view.frames[bad].length} values, expected H·W·C = ${H}·${W}·${C}`,
+    );
   const f0 = view.f[zero];
   const tMin = view.ts[0];
   const tMax = view.ts[n - 1];
@@ -76,8 +82,25 @@ export function tSlider(view: TSliderView, opts: TSliderOptions): PlotlyFigure {
   const group = escapeLabel(view.group);
   const component = escapeLabel(opts.component);
   const data: PlotlyTrace[] = [
-    { type: 'image', z: imageZ(view.frames[zero], H, W, C), xaxis: 'x', yaxis: 'y', name: 'T<sub>t</sub> x', hovertemplate: 'column %{x}, row %{y}<extra></extra>' },
-    { type: 'scatter', mode: 'lines+markers', x: view.ts, y: view.f, xaxis: 'x2', yaxis: 'y2', name: `${component}(T<sub>t</sub> x)`, line: { color: seriesColor(0) }, marker: { size: 4 } },
+    {
+      type: 'image',
+      z: imageZ(view.frames[zero], H, W, C),
+      xaxis: 'x',
+      yaxis: 'y',
+      name: 'T<sub>t</sub> x',
+      hovertemplate: 'column %{x}, row %{y}<extra></extra>',
+    },
+    {
+      type: 'scatter',
+      mode: 'lines+markers',
+      x: view.ts,
+      y: view.f,
+      xaxis: 'x2',
+      yaxis: 'y2',
+      name: `${component}(T<sub>t</sub> x)`,
+      line: { color: seriesColor(0) },
+      marker: { size: 4 },
+    },
     {
       type: 'scatter',
       mode: 'lines',
@@ -88,7 +111,16 @@ export function tSlider(view: TSliderView, opts: TSliderOptions): PlotlyFigure {
       name: `tangent at t = 0, slope (L f) = ${fmt(view.slope)}`,
       line: { color: seriesColor(1), dash: 'dash' },
     },
-    { type: 'scatter', mode: 'markers', x: [view.ts[zero]], y: [f0], xaxis: 'x2', yaxis: 'y2', name: 'current t', marker: { size: 12, color: seriesColor(2) } },
+    {
+      type: 'scatter',
+      mode: 'markers',
+      x: [view.ts[zero]],
+      y: [f0],
+      xaxis: 'x2',
+      yaxis: 'y2',
+      name: 'current t',
+      marker: { size: 12, color: seriesColor(2) },
+    },
   ];
   const frames = view.ts.map((t, i) => ({
     name: String(i),
@@ -101,7 +133,12 @@ export function tSlider(view: TSliderView, opts: TSliderOptions): PlotlyFigure {
     args: [[String(i)], { mode: 'immediate', frame: { duration: 0, redraw: true }, transition: { duration: 0 } }],
   }));
   const layout = {
-    title: { ...title(`${group}: T<sub>t</sub> x and ${component}(T<sub>t</sub> x)${opts.model ? ` — ${escapeLabel(opts.model)}` : ''}`), y: 0.98 },
+    title: {
+      ...title(
+        `${group}: T<sub>t</sub> x and ${component}(T<sub>t</sub> x)${opts.model ? ` — ${escapeLabel(opts.model)}` : ''}`,
+      ),
+      y: 0.98,
+    },
     height: 460,
     xaxis: { domain: [0, 0.4], showticklabels: false, scaleanchor: 'y', constrain: 'domain' },
     yaxis: { domain: [0.12, 1], showticklabels: false, constrain: 'domain' },

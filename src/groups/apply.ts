@@ -35,11 +35,15 @@ export function applyGroup(
   const group = getGroup(g);
   assertShape(images, ['B', 'H', 'W', group.kind === 'color' ? 3 : 'C'], 'applyGroup', 'images');
   const ts = Array.isArray(t) ? t : [t];
-  if (ts.length === 0) throw new InputError(`argument 't' passed to 'applyGroup' is an empty array; expected at least one value`);
+  if (ts.length === 0)
+    throw new InputError(`argument 't' passed to 'applyGroup' is an empty array; expected at least one value`);
   const bad = ts.find((v) => typeof v !== 'number' || !Number.isFinite(v));
-  if (bad !== undefined) throw new InputError(`argument 't' passed to 'applyGroup' must be finite numbers, got ${String(bad)}`);
+  if (bad !== undefined)
+    throw new InputError(`argument 't' passed to 'applyGroup' must be finite numbers, got ${String(bad)}`);
   const coords = checkName('coordinates', coordinates, COORDINATES);
   const [, H, W] = images.shape;
   const tNormalized = ts.map((v) => groupParameterToNormalized(v, units, group, H, W, coords));
-  return group.kind === 'spatial' ? applySpatial(images, group, tNormalized, coords) : applyColor(images, group, tNormalized);
+  return group.kind === 'spatial'
+    ? applySpatial(images, group, tNormalized, coords)
+    : applyColor(images, group, tNormalized);
 }

@@ -70,87 +70,186 @@ const identity3 = [
   [0, 0, 1],
 ];
 
-const pm = (rows: string[][]) => String.raw`\begin{pmatrix}` + rows.map((r) => r.join('&')).join(String.raw`\\`) + String.raw`\end{pmatrix}`;
+const pm = (rows: string[][]) =>
+  String.raw`\begin{pmatrix}` + rows.map((r) => r.join('&')).join(String.raw`\\`) + String.raw`\end{pmatrix}`;
 
 const ENTRIES: Entry[] = [
   {
-    name: 'translate-x', kind: 'spatial',
-    generator: [[0, 0, 1], [0, 0, 0], [0, 0, 0]],
-    latex: pm([['0', '0', '1'], ['0', '0', '0'], ['0', '0', '0']]),
+    name: 'translate-x',
+    kind: 'spatial',
+    generator: [
+      [0, 0, 1],
+      [0, 0, 0],
+      [0, 0, 0],
+    ],
+    latex: pm([
+      ['0', '0', '1'],
+      ['0', '0', '0'],
+      ['0', '0', '0'],
+    ]),
     description: 'horizontal translation, field X = (1, 0); t > 0 moves the content left by t·(W−1)/2 pixels',
   },
   {
-    name: 'translate-y', kind: 'spatial',
-    generator: [[0, 0, 0], [0, 0, 1], [0, 0, 0]],
-    latex: pm([['0', '0', '0'], ['0', '0', '1'], ['0', '0', '0']]),
+    name: 'translate-y',
+    kind: 'spatial',
+    generator: [
+      [0, 0, 0],
+      [0, 0, 1],
+      [0, 0, 0],
+    ],
+    latex: pm([
+      ['0', '0', '0'],
+      ['0', '0', '1'],
+      ['0', '0', '0'],
+    ]),
     description: 'vertical translation, field X = (0, 1); t > 0 moves the content up by t·(H−1)/2 pixels',
   },
   {
-    name: 'rotate', kind: 'spatial',
-    generator: [[0, 1, 0], [-1, 0, 0], [0, 0, 0]],
-    latex: pm([['0', '1', '0'], ['-1', '0', '0'], ['0', '0', '0']]),
-    description: 'rotation about the image centre, field X = (v, −u); t in radians, t > 0 turns the content clockwise as displayed',
+    name: 'rotate',
+    kind: 'spatial',
+    generator: [
+      [0, 1, 0],
+      [-1, 0, 0],
+      [0, 0, 0],
+    ],
+    latex: pm([
+      ['0', '1', '0'],
+      ['-1', '0', '0'],
+      ['0', '0', '0'],
+    ]),
+    description:
+      'rotation about the image centre, field X = (v, −u); t in radians, t > 0 turns the content clockwise as displayed',
   },
   {
-    name: 'shear-x', kind: 'spatial',
-    generator: [[0, 1, 0], [0, 0, 0], [0, 0, 0]],
-    latex: pm([['0', '1', '0'], ['0', '0', '0'], ['0', '0', '0']]),
+    name: 'shear-x',
+    kind: 'spatial',
+    generator: [
+      [0, 1, 0],
+      [0, 0, 0],
+      [0, 0, 0],
+    ],
+    latex: pm([
+      ['0', '1', '0'],
+      ['0', '0', '0'],
+      ['0', '0', '0'],
+    ]),
     description: 'horizontal shear, field X = (v, 0); t > 0 moves rows below the centre left',
   },
   {
-    name: 'shear-y', kind: 'spatial',
-    generator: [[0, 0, 0], [1, 0, 0], [0, 0, 0]],
-    latex: pm([['0', '0', '0'], ['1', '0', '0'], ['0', '0', '0']]),
+    name: 'shear-y',
+    kind: 'spatial',
+    generator: [
+      [0, 0, 0],
+      [1, 0, 0],
+      [0, 0, 0],
+    ],
+    latex: pm([
+      ['0', '0', '0'],
+      ['1', '0', '0'],
+      ['0', '0', '0'],
+    ]),
     description: 'vertical shear, field X = (0, u); t > 0 moves columns right of the centre up',
   },
   {
-    name: 'stretch-x', kind: 'spatial',
-    generator: [[1, 0, 0], [0, 0, 0], [0, 0, 0]],
-    latex: pm([['1', '0', '0'], ['0', '0', '0'], ['0', '0', '0']]),
-    description: 'horizontal stretch about the centre, field X = (u, 0); t > 0 shrinks the content horizontally by e^{−t}',
+    name: 'stretch-x',
+    kind: 'spatial',
+    generator: [
+      [1, 0, 0],
+      [0, 0, 0],
+      [0, 0, 0],
+    ],
+    latex: pm([
+      ['1', '0', '0'],
+      ['0', '0', '0'],
+      ['0', '0', '0'],
+    ]),
+    description:
+      'horizontal stretch about the centre, field X = (u, 0); t > 0 shrinks the content horizontally by e^{−t}',
   },
   {
-    name: 'stretch-y', kind: 'spatial',
-    generator: [[0, 0, 0], [0, 1, 0], [0, 0, 0]],
-    latex: pm([['0', '0', '0'], ['0', '1', '0'], ['0', '0', '0']]),
+    name: 'stretch-y',
+    kind: 'spatial',
+    generator: [
+      [0, 0, 0],
+      [0, 1, 0],
+      [0, 0, 0],
+    ],
+    latex: pm([
+      ['0', '0', '0'],
+      ['0', '1', '0'],
+      ['0', '0', '0'],
+    ]),
     description: 'vertical stretch about the centre, field X = (0, v); t > 0 shrinks the content vertically by e^{−t}',
   },
   {
-    name: 'scale', kind: 'spatial',
-    generator: [[-1, 0, 0], [0, -1, 0], [0, 0, 0]],
-    latex: pm([['-1', '0', '0'], ['0', '-1', '0'], ['0', '0', '0']]),
+    name: 'scale',
+    kind: 'spatial',
+    generator: [
+      [-1, 0, 0],
+      [0, -1, 0],
+      [0, 0, 0],
+    ],
+    latex: pm([
+      ['-1', '0', '0'],
+      ['0', '-1', '0'],
+      ['0', '0', '0'],
+    ]),
     description: 'isotropic scaling about the centre, field X = (−u, −v); t > 0 enlarges the content by e^{t}',
   },
   {
-    name: 'hyperbolic-rotate', kind: 'spatial',
-    generator: [[0, 1, 0], [1, 0, 0], [0, 0, 0]],
-    latex: pm([['0', '1', '0'], ['1', '0', '0'], ['0', '0', '0']]),
+    name: 'hyperbolic-rotate',
+    kind: 'spatial',
+    generator: [
+      [0, 1, 0],
+      [1, 0, 0],
+      [0, 0, 0],
+    ],
+    latex: pm([
+      ['0', '1', '0'],
+      ['1', '0', '0'],
+      ['0', '0', '0'],
+    ]),
     description: 'hyperbolic rotation (squeeze along the diagonals), field X = (v, u)',
   },
   {
-    name: 'hue', kind: 'color',
-    generator: [[0, -s3, s3], [s3, 0, -s3], [-s3, s3, 0]],
-    latex: String.raw`\tfrac{1}{\sqrt{3}}` + pm([['0', '-1', '1'], ['1', '0', '-1'], ['-1', '1', '0']]),
-    description: 'hue rotation by t radians about the grey axis (1,1,1)/√3 (Rodrigues); t = 2π/3 maps red → green → blue → red',
+    name: 'hue',
+    kind: 'color',
+    generator: [
+      [0, -s3, s3],
+      [s3, 0, -s3],
+      [-s3, s3, 0],
+    ],
+    latex:
+      String.raw`\tfrac{1}{\sqrt{3}}` +
+      pm([
+        ['0', '-1', '1'],
+        ['1', '0', '-1'],
+        ['-1', '1', '0'],
+      ]),
+    description:
+      'hue rotation by t radians about the grey axis (1,1,1)/√3 (Rodrigues); t = 2π/3 maps red → green → blue → red',
   },
   {
-    name: 'saturation', kind: 'color',
+    name: 'saturation',
+    kind: 'color',
     generator: minusLuma,
     latex: String.raw`I - \mathbf{1}w^{\top},\; w = (0.299, 0.587, 0.114)`,
-    description: 'saturation: x ↦ g + e^t (x − g), g = (w·x)·1 the pixel\'s Rec.601 grey',
+    description: "saturation: x ↦ g + e^t (x − g), g = (w·x)·1 the pixel's Rec.601 grey",
   },
   {
-    name: 'brightness', kind: 'color',
+    name: 'brightness',
+    kind: 'color',
     generator: identity3,
     latex: 'I',
     description: 'brightness: x ↦ e^t x',
   },
   {
-    name: 'contrast', kind: 'color',
+    name: 'contrast',
+    kind: 'color',
     generator: identity3,
     meanGenerator: minusLuma,
     latex: String.raw`x \mapsto x - m\mathbf{1},\; m = w^{\top}\bar{x}`,
-    description: 'contrast: x ↦ m + e^t (x − m), m = the image\'s mean Rec.601 luma (a scalar per image)',
+    description: "contrast: x ↦ m + e^t (x − m), m = the image's mean Rec.601 luma (a scalar per image)",
   },
 ];
 

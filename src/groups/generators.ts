@@ -17,12 +17,17 @@ export function getGroup(g: string | Group): Group {
     return found;
   }
   if (!g || typeof g !== 'object' || (g.kind !== 'spatial' && g.kind !== 'color') || !math.isMatrix(g.generator)) {
-    throw new InputError(`a group must be a name (${GROUP_NAMES.join(', ')}) or a Group {name, kind: 'spatial'|'color', generator: math.Matrix, ...}`);
+    throw new InputError(
+      `a group must be a name (${GROUP_NAMES.join(', ')}) or a Group {name, kind: 'spatial'|'color', generator: math.Matrix, ...}`,
+    );
   }
   checkSquare3(rows(g.generator), `group '${g.name}' generator`);
   if (g.kind === 'spatial') checkAffine(rows(g.generator), `group '${g.name}' generator`);
   if (g.meanGenerator !== undefined) {
-    if (g.kind !== 'color') throw new InputError(`group '${g.name}': meanGenerator is only meaningful for colour groups, got kind '${g.kind}'`);
+    if (g.kind !== 'color')
+      throw new InputError(
+        `group '${g.name}': meanGenerator is only meaningful for colour groups, got kind '${g.kind}'`,
+      );
     checkSquare3(rows(g.meanGenerator), `group '${g.name}' meanGenerator`);
   }
   return g;
@@ -34,13 +39,18 @@ export function rows(m: math.Matrix): number[][] {
 }
 
 function checkSquare3(m: unknown, what: string): void {
-  const ok = Array.isArray(m) && m.length === 3 && m.every((r) => Array.isArray(r) && r.length === 3 && r.every((v) => typeof v === 'number' && Number.isFinite(v)));
+  const ok =
+    Array.isArray(m) &&
+    m.length === 3 &&
+    m.every((r) => Array.isArray(r) && r.length === 3 && r.every((v) => typeof v === 'number' && Number.isFinite(v)));
   if (!ok) throw new InputError(`${what} must be a 3×3 matrix of finite numbers, got ${describeShape(m)}`);
 }
 
 function checkAffine(m: number[][], what: string): void {
   if (m[2].some((v) => v !== 0)) {
-    throw new InputError(`${what}: a spatial (affine) generator in homogeneous form must have last row [0, 0, 0], got [${m[2].join(', ')}]`);
+    throw new InputError(
+      `${what}: a spatial (affine) generator in homogeneous form must have last row [0, 0, 0], got [${m[2].join(', ')}]`,
+    );
   }
 }
 
@@ -58,23 +68,37 @@ function describeShape(m: unknown): string {
  *   its last row must be [0, 0, 0].
  */
 export function defineGroup(name: string, generator: number[][], kind?: GroupKind): Group {
-  if (typeof name !== 'string' || name.trim() === '') throw new InputError(`defineGroup: name must be a non-empty string, got '${String(name)}'`);
-  if (kind !== undefined && kind !== 'spatial' && kind !== 'color') throw new UnknownNameError('group kind', String(kind), ['spatial', 'color']);
+  if (typeof name !== 'string' || name.trim() === '')
+    throw new InputError(`defineGroup: name must be a non-empty string, got '${String(name)}'`);
+  if (kind !== undefined && kind !== 'spatial' && kind !== 'color')
+    throw new UnknownNameError('group kind', String(kind), ['spatial', 'color']);
   const is2x3 = Array.isArray(generator) && generator.length === 2;
   if (is2x3) {
     if (kind === 'color') throw new InputError(`defineGroup('${name}'): a colour generator is 3×3 on RGB, got 2×3`);
-    const ok = generator.every((r) => Array.isArray(r) && r.length === 3 && r.every((v) => typeof v === 'number' && Number.isFinite(v)));
-    if (!ok) throw new InputError(`defineGroup('${name}'): a 2×3 affine generator needs two rows of three finite numbers, got ${describeShape(generator)}`);
+    const ok = generator.every(
+      (r) => Array.isArray(r) && r.length === 3 && r.every((v) => typeof v === 'number' && Number.isFinite(v)),
+    );
+    if (!ok)
+      throw new InputError(
+        `defineGroup('${name}'): a 2×3 affine generator needs two rows of three finite numbers, got ${describeShape(generator)}`,
+      );
     return makeGroup(name, 'spatial', [...generator.map((r) => [...r]), [0, 0, 0]]);
   }
   checkSquare3(generator, `defineGroup('${name}'): generator (2×3 affine or 3×3)`);
   const k: GroupKind = kind ?? 'color';
   if (k === 'spatial') checkAffine(generator, `defineGroup('${name}')`);
-  return makeGroup(name, k, generator.map((r) => [...r]));
+  return makeGroup(
+    name,
+    k,
+    generator.map((r) => [...r]),
+  );
 }
 
 function makeGroup(name: string, kind: GroupKind, generator: number[][], meanGenerator?: number[][]): Group {
-  const field = kind === 'spatial' ? `field X = (${affineRow(generator[0])}, ${affineRow(generator[1])})` : 'pixels map by expm(tG)';
+  const field =
+    kind === 'spatial'
+      ? `field X = (${affineRow(generator[0])}, ${affineRow(generator[1])})`
+      : 'pixels map by expm(tG)';
   return {
     name,
     kind,
@@ -87,7 +111,15 @@ function makeGroup(name: string, kind: GroupKind, generator: number[][], meanGen
 
 function affineRow([a, b, c]: number[]): string {
   const term = (k: number, s: string) => (s === '' ? fmt(k) : k === 1 ? s : k === -1 ? `-${s}` : `${fmt(k)}${s}`);
-  const terms = ([[a, 'u'], [b, 'v'], [c, '']] as Array<[number, string]>).filter(([k]) => k !== 0).map(([k, s]) => term(k, s));
+  const terms = (
+    [
+      [a, 'u'],
+      [b, 'v'],
+      [c, ''],
+    ] as Array<[number, string]>
+  )
+    .filter(([k]) => k !== 0)
+    .map(([k, s]) => term(k, s));
   return terms.length ? terms.join(' + ').replace(/\+ -/g, '- ') : '0';
 }
 
@@ -98,7 +130,11 @@ function fmt(v: number): string {
 /** LaTeX pmatrix of a generator's entries (4 significant digits). */
 export function generatorLatex(m: math.Matrix | number[][]): string {
   const r = math.isMatrix(m) ? rows(m) : m;
-  return String.raw`\begin{pmatrix}` + r.map((row) => row.map(fmt).join('&')).join(String.raw`\\`) + String.raw`\end{pmatrix}`;
+  return (
+    String.raw`\begin{pmatrix}` +
+    r.map((row) => row.map(fmt).join('&')).join(String.raw`\\`) +
+    String.raw`\end{pmatrix}`
+  );
 }
 
 /**
@@ -106,20 +142,34 @@ export function generatorLatex(m: math.Matrix | number[][]): string {
  * composition of the flows) and whose tangent is Σ c_k L_k x.
  */
 export function combineGroups(name: string, terms: Array<[number, string | Group]>): Group {
-  if (!Array.isArray(terms) || terms.length === 0) throw new InputError(`combineGroups('${name}'): needs at least one [coefficient, group] term`);
+  if (!Array.isArray(terms) || terms.length === 0)
+    throw new InputError(`combineGroups('${name}'): needs at least one [coefficient, group] term`);
   const groups = terms.map(([c, g]) => {
-    if (typeof c !== 'number' || !Number.isFinite(c)) throw new InputError(`combineGroups('${name}'): coefficients must be finite numbers, got ${String(c)}`);
+    if (typeof c !== 'number' || !Number.isFinite(c))
+      throw new InputError(`combineGroups('${name}'): coefficients must be finite numbers, got ${String(c)}`);
     return getGroup(g);
   });
   const kinds = new Set(groups.map((g) => g.kind));
   if (kinds.size > 1) {
-    throw new InputError(`combineGroups('${name}'): all terms must be of one kind, got ${groups.map((g) => `${g.name} (${g.kind})`).join(', ')}`);
+    throw new InputError(
+      `combineGroups('${name}'): all terms must be of one kind, got ${groups.map((g) => `${g.name} (${g.kind})`).join(', ')}`,
+    );
   }
   const kind = groups[0].kind;
   const sum = (pick: (g: Group) => math.Matrix) =>
-    rows(terms.reduce((acc, [c], i) => math.add(acc, math.multiply(c, pick(groups[i]))) as math.Matrix, math.zeros(3, 3) as math.Matrix));
+    rows(
+      terms.reduce(
+        (acc, [c], i) => math.add(acc, math.multiply(c, pick(groups[i]))) as math.Matrix,
+        math.zeros(3, 3) as math.Matrix,
+      ),
+    );
   const coupled = groups.some((g) => g.meanGenerator !== undefined);
-  const group = makeGroup(name, kind, sum((g) => g.generator), coupled ? sum(meanGeneratorOf) : undefined);
+  const group = makeGroup(
+    name,
+    kind,
+    sum((g) => g.generator),
+    coupled ? sum(meanGeneratorOf) : undefined,
+  );
   group.description = `${terms.map(([c], i) => `${fmt(c)}·${groups[i].name}`).join(' + ')} (${group.description})`;
   return group;
 }
@@ -149,7 +199,9 @@ export function meanFlow(g: string | Group, t: number): number[][] {
 export function commutator(a: string | Group, b: string | Group): math.Matrix {
   const [ga, gb] = sameKind(a, b, 'commutator');
   if (ga.meanGenerator || gb.meanGenerator) {
-    throw new InputError(`commutator: '${(ga.meanGenerator ? ga : gb).name}' couples to the image mean, so a single 3×3 matrix does not describe the bracket; use commutatorGroup`);
+    throw new InputError(
+      `commutator: '${(ga.meanGenerator ? ga : gb).name}' couples to the image mean, so a single 3×3 matrix does not describe the bracket; use commutatorGroup`,
+    );
   }
   return bracket(ga.generator, gb.generator);
 }
@@ -174,7 +226,10 @@ function bracket(a: math.Matrix, b: math.Matrix): math.Matrix {
 function sameKind(a: string | Group, b: string | Group, fn: string): [Group, Group] {
   const ga = getGroup(a);
   const gb = getGroup(b);
-  if (ga.kind !== gb.kind) throw new InputError(`${fn}: both groups must be of one kind, got '${ga.name}' (${ga.kind}) and '${gb.name}' (${gb.kind})`);
+  if (ga.kind !== gb.kind)
+    throw new InputError(
+      `${fn}: both groups must be of one kind, got '${ga.name}' (${ga.kind}) and '${gb.name}' (${gb.kind})`,
+    );
   return [ga, gb];
 }
 
@@ -191,7 +246,12 @@ export function spatialCoefficients(m: math.Matrix | number[][]): Array<[number,
   checkAffine(r, 'spatialCoefficients');
   // Each basis generator has a single entry 1, so the coefficients are entries of the matrix.
   const entries: Array<[number, GroupName]> = [
-    [r[0][2], 'translate-x'], [r[1][2], 'translate-y'], [r[0][0], 'stretch-x'], [r[1][1], 'stretch-y'], [r[0][1], 'shear-x'], [r[1][0], 'shear-y'],
+    [r[0][2], 'translate-x'],
+    [r[1][2], 'translate-y'],
+    [r[0][0], 'stretch-x'],
+    [r[1][1], 'stretch-y'],
+    [r[0][1], 'shear-x'],
+    [r[1][0], 'shear-y'],
   ];
   return entries.filter(([c]) => Math.abs(c) > 1e-12);
 }

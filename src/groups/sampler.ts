@@ -75,7 +75,11 @@ const SNAP = 1e-9;
  *  - indices and weights are computed on the host in float64 (T·H·W each); the blend is 4 gathers.
  *  - memory: returns one new tensor and disposes its intermediates.
  */
-export function sampleAffine(x: tf.Tensor4D, inputFromOutput: number[][][], coordinates: Coordinates = 'normalized'): tf.Tensor4D {
+export function sampleAffine(
+  x: tf.Tensor4D,
+  inputFromOutput: number[][][],
+  coordinates: Coordinates = 'normalized',
+): tf.Tensor4D {
   const [B, H, W, C] = x.shape;
   const T = inputFromOutput.length;
   const n = T * H * W;
@@ -102,10 +106,14 @@ export function sampleAffine(x: tf.Tensor4D, inputFromOutput: number[][][], coor
         const c1 = reflectIndex(x0 + 1, W);
         const r0 = reflectIndex(y0, H) * W;
         const r1 = reflectIndex(y0 + 1, H) * W;
-        idx[0][o] = r0 + c0; wts[0][o] = (1 - fx) * (1 - fy);
-        idx[1][o] = r0 + c1; wts[1][o] = fx * (1 - fy);
-        idx[2][o] = r1 + c0; wts[2][o] = (1 - fx) * fy;
-        idx[3][o] = r1 + c1; wts[3][o] = fx * fy;
+        idx[0][o] = r0 + c0;
+        wts[0][o] = (1 - fx) * (1 - fy);
+        idx[1][o] = r0 + c1;
+        wts[1][o] = fx * (1 - fy);
+        idx[2][o] = r1 + c0;
+        wts[2][o] = (1 - fx) * fy;
+        idx[3][o] = r1 + c1;
+        wts[3][o] = fx * fy;
       }
     }
   }

@@ -17,7 +17,12 @@ import { sampleAffine, type Coordinates } from './sampler';
  *  - returns [T·B, H, W, C], t-major; t = 0 returns x exactly.
  *  - memory: returns one new tensor and disposes its intermediates.
  */
-export function applySpatial(x: tf.Tensor4D, group: Group, ts: number[], coordinates: Coordinates = 'normalized'): tf.Tensor4D {
+export function applySpatial(
+  x: tf.Tensor4D,
+  group: Group,
+  ts: number[],
+  coordinates: Coordinates = 'normalized',
+): tf.Tensor4D {
   const inputFromOutput = ts.map((t) => flow(group, t).slice(0, 2));
   return sampleAffine(x, inputFromOutput, coordinates);
 }

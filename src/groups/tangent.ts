@@ -49,7 +49,9 @@ export function imageTangent(images: tf.Tensor4D, g: string | Group, opts: Tange
   const difference = opts.difference ?? 'central';
   const stencil = derivativeStencil(difference, opts.sigma);
   const coordinates = checkName('coordinates', opts.coordinates ?? 'normalized', COORDINATES);
-  return group.kind === 'spatial' ? spatialTangent(images, group, difference, stencil, coordinates) : colorTangent(images, group);
+  return group.kind === 'spatial'
+    ? spatialTangent(images, group, difference, stencil, coordinates)
+    : colorTangent(images, group);
 }
 
 export interface FeatureTangentOptions extends TangentOptions {
@@ -83,7 +85,9 @@ export function featureTangent(h: tf.Tensor, g: string | Group, opts: FeatureTan
   }
   if (h.rank === 4) {
     assertShape(h, ['B', 'h', 'w', 'C'], 'featureTangent', 'h');
-    return group.kind === 'color' ? tf.zerosLike(h) : spatialTangent(h as tf.Tensor4D, group, difference, stencil, coordinates);
+    return group.kind === 'color'
+      ? tf.zerosLike(h)
+      : spatialTangent(h as tf.Tensor4D, group, difference, stencil, coordinates);
   }
   if (h.rank === 3) {
     assertShape(h, ['B', 'N', 'C'], 'featureTangent', 'h');
@@ -97,19 +101,27 @@ export function featureTangent(h: tf.Tensor, g: string | Group, opts: FeatureTan
       return lead > 0 ? tf.concat([tf.zeros([B, lead, C]), lx], 1) : lx;
     });
   }
-  throw new InputError(`argument 'h' passed to 'featureTangent' must be [B, h, w, C], [B, N, C] tokens or [B, D], got rank ${h.rank} shape [${h.shape.join(', ')}]`);
+  throw new InputError(
+    `argument 'h' passed to 'featureTangent' must be [B, h, w, C], [B, N, C] tokens or [B, D], got rank ${h.rank} shape [${h.shape.join(', ')}]`,
+  );
 }
 
 function leadingTokenCount(N: number, given: number | undefined): number {
   const isSquare = (n: number) => n >= 1 && Number.isInteger(Math.sqrt(n));
   if (given !== undefined) {
-    if (!Number.isInteger(given) || given < 0 || given >= N) throw new InputError(`leadingTokens must be an integer in [0, ${N - 1}] for ${N} tokens, got ${given}`);
-    if (!isSquare(N - given)) throw new InputError(`featureTangent: ${N} tokens minus ${given} leading tokens = ${N - given} is not a square patch grid (s·s)`);
+    if (!Number.isInteger(given) || given < 0 || given >= N)
+      throw new InputError(`leadingTokens must be an integer in [0, ${N - 1}] for ${N} tokens, got ${given}`);
+    if (!isSquare(N - given))
+      throw new InputError(
+        `featureTangent: ${N} tokens minus ${given} leading tokens = ${N - given} is not a square patch grid (s·s)`,
+      );
     return given;
   }
   if (isSquare(N)) return 0;
   if (isSquare(N - 1)) return 1;
-  throw new InputError(`featureTangent: ${N} tokens is neither a square patch grid nor one class token plus a square grid; pass leadingTokens`);
+  throw new InputError(
+    `featureTangent: ${N} tokens is neither a square patch grid nor one class token plus a square grid; pass leadingTokens`,
+  );
 }
 
 /** A discrete derivative D x[j] = Σ coef·(x[j+plus] − x[j+minus]) along an axis, indices reflected. */
@@ -120,7 +132,8 @@ export function derivativeStencil(difference: Difference | string, sigma = 1): S
   const d = checkName('difference', difference, DIFFERENCES);
   if (d === 'central') return [{ plus: 1, minus: -1, coef: 0.5 }];
   if (d === 'forward') return [{ plus: 1, minus: 0, coef: 1 }];
-  if (typeof sigma !== 'number' || !Number.isFinite(sigma) || sigma <= 0) throw new InputError(`sigma (pixels) for difference 'gaussian' must be a positive number, got ${sigma}`);
+  if (typeof sigma !== 'number' || !Number.isFinite(sigma) || sigma <= 0)
+    throw new InputError(`sigma (pixels) for difference 'gaussian' must be a positive number, got ${sigma}`);
   // c_k ∝ k·g(k) (minus the Gaussian's derivative), normalized so Σ_k k·c_k = 1: exact on ramps.
   const radius = Math.max(1, Math.ceil(3 * sigma));
   const gauss = (k: number) => Math.exp(-(k * k) / (2 * sigma * sigma));
@@ -137,7 +150,13 @@ export function derivativeStencil(difference: Difference | string, sigma = 1): S
  * columns/rows what reflection gives (10–14× faster than gathers on wasm); 'gaussian' gathers
  * reflected neighbours for each tap.
  */
-function spatialTangent(x: tf.Tensor4D, group: Group, difference: Difference, stencil: Stencil, coordinates: Coordinates = 'normalized'): tf.Tensor4D {
+function spatialTangent(
+  x: tf.Tensor4D,
+  group: Group,
+  difference: Difference,
+  stencil: Stencil,
+  coordinates: Coordinates = 'normalized',
+): tf.Tensor4D {
   const [, H, W, C] = x.shape;
   const G = rows(group.generator);
   return tf.tidy(() => {
@@ -149,12 +168,19 @@ function spatialTangent(x: tf.Tensor4D, group: Group, difference: Difference, st
       const scale = pixelsPerUnit(n, H, W, coordinates);
       if (n <= 1 || scale === 0 || row.every((g) => g === 0)) continue;
       if (difference === 'gaussian') {
-        terms.push(tf.mul(differentiate(x, axis, stencil), fieldTensor(row, H, W, scale, axis, undefined, coordinates)));
+        terms.push(
+          tf.mul(differentiate(x, axis, stencil), fieldTensor(row, H, W, scale, axis, undefined, coordinates)),
+        );
         continue;
       }
       for (const { taps, mask } of convTerms(difference, n)) {
         const filter = tf.tile(tf.reshape(tf.tensor1d(taps), axis === 2 ? [1, 3, 1, 1] : [3, 1, 1, 1]), [1, 1, C, 1]);
-        terms.push(tf.mul(tf.depthwiseConv2d(x, filter as tf.Tensor4D, 1, 'same'), fieldTensor(row, H, W, scale, axis, mask, coordinates)));
+        terms.push(
+          tf.mul(
+            tf.depthwiseConv2d(x, filter as tf.Tensor4D, 1, 'same'),
+            fieldTensor(row, H, W, scale, axis, mask, coordinates),
+          ),
+        );
       }
     }
     if (terms.length === 0) return tf.zerosLike(x);
@@ -167,7 +193,10 @@ function spatialTangent(x: tf.Tensor4D, group: Group, difference: Difference, st
  * reflected difference: central is 0 at both ends (x[−1] = x[1]); forward is x[j+1] − x[j] except
  * at the last index, where the reflected neighbour gives x[n−2] − x[n−1] (the second kernel).
  */
-function convTerms(difference: Difference, n: number): Array<{ taps: [number, number, number]; mask: (k: number) => number }> {
+function convTerms(
+  difference: Difference,
+  n: number,
+): Array<{ taps: [number, number, number]; mask: (k: number) => number }> {
   if (difference === 'central') return [{ taps: [-0.5, 0, 0.5], mask: (k) => (k === 0 || k === n - 1 ? 0 : 1) }];
   return [
     { taps: [0, -1, 1], mask: (k) => (k === n - 1 ? 0 : 1) },
@@ -176,10 +205,22 @@ function convTerms(difference: Difference, n: number): Array<{ taps: [number, nu
 }
 
 /** [1, H, W, 1]: field row (a, b, c) → (a·u + b·v + c)·scale·mask(index along `axis`), u and v in `coordinates`. */
-function fieldTensor([a, b, c]: number[], H: number, W: number, scale: number, axis: 1 | 2, mask: (k: number) => number = () => 1, coordinates: Coordinates = 'normalized'): tf.Tensor {
+function fieldTensor(
+  [a, b, c]: number[],
+  H: number,
+  W: number,
+  scale: number,
+  axis: 1 | 2,
+  mask: (k: number) => number = () => 1,
+  coordinates: Coordinates = 'normalized',
+): tf.Tensor {
   const field = new Float32Array(H * W);
   for (let i = 0; i < H; i++) {
-    for (let j = 0; j < W; j++) field[i * W + j] = (a * gridCoord(j, W, H, W, coordinates) + b * gridCoord(i, H, H, W, coordinates) + c) * scale * mask(axis === 2 ? j : i);
+    for (let j = 0; j < W; j++)
+      field[i * W + j] =
+        (a * gridCoord(j, W, H, W, coordinates) + b * gridCoord(i, H, H, W, coordinates) + c) *
+        scale *
+        mask(axis === 2 ? j : i);
   }
   return tf.tensor4d(field, [1, H, W, 1]);
 }

@@ -30,7 +30,8 @@ export function fromNormalized(tNormalized: number, unit: Unit | string, size: n
 }
 
 function pixelSpan(size: number): number {
-  if (!Number.isInteger(size) || size < 2) throw new InputError(`a pixel conversion needs an axis of at least 2 pixels, got size ${size}`);
+  if (!Number.isInteger(size) || size < 2)
+    throw new InputError(`a pixel conversion needs an axis of at least 2 pixels, got size ${size}`);
   return size - 1;
 }
 
@@ -45,17 +46,28 @@ const ANGLE_GROUPS = ['rotate', 'hue'];
  * 'isotropic' (non-square images), pixels are counted along the longer side for both translations,
  * since one unit is (max(H, W) − 1)/2 px on both axes.
  */
-export function groupParameterToNormalized(value: number, unit: Unit | string, group: Group, H: number, W: number, coordinates: Coordinates = 'normalized'): number {
+export function groupParameterToNormalized(
+  value: number,
+  unit: Unit | string,
+  group: Group,
+  H: number,
+  W: number,
+  coordinates: Coordinates = 'normalized',
+): number {
   const u = checkName('unit', unit, UNITS);
   if (u === 'normalized') return value;
   // Only the catalog's own groups: a custom group that reuses a name has no known unit.
   const builtIn = catalogGroup(group.name) === group ? group.name : '';
   if (u === 'pixels') {
     const axis = PIXEL_AXIS[builtIn];
-    if (!axis) throw new InputError(`units 'pixels' apply to translate-x and translate-y only, not to '${group.name}'; use 'normalized'`);
+    if (!axis)
+      throw new InputError(
+        `units 'pixels' apply to translate-x and translate-y only, not to '${group.name}'; use 'normalized'`,
+      );
     if (coordinates === 'isotropic') return toNormalized(value, u, Math.max(H, W));
     return toNormalized(value, u, axis === 'width' ? W : H);
   }
-  if (!ANGLE_GROUPS.includes(builtIn)) throw new InputError(`units 'degrees' apply to rotate and hue only, not to '${group.name}'; use 'normalized'`);
+  if (!ANGLE_GROUPS.includes(builtIn))
+    throw new InputError(`units 'degrees' apply to rotate and hue only, not to '${group.name}'; use 'normalized'`);
   return toNormalized(value, u, 0);
 }

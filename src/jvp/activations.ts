@@ -18,7 +18,10 @@ interface ActivationDef {
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 
 /** Defines a pointwise activation by its derivative factor act'(z) (given z and y). */
-function pointwise(value: (z: tf.Tensor) => tf.Tensor, factor: (z: tf.Tensor, y: tf.Tensor) => tf.Tensor): ActivationDef {
+function pointwise(
+  value: (z: tf.Tensor) => tf.Tensor,
+  factor: (z: tf.Tensor, y: tf.Tensor) => tf.Tensor,
+): ActivationDef {
   return { value, jvp: (z, y, dz, k) => tf.tidy(() => mulTiled(dz, factor(z, y), k)) };
 }
 
@@ -54,7 +57,9 @@ const DEFS: Record<string, ActivationDef> = {
     (z) => tf.cast(tf.logicalAnd(tf.greater(z, 0), tf.less(z, 6)), 'float32'),
   ),
   elu: pointwise(tf.elu, (z, y) => tf.where(tf.greater(z, 0), tf.onesLike(z), tf.add(y, 1))),
-  selu: pointwise(tf.selu, (z, y) => tf.where(tf.greater(z, 0), tf.fill(z.shape, SELU_SCALE), tf.add(y, SELU_SCALEALPHA))),
+  selu: pointwise(tf.selu, (z, y) =>
+    tf.where(tf.greater(z, 0), tf.fill(z.shape, SELU_SCALE), tf.add(y, SELU_SCALEALPHA)),
+  ),
   sigmoid: pointwise(tf.sigmoid, (_z, y) => tf.mul(y, tf.sub(1, y))),
   hardSigmoid: pointwise(
     (z) => tf.clipByValue(tf.add(0.5, tf.mul(0.2, z)), 0, 1),
@@ -77,7 +82,8 @@ const DEFS: Record<string, ActivationDef> = {
   ),
   // gelu_new (tanh form): y = ½ z (1 + tanh u), u = √(2/π)(z + 0.044715 z³).
   gelu_new: pointwise(
-    (z) => tf.mul(0.5, tf.mul(z, tf.add(1, tf.tanh(tf.mul(SQRT_2_OVER_PI, tf.add(z, tf.mul(0.044715, tf.pow(z, 3)))))))),
+    (z) =>
+      tf.mul(0.5, tf.mul(z, tf.add(1, tf.tanh(tf.mul(SQRT_2_OVER_PI, tf.add(z, tf.mul(0.044715, tf.pow(z, 3)))))))),
     (z) => {
       const t = tf.tanh(tf.mul(SQRT_2_OVER_PI, tf.add(z, tf.mul(0.044715, tf.pow(z, 3)))));
       const du = tf.mul(SQRT_2_OVER_PI, tf.add(1, tf.mul(3 * 0.044715, tf.square(z))));

@@ -28,7 +28,11 @@ export interface GraphNode {
 }
 
 interface Executor {
-  graph: { nodes: Record<string, GraphNode>; inputs: GraphNode[]; outputs: Array<GraphNode & { signatureKey?: string }> };
+  graph: {
+    nodes: Record<string, GraphNode>;
+    inputs: GraphNode[];
+    outputs: Array<GraphNode & { signatureKey?: string }>;
+  };
   weightMap: Record<string, tf.Tensor[]>;
   outputNodes: string[];
   execute(inputs: Record<string, tf.Tensor>, outputs: string[]): tf.Tensor[];
@@ -39,16 +43,60 @@ interface Executor {
  * boolean results, and piecewise-constant maps (derivative 0 almost everywhere).
  */
 const TANGENT_FREE_OPS = new Set([
-  'Shape', 'ShapeN', 'Size', 'Rank', 'ZerosLike', 'OnesLike', 'Fill', 'Range',
-  'ArgMax', 'ArgMin', 'Equal', 'NotEqual', 'Greater', 'GreaterEqual', 'Less', 'LessEqual',
-  'LogicalAnd', 'LogicalOr', 'LogicalNot', 'IsNan', 'IsInf', 'IsFinite',
-  'Floor', 'Ceil', 'Round', 'Sign', 'FloorDiv', 'FloorMod', 'Mod',
-  'NonMaxSuppressionV2', 'NonMaxSuppressionV3', 'NonMaxSuppressionV4', 'NonMaxSuppressionV5', 'Where',
-  'Unique', 'OneHot', 'All', 'Any', 'LowerBound', 'UpperBound', 'Bincount', 'DenseBincount',
+  'Shape',
+  'ShapeN',
+  'Size',
+  'Rank',
+  'ZerosLike',
+  'OnesLike',
+  'Fill',
+  'Range',
+  'ArgMax',
+  'ArgMin',
+  'Equal',
+  'NotEqual',
+  'Greater',
+  'GreaterEqual',
+  'Less',
+  'LessEqual',
+  'LogicalAnd',
+  'LogicalOr',
+  'LogicalNot',
+  'IsNan',
+  'IsInf',
+  'IsFinite',
+  'Floor',
+  'Ceil',
+  'Round',
+  'Sign',
+  'FloorDiv',
+  'FloorMod',
+  'Mod',
+  'NonMaxSuppressionV2',
+  'NonMaxSuppressionV3',
+  'NonMaxSuppressionV4',
+  'NonMaxSuppressionV5',
+  'Where',
+  'Unique',
+  'OneHot',
+  'All',
+  'Any',
+  'LowerBound',
+  'UpperBound',
+  'Bincount',
+  'DenseBincount',
 ]);
 
 /** Nodes that pass their input through unchanged: a Softmax behind them is still the model's softmax. */
-export const PASS_THROUGH_OPS = new Set(['Identity', 'IdentityN', 'Snapshot', 'PreventGradient', 'CheckNumerics', 'EnsureShape', 'StopGradient']);
+export const PASS_THROUGH_OPS = new Set([
+  'Identity',
+  'IdentityN',
+  'Snapshot',
+  'PreventGradient',
+  'CheckNumerics',
+  'EnsureShape',
+  'StopGradient',
+]);
 
 export function executorOf(model: tf.GraphModel, fn = 'liederiv'): Executor {
   // GraphModel's executor is private in tfjs's types; the walker needs its graph.
@@ -73,7 +121,14 @@ function dataInputIndices(node: GraphNode): number[] {
   for (const p of params) {
     if (p.inputIndexStart === undefined) continue;
     const start = p.inputIndexStart < 0 ? node.inputNames.length + p.inputIndexStart : p.inputIndexStart;
-    const end = p.inputIndexEnd === 0 ? node.inputNames.length : p.inputIndexEnd === undefined ? start + 1 : p.inputIndexEnd < 0 ? node.inputNames.length + p.inputIndexEnd : p.inputIndexEnd;
+    const end =
+      p.inputIndexEnd === 0
+        ? node.inputNames.length
+        : p.inputIndexEnd === undefined
+          ? start + 1
+          : p.inputIndexEnd < 0
+            ? node.inputNames.length + p.inputIndexEnd
+            : p.inputIndexEnd;
     for (let i = start; i < end; i++) used.add(i);
   }
   return [...used].sort((a, b) => a - b);
@@ -83,7 +138,9 @@ function dataInputIndices(node: GraphNode): number[] {
 export function graphInput(model: tf.GraphModel): GraphNode {
   const inputs = executorOf(model).graph.inputs;
   if (inputs.length !== 1) {
-    throw new InputError(`this GraphModel has ${inputs.length} inputs (${inputs.map((n) => n.name).join(', ')}); expected one image input; measure a version of the model with the other inputs frozen as constants (e.g. a Keras sub-model or a SavedModel signature that takes only the image), or name an inner tensor that depends on the image only`);
+    throw new InputError(
+      `this GraphModel has ${inputs.length} inputs (${inputs.map((n) => n.name).join(', ')}); expected one image input; measure a version of the model with the other inputs frozen as constants (e.g. a Keras sub-model or a SavedModel signature that takes only the image), or name an inner tensor that depends on the image only`,
+    );
   }
   return inputs[0];
 }
@@ -103,12 +160,16 @@ export function graphOutputs(model: tf.GraphModel): Array<{ node: string; key?: 
 export function resolveGraphTensor(model: tf.GraphModel, name: string): string {
   const executor = executorOf(model);
   // GraphModel's signature is private in tfjs's types; only its output names are read here.
-  const sig = (model as unknown as { signature?: { outputs?: Record<string, { name?: string }> } }).signature?.outputs ?? {};
+  const sig =
+    (model as unknown as { signature?: { outputs?: Record<string, { name?: string }> } }).signature?.outputs ?? {};
   const bySig = sig[name]?.name;
   const [node, index] = parseNodeName(bySig ?? name);
   if (executor.graph.nodes[node]) return `${node}:${index}`;
   const outs = graphOutputs(model).map((o) => (o.key && o.key !== o.node ? `${o.key} (node ${o.node})` : o.node));
-  throw new UnknownNameError('graph tensor', name, [`outputs: ${outs.join(', ')}`, `or any of the ${Object.keys(executor.graph.nodes).length} node names`]);
+  throw new UnknownNameError('graph tensor', name, [
+    `outputs: ${outs.join(', ')}`,
+    `or any of the ${Object.keys(executor.graph.nodes).length} node names`,
+  ]);
 }
 
 /**
@@ -117,7 +178,16 @@ export function resolveGraphTensor(model: tf.GraphModel, name: string): string {
  * adding a softmax over them would apply a second one (a SavedModel head often ends in Softmax →
  * Reshape or ExpandDims → Squeeze).
  */
-export const REARRANGING_OPS = new Set(['Reshape', 'Squeeze', 'ExpandDims', 'Transpose', 'Slice', 'StridedSlice', 'GatherV2', 'Gather']);
+export const REARRANGING_OPS = new Set([
+  'Reshape',
+  'Squeeze',
+  'ExpandDims',
+  'Transpose',
+  'Slice',
+  'StridedSlice',
+  'GatherV2',
+  'Gather',
+]);
 
 /** The probability head a graph output comes from: its Softmax or Sigmoid node. */
 export interface GraphHead {
@@ -169,13 +239,27 @@ function decodeAttrs(node: GraphNode, values: OpInput[]): Record<string, unknown
 }
 
 function checkStacked(d: Dual, k: number, node: GraphNode): void {
-  const ok = isDual(d) && (d.primal.rank === 0 ? d.tangent.rank === 1 && d.tangent.shape[0] === k
-    : d.tangent.rank === d.primal.rank && d.tangent.shape[0] === k * d.primal.shape[0] && d.tangent.shape.slice(1).every((s, i) => s === d.primal.shape[i + 1]));
-  if (!ok) throw new Error(`JVP rule for op '${node.op}' (node '${node.name}') returned a tangent of shape [${d?.tangent?.shape}] for primal [${d?.primal?.shape}] and k = ${k}`);
+  const ok =
+    isDual(d) &&
+    (d.primal.rank === 0
+      ? d.tangent.rank === 1 && d.tangent.shape[0] === k
+      : d.tangent.rank === d.primal.rank &&
+        d.tangent.shape[0] === k * d.primal.shape[0] &&
+        d.tangent.shape.slice(1).every((s, i) => s === d.primal.shape[i + 1]));
+  if (!ok)
+    throw new Error(
+      `JVP rule for op '${node.op}' (node '${node.name}') returned a tangent of shape [${d?.tangent?.shape}] for primal [${d?.primal?.shape}] and k = ${k}`,
+    );
 }
 
 /** Runs one node with tfjs's own executor, feeding its inputs' primal values. */
-function executeNode(executor: Executor, node: GraphNode, values: OpInput[], indices: number[], outputs: number): tf.Tensor[] {
+function executeNode(
+  executor: Executor,
+  node: GraphNode,
+  values: OpInput[],
+  indices: number[],
+  outputs: number,
+): tf.Tensor[] {
   const feed: Record<string, tf.Tensor> = {};
   const fedIndex = new Map<string, number>();
   for (const i of indices) {
@@ -183,35 +267,62 @@ function executeNode(executor: Executor, node: GraphNode, values: OpInput[], ind
     if (executor.weightMap[name]) continue;
     // tfjs's executor keeps one fed output per node name.
     if (fedIndex.has(name) && fedIndex.get(name) !== index) {
-      throw new Error(`graph walk: node '${node.name}' (${node.op}) reads outputs ${fedIndex.get(name)} and ${index} of '${name}'; tfjs's executor cannot be fed both`);
+      throw new Error(
+        `graph walk: node '${node.name}' (${node.op}) reads outputs ${fedIndex.get(name)} and ${index} of '${name}'; tfjs's executor cannot be fed both`,
+      );
     }
     fedIndex.set(name, index);
     feed[`${name}:${index}`] = primalOf(values[i]);
   }
-  return executor.execute(feed, Array.from({ length: outputs }, (_, i) => `${node.name}:${i}`));
+  return executor.execute(
+    feed,
+    Array.from({ length: outputs }, (_, i) => `${node.name}:${i}`),
+  );
 }
 
 /** Topological order of the nodes the output depends on (no weights, no input). */
 function order(executor: Executor, inputName: string, output: string): GraphNode[] {
   const out: GraphNode[] = [];
   const state = new Map<string, 'open' | 'done'>();
-  const stack: Array<{ node: GraphNode; expanded: boolean }> = [{ node: executor.graph.nodes[parseNodeName(output)[0]], expanded: false }];
+  const stack: Array<{ node: GraphNode; expanded: boolean }> = [
+    { node: executor.graph.nodes[parseNodeName(output)[0]], expanded: false },
+  ];
   while (stack.length) {
     const top = stack[stack.length - 1];
     const { node } = top;
-    if (state.get(node.name) === 'done') { stack.pop(); continue; }
-    if (node.name === inputName || executor.weightMap[node.name]) { state.set(node.name, 'done'); stack.pop(); continue; }
-    if (top.expanded) { state.set(node.name, 'done'); out.push(node); stack.pop(); continue; }
+    if (state.get(node.name) === 'done') {
+      stack.pop();
+      continue;
+    }
+    if (node.name === inputName || executor.weightMap[node.name]) {
+      state.set(node.name, 'done');
+      stack.pop();
+      continue;
+    }
+    if (top.expanded) {
+      state.set(node.name, 'done');
+      out.push(node);
+      stack.pop();
+      continue;
+    }
     top.expanded = true;
     state.set(node.name, 'open');
     const indices = dataInputIndices(node);
     if (indices.length === 0 && node.op !== 'Const') {
-      throw new InputError(`graph node '${node.name}' (${node.op}) needs a value that is not the model input '${inputName}' (a second input, or a variable the converter did not freeze); expected a frozen graph of one image input: convert it again with tensorflowjs_converter from a SavedModel signature that takes only the image`);
+      throw new InputError(
+        `graph node '${node.name}' (${node.op}) needs a value that is not the model input '${inputName}' (a second input, or a variable the converter did not freeze); expected a frozen graph of one image input: convert it again with tensorflowjs_converter from a SavedModel signature that takes only the image`,
+      );
     }
     for (const i of indices) {
       const child = executor.graph.nodes[parseNodeName(node.inputNames[i])[0]];
-      if (!child) throw new InputError(`graph node '${node.name}' (${node.op}) reads '${node.inputNames[i]}', which the graph does not define`);
-      if (state.get(child.name) === 'open') throw new InputError(`the graph has a cycle through '${child.name}' (control flow is not supported: the walker follows one static data-flow graph); measure a tensor before the loop (--output NAME)`);
+      if (!child)
+        throw new InputError(
+          `graph node '${node.name}' (${node.op}) reads '${node.inputNames[i]}', which the graph does not define`,
+        );
+      if (state.get(child.name) === 'open')
+        throw new InputError(
+          `the graph has a cycle through '${child.name}' (control flow is not supported: the walker follows one static data-flow graph); measure a tensor before the loop (--output NAME)`,
+        );
       if (state.get(child.name) !== 'done') stack.push({ node: child, expanded: false });
     }
   }
@@ -229,20 +340,29 @@ export function graphOps(model: tf.GraphModel, output?: string): string[] {
  * Appends the steps of `model` up to `output` ('node:index') to `steps`, with the placeholder read
  * from `input`. Returns the output's ref and the weights (to protect from the walk).
  */
-export function compileGraphModel(model: tf.GraphModel, steps: Step[], input: Ref, output: string): { result: Ref; weights: tf.Tensor[] } {
+export function compileGraphModel(
+  model: tf.GraphModel,
+  steps: Step[],
+  input: Ref,
+  output: string,
+): { result: Ref; weights: tf.Tensor[] } {
   const executor = executorOf(model);
   const inputName = graphInput(model).name;
   const [outName, outIndex] = parseNodeName(output);
   const weights = Object.values(executor.weightMap).flat();
   if (outName === inputName) return { result: input, weights };
-  if (executor.weightMap[outName]) throw new InputError(`graph tensor '${output}' is a weight: it does not depend on the image; expected a tensor computed from the input (--output NAME: an op's node name or a signature key)`);
+  if (executor.weightMap[outName])
+    throw new InputError(
+      `graph tensor '${output}' is a weight: it does not depend on the image; expected a tensor computed from the input (--output NAME: an op's node name or a signature key)`,
+    );
   const nodes = order(executor, inputName, output);
   // How many outputs of each node are read (the executor is asked for that many).
   const outputCount = new Map<string, number>([[outName, outIndex + 1]]);
-  for (const node of nodes) for (const i of dataInputIndices(node)) {
-    const [name, index] = parseNodeName(node.inputNames[i]);
-    outputCount.set(name, Math.max(outputCount.get(name) ?? 1, index + 1));
-  }
+  for (const node of nodes)
+    for (const i of dataInputIndices(node)) {
+      const [name, index] = parseNodeName(node.inputNames[i]);
+      outputCount.set(name, Math.max(outputCount.get(name) ?? 1, index + 1));
+    }
   const stepOf = new Map<string, number>();
   for (const node of nodes) {
     const indices = dataInputIndices(node);
@@ -255,13 +375,15 @@ export function compileGraphModel(model: tf.GraphModel, steps: Step[], input: Re
     const aligned = (ins: OpInput[]): OpInput[] => {
       const vals: OpInput[] = new Array(node.inputNames.length);
       computed.forEach((i, j) => (vals[i] = ins[j]));
-      for (const i of indices) if (vals[i] === undefined) {
-        const [name, index] = parseNodeName(node.inputNames[i]);
-        vals[i] = executor.weightMap[name][index];
-      }
+      for (const i of indices)
+        if (vals[i] === undefined) {
+          const [name, index] = parseNodeName(node.inputNames[i]);
+          vals[i] = executor.weightMap[name][index];
+        }
       return vals;
     };
-    const carries = !TANGENT_FREE_OPS.has(node.op) && !(node.op === 'Cast' && node.attrParams.dtype?.value !== 'float32');
+    const carries =
+      !TANGENT_FREE_OPS.has(node.op) && !(node.op === 'Cast' && node.attrParams.dtype?.value !== 'float32');
     const nOut = outputCount.get(node.name) ?? 1;
     steps.push({
       info: { name: node.name, className: node.op, source: 'op' },
@@ -270,7 +392,12 @@ export function compileGraphModel(model: tf.GraphModel, steps: Step[], input: Re
       jvp: (ins: Value[], k: number) => {
         const values = aligned(ins);
         if (carries && indices.some((i) => isDual(values[i]))) {
-          const outs = opRuleFor(node.op, node.name).jvp({ inputs: values, attrs: decodeAttrs(node, values), k, name: node.name });
+          const outs = opRuleFor(node.op, node.name).jvp({
+            inputs: values,
+            attrs: decodeAttrs(node, values),
+            k,
+            name: node.name,
+          });
           for (const d of outs) checkStacked(d as Dual, k, node);
           return outs;
         }

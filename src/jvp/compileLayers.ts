@@ -5,7 +5,7 @@
  * activation: 'relu', ...) becomes its own step, so the layer-wise table shows the nonlinearity
  * apart from the linear map (the paper's point: the one aliases, the other does not).
  */
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { InputError, UnknownNameError } from '../errors';
 import { activationJvp, activationName, activationValue } from './activations';
 import { withoutActivation } from './withoutActivation';
@@ -34,7 +34,19 @@ export interface LayersSelection {
 }
 
 /** Layers that pass values through unchanged at inference, or only rearrange them: a softmax behind them is still the model's. */
-const REARRANGING_LAYERS = new Set(['Reshape', 'Flatten', 'Permute', 'Dropout', 'SpatialDropout1D', 'SpatialDropout2D', 'SpatialDropout3D', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout', 'ActivityRegularization']);
+const REARRANGING_LAYERS = new Set([
+  'Reshape',
+  'Flatten',
+  'Permute',
+  'Dropout',
+  'SpatialDropout1D',
+  'SpatialDropout2D',
+  'SpatialDropout3D',
+  'GaussianNoise',
+  'GaussianDropout',
+  'AlphaDropout',
+  'ActivityRegularization',
+]);
 
 /** The model's probability head: the layer node whose activation is the final softmax or sigmoid. */
 export interface LayersHead {
@@ -59,7 +71,8 @@ export function layersFinalHead(model: tf.LayersModel): LayersHead | undefined {
     const cls = layer.getClassName();
     const act = activationName(layer);
     if (cls === 'Softmax') return { node: index, kind: 'softmax', how: 'layer' };
-    if (act === 'softmax' || act === 'sigmoid') return { node: index, kind: act, how: cls === 'Activation' ? 'layer' : 'activation' };
+    if (act === 'softmax' || act === 'sigmoid')
+      return { node: index, kind: act, how: cls === 'Activation' ? 'layer' : 'activation' };
     if (!REARRANGING_LAYERS.has(cls) || node.inputs.length !== 1 || !('node' in node.inputs[0])) return undefined;
     index = node.inputs[0].node;
   }
@@ -82,7 +95,8 @@ function layerStep(layer: tf.layers.Layer, asLayer: tf.layers.Layer, inputs: Ref
   // The rule is looked up when forward mode first needs it: a layer without one still has its plain
   // value (layer.apply), so fd, double-vjp and the metrics work on it.
   let rule: ReturnType<typeof layerRuleFor> | undefined;
-  const call = (xs: tf.Tensor[]) => asLayer.apply(xs.length === 1 ? xs[0] : xs, { training: false }) as tf.Tensor | tf.Tensor[];
+  const call = (xs: tf.Tensor[]) =>
+    asLayer.apply(xs.length === 1 ? xs[0] : xs, { training: false }) as tf.Tensor | tf.Tensor[];
   return {
     info: { name, className: layer.getClassName(), source: 'layer' },
     inputs,
@@ -113,19 +127,35 @@ export function activationStep(act: string, input: Ref, name: string, where: str
  * Appends the steps of `model` up to the selected output to `steps`, with the model's input read
  * from `input`. Returns the ref of the selected value.
  */
-export function compileLayersModel(model: tf.LayersModel, steps: Step[], input: Ref, sel: LayersSelection, { splitActivations = false } = {}): Ref {
-  if (model.inputs.length !== 1) throw new InputError(`model '${model.name}' has ${model.inputs.length} inputs (${model.inputNames.join(', ')}); expected one image input; measure a version of the model with the other inputs frozen as constants (e.g. a Keras sub-model or a SavedModel signature that takes only the image), or name an inner tensor that depends on the image only`);
+export function compileLayersModel(
+  model: tf.LayersModel,
+  steps: Step[],
+  input: Ref,
+  sel: LayersSelection,
+  { splitActivations = false } = {},
+): Ref {
+  if (model.inputs.length !== 1)
+    throw new InputError(
+      `model '${model.name}' has ${model.inputs.length} inputs (${model.inputNames.join(', ')}); expected one image input; measure a version of the model with the other inputs frozen as constants (e.g. a Keras sub-model or a SavedModel signature that takes only the image), or name an inner tensor that depends on the image only`,
+    );
   const graph = cachedLayerGraph(model);
   let target: number;
   let strip = false;
   let viaInput = false;
   if (sel.layer !== undefined) {
     const n = nodeNamed(graph, sel.layer);
-    if (!n) throw new UnknownNameError('layer', sel.layer, graph.nodes.map((m) => m.layer.name));
+    if (!n)
+      throw new UnknownNameError(
+        'layer',
+        sel.layer,
+        graph.nodes.map((m) => m.layer.name),
+      );
     target = n.index;
   } else {
     if (graph.outputs.length !== 1) {
-      throw new InputError(`model '${model.name}' has ${graph.outputs.length} outputs (${layerOutputNames(model).join(', ')}); say which one to measure with output: NAME (--output NAME)`);
+      throw new InputError(
+        `model '${model.name}' has ${graph.outputs.length} outputs (${layerOutputNames(model).join(', ')}); say which one to measure with output: NAME (--output NAME)`,
+      );
     }
     target = graph.outputs[0].node;
     const head = sel.stripHead || sel.stripSoftmax ? layersFinalHead(model) : undefined;
@@ -146,7 +176,8 @@ export function compileLayersModel(model: tf.LayersModel, steps: Step[], input: 
     for (const r of graph.nodes[n].inputs) if ('node' in r) stack.push(r.node);
   }
   const stepOf = new Map<number, number>();
-  const refOf = (r: LayerGraph['nodes'][number]['inputs'][number]): Ref => ('node' in r ? { step: stepOf.get(r.node) as number, output: r.output } : input);
+  const refOf = (r: LayerGraph['nodes'][number]['inputs'][number]): Ref =>
+    'node' in r ? { step: stepOf.get(r.node) as number, output: r.output } : input;
   for (const node of graph.nodes) {
     if (!needed.has(node.index)) continue;
     const ins = node.inputs.map(refOf);
@@ -157,14 +188,17 @@ export function compileLayersModel(model: tf.LayersModel, steps: Step[], input: 
     const fused = layer.getClassName() !== 'Activation' && act !== 'linear';
     if (fused && (splitActivations || (isTarget && strip))) {
       steps.push(layerStep(layer, withoutActivation(layer), ins, layer.name));
-      if (!(isTarget && strip)) steps.push(activationStep(act, { step: steps.length - 1, output: 0 }, `${layer.name}/${act}`, layer.name));
+      if (!(isTarget && strip))
+        steps.push(activationStep(act, { step: steps.length - 1, output: 0 }, `${layer.name}/${act}`, layer.name));
     } else {
       steps.push(layerStep(layer, layer, ins, layer.name));
     }
     stepOf.set(node.index, steps.length - 1);
     if (isTarget) return { step: steps.length - 1, output: 0 };
   }
-  throw new InputError(`model '${model.name}' returns its input unchanged; nothing to differentiate (expected an output computed by at least one layer: --output NAME names one)`);
+  throw new InputError(
+    `model '${model.name}' returns its input unchanged; nothing to differentiate (expected an output computed by at least one layer: --output NAME names one)`,
+  );
 }
 
 export type { Value };

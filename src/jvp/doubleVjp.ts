@@ -30,7 +30,9 @@ export function jvpDoubleVjp(f: (x: tf.Tensor) => tf.Tensor, x: tf.Tensor, v: tf
     releaseFailedTape(); // tfjs leaks the tape's saved tensors when a gradient is missing
     const msg = (err as Error).message ?? String(err);
     const missing =
-      /Kernel '(\w+)' not registered for backend '(\w+)'/.exec(msg) ?? /gradient function not found for (\w+)/i.exec(msg) ?? /gradient .*?'?(\w+)'? .*not (?:yet )?(?:been )?(?:defined|registered)/i.exec(msg);
+      /Kernel '(\w+)' not registered for backend '(\w+)'/.exec(msg) ??
+      /gradient function not found for (\w+)/i.exec(msg) ??
+      /gradient .*?'?(\w+)'? .*not (?:yet )?(?:been )?(?:defined|registered)/i.exec(msg);
     if (missing) {
       throw new LiederivError(
         `method 'double-vjp' needs a backward kernel or gradient that is missing here (${msg.split('\n')[0]}) on backend '${tf.getBackend()}'. ` +

@@ -14,7 +14,13 @@ export const DEFAULT_FD_STEP = 1e-3;
  *  - x: [B, ...]; v: [k·B, ...] stacked direction-major; returns {primal: f(x), tangent: [k·B, ...]}.
  *  - h: step in units of v (t = ±h along v); default DEFAULT_FD_STEP.
  */
-export function jvpFiniteDifference(f: (x: tf.Tensor) => tf.Tensor, x: tf.Tensor, v: tf.Tensor, k: number, h = DEFAULT_FD_STEP): Dual {
+export function jvpFiniteDifference(
+  f: (x: tf.Tensor) => tf.Tensor,
+  x: tf.Tensor,
+  v: tf.Tensor,
+  k: number,
+  h = DEFAULT_FD_STEP,
+): Dual {
   return tf.tidy(() => {
     const primal = f(x);
     const xk = tileBatch(x, k);

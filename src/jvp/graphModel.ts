@@ -17,12 +17,17 @@ function resolveOutput(model: tf.GraphModel, outputNode: string | undefined, fn:
   const executor = executorOf(model, fn);
   if (outputNode === undefined) {
     const outs = graphOutputs(model).map((o) => o.node);
-    if (outs.length !== 1) throw new InputError(`'${fn}': this GraphModel has ${outs.length} outputs (${outs.join(', ')}); pass opts.outputNode`);
+    if (outs.length !== 1)
+      throw new InputError(
+        `'${fn}': this GraphModel has ${outs.length} outputs (${outs.join(', ')}); pass opts.outputNode`,
+      );
     outputNode = outs[0];
   }
   const [name, index] = parseNodeName(outputNode);
   if (!executor.graph.nodes[name]) {
-    throw new InputError(`'${fn}': unknown node '${name}' in this GraphModel (${Object.keys(executor.graph.nodes).length} nodes; outputs: ${executor.outputNodes.join(', ')})`);
+    throw new InputError(
+      `'${fn}': unknown node '${name}' in this GraphModel (${Object.keys(executor.graph.nodes).length} nodes; outputs: ${executor.outputNodes.join(', ')})`,
+    );
   }
   return `${name}:${index}`;
 }
@@ -43,9 +48,14 @@ export function graphProgram(model: tf.GraphModel, output: string): Program {
 }
 
 function checkArgs(x: tf.Tensor, tangent: tf.Tensor, k: number | undefined): number {
-  for (const [arg, t] of [['x', x], ['tangent', tangent]] as const) {
-    if (!(t instanceof tf.Tensor)) throw new InputError(`argument '${arg}' passed to 'jvpGraphModel' must be a tf.Tensor`);
-    if (t.dtype !== 'float32') throw new InputError(`argument '${arg}' passed to 'jvpGraphModel' must be float32, got ${t.dtype}`);
+  for (const [arg, t] of [
+    ['x', x],
+    ['tangent', tangent],
+  ] as const) {
+    if (!(t instanceof tf.Tensor))
+      throw new InputError(`argument '${arg}' passed to 'jvpGraphModel' must be a tf.Tensor`);
+    if (t.dtype !== 'float32')
+      throw new InputError(`argument '${arg}' passed to 'jvpGraphModel' must be float32, got ${t.dtype}`);
   }
   const B = x.shape[0];
   const sameRest = tangent.rank === x.rank && tangent.shape.slice(1).every((d, i) => d === x.shape[i + 1]);
@@ -56,7 +66,9 @@ function checkArgs(x: tf.Tensor, tangent: tf.Tensor, k: number | undefined): num
   }
   const inferred = tangent.shape[0] / B;
   if (k !== undefined && k !== inferred) {
-    throw new InputError(`'jvpGraphModel': opts.k = ${k} but the tangent holds ${inferred} direction(s) of batch ${B} (shape [${tangent.shape.join(', ')}])`);
+    throw new InputError(
+      `'jvpGraphModel': opts.k = ${k} but the tangent holds ${inferred} direction(s) of batch ${B} (shape [${tangent.shape.join(', ')}])`,
+    );
   }
   return inferred;
 }
@@ -88,7 +100,12 @@ function checkArgs(x: tf.Tensor, tangent: tf.Tensor, k: number | undefined): num
  *    [k·B', ...] for a primal [B', ...] (J·v per direction, exact in float32 up to rounding).
  *  - memory: returns two new tensors; intermediates are freed as soon as their last consumer ran.
  */
-export function jvpGraphModel(model: tf.GraphModel, x: tf.Tensor, tangent: tf.Tensor, opts: { k?: number; outputNode?: string } = {}): Dual {
+export function jvpGraphModel(
+  model: tf.GraphModel,
+  x: tf.Tensor,
+  tangent: tf.Tensor,
+  opts: { k?: number; outputNode?: string } = {},
+): Dual {
   executorOf(model, 'jvpGraphModel');
   const k = checkArgs(x, tangent, opts.k);
   return jvpProgram(graphProgram(model, resolveOutput(model, opts.outputNode, 'jvpGraphModel')), x, tangent, k);

@@ -19,12 +19,37 @@ export { layerGraph } from './layerGraph';
 export type { LayerGraph, LayerNode } from './layerGraph';
 export { applyProgram, jvpProgram, walkSteps, isDual } from './program';
 export type { Program, Ref, Step, StepInfo, Value } from './program';
-export { checkOutputFits, describe, detectInput, endsInSoftmax, INPUT_RANGES, LAYOUTS, LUMA_WEIGHTS, measuredModel } from './measured';
-export type { ContractOptions, InputContract, InputRange, LayoutOption, MeasuredModel, ModelLike, OutputContract } from './measured';
+export {
+  checkOutputFits,
+  describe,
+  detectInput,
+  endsInSoftmax,
+  INPUT_RANGES,
+  LAYOUTS,
+  LUMA_WEIGHTS,
+  measuredModel,
+} from './measured';
+export type {
+  ContractOptions,
+  InputContract,
+  InputRange,
+  LayoutOption,
+  MeasuredModel,
+  ModelLike,
+  OutputContract,
+} from './measured';
 export { activationName, softmaxTangent } from './activations';
 export { graphOps } from './compileGraph';
 export { graphNodeInfo, type GraphNodeInfo } from './graphNodeInfo';
-export { fallbackText, methodSupport, workingFallbacks, wrapTfjsError, withTfjsContext, type FallbackMethod, type MethodSupport } from './methodSupport';
+export {
+  fallbackText,
+  methodSupport,
+  workingFallbacks,
+  wrapTfjsError,
+  withTfjsContext,
+  type FallbackMethod,
+  type MethodSupport,
+} from './methodSupport';
 
 export const JVP_METHODS = ['forward', 'double-vjp', 'fd'] as const;
 export type JvpMethod = (typeof JVP_METHODS)[number];
@@ -63,7 +88,8 @@ export function jvp(model: tf.LayersModel | tf.GraphModel, x: tf.Tensor, v: tf.T
   const k = checkK(x, v, opts.k, 'jvp');
   const sel = { stopAt: opts.stopAt, stripSoftmax: opts.stripSoftmax };
   if (method === 'forward') {
-    if (model instanceof tf.GraphModel) return jvpGraphModel(model, x, v, { k, outputNode: graphOutputNode(model, sel) });
+    if (model instanceof tf.GraphModel)
+      return jvpGraphModel(model, x, v, { k, outputNode: graphOutputNode(model, sel) });
     return jvpLayersModel(model, x, v, { k, ...sel });
   }
   const f = modelFunction(model, sel);
@@ -75,7 +101,12 @@ export function jvp(model: tf.LayersModel | tf.GraphModel, x: tf.Tensor, v: tf.T
  * forward mode walks its steps' rules; double-vjp and fd differentiate its plain function
  * (every step computed by tfjs itself), so they stay independent checks of forward mode.
  */
-export function jvpMeasured(program: Program, x: tf.Tensor, v: tf.Tensor, opts: { method?: JvpMethod; k?: number; fdStep?: number } = {}): Dual {
+export function jvpMeasured(
+  program: Program,
+  x: tf.Tensor,
+  v: tf.Tensor,
+  opts: { method?: JvpMethod; k?: number; fdStep?: number } = {},
+): Dual {
   const method = checkName('JVP method', opts.method ?? 'forward', JVP_METHODS);
   const k = checkK(x, v, opts.k, 'jvpMeasured');
   if (method === 'forward') return jvpProgram(program, x, v, k);

@@ -69,7 +69,8 @@ export function layerGraph(model: tf.LayersModel): LayerGraph {
         if (isModel(layer)) {
           outs = expand(layer, ins);
           const last = outs[0];
-          if (last && 'node' in last) nodes[last.node].endsModels = [...(nodes[last.node].endsModels ?? []), layer.name];
+          if (last && 'node' in last)
+            nodes[last.node].endsModels = [...(nodes[last.node].endsModels ?? []), layer.name];
         } else {
           const index = nodes.length;
           nodes.push({ index, layer, inputs: ins, callArgs: node.callArgs });
@@ -86,7 +87,8 @@ export function layerGraph(model: tf.LayersModel): LayerGraph {
   const bound: Ref[] = model.inputs.map((_, i) => ({ modelInput: i }));
   const outs = expand(model, bound);
   const outputs = outs.map((r) => {
-    if (!('node' in r)) throw new InputError(`layerGraph: model '${model.name}' returns its input unchanged; nothing to differentiate`);
+    if (!('node' in r))
+      throw new InputError(`layerGraph: model '${model.name}' returns its input unchanged; nothing to differentiate`);
     return r;
   });
   return { nodes, outputs };

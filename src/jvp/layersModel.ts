@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { InputError } from '../errors';
 import { compileLayersModel, type LayersSelection } from './compileLayers';
 import { jvpProgram, type Program, type Step, type Value } from './program';
@@ -46,11 +46,24 @@ export function layersProgram(model: tf.LayersModel, sel: LayersSelection): Prog
  *    `stopAt` layer, or the logits with `stripSoftmax`). The caller disposes both.
  *  - inference mode (dropout off, batch norm with moving statistics); no tape, no host syncs.
  */
-export function jvpLayersModel(model: tf.LayersModel, x: tf.Tensor, tangent: tf.Tensor, opts: JvpLayersOptions = {}): Dual {
-  if (model.inputs.length !== 1) throw new InputError(`jvpLayersModel: model '${model.name}' has ${model.inputs.length} inputs; expected 1`);
+export function jvpLayersModel(
+  model: tf.LayersModel,
+  x: tf.Tensor,
+  tangent: tf.Tensor,
+  opts: JvpLayersOptions = {},
+): Dual {
+  if (model.inputs.length !== 1)
+    throw new InputError(`jvpLayersModel: model '${model.name}' has ${model.inputs.length} inputs; expected 1`);
   const k = opts.k ?? tangent.shape[0] / x.shape[0];
-  if (!Number.isInteger(k) || k < 1 || tangent.shape[0] !== k * x.shape[0] || tangent.shape.slice(1).join() !== x.shape.slice(1).join()) {
-    throw new InputError(`jvpLayersModel: tangent must be [k·B, ${x.shape.slice(1).join(', ')}] with k = ${opts.k ?? 'an integer'} and B = ${x.shape[0]}, got [${tangent.shape.join(', ')}]`);
+  if (
+    !Number.isInteger(k) ||
+    k < 1 ||
+    tangent.shape[0] !== k * x.shape[0] ||
+    tangent.shape.slice(1).join() !== x.shape.slice(1).join()
+  ) {
+    throw new InputError(
+      `jvpLayersModel: tangent must be [k·B, ${x.shape.slice(1).join(', ')}] with k = ${opts.k ?? 'an integer'} and B = ${x.shape[0]}, got [${tangent.shape.join(', ')}]`,
+    );
   }
   const onNode = opts.onNode;
   const hook = onNode

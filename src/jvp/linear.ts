@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { tidyDual } from './tile';
 import type { Dual, LayerRule } from './types';
 
@@ -15,7 +15,8 @@ export function linearRule(className: string): LayerRule {
         const unwrap = (ts: tf.Tensor[]) => (ts.length === 1 ? ts[0] : ts);
         const primal = layer.apply(unwrap(inputs.map((d) => d.primal))) as tf.Tensor | tf.Tensor[];
         const tangent = layer.apply(unwrap(inputs.map((d) => d.tangent))) as tf.Tensor | tf.Tensor[];
-        if (Array.isArray(primal)) return primal.map((p, i): Dual => ({ primal: p, tangent: (tangent as tf.Tensor[])[i] }));
+        if (Array.isArray(primal))
+          return primal.map((p, i): Dual => ({ primal: p, tangent: (tangent as tf.Tensor[])[i] }));
         return { primal, tangent: tangent as tf.Tensor };
       }),
   };

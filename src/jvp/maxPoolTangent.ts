@@ -33,7 +33,13 @@ export function maxPoolTangent(
 }
 
 /** Output size and the padding before the first row/column (TF's split for 'same'). */
-function poolGeometry(H: number, W: number, [fh, fw]: [number, number], [sh, sw]: [number, number], padding: 'same' | 'valid' | number): PoolAttrs {
+function poolGeometry(
+  H: number,
+  W: number,
+  [fh, fw]: [number, number],
+  [sh, sw]: [number, number],
+  padding: 'same' | 'valid' | number,
+): PoolAttrs {
   if (padding === 'same') {
     const Ho = Math.ceil(H / sh);
     const Wo = Math.ceil(W / sw);
@@ -42,7 +48,16 @@ function poolGeometry(H: number, W: number, [fh, fw]: [number, number], [sh, sw]
     return { fh, fw, sh, sw, top, left, Ho, Wo };
   }
   const p = padding === 'valid' ? 0 : padding;
-  return { fh, fw, sh, sw, top: p, left: p, Ho: Math.floor((H + 2 * p - fh) / sh) + 1, Wo: Math.floor((W + 2 * p - fw) / sw) + 1 };
+  return {
+    fh,
+    fw,
+    sh,
+    sw,
+    top: p,
+    left: p,
+    Ho: Math.floor((H + 2 * p - fh) / sh) + 1,
+    Wo: Math.floor((W + 2 * p - fw) / sw) + 1,
+  };
 }
 
 interface PoolAttrs {
@@ -65,7 +80,16 @@ export const MAX_POOL_TANGENT_KERNEL = 'LiederivMaxPoolTangent';
  * read along contiguous memory. A window whose entries are all NaN (or that lies in the padding)
  * takes its first entry (or 0).
  */
-function maxPoolTangentLoop(x: Float32Array, v: Float32Array, out: Float32Array, [B, H, W, C]: number[], k: number, a: PoolAttrs, rowFrom = 0, rowTo = B * a.Ho): void {
+function maxPoolTangentLoop(
+  x: Float32Array,
+  v: Float32Array,
+  out: Float32Array,
+  [B, H, W, C]: number[],
+  k: number,
+  a: PoolAttrs,
+  rowFrom = 0,
+  rowTo = B * a.Ho,
+): void {
   // Self-contained (no closure, no import): its source also runs in the helper worker (`helper`).
   const { fh, fw, sh, sw, top, left, Ho, Wo } = a;
   const inPlane = B * H * W * C;
@@ -254,7 +278,10 @@ tf.registerKernel({
     const { x, v } = inputs as { x: tf.TensorInfo; v: tf.TensorInfo };
     // tfjs types kernel attrs as NamedAttrMap; these are the attrs maxPoolTangent() passes (a plain PoolAttrs record).
     const a = attrs as unknown as PoolAttrs & { k: number };
-    const wasm = backend as { makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo; typedArrayFromHeap(t: tf.TensorInfo): Float32Array };
+    const wasm = backend as {
+      makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
+      typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
+    };
     const out = wasm.makeOutput(outShape(x, v, a), 'float32');
     // Views on the heap taken after makeOutput (which may grow, and so detach, the heap).
     const xs = wasm.typedArrayFromHeap(x);
@@ -270,7 +297,17 @@ tf.registerKernel({
     // Threaded wasm (its heap is shared memory): the helper worker takes the second half of the
     // output rows while this thread does the first; disjoint writes, the same loop, so the same result.
     const mid = Math.floor(rows / 2);
-    split.run({ buffer: xs.buffer as SharedArrayBuffer, x: [xs.byteOffset, xs.length], v: [vs.byteOffset, vs.length], out: [os.byteOffset, os.length], shape: x.shape, k: a.k, a, rowFrom: mid, rowTo: rows });
+    split.run({
+      buffer: xs.buffer as SharedArrayBuffer,
+      x: [xs.byteOffset, xs.length],
+      v: [vs.byteOffset, vs.length],
+      out: [os.byteOffset, os.length],
+      shape: x.shape,
+      k: a.k,
+      a,
+      rowFrom: mid,
+      rowTo: rows,
+    });
     maxPoolTangentLoop(xs, vs, os, x.shape, a.k, a, 0, mid);
     if (!split.join()) maxPoolTangentLoop(xs, vs, os, x.shape, a.k, a, mid, rows); // the helper did not answer: do its half here
     return out;
@@ -284,7 +321,10 @@ tf.registerKernel({
     const { x, v } = inputs as { x: tf.TensorInfo; v: tf.TensorInfo };
     // tfjs types kernel attrs as NamedAttrMap; these are the attrs maxPoolTangent() passes (a plain PoolAttrs record).
     const a = attrs as unknown as PoolAttrs & { k: number };
-    const cpu = backend as { data: { get(id: unknown): { values: Float32Array } }; makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): tf.TensorInfo };
+    const cpu = backend as {
+      data: { get(id: unknown): { values: Float32Array } };
+      makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): tf.TensorInfo;
+    };
     const shape = outShape(x, v, a);
     const out = new Float32Array(shape.reduce((p, n) => p * n, 1));
     maxPoolTangentLoop(cpu.data.get(x.dataId).values, cpu.data.get(v.dataId).values, out, x.shape, a.k, a);
@@ -312,7 +352,12 @@ export function maxPoolTangentOps(
     if (typeof padding === 'number') {
       Ho = Math.floor((H + 2 * padding - fh) / sh) + 1;
       Wo = Math.floor((W + 2 * padding - fw) / sw) + 1;
-      const pads: Array<[number, number]> = [[0, 0], [padding, padding], [padding, padding], [0, 0]];
+      const pads: Array<[number, number]> = [
+        [0, 0],
+        [padding, padding],
+        [padding, padding],
+        [0, 0],
+      ];
       if (padding > 0) {
         xp = tf.pad(x, pads, -Infinity);
         vp = tf.pad(v, pads, 0);
@@ -322,7 +367,12 @@ export function maxPoolTangentOps(
       Wo = Math.ceil(W / sw);
       const ph = Math.max((Ho - 1) * sh + fh - H, 0);
       const pw = Math.max((Wo - 1) * sw + fw - W, 0);
-      const pads: Array<[number, number]> = [[0, 0], [Math.floor(ph / 2), ph - Math.floor(ph / 2)], [Math.floor(pw / 2), pw - Math.floor(pw / 2)], [0, 0]];
+      const pads: Array<[number, number]> = [
+        [0, 0],
+        [Math.floor(ph / 2), ph - Math.floor(ph / 2)],
+        [Math.floor(pw / 2), pw - Math.floor(pw / 2)],
+        [0, 0],
+      ];
       if (ph > 0 || pw > 0) {
         xp = tf.pad(x, pads, -Infinity);
         vp = tf.pad(v, pads, 0);
@@ -336,7 +386,12 @@ export function maxPoolTangentOps(
     const needH = (Ho - 1) * sh + fh;
     const needW = (Wo - 1) * sw + fw;
     if (xp.shape[1] < needH || xp.shape[2] < needW) {
-      const extra: Array<[number, number]> = [[0, 0], [0, Math.max(0, needH - xp.shape[1])], [0, Math.max(0, needW - xp.shape[2])], [0, 0]];
+      const extra: Array<[number, number]> = [
+        [0, 0],
+        [0, Math.max(0, needH - xp.shape[1])],
+        [0, Math.max(0, needW - xp.shape[2])],
+        [0, 0],
+      ];
       xp = tf.pad(xp, extra, -Infinity);
       vp = tf.pad(vp, extra, 0);
     }
@@ -356,7 +411,15 @@ export function maxPoolTangentOps(
  * kernels: on wasm every slice copies its whole input through JS (per-offset slices took 7 s of a ResNet-18 LEE).
  * xp/vp are padded to exactly (Ho−1)·sh + fh rows and (Wo−1)·sw + fw columns.
  */
-function windowsArgmaxTangent(xp: tf.Tensor4D, vp: tf.Tensor4D, k: number, Ho: number, Wo: number, [fh, fw]: [number, number], strides: [number, number]): tf.Tensor4D {
+function windowsArgmaxTangent(
+  xp: tf.Tensor4D,
+  vp: tf.Tensor4D,
+  k: number,
+  Ho: number,
+  Wo: number,
+  [fh, fw]: [number, number],
+  strides: [number, number],
+): tf.Tensor4D {
   const [B, , , C] = xp.shape;
   const n = fh * fw;
   /** [fh, fw, C, m] depthwise filter: output channel c·m + j reads window entry offsets[j]. */
@@ -367,7 +430,9 @@ function windowsArgmaxTangent(xp: tf.Tensor4D, vp: tf.Tensor4D, k: number, Ho: n
   };
   // −∞ padding times a 0 weight would be NaN: the lowest finite float32 is never selected either.
   const xf = tf.maximum(xp, -3.4e38) as tf.Tensor4D;
-  const windows = tf.depthwiseConv2d(xf, oneHotFilter([...Array(n).keys()]), strides, 'valid').reshape([B, Ho, Wo, C, n]);
+  const windows = tf
+    .depthwiseConv2d(xf, oneHotFilter([...Array(n).keys()]), strides, 'valid')
+    .reshape([B, Ho, Wo, C, n]);
   const first = tf.argMax(windows, -1); // [B, Ho, Wo, C] int32, the first maximum on ties
   let tangent: tf.Tensor | undefined;
   for (let o = 0; o < n; o++) {
@@ -384,13 +449,26 @@ function windowsArgmaxTangent(xp: tf.Tensor4D, vp: tf.Tensor4D, k: number, Ho: n
  * the primal only (window values moved to the last axis for argMax, then back); the tangent is
  * then read through that mask by a max-pool, so the k-stacked tangent is never transposed. xp/vp are already padded; rows/columns beyond Ho·fh, Wo·fw are in no window.
  */
-function tilesArgmaxTangent(xp: tf.Tensor4D, vp: tf.Tensor4D, k: number, Ho: number, Wo: number, fh: number, fw: number): tf.Tensor4D {
+function tilesArgmaxTangent(
+  xp: tf.Tensor4D,
+  vp: tf.Tensor4D,
+  k: number,
+  Ho: number,
+  Wo: number,
+  fh: number,
+  fw: number,
+): tf.Tensor4D {
   const [B, , , C] = xp.shape;
-  const crop = (t: tf.Tensor4D) => (t.shape[1] === Ho * fh && t.shape[2] === Wo * fw ? t : tf.slice(t, [0, 0, 0, 0], [t.shape[0], Ho * fh, Wo * fw, C]));
-  const tiles = tf.transpose(crop(xp).reshape([B, Ho, fh, Wo, fw, C]), [0, 1, 3, 5, 2, 4]).reshape([B * Ho * Wo * C, fh * fw]);
+  const crop = (t: tf.Tensor4D) =>
+    t.shape[1] === Ho * fh && t.shape[2] === Wo * fw ? t : tf.slice(t, [0, 0, 0, 0], [t.shape[0], Ho * fh, Wo * fw, C]);
+  const tiles = tf
+    .transpose(crop(xp).reshape([B, Ho, fh, Wo, fw, C]), [0, 1, 3, 5, 2, 4])
+    .reshape([B * Ho * Wo * C, fh * fw]);
   // oneHot's dtype argument is ignored by the wasm backend in tfjs 4.22 (it writes int bits): cast.
   const onehot = tf.cast(tf.oneHot(tf.argMax(tiles, 1), fh * fw), 'float32');
-  const mask = tf.transpose(onehot.reshape([B, Ho, Wo, C, fh, fw]), [0, 1, 4, 2, 5, 3]).reshape([B, Ho * fh, Wo * fw, C]);
+  const mask = tf
+    .transpose(onehot.reshape([B, Ho, Wo, C, fh, fw]), [0, 1, 4, 2, 5, 3])
+    .reshape([B, Ho * fh, Wo * fw, C]);
   const v = crop(vp);
   const n = fh * fw;
   if ((n & (n - 1)) === 0) {

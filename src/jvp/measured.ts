@@ -23,8 +23,25 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { InputError, LiederivError, UnknownNameError } from '../errors';
-import { activationStep, cachedLayerGraph, compileLayersModel, layerOutputNames, layersFinalHead, layersFinalSoftmax } from './compileLayers';
-import { compileGraphModel, executorOf, graphFinalHead, graphFinalSoftmax, graphInput, graphOutputs, parseNodeName, resolveGraphTensor, type GraphNode } from './compileGraph';
+import {
+  activationStep,
+  cachedLayerGraph,
+  compileLayersModel,
+  layerOutputNames,
+  layersFinalHead,
+  layersFinalSoftmax,
+} from './compileLayers';
+import {
+  compileGraphModel,
+  executorOf,
+  graphFinalHead,
+  graphFinalSoftmax,
+  graphInput,
+  graphOutputs,
+  parseNodeName,
+  resolveGraphTensor,
+  type GraphNode,
+} from './compileGraph';
 import { applyProgram, type Program, type Ref, type Step } from './program';
 import { IDENTITY_PREPROCESS } from '../models/model';
 
@@ -113,9 +130,20 @@ const measuredCache = new WeakMap<Net, Map<string, MeasuredModel>>();
  * `output: NAME`; `probs` on an output that is not class scores; an unknown tensor name; a graph
  * that runs on neither batch 2 nor batch 1; mean/std of the wrong length.
  */
-export function measuredModel(model: ModelLike, opts: ContractOptions = {}, sizeHint?: [number, number]): MeasuredModel {
+export function measuredModel(
+  model: ModelLike,
+  opts: ContractOptions = {},
+  sizeHint?: [number, number],
+): MeasuredModel {
   checkContractOptions(model.name, opts);
-  const key = JSON.stringify([opts, model.contract ?? {}, model.preprocess ?? null, model.inputSize ?? null, !!model.classNames, sizeHint ?? null]);
+  const key = JSON.stringify([
+    opts,
+    model.contract ?? {},
+    model.preprocess ?? null,
+    model.inputSize ?? null,
+    !!model.classNames,
+    sizeHint ?? null,
+  ]);
   let byKey = measuredCache.get(model.net);
   if (!byKey) measuredCache.set(model.net, (byKey = new Map()));
   let m = byKey.get(key);
@@ -131,15 +159,22 @@ export function measuredModel(model: ModelLike, opts: ContractOptions = {}, size
 function checkContractOptions(name: string, opts: ContractOptions): void {
   const said = (v: unknown) => JSON.stringify(v);
   if (opts.inputRange !== undefined && !(INPUT_RANGES as readonly string[]).includes(opts.inputRange))
-    throw new InputError(`model '${name}': inputRange ${said(opts.inputRange)} is not a range liederiv knows; expected one of ${INPUT_RANGES.map((r) => `'${r}'`).join(', ')} (option inputRange, --input-range), with mean/std for other normalisations`);
+    throw new InputError(
+      `model '${name}': inputRange ${said(opts.inputRange)} is not a range liederiv knows; expected one of ${INPUT_RANGES.map((r) => `'${r}'`).join(', ')} (option inputRange, --input-range), with mean/std for other normalisations`,
+    );
   if (opts.layout !== undefined && !(LAYOUTS as readonly string[]).includes(opts.layout))
-    throw new InputError(`model '${name}': layout ${said(opts.layout)} is not a layout liederiv knows; expected one of ${LAYOUTS.map((l) => `'${l}'`).join(', ')} in lower case (option layout, --layout)`);
+    throw new InputError(
+      `model '${name}': layout ${said(opts.layout)} is not a layout liederiv knows; expected one of ${LAYOUTS.map((l) => `'${l}'`).join(', ')} in lower case (option layout, --layout)`,
+    );
   for (const field of ['mean', 'std'] as const) {
     const v = opts[field];
     if (v === undefined) continue;
     if (!Array.isArray(v) || !v.length || !v.every((c) => typeof c === 'number' && Number.isFinite(c)))
-      throw new InputError(`model '${name}': ${field} ${said(v)} must be a non-empty array of finite numbers, one per model channel (option ${field}, --${field})`);
-    if (field === 'std' && v.some((c) => c <= 0)) throw new InputError(`model '${name}': std ${said(v)} must be positive (it divides the input)`);
+      throw new InputError(
+        `model '${name}': ${field} ${said(v)} must be a non-empty array of finite numbers, one per model channel (option ${field}, --${field})`,
+      );
+    if (field === 'std' && v.some((c) => c <= 0))
+      throw new InputError(`model '${name}': std ${said(v)} must be positive (it divides the input)`);
   }
 }
 
@@ -147,18 +182,31 @@ function netInput(net: Net): { shape: Array<number | null>; dtype: string; name:
   if (net instanceof tf.GraphModel) {
     const node = graphInput(net);
     const info = net.inputs[0];
-    return { shape: (info?.shape ?? []).map((d) => (d === -1 ? null : d)), dtype: declaredDtype(net, node.name) ?? String(info?.dtype ?? node.attrParams.dtype?.value ?? 'float32'), name: node.name };
+    return {
+      shape: (info?.shape ?? []).map((d) => (d === -1 ? null : d)),
+      dtype: declaredDtype(net, node.name) ?? String(info?.dtype ?? node.attrParams.dtype?.value ?? 'float32'),
+      name: node.name,
+    };
   }
-  if (net.inputs.length !== 1) throw new InputError(`model '${net.name}' has ${net.inputs.length} inputs (${net.inputNames.join(', ')}); expected one image input; measure a version of the model with the other inputs frozen as constants (e.g. a Keras sub-model or a SavedModel signature that takes only the image), or name an inner tensor that depends on the image only`);
+  if (net.inputs.length !== 1)
+    throw new InputError(
+      `model '${net.name}' has ${net.inputs.length} inputs (${net.inputNames.join(', ')}); expected one image input; measure a version of the model with the other inputs frozen as constants (e.g. a Keras sub-model or a SavedModel signature that takes only the image), or name an inner tensor that depends on the image only`,
+    );
   return { shape: net.inputs[0].shape, dtype: net.inputs[0].dtype, name: net.inputNames[0] };
 }
 
 /** The placeholder's dtype as model.json declares it ('uint8': tfjs itself reads DT_UINT8 as int32). */
 function declaredDtype(net: tf.GraphModel, name: string): string | undefined {
-  const topo = (net as unknown as { artifacts?: { modelTopology?: { node?: Array<{ name: string; attr?: { dtype?: { type?: string } } }> } } }).artifacts?.modelTopology;
+  const topo = (
+    net as unknown as {
+      artifacts?: { modelTopology?: { node?: Array<{ name: string; attr?: { dtype?: { type?: string } } }> } };
+    }
+  ).artifacts?.modelTopology;
   const t = topo?.node?.find((n) => n.name === name)?.attr?.dtype?.type;
   // Only integer and boolean declarations are more precise than tfjs's own reading (float types all load as float32).
-  return typeof t === 'string' && /^DT_(U?INT\d+|BOOL|STRING|QU?INT\d+)$/.test(t) ? t.slice(3).toLowerCase() : undefined;
+  return typeof t === 'string' && /^DT_(U?INT\d+|BOOL|STRING|QU?INT\d+)$/.test(t)
+    ? t.slice(3).toLowerCase()
+    : undefined;
 }
 
 /** Ops that pass a float image through unchanged on its way to a layout Transpose (Identity, a float→float Cast). */
@@ -173,8 +221,20 @@ function transposeAfterInput(net: tf.GraphModel, inputName: string): boolean {
   const reads = (n: GraphNode, name: string) => n.inputNames.length > 0 && parseNodeName(n.inputNames[0])[0] === name;
   let frontier = [inputName];
   for (let hops = 0; hops < 8 && frontier.length; hops++) {
-    if (nodes.some((n) => n.op === 'Transpose' && frontier.some((f) => reads(n, f)) && permOf(net, n)?.join() === '0,2,3,1')) return true;
-    frontier = nodes.filter((n) => LAYOUT_PASS_OPS.has(n.op) && frontier.some((f) => reads(n, f)) && (n.op !== 'Cast' || n.attrParams.dtype?.value === 'float32')).map((n) => n.name);
+    if (
+      nodes.some(
+        (n) => n.op === 'Transpose' && frontier.some((f) => reads(n, f)) && permOf(net, n)?.join() === '0,2,3,1',
+      )
+    )
+      return true;
+    frontier = nodes
+      .filter(
+        (n) =>
+          LAYOUT_PASS_OPS.has(n.op) &&
+          frontier.some((f) => reads(n, f)) &&
+          (n.op !== 'Cast' || n.attrParams.dtype?.value === 'float32'),
+      )
+      .map((n) => n.name);
   }
   return false;
 }
@@ -192,7 +252,19 @@ const isChannels = (d: number | null | undefined) => d === 1 || d === 3;
  * Transpose NCHW→NHWC follows the input), channels (1 or 3) and [height, width] (0 where open).
  * `layout` forces the layout. Refuses integer inputs (not differentiable) and non-image inputs.
  */
-export function detectInput(net: Net, name: string, layout?: 'nhwc' | 'nchw', layoutFrom = 'option --layout'): { layout: 'nhwc' | 'nchw'; how: string; channels: 1 | 3; channelsOpen: boolean; size: [number, number]; shape: Array<number | null> } {
+export function detectInput(
+  net: Net,
+  name: string,
+  layout?: 'nhwc' | 'nchw',
+  layoutFrom = 'option --layout',
+): {
+  layout: 'nhwc' | 'nchw';
+  how: string;
+  channels: 1 | 3;
+  channelsOpen: boolean;
+  size: [number, number];
+  shape: Array<number | null>;
+} {
   const inp = netInput(net);
   if (inp.dtype !== 'float32') {
     throw new InputError(
@@ -211,8 +283,10 @@ export function detectInput(net: Net, name: string, layout?: 'nhwc' | 'nchw', la
   let how = 'option';
   if (!layout) {
     const transposed = net instanceof tf.GraphModel && transposeAfterInput(net, inp.name);
-    if (isChannels(s[1]) && !isChannels(s[3])) [layout, how] = ['nchw', `detected: input shape ${shown} has the channels second`];
-    else if (transposed && !isChannels(s[3])) [layout, how] = ['nchw', 'detected: a Transpose NCHW→NHWC right after the input'];
+    if (isChannels(s[1]) && !isChannels(s[3]))
+      [layout, how] = ['nchw', `detected: input shape ${shown} has the channels second`];
+    else if (transposed && !isChannels(s[3]))
+      [layout, how] = ['nchw', 'detected: a Transpose NCHW→NHWC right after the input'];
     else [layout, how] = ['nhwc', s[3] === null ? 'default' : `detected: input shape ${shown}`];
   }
   const [cDim, hDim, wDim] = layout === 'nchw' ? [s[1], s[2], s[3]] : [s[3], s[1], s[2]];
@@ -225,11 +299,20 @@ export function detectInput(net: Net, name: string, layout?: 'nhwc' | 'nchw', la
         : layout === 'nhwc' && isChannels(s[1])
           ? '. Channels first? pass layout nchw (--layout nchw)'
           : cDim === 4
-            ? ". An RGBA model? liederiv measures RGB images and has no alpha adapter: re-export the model with a 3-channel input (append an opaque alpha channel inside it)"
+            ? '. An RGBA model? liederiv measures RGB images and has no alpha adapter: re-export the model with a 3-channel input (append an opaque alpha channel inside it)'
             : '';
-    throw new InputError(`model '${name}' takes ${cDim} channels (input shape ${shown}, read as ${layout.toUpperCase()}${forced}); expected 1 (grey) or 3 (RGB) channels, the models liederiv measures${fix}`);
+    throw new InputError(
+      `model '${name}' takes ${cDim} channels (input shape ${shown}, read as ${layout.toUpperCase()}${forced}); expected 1 (grey) or 3 (RGB) channels, the models liederiv measures${fix}`,
+    );
   }
-  return { layout, how, channels: (cDim ?? 3) as 1 | 3, channelsOpen: cDim === null, size: [hDim ?? 0, wDim ?? 0], shape: s };
+  return {
+    layout,
+    how,
+    channels: (cDim ?? 3) as 1 | 3,
+    channelsOpen: cDim === null,
+    size: [hDim ?? 0, wDim ?? 0],
+    shape: s,
+  };
 }
 
 function build(model: ModelLike, opts: ContractOptions, sizeHint?: [number, number]): MeasuredModel {
@@ -237,8 +320,8 @@ function build(model: ModelLike, opts: ContractOptions, sizeHint?: [number, numb
   const side = model.contract ?? {};
   const prov: Record<string, string> = {};
   const pick = <T>(field: string, option: T | undefined, sidecar: T | undefined, detected: () => [T, string]): T => {
-    if (option !== undefined) return (prov[field] = 'option'), option;
-    if (sidecar !== undefined) return (prov[field] = 'sidecar'), sidecar;
+    if (option !== undefined) return ((prov[field] = 'option'), option);
+    if (sidecar !== undefined) return ((prov[field] = 'sidecar'), sidecar);
     const [v, how] = detected();
     prov[field] = how;
     return v;
@@ -246,22 +329,51 @@ function build(model: ModelLike, opts: ContractOptions, sizeHint?: [number, numb
 
   // Input: dtype, layout, channels, size, batch.
   const forcedBy = opts.layout && opts.layout !== 'auto' ? 'option --layout' : 'liederiv.json sidecar';
-  const det = detectInput(net, model.name, opts.layout && opts.layout !== 'auto' ? opts.layout : side.layout && side.layout !== 'auto' ? side.layout : undefined, forcedBy);
-  prov.layout = opts.layout && opts.layout !== 'auto' ? 'option' : side.layout && side.layout !== 'auto' ? 'sidecar' : det.how;
+  const det = detectInput(
+    net,
+    model.name,
+    opts.layout && opts.layout !== 'auto'
+      ? opts.layout
+      : side.layout && side.layout !== 'auto'
+        ? side.layout
+        : undefined,
+    forcedBy,
+  );
+  prov.layout =
+    opts.layout && opts.layout !== 'auto' ? 'option' : side.layout && side.layout !== 'auto' ? 'sidecar' : det.how;
   const { layout, channels, shape: s } = det;
   prov.channels = det.channelsOpen ? 'default (the input shape leaves it open)' : 'detected: input shape';
   const stated = model.inputSize;
-  if (stated && ((det.size[0] && stated[0] && stated[0] !== det.size[0]) || (det.size[1] && stated[1] && stated[1] !== det.size[1]))) {
+  if (
+    stated &&
+    ((det.size[0] && stated[0] && stated[0] !== det.size[0]) || (det.size[1] && stated[1] && stated[1] !== det.size[1]))
+  ) {
     throw new InputError(
       `model '${model.name}' takes ${det.size[0] || 'any'}×${det.size[1] || 'any'} images (input shape [${s.map((d) => d ?? '?').join(', ')}], ${layout.toUpperCase()}), ` +
         `but inputSize says ${stated[0]}×${stated[1]}; expected the size the model states: set inputSize to [${det.size[0] || stated[0]}, ${det.size[1] || stated[1]}] in liederiv.json (or loadModel's inputSize), or remove it`,
     );
   }
-  const size: [number, number] = [stated?.[0] || det.size[0] || sizeHint?.[0] || 0, stated?.[1] || det.size[1] || sizeHint?.[1] || 0];
-  const range = pick<InputRange>('inputRange', opts.inputRange, side.inputRange, () => statedByPreprocess(model) ?? detectRange(net) ?? ['0..1', 'default (assumed: say inputRange / --input-range if the model expects 0..255 or -1..1)']);
+  const size: [number, number] = [
+    stated?.[0] || det.size[0] || sizeHint?.[0] || 0,
+    stated?.[1] || det.size[1] || sizeHint?.[1] || 0,
+  ];
+  const range = pick<InputRange>(
+    'inputRange',
+    opts.inputRange,
+    side.inputRange,
+    () =>
+      statedByPreprocess(model) ??
+      detectRange(net) ?? [
+        '0..1',
+        'default (assumed: say inputRange / --input-range if the model expects 0..255 or -1..1)',
+      ],
+  );
   const mean = channelVector(model.name, 'mean', opts.mean ?? side.mean ?? model.preprocess?.mean ?? [0], channels, 0);
   const std = channelVector(model.name, 'std', opts.std ?? side.std ?? model.preprocess?.std ?? [1], channels, 1);
-  if (std.some((v) => !(v > 0))) throw new InputError(`model '${model.name}': std must be positive, got [${std.join(', ')}] (${said(prov.std ?? (opts.std ? 'option' : side.std ? 'sidecar' : 'model'), '--std', 'std')}); expected the per-channel std of the model's inputs (--std, liederiv.json 'std')`);
+  if (std.some((v) => !(v > 0)))
+    throw new InputError(
+      `model '${model.name}': std must be positive, got [${std.join(', ')}] (${said(prov.std ?? (opts.std ? 'option' : side.std ? 'sidecar' : 'model'), '--std', 'std')}); expected the per-channel std of the model's inputs (--std, liederiv.json 'std')`,
+    );
   prov.mean = opts.mean ? 'option' : side.mean ? 'sidecar' : model.preprocess ? 'model' : 'default';
   prov.std = opts.std ? 'option' : side.std ? 'sidecar' : model.preprocess ? 'model' : 'default';
   checkStatsInRange(model.name, range, prov.inputRange, mean, std, prov.mean, prov.std);
@@ -281,11 +393,25 @@ function build(model: ModelLike, opts: ContractOptions, sizeHint?: [number, numb
     return p;
   };
   const notes: string[] = [];
-  if (output.mode === 'probs' && output.softmax === 'added' && !model.classNames && opts.output === undefined && side.output === undefined) {
-    notes.push(`model '${model.name}' ends in no softmax and has no class names: its output is measured as class scores with a softmax added; if it is an embedding or a regression, use output 'logits' (--output logits)`);
+  if (
+    output.mode === 'probs' &&
+    output.softmax === 'added' &&
+    !model.classNames &&
+    opts.output === undefined &&
+    side.output === undefined
+  ) {
+    notes.push(
+      `model '${model.name}' ends in no softmax and has no class names: its output is measured as class scores with a softmax added; if it is an embedding or a regression, use output 'logits' (--output logits)`,
+    );
   }
-  if (prov.inputRange?.startsWith('detected')) notes.push(`the input range ${range} was ${prov.inputRange} (images in [0, 1] are scaled to it); if the model expects another, say so (--input-range, or inputRange in liederiv.json)`);
-  if (prov.inputRange?.startsWith('default')) notes.push(`the input range the model expects is assumed to be 0..1; if it expects 0..255 or -1..1 (or mean/std), say so (--input-range, --mean, --std, or the liederiv.json sidecar)`);
+  if (prov.inputRange?.startsWith('detected'))
+    notes.push(
+      `the input range ${range} was ${prov.inputRange} (images in [0, 1] are scaled to it); if the model expects another, say so (--input-range, or inputRange in liederiv.json)`,
+    );
+  if (prov.inputRange?.startsWith('default'))
+    notes.push(
+      `the input range the model expects is assumed to be 0..1; if it expects 0..255 or -1..1 (or mean/std), say so (--input-range, --mean, --std, or the liederiv.json sidecar)`,
+    );
   const m: MeasuredModel = { name: model.name, net, input, output, provenance: prov, formula: '', notes, program };
   probe(m, model.classNames);
   m.formula = describe(m);
@@ -300,7 +426,7 @@ function build(model: ModelLike, opts: ContractOptions, sizeHint?: [number, numb
 function statedByPreprocess(model: ModelLike): [InputRange, string] | undefined {
   const p = model.preprocess;
   if (!p || p === IDENTITY_PREPROCESS) return undefined;
-  return ['0..1', "model: its preprocess {mean, std} is defined on [0, 1] pixels"];
+  return ['0..1', 'model: its preprocess {mean, std} is defined on [0, 1] pixels'];
 }
 
 const near = (a: number, b: number) => Math.abs(a - b) <= 1e-6 * Math.abs(b);
@@ -321,15 +447,25 @@ function detectRange(net: Net): [InputRange, string] | undefined {
       const at = names.indexOf(input);
       const w = at >= 0 ? ex.weightMap[names[1 - at]]?.[0] : undefined;
       // A mean subtracted at the input (x − 127.5, x − [123.68, 116.78, 103.94]) beyond [0, 1]: 0..255 pixels.
-      if (w && (n.op === 'Sub' || n.op === 'AddV2' || n.op === 'Add' || n.op === 'BiasAdd') && w.size <= 4 && (n.op === 'Sub' ? at === 0 : true)) {
+      if (
+        w &&
+        (n.op === 'Sub' || n.op === 'AddV2' || n.op === 'Add' || n.op === 'BiasAdd') &&
+        w.size <= 4 &&
+        (n.op === 'Sub' ? at === 0 : true)
+      ) {
         const v = Array.from(w.dataSync()).map((c) => (n.op === 'Sub' ? c : -c));
-        if (v.every((c) => c > 1.5 && c <= 255)) return ['0..255', `detected: a mean of [${v.map((c) => +c.toPrecision(6)).join(', ')}] subtracted from the input ('${n.name}')`];
+        if (v.every((c) => c > 1.5 && c <= 255))
+          return [
+            '0..255',
+            `detected: a mean of [${v.map((c) => +c.toPrecision(6)).join(', ')}] subtracted from the input ('${n.name}')`,
+          ];
       }
       if (n.op !== 'Mul' && n.op !== 'RealDiv' && n.op !== 'Div') continue;
       if (!w || w.size !== 1 || (n.op !== 'Mul' && at !== 0)) continue;
       const c = w.dataSync()[0];
       const factor = n.op === 'Mul' ? c : 1 / c;
-      if (near(factor, 1 / 255) || near(factor, 1 / 127.5)) return ['0..255', `detected: ${n.op} by ${+c.toPrecision(6)} after the input ('${n.name}')`];
+      if (near(factor, 1 / 255) || near(factor, 1 / 127.5))
+        return ['0..255', `detected: ${n.op} by ${+c.toPrecision(6)} after the input ('${n.name}')`];
     }
     return undefined;
   }
@@ -337,12 +473,25 @@ function detectRange(net: Net): [InputRange, string] | undefined {
   const first = graph.nodes.find((n) => n.inputs.some((r) => !('node' in r)));
   if (first?.layer.getClassName() !== 'Rescaling') return undefined;
   const { scale, offset } = first.layer.getConfig() as { scale: number; offset: number };
-  if (near(scale, 1 / 255) || near(scale, 1 / 127.5)) return ['0..255', `detected: Rescaling(scale ${+scale.toPrecision(6)}, offset ${offset}) after the input ('${first.layer.name}')`];
+  if (near(scale, 1 / 255) || near(scale, 1 / 127.5))
+    return [
+      '0..255',
+      `detected: Rescaling(scale ${+scale.toPrecision(6)}, offset ${offset}) after the input ('${first.layer.name}')`,
+    ];
   return undefined;
 }
 
 const RANGE_BOUNDS: Record<InputRange, [number, number]> = { '0..1': [0, 1], '0..255': [0, 255], '-1..1': [-1, 1] };
-const said = (how: string | undefined, flag: string, field: string) => (how === 'option' ? `option ${flag}` : how === 'sidecar' ? `liederiv.json '${field}'` : how === 'model' ? "liederiv.json 'preprocess'" : how?.startsWith('default') ? 'default' : (how ?? 'default'));
+const said = (how: string | undefined, flag: string, field: string) =>
+  how === 'option'
+    ? `option ${flag}`
+    : how === 'sidecar'
+      ? `liederiv.json '${field}'`
+      : how === 'model'
+        ? "liederiv.json 'preprocess'"
+        : how?.startsWith('default')
+          ? 'default'
+          : (how ?? 'default');
 
 /**
  * The mean of a model's inputs lies inside the range they come in, and their std is at most its
@@ -350,30 +499,58 @@ const said = (how: string | undefined, flag: string, field: string) => (how === 
  * pixels (the whole image then sits ~120 std below the mean: a silent wrong number), a mean of
  * 0.485 with 0..255 the other way round. Refused, naming the field that fixes it.
  */
-function checkStatsInRange(name: string, range: InputRange, rangeHow: string | undefined, mean: number[], std: number[], meanHow: string, stdHow: string): void {
+function checkStatsInRange(
+  name: string,
+  range: InputRange,
+  rangeHow: string | undefined,
+  mean: number[],
+  std: number[],
+  meanHow: string,
+  stdHow: string,
+): void {
   const [lo, hi] = RANGE_BOUNDS[range];
   const rangeSaid = `input range ${range} (${said(rangeHow, '--input-range', 'inputRange')})`;
   const big = mean.some((m) => m > 1.5) || std.some((v) => v > 2);
-  const hint = range !== '0..255' && big ? `: statistics of 0..255 pixels? say inputRange '0..255' (--input-range 0..255), the mean and std stay as they are` : '';
+  const hint =
+    range !== '0..255' && big
+      ? `: statistics of 0..255 pixels? say inputRange '0..255' (--input-range 0..255), the mean and std stay as they are`
+      : '';
   if (mean.some((m) => m < lo || m > hi)) {
-    throw new InputError(`model '${name}': mean [${mean.join(', ')}] (${said(meanHow, '--mean', 'mean')}) lies outside the ${rangeSaid}; expected a mean of the model's inputs, inside their range${hint || `: give the mean in the ${range} scale, or the range the mean belongs to (--input-range, liederiv.json 'inputRange')`}`);
+    throw new InputError(
+      `model '${name}': mean [${mean.join(', ')}] (${said(meanHow, '--mean', 'mean')}) lies outside the ${rangeSaid}; expected a mean of the model's inputs, inside their range${hint || `: give the mean in the ${range} scale, or the range the mean belongs to (--input-range, liederiv.json 'inputRange')`}`,
+    );
   }
   if (std.some((v) => v > hi - lo)) {
-    throw new InputError(`model '${name}': std [${std.join(', ')}] (${said(stdHow, '--std', 'std')}) is wider than the ${rangeSaid}; expected the std of the model's inputs, at most ${hi - lo}${hint || `: give the std in the ${range} scale (--std, liederiv.json 'std')`}`);
+    throw new InputError(
+      `model '${name}': std [${std.join(', ')}] (${said(stdHow, '--std', 'std')}) is wider than the ${rangeSaid}; expected the std of the model's inputs, at most ${hi - lo}${hint || `: give the std in the ${range} scale (--std, liederiv.json 'std')`}`,
+    );
   }
-  if (range === '0..255' && mean.some((m) => m !== 0) && mean.every((m) => Math.abs(m) <= 1) && std.every((v) => v <= 1) && std.some((v) => v !== 1)) {
-    throw new InputError(`model '${name}': mean [${mean.join(', ')}] and std [${std.join(', ')}] look like statistics of [0, 1] pixels, but the ${rangeSaid} scales pixels to 0..255 first; expected both in the 0..255 scale (e.g. ×255), or inputRange '0..1' (--input-range 0..1) if the model normalises [0, 1] pixels`);
+  if (
+    range === '0..255' &&
+    mean.some((m) => m !== 0) &&
+    mean.every((m) => Math.abs(m) <= 1) &&
+    std.every((v) => v <= 1) &&
+    std.some((v) => v !== 1)
+  ) {
+    throw new InputError(
+      `model '${name}': mean [${mean.join(', ')}] and std [${std.join(', ')}] look like statistics of [0, 1] pixels, but the ${rangeSaid} scales pixels to 0..255 first; expected both in the 0..255 scale (e.g. ×255), or inputRange '0..1' (--input-range 0..1) if the model normalises [0, 1] pixels`,
+    );
   }
 }
 
 function channelVector(name: string, what: string, v: readonly number[], channels: number, neutral: number): number[] {
-  if (!Array.isArray(v) || !v.every((x) => typeof x === 'number' && Number.isFinite(x))) throw new InputError(`model '${name}': ${what} must be finite numbers, one per model channel or one for all, got ${JSON.stringify(v)} (--${what}, liederiv.json '${what}')`);
+  if (!Array.isArray(v) || !v.every((x) => typeof x === 'number' && Number.isFinite(x)))
+    throw new InputError(
+      `model '${name}': ${what} must be finite numbers, one per model channel or one for all, got ${JSON.stringify(v)} (--${what}, liederiv.json '${what}')`,
+    );
   if (v.length === channels) return [...v];
   if (v.length === 1) return new Array(channels).fill(v[0]);
   // A 3-vector of equal values (or the neutral one) fits a 1-channel model.
   if (channels === 1 && v.length === 3 && v.every((x) => x === v[0])) return [v[0]];
   if (channels === 1 && v.length === 3 && v.every((x) => x === neutral)) return [neutral];
-  throw new InputError(`model '${name}' takes ${channels} channel(s); ${what} has ${v.length} values [${v.join(', ')}]; expected ${channels} values or 1 (--${what}, liederiv.json '${what}')`);
+  throw new InputError(
+    `model '${name}' takes ${channels} channel(s); ${what} has ${v.length} values [${v.join(', ')}]; expected ${channels} values or 1 (--${what}, liederiv.json '${what}')`,
+  );
 }
 
 /** The output contract for an output option: mode, tensor, and where the softmax comes from. */
@@ -382,13 +559,21 @@ function resolveOutput(model: ModelLike, output: string | undefined): OutputCont
   if (net instanceof tf.GraphModel) {
     const outs = graphOutputs(net);
     const list = () => outs.map((o) => (o.key && o.key !== o.node ? `${o.key} (node ${o.node})` : o.node)).join(', ');
-    if (output !== undefined && output !== 'probs' && output !== 'logits') return { mode: 'tensor', tensor: resolveGraphTensor(net, output), softmax: 'none' };
-    if (outs.length !== 1) throw new InputError(`model '${model.name}' has ${outs.length} outputs (${list()}); say which one to measure with output: NAME (--output NAME)`);
+    if (output !== undefined && output !== 'probs' && output !== 'logits')
+      return { mode: 'tensor', tensor: resolveGraphTensor(net, output), softmax: 'none' };
+    if (outs.length !== 1)
+      throw new InputError(
+        `model '${model.name}' has ${outs.length} outputs (${list()}); say which one to measure with output: NAME (--output NAME)`,
+      );
     const node = outs[0].node.includes(':') ? outs[0].node : `${outs[0].node}:0`;
     const head = graphFinalHead(net, node);
     const mode = defaultMode(output);
     const softmax = head ? (head.kind === 'softmax' ? 'model' : 'none') : mode === 'probs' ? 'added' : 'none';
-    const headInput = head ? (head.node.inputNames[0].includes(':') ? head.node.inputNames[0] : `${head.node.inputNames[0]}:0`) : node;
+    const headInput = head
+      ? head.node.inputNames[0].includes(':')
+        ? head.node.inputNames[0]
+        : `${head.node.inputNames[0]}:0`
+      : node;
     return { mode, tensor: mode === 'logits' ? headInput : node, softmax, ...(head ? { head: head.kind } : {}) };
   }
   if (output !== undefined && output !== 'probs' && output !== 'logits') {
@@ -399,7 +584,10 @@ function resolveOutput(model: ModelLike, output: string | undefined): OutputCont
     return { mode: 'tensor', tensor: output, softmax: 'none' };
   }
   const outs = layerOutputNames(net);
-  if (outs.length !== 1) throw new InputError(`model '${model.name}' has ${outs.length} outputs (${outs.join(', ')}); say which one to measure with output: NAME (--output NAME)`);
+  if (outs.length !== 1)
+    throw new InputError(
+      `model '${model.name}' has ${outs.length} outputs (${outs.join(', ')}); say which one to measure with output: NAME (--output NAME)`,
+    );
   const head = layersFinalHead(net);
   const mode = defaultMode(output);
   const softmax = head ? (head.kind === 'softmax' ? 'model' : 'none') : mode === 'probs' ? 'added' : 'none';
@@ -435,8 +623,15 @@ function probe(m: MeasuredModel, classNames?: string[]): void {
         shape = run(1);
       } catch (err1) {
         if (err1 instanceof LiederivError) throw err1;
-        const hints = [m.input.layout === 'nhwc' ? 'channels first: layout nchw (--layout nchw)' : 'channels last: layout nhwc (--layout nhwc)', `another image size: inputSize [h, w] in liederiv.json`];
-        throw new InputError(`model '${m.name}' does not run on a [1, ${h}, ${w}, 3] image (as measured: ${describeInput(m)}): ${firstLine(err1)}. Expected the input the model states; if it takes another one, say so: ${hints.join('; ')}`);
+        const hints = [
+          m.input.layout === 'nhwc'
+            ? 'channels first: layout nchw (--layout nchw)'
+            : 'channels last: layout nhwc (--layout nhwc)',
+          `another image size: inputSize [h, w] in liederiv.json`,
+        ];
+        throw new InputError(
+          `model '${m.name}' does not run on a [1, ${h}, ${w}, 3] image (as measured: ${describeInput(m)}): ${firstLine(err1)}. Expected the input the model states; if it takes another one, say so: ${hints.join('; ')}`,
+        );
       }
       m.input.batch = 'one';
       m.provenance.batch = `detected: batch 2 fails (${firstLine(err2)}), batch 1 runs`;
@@ -476,7 +671,8 @@ export function checkOutputFits(m: Pick<MeasuredModel, 'name' | 'output'>, shape
 
 function preprocessFormula(inp: InputContract): string {
   const scale = inp.range === '0..255' ? '255x' : inp.range === '-1..1' ? '2x−1' : 'x';
-  const fmt = (v: number[]) => (v.every((x) => x === v[0]) ? `${+v[0].toPrecision(4)}` : `[${v.map((x) => +x.toPrecision(4)).join(', ')}]`);
+  const fmt = (v: number[]) =>
+    v.every((x) => x === v[0]) ? `${+v[0].toPrecision(4)}` : `[${v.map((x) => +x.toPrecision(4)).join(', ')}]`;
   const centred = inp.mean.every((x) => x === 0) ? scale : `${scale} − ${fmt(inp.mean)}`;
   const scaled = inp.std.every((x) => x === 1) ? centred : `(${centred})/${fmt(inp.std)}`;
   return scaled === 'x' ? '' : scaled.startsWith('(') ? scaled : `(${scaled})`;
@@ -493,8 +689,14 @@ export function describe(m: Pick<MeasuredModel, 'input' | 'output'>): string {
   const own = output.head ?? 'softmax';
   const head =
     output.mode === 'probs'
-      ? output.softmax === 'added' ? 'softmax (added) ∘ net' : `net (its ${own}${own === 'sigmoid' ? ': per-class probabilities, no softmax' : ''})`
-      : output.mode === 'logits' ? (output.head ? `net up to its ${own}'s input (logits)` : 'net (raw output)') : `net[${output.tensor}]`;
+      ? output.softmax === 'added'
+        ? 'softmax (added) ∘ net'
+        : `net (its ${own}${own === 'sigmoid' ? ': per-class probabilities, no softmax' : ''})`
+      : output.mode === 'logits'
+        ? output.head
+          ? `net up to its ${own}'s input (logits)`
+          : 'net (raw output)'
+        : `net[${output.tensor}]`;
   const parts = [head];
   if (input.layout === 'nchw') parts.push('NCHW');
   const pre = preprocessFormula(input);
@@ -539,7 +741,14 @@ const toRgb = (t: tf.Tensor) => tf.tile(t, [1, 1, 1, 3]);
 const toNchw = (t: tf.Tensor) => tf.transpose(t, [0, 3, 1, 2]);
 const toNhwc = (t: tf.Tensor) => tf.transpose(t, [0, 2, 3, 1]);
 
-function compile(name: string, net: Net, input: InputContract, output: OutputContract, imageChannels: 1 | 3, splitActivations: boolean): Program {
+function compile(
+  name: string,
+  net: Net,
+  input: InputContract,
+  output: OutputContract,
+  imageChannels: 1 | 3,
+  splitActivations: boolean,
+): Program {
   const steps: Step[] = [];
   let ref: Ref = { input: true };
   const push = (s: Step): Ref => {
@@ -552,14 +761,21 @@ function compile(name: string, net: Net, input: InputContract, output: OutputCon
   const c0 = input.range === '-1..1' ? -1 : 0;
   const scale = input.std.map((s) => k / s);
   const offset = input.mean.map((m, i) => (c0 - m) / input.std[i]);
-  if (scale.some((v) => v !== 1) || offset.some((v) => v !== 0)) ref = push(affineStep(ref, scale, offset, 'preprocess'));
+  if (scale.some((v) => v !== 1) || offset.some((v) => v !== 0))
+    ref = push(affineStep(ref, scale, offset, 'preprocess'));
   if (input.layout === 'nchw') ref = push({ ...linearStep(ref, 'nchw', 'Layout', toNchw), transportsAll: true });
   let result: Ref;
   let weights: tf.Tensor[] = [];
   if (net instanceof tf.GraphModel) {
     ({ result, weights } = compileGraphModel(net, steps, ref, output.tensor));
   } else {
-    result = compileLayersModel(net, steps, ref, output.mode === 'tensor' ? { layer: output.tensor } : { stripHead: output.mode === 'logits' }, { splitActivations });
+    result = compileLayersModel(
+      net,
+      steps,
+      ref,
+      output.mode === 'tensor' ? { layer: output.tensor } : { stripHead: output.mode === 'logits' },
+      { splitActivations },
+    );
   }
   if (output.mode === 'probs' && output.softmax === 'added') {
     steps.push(activationStep('softmax', result, 'softmax (added)', `${name}: softmax (added)`, 'Softmax'));
@@ -575,7 +791,9 @@ function compile(name: string, net: Net, input: InputContract, output: OutputCon
       transportsAll: true,
       jvp: ([x]) => {
         const d = x as { primal: tf.Tensor; tangent: tf.Tensor };
-        return d.primal.rank === 4 ? [{ primal: toNhwc(d.primal), tangent: toNhwc(d.tangent) }] : [{ primal: d.primal.clone(), tangent: d.tangent.clone() }];
+        return d.primal.rank === 4
+          ? [{ primal: toNhwc(d.primal), tangent: toNhwc(d.tangent) }]
+          : [{ primal: d.primal.clone(), tangent: d.tangent.clone() }];
       },
       apply: ([x]) => [x.rank === 4 ? toNhwc(x) : x.clone()],
     };
@@ -606,7 +824,14 @@ export function tensorLayout(net: Net, tensor: string): 'nchw' | 'nhwc' | 'unkno
       else if (node.op === 'Transpose') {
         const from = of(parseNodeName(node.inputNames[0])[0], depth + 1);
         const p = permOf(net, node)?.join();
-        out = from === 'nchw' && p === '0,2,3,1' ? 'nhwc' : from === 'nhwc' && p === '0,3,1,2' ? 'nchw' : from === 'const' ? 'const' : 'unknown';
+        out =
+          from === 'nchw' && p === '0,2,3,1'
+            ? 'nhwc'
+            : from === 'nhwc' && p === '0,3,1,2'
+              ? 'nchw'
+              : from === 'const'
+                ? 'const'
+                : 'unknown';
       } else {
         for (const ref of node.inputNames) {
           const l = of(parseNodeName(ref)[0], depth + 1);

@@ -33,11 +33,36 @@ export interface MethodSupport {
  * Kernels whose tfjs 4.22 results are wrong (no error) for a method on a backend. Each entry is a
  * finding of test/jvp/rules/ops/*.test.ts against an independent oracle (docs/OPS.md).
  */
-const KNOWN_WRONG: ReadonlyArray<{ kernel: string; method: FallbackMethod | 'any'; backend: string | 'any'; why: string }> = [
-  { kernel: 'ResizeBilinearGrad', method: 'double-vjp', backend: 'any', why: "tfjs's ResizeBilinearGrad ignores half_pixel_centers (cpu and wasm; cpu also swaps height and width)" },
-  { kernel: 'ResizeNearestNeighborGrad', method: 'double-vjp', backend: 'any', why: "tfjs's ResizeNearestNeighborGrad ignores half_pixel_centers (cpu and wasm)" },
-  { kernel: 'MirrorPad', method: 'double-vjp', backend: 'any', why: "tfjs's MirrorPad gradient disagrees with finite differences (SYMMETRIC mode)" },
-  { kernel: 'Transform', method: 'any', backend: 'cpu', why: "tfjs's cpu Transform kernel returns only the fill value for every image after the first" },
+const KNOWN_WRONG: ReadonlyArray<{
+  kernel: string;
+  method: FallbackMethod | 'any';
+  backend: string | 'any';
+  why: string;
+}> = [
+  {
+    kernel: 'ResizeBilinearGrad',
+    method: 'double-vjp',
+    backend: 'any',
+    why: "tfjs's ResizeBilinearGrad ignores half_pixel_centers (cpu and wasm; cpu also swaps height and width)",
+  },
+  {
+    kernel: 'ResizeNearestNeighborGrad',
+    method: 'double-vjp',
+    backend: 'any',
+    why: "tfjs's ResizeNearestNeighborGrad ignores half_pixel_centers (cpu and wasm)",
+  },
+  {
+    kernel: 'MirrorPad',
+    method: 'double-vjp',
+    backend: 'any',
+    why: "tfjs's MirrorPad gradient disagrees with finite differences (SYMMETRIC mode)",
+  },
+  {
+    kernel: 'Transform',
+    method: 'any',
+    backend: 'cpu',
+    why: "tfjs's cpu Transform kernel returns only the fill value for every image after the first",
+  },
 ];
 
 /** The backends a probe can switch to: registered with tfjs in this process. */
@@ -68,7 +93,8 @@ export function missingFromError(err: unknown, _backend: string): string | undef
 async function onBackend<T>(backend: string, fn: () => Promise<T>): Promise<T> {
   const previous = tf.getBackend();
   if (backend === previous) return fn();
-  if (!(await tf.setBackend(backend))) throw new LiederivError(`backend '${backend}' could not be initialised for a method check`, 'E_BACKEND');
+  if (!(await tf.setBackend(backend)))
+    throw new LiederivError(`backend '${backend}' could not be initialised for a method check`, 'E_BACKEND');
   try {
     return await fn();
   } finally {
@@ -81,8 +107,13 @@ async function onBackend<T>(backend: string, fn: () => Promise<T>): Promise<T> {
  * `backendName` (default: the active backend). Never throws for a missing kernel or gradient:
  * those come back in `missing`. Leaves tf.memory().numTensors unchanged.
  */
-export async function methodSupport(model: tf.LayersModel | tf.GraphModel, method: FallbackMethod, backendName: string = tf.getBackend()): Promise<MethodSupport> {
-  if (!availableBackends().includes(backendName)) return { ok: false, missing: [`backend '${backendName}' (not available in this process)`], kernels: [] };
+export async function methodSupport(
+  model: tf.LayersModel | tf.GraphModel,
+  method: FallbackMethod,
+  backendName: string = tf.getBackend(),
+): Promise<MethodSupport> {
+  if (!availableBackends().includes(backendName))
+    return { ok: false, missing: [`backend '${backendName}' (not available in this process)`], kernels: [] };
   return onBackend(backendName, async () => {
     const missing: string[] = [];
     let kernels: string[] = [];
@@ -103,12 +134,20 @@ export async function methodSupport(model: tf.LayersModel | tf.GraphModel, metho
       tf.engine().state.profiling = false;
       releaseFailedTape();
       const cause = (err as { cause?: unknown }).cause ?? err;
-      missing.push(missingFromError(cause, backendName) ?? missingFromError(err, backendName) ?? `a tfjs error: ${String((err as Error)?.message ?? err).split('\n')[0]}`);
+      missing.push(
+        missingFromError(cause, backendName) ??
+          missingFromError(err, backendName) ??
+          `a tfjs error: ${String((err as Error)?.message ?? err).split('\n')[0]}`,
+      );
     } finally {
       x.dispose();
     }
     for (const w of KNOWN_WRONG) {
-      if (kernels.includes(w.kernel) && (w.method === 'any' || w.method === method) && (w.backend === 'any' || w.backend === backendName)) {
+      if (
+        kernels.includes(w.kernel) &&
+        (w.method === 'any' || w.method === method) &&
+        (w.backend === 'any' || w.backend === backendName)
+      ) {
         missing.push(`correct '${w.kernel}' results (${w.why})`);
       }
     }
@@ -121,7 +160,10 @@ export async function methodSupport(model: tf.LayersModel | tf.GraphModel, metho
  * backend (`backendName`) before the others, fd (forward kernels only) before double-vjp.
  * E.g. ['--method fd', '--backend cpu --method fd']. Empty when none works.
  */
-export async function workingFallbacks(model: tf.LayersModel | tf.GraphModel, backendName: string = tf.getBackend()): Promise<string[]> {
+export async function workingFallbacks(
+  model: tf.LayersModel | tf.GraphModel,
+  backendName: string = tf.getBackend(),
+): Promise<string[]> {
   const backends = [backendName, ...availableBackends().filter((b) => b !== backendName)];
   const out: string[] = [];
   for (const backend of backends) {
@@ -135,7 +177,8 @@ export async function workingFallbacks(model: tf.LayersModel | tf.GraphModel, ba
 
 /** The fallback sentence for UnsupportedLayerError (its `fallbacks` argument) from workingFallbacks' result. */
 export function fallbackText(combos: readonly string[]): string {
-  if (combos.length === 0) return 'No fallback method works for this model on the backends available here (fd and double-vjp were checked).';
+  if (combos.length === 0)
+    return 'No fallback method works for this model on the backends available here (fd and double-vjp were checked).';
   return `Fallbacks checked for this model: ${combos.map((c) => `\`${c}\``).join(', ')}.`;
 }
 
@@ -161,12 +204,24 @@ export interface ErrorContext {
 export function wrapTfjsError(err: unknown, ctx: ErrorContext): LiederivError {
   if (err instanceof LiederivError) return err;
   const backend = ctx.backend ?? tf.getBackend();
-  const first = String((err as Error)?.message ?? err).split('\n')[0].trim();
+  const first = String((err as Error)?.message ?? err)
+    .split('\n')[0]
+    .trim();
   const missing = missingFromError(err, backend);
-  const where = [ctx.model && `model '${ctx.model}'`, ctx.layer && `at ${ctx.layer}`, ctx.method && `method '${ctx.method}'`, `backend '${backend}'`].filter(Boolean).join(', ');
+  const where = [
+    ctx.model && `model '${ctx.model}'`,
+    ctx.layer && `at ${ctx.layer}`,
+    ctx.method && `method '${ctx.method}'`,
+    `backend '${backend}'`,
+  ]
+    .filter(Boolean)
+    .join(', ');
   const what = missing ? `needs ${missing}` : `failed inside tfjs: ${first}`;
   const detail = missing ? ` (tfjs: ${first})` : '';
-  const wrapped = new LiederivError(`${ctx.what} (${where}) ${what}${detail}.${ctx.hint ? ` ${ctx.hint}` : ''}`, missing ? 'E_UNSUPPORTED' : 'E_TFJS');
+  const wrapped = new LiederivError(
+    `${ctx.what} (${where}) ${what}${detail}.${ctx.hint ? ` ${ctx.hint}` : ''}`,
+    missing ? 'E_UNSUPPORTED' : 'E_TFJS',
+  );
   (wrapped as { cause?: unknown }).cause = err;
   return wrapped;
 }

@@ -14,7 +14,10 @@ export interface OutputSelection {
  * one program walker with every step computed by tfjs itself (layer.apply, the graph executor),
  * never by the JVP rules, so those methods stay independent checks of forward mode.
  */
-export function modelFunction(model: tf.LayersModel | tf.GraphModel, sel: OutputSelection = {}): (x: tf.Tensor) => tf.Tensor {
+export function modelFunction(
+  model: tf.LayersModel | tf.GraphModel,
+  sel: OutputSelection = {},
+): (x: tf.Tensor) => tf.Tensor {
   if (model instanceof tf.GraphModel) {
     const p = graphProgram(model, graphOutputNode(model, sel));
     return (x) => applyProgram(p, x);

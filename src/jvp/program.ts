@@ -77,7 +77,10 @@ export function walkSteps<V>(
   input: V,
   run: (step: Step, ins: V[], index: number) => V[],
   tensorsOf: (v: V) => tf.Tensor[],
-  { protect = [], copy }: { protect?: Iterable<tf.Tensor>; copy?: (v: V, clone: (t: tf.Tensor) => tf.Tensor) => V } = {},
+  {
+    protect = [],
+    copy,
+  }: { protect?: Iterable<tf.Tensor>; copy?: (v: V, clone: (t: tf.Tensor) => tf.Tensor) => V } = {},
 ): V {
   const { steps, result } = program;
   const guarded = new Set<tf.Tensor>([...program.protect, ...protect]);
@@ -115,7 +118,10 @@ export function walkSteps<V>(
       const step = steps[s];
       const ins = step.inputs.map((r) => {
         const v = values.get(refKey(r));
-        if (v === undefined) throw new Error(`program walk: step ${s} ('${step.info.name}') reads ${refKey(r)}, which is not computed (internal ordering error)`);
+        if (v === undefined)
+          throw new Error(
+            `program walk: step ${s} ('${step.info.name}') reads ${refKey(r)}, which is not computed (internal ordering error)`,
+          );
         return v;
       });
       const outs = tf.tidy(() => run(step, ins, s) as tf.TensorContainer) as V[];
@@ -128,7 +134,8 @@ export function walkSteps<V>(
     }
     const key = refKey(result);
     const out = values.get(key);
-    if (out === undefined) throw new Error(`program walk: the result ${key} was not computed (internal ordering error)`);
+    if (out === undefined)
+      throw new Error(`program walk: the result ${key} was not computed (internal ordering error)`);
     const own = (t: tf.Tensor) => (guarded.has(t) || (holders.get(t) ?? 0) > 1 ? t.clone() : t);
     const mine = copy ? copy(out, own) : out;
     // The result leaves the walk: forget it without freeing what the caller now owns.
@@ -159,7 +166,13 @@ function valueTensors(v: Value): tf.Tensor[] {
  *    x); the caller disposes both. Intermediates are freed after their last reader.
  *  - onStep: sees each step's outputs; returning Values replaces them (the walker then owns them).
  */
-export function jvpProgram(program: Program, x: tf.Tensor, tangent: tf.Tensor, k: number, onStep?: (step: Step, index: number, outs: Value[]) => Value[] | void): Dual {
+export function jvpProgram(
+  program: Program,
+  x: tf.Tensor,
+  tangent: tf.Tensor,
+  k: number,
+  onStep?: (step: Step, index: number, outs: Value[]) => Value[] | void,
+): Dual {
   const out = walkSteps<Value>(
     program,
     { primal: x, tangent },
@@ -179,5 +192,11 @@ export function jvpProgram(program: Program, x: tf.Tensor, tangent: tf.Tensor, k
 
 /** F(x) through a program, every step computed by tfjs itself (Step.apply); differentiable by tf.grad. */
 export function applyProgram(program: Program, x: tf.Tensor): tf.Tensor {
-  return walkSteps<tf.Tensor>(program, x, (step, ins) => step.apply(ins), (t) => [t], { protect: [x], copy: (t, own) => own(t) });
+  return walkSteps<tf.Tensor>(
+    program,
+    x,
+    (step, ins) => step.apply(ins),
+    (t) => [t],
+    { protect: [x], copy: (t, own) => own(t) },
+  );
 }

@@ -36,10 +36,17 @@ export function gaussianProbes(count: number, seed = 0): Float64Array {
  *  - returns Float64Array [L, N] (row-major). Probe p for image n is the same vector for every
  *    layer, as one reverse sweep per probe gives zᵀJ_{>l} for all layers at once.
  */
-export function hutchinsonSqNorms(contribs: ArrayLike<number>, shape: [number, number, number], opts: HutchinsonOptions): Float64Array {
+export function hutchinsonSqNorms(
+  contribs: ArrayLike<number>,
+  shape: [number, number, number],
+  opts: HutchinsonOptions,
+): Float64Array {
   const [L, N, K] = shape;
   const P = assertPositiveInt(opts.probes, 'probes');
-  if (contribs.length !== L * N * K) throw new InputError(`hutchinsonSqNorms: expected ${L}·${N}·${K} = ${L * N * K} values for shape [L, N, K] = [${shape.join(', ')}], got ${contribs.length}`);
+  if (contribs.length !== L * N * K)
+    throw new InputError(
+      `hutchinsonSqNorms: expected ${L}·${N}·${K} = ${L * N * K} values for shape [L, N, K] = [${shape.join(', ')}], got ${contribs.length}`,
+    );
   const z = gaussianProbes(P * N * K, opts.seed ?? 0); // [P, N, K]
   const out = new Float64Array(L * N);
   for (let l = 0; l < L; l++) {

@@ -5,7 +5,16 @@
 
 export type LayerKind = 'conv' | 'dense' | 'activation' | 'norm' | 'pool' | 'attention' | 'add/merge' | 'other';
 
-export const LAYER_KINDS: readonly LayerKind[] = ['conv', 'dense', 'activation', 'norm', 'pool', 'attention', 'add/merge', 'other'];
+export const LAYER_KINDS: readonly LayerKind[] = [
+  'conv',
+  'dense',
+  'activation',
+  'norm',
+  'pool',
+  'attention',
+  'add/merge',
+  'other',
+];
 
 const KIND_OF_CLASS: Record<string, LayerKind> = {
   Conv1D: 'conv',

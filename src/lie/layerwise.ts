@@ -31,7 +31,15 @@
 import * as tf from '@tensorflow/tfjs';
 import { assertPositiveInt } from '../checks';
 import { checkName, InputError } from '../errors';
-import { DIFFERENCES, featureTangent, getGroup, imageTangent, type Coordinates, type Difference, type Group } from '../groups';
+import {
+  DIFFERENCES,
+  featureTangent,
+  getGroup,
+  imageTangent,
+  type Coordinates,
+  type Difference,
+  type Group,
+} from '../groups';
 import { measuredModel, walkSteps, type ContractOptions, type Program, type Step } from '../jvp';
 import type { ModelWrapper } from '../models/model';
 import { hutchinsonSqNorms } from './hutchinson';
@@ -165,9 +173,21 @@ function buildPlan(w: ModelWrapper, opts: LayerwiseOptions, channels: 1 | 3): Pl
   program.steps.forEach((s, i) => {
     carries[i] = !s.tangentFree && s.inputs.some((r) => 'input' in r || carries[r.step]);
     layerOf[i] = carries[i] ? layers.length : -1;
-    if (carries[i]) layers.push({ index: layers.length, name: s.info.name, className: s.info.className, kind: layerKind(s.info.className) });
+    if (carries[i])
+      layers.push({
+        index: layers.length,
+        name: s.info.name,
+        className: s.info.className,
+        kind: layerKind(s.info.className),
+      });
   });
-  return { program, layerOf, layers, measures: m.formula, output: m.output.mode === 'tensor' ? m.output.tensor : m.output.mode };
+  return {
+    program,
+    layerOf,
+    layers,
+    measures: m.formula,
+    output: m.output.mode === 'tensor' ? m.output.tensor : m.output.mode,
+  };
 }
 
 /** The layout of a step's output, from its inputs' layouts (Permute moves the token axis). */
@@ -218,7 +238,8 @@ type Value =
     };
 type Carried = Exclude<Value, { constant: tf.Tensor }>;
 
-const tensorsOf = (v: Value): tf.Tensor[] => ('constant' in v ? [v.constant] : [v.primal, v.d, ...(v.prop ? [v.prop] : [])]);
+const tensorsOf = (v: Value): tf.Tensor[] =>
+  'constant' in v ? [v.constant] : [v.primal, v.d, ...(v.prop ? [v.prop] : [])];
 
 interface WalkArgs {
   plan: Plan;
@@ -250,13 +271,22 @@ function padSlots(prop: tf.Tensor | null, have: number, want: number, primal: tf
  * slots at the output [slots, B, K] and D_L f [B, K] (slot order: the end-to-end slot if `e2e`,
  * then layers from..to−1). The caller disposes both.
  */
-function walk({ plan, x, group, tangentOpts, inject, e2e, onDefect }: WalkArgs): { slots: tf.Tensor3D; dOut: tf.Tensor2D } {
+function walk({ plan, x, group, tangentOpts, inject, e2e, onDefect }: WalkArgs): {
+  slots: tf.Tensor3D;
+  dOut: tf.Tensor2D;
+} {
   const B = x.shape[0];
   const base = e2e ? 1 : 0;
   const total = base + (inject.to - inject.from);
   const input = tf.tidy(() => {
     const lx = imageTangent(x, group, tangentOpts);
-    return { primal: x.clone(), d: lx, prop: e2e ? lx.clone() : null, width: base, layout: { kind: 'image' } } as tf.TensorContainer;
+    return {
+      primal: x.clone(),
+      d: lx,
+      prop: e2e ? lx.clone() : null,
+      width: base,
+      layout: { kind: 'image' },
+    } as tf.TensorContainer;
   }) as Value;
   const out = walkSteps<Value>(
     plan.program,
@@ -266,11 +296,22 @@ function walk({ plan, x, group, tangentOpts, inject, e2e, onDefect }: WalkArgs):
       const slot = layer >= inject.from && layer < inject.to ? base + layer - inject.from : -1;
       const carried = ins.filter((v): v is Carried => !('constant' in v));
       const width = Math.max(slot, ...carried.map((v) => v.width));
-      const duals = ins.map((v) => ('constant' in v ? v.constant : { primal: v.primal, tangent: width === 0 ? v.d : tf.concat([v.d, padSlots(v.prop, v.width, width, v.primal)], 0) }));
+      const duals = ins.map((v) =>
+        'constant' in v
+          ? v.constant
+          : {
+              primal: v.primal,
+              tangent: width === 0 ? v.d : tf.concat([v.d, padSlots(v.prop, v.width, width, v.primal)], 0),
+            },
+      );
       return step.jvp(duals, 1 + width).map((o, oi): Value => {
         if (o instanceof tf.Tensor) return { constant: o };
         const jd = width === 0 ? o.tangent : tf.slice(o.tangent, [0], [B]);
-        const layout = outputLayout(step, carried.map((v) => v.layout), o.primal.shape);
+        const layout = outputLayout(
+          step,
+          carried.map((v) => v.layout),
+          o.primal.shape,
+        );
         const transported = step.transportsAll || (step.transportsColour && group.kind === 'color');
         const d = transported ? jd.clone() : valueTangent(o.primal, layout, group, tangentOpts);
         const delta = tf.sub(jd, d);
@@ -281,10 +322,19 @@ function walk({ plan, x, group, tangentOpts, inject, e2e, onDefect }: WalkArgs):
       });
     },
     tensorsOf,
-    { protect: [x], copy: (v, own) => ('constant' in v ? { constant: own(v.constant) } : { ...v, primal: own(v.primal), d: own(v.d), prop: v.prop ? own(v.prop) : null }) },
+    {
+      protect: [x],
+      copy: (v, own) =>
+        'constant' in v
+          ? { constant: own(v.constant) }
+          : { ...v, primal: own(v.primal), d: own(v.d), prop: v.prop ? own(v.prop) : null },
+    },
   );
   try {
-    if ('constant' in out) throw new InputError(`layerwise: the measured output (${plan.output}) does not depend on the image; nothing to decompose`);
+    if ('constant' in out)
+      throw new InputError(
+        `layerwise: the measured output (${plan.output}) does not depend on the image; nothing to decompose`,
+      );
     return tf.tidy(() => {
       const all = padSlots(out.prop, out.width, total, out.primal);
       return { slots: slotsOf(all, B, 0, total), dOut: tf.reshape(out.d, [B, -1]) as tf.Tensor2D };
@@ -294,14 +344,23 @@ function walk({ plan, x, group, tangentOpts, inject, e2e, onDefect }: WalkArgs):
   }
 }
 
-function resolve(model: ModelWrapper | tf.LayersModel | tf.GraphModel, images: tf.Tensor4D, fn: string, opts: LayerwiseOptions): ModelWrapper {
+function resolve(
+  model: ModelWrapper | tf.LayersModel | tf.GraphModel,
+  images: tf.Tensor4D,
+  fn: string,
+  opts: LayerwiseOptions,
+): ModelWrapper {
   const w = asModelWrapper(model);
   checkModelImages(w, images, fn, { ...opts, output: opts.output ?? 'probs' });
   return w;
 }
 
 function tangentOptsOf(opts: { difference?: Difference; sigma?: number; coordinates?: Coordinates }): TangentOpts {
-  return { difference: checkName('difference', opts.difference ?? 'central', DIFFERENCES), sigma: opts.sigma, coordinates: opts.coordinates };
+  return {
+    difference: checkName('difference', opts.difference ?? 'central', DIFFERENCES),
+    sigma: opts.sigma,
+    coordinates: opts.coordinates,
+  };
 }
 
 export interface LayerContributions {
@@ -362,7 +421,9 @@ export function layerContributions(
         tangentOpts: tangentOptsOf(opts),
         inject: { from, to: Math.min(L, from + maxSlots) },
         e2e: first,
-        onDefect: first ? (step, _o, delta, jd) => norms.push({ step, defect: tf.keep(sqNorms(delta)), pushed: tf.keep(sqNorms(jd)) }) : undefined,
+        onDefect: first
+          ? (step, _o, delta, jd) => norms.push({ step, defect: tf.keep(sqNorms(delta)), pushed: tf.keep(sqNorms(jd)) })
+          : undefined,
       });
       walks++;
       if (first) {
@@ -385,7 +446,16 @@ export function layerContributions(
       pushed[i] = Math.sqrt(pushed[i]);
     }
     const contribs = (parts.length === 1 ? parts[0].clone() : tf.concat(parts, 0)) as tf.Tensor3D;
-    return { layers: plan.layers.map((l) => ({ ...l })), contribs, lf: lf as tf.Tensor2D, defect, pushed, walks, measures: plan.measures, output: plan.output };
+    return {
+      layers: plan.layers.map((l) => ({ ...l })),
+      contribs,
+      lf: lf as tf.Tensor2D,
+      defect,
+      pushed,
+      walks,
+      measures: plan.measures,
+      output: plan.output,
+    };
   } catch (err) {
     if (lf) lf.dispose();
     throw err;
@@ -408,7 +478,12 @@ export function layerContributions(
  *    totals[].meanSq, the mean-sq LEE of Eq. 4) — see the module comment for why they differ.
  *  - memory: one batch's tensors at a time; returns plain rows, leaves no tensors behind.
  */
-export async function layerwise(model: ModelWrapper | tf.LayersModel | tf.GraphModel, images: tf.Tensor4D, group: string | Group, opts: LayerwiseOptions = {}): Promise<LayerwiseResult> {
+export async function layerwise(
+  model: ModelWrapper | tf.LayersModel | tf.GraphModel,
+  images: tf.Tensor4D,
+  group: string | Group,
+  opts: LayerwiseOptions = {},
+): Promise<LayerwiseResult> {
   const w = resolve(model, images, 'layerwise', opts);
   const g = getGroup(group);
   const output = opts.output ?? 'probs';
@@ -448,7 +523,8 @@ export async function layerwise(model: ModelWrapper | tf.LayersModel | tf.GraphM
     measuredOutput = res.output;
     method = opts.exact || K <= exactLimit ? 'exact' : 'hutchinson';
     // Hutchinson probes differ per batch but are reproducible: seed offset by the batch start.
-    const estimates = method === 'hutchinson' ? hutchinsonSqNorms(c, [L, n, K], { probes, seed: seed + start }) : undefined;
+    const estimates =
+      method === 'hutchinson' ? hutchinsonSqNorms(c, [L, n, K], { probes, seed: seed + start }) : undefined;
     for (let i = 0; i < n; i++) {
       let lfSq = 0;
       for (let j = 0; j < K; j++) lfSq += lfv[i * K + j] ** 2;
@@ -491,7 +567,20 @@ export async function layerwise(model: ModelWrapper | tf.LayersModel | tf.GraphM
     layers,
     rows,
     totals,
-    meta: { model: w.name, group: g.name, output: measuredOutput, measures, difference, outputs: K, images: N, probes, exactLimit, seed, telescopingError, walks },
+    meta: {
+      model: w.name,
+      group: g.name,
+      output: measuredOutput,
+      measures,
+      difference,
+      outputs: K,
+      images: N,
+      probes,
+      exactLimit,
+      seed,
+      telescopingError,
+      walks,
+    },
     sqnormMethod: method,
   };
 }
@@ -510,8 +599,23 @@ export async function layerDefectMaps(
   model: ModelWrapper | tf.LayersModel | tf.GraphModel,
   images: tf.Tensor4D,
   group: string | Group,
-  opts: Omit<LayerwiseOptions, 'probes' | 'exact' | 'exactLimit' | 'seed' | 'batchSize' | 'onProgress' | 'maxSlots'> = {},
-): Promise<Array<{ model: string; image: number; index: number; layer: string; kind: LayerKind; height: number; width: number; values: number[]; quantity: string }>> {
+  opts: Omit<
+    LayerwiseOptions,
+    'probes' | 'exact' | 'exactLimit' | 'seed' | 'batchSize' | 'onProgress' | 'maxSlots'
+  > = {},
+): Promise<
+  Array<{
+    model: string;
+    image: number;
+    index: number;
+    layer: string;
+    kind: LayerKind;
+    height: number;
+    width: number;
+    values: number[];
+    quantity: string;
+  }>
+> {
   const w = resolve(model, images, 'layerDefectMaps', opts);
   const g = getGroup(group);
   const plan = buildPlan(w, opts, images.shape[3] as 1 | 3);
@@ -531,7 +635,11 @@ export async function layerDefectMaps(
           const tokens = layout.axis === 1 ? delta : tf.transpose(delta, [0, 2, 1]);
           const [B, n, C] = tokens.shape;
           const side = Math.round(Math.sqrt(n - layout.lead));
-          return tf.reshape(tf.sum(tf.abs(tf.slice(tokens, [0, layout.lead, 0], [B, n - layout.lead, C])), 2), [B, side, side]);
+          return tf.reshape(tf.sum(tf.abs(tf.slice(tokens, [0, layout.lead, 0], [B, n - layout.lead, C])), 2), [
+            B,
+            side,
+            side,
+          ]);
         }) as tf.Tensor3D;
         maps.push({ step, map: tf.keep(map) });
       },
@@ -543,7 +651,17 @@ export async function layerDefectMaps(
       const v = map.dataSync();
       const info = plan.layers[step];
       for (let b = 0; b < B; b++) {
-        rows.push({ model: w.name, image: b, index: info.index, layer: info.name, kind: info.kind, height, width, values: Array.from(v.subarray(b * height * width, (b + 1) * height * width)), quantity: '|δ_i| summed over channels' });
+        rows.push({
+          model: w.name,
+          image: b,
+          index: info.index,
+          layer: info.name,
+          kind: info.kind,
+          height,
+          width,
+          values: Array.from(v.subarray(b * height * width, (b + 1) * height * width)),
+          quantity: '|δ_i| summed over channels',
+        });
       }
     }
     return rows.sort((a, b) => a.image - b.image || a.index - b.index);

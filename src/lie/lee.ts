@@ -52,13 +52,19 @@ export const DEFAULT_LEE_BATCH = 32;
  *  - data.images: [N, H, W, 3] float32 RGB in [0, 1]; data.labels: optional [N] class indices.
  *  - memory: holds one batch's tensors at a time and leaves none behind; returns plain rows.
  */
-export async function lee(model: ModelWrapper | tf.LayersModel | tf.GraphModel, data: { images: tf.Tensor4D; labels?: number[] }, opts: LeeOptions = {}): Promise<LeeRow[]> {
+export async function lee(
+  model: ModelWrapper | tf.LayersModel | tf.GraphModel,
+  data: { images: tf.Tensor4D; labels?: number[] },
+  opts: LeeOptions = {},
+): Promise<LeeRow[]> {
   const images = data.images;
   assertImages(images, 'lee', 'data.images', [1, 3]); // once for the whole set: rank, channels, empty, range, NaN
   const N = images.shape[0];
   const startBatch = opts.startBatch ?? 0;
-  if (!Number.isInteger(startBatch) || startBatch < 0) throw new InputError(`lee: startBatch must be a non-negative integer, got ${startBatch}`);
-  if (data.labels && data.labels.length !== N) throw new InputError(`lee: ${data.labels.length} labels for ${N} images`);
+  if (!Number.isInteger(startBatch) || startBatch < 0)
+    throw new InputError(`lee: startBatch must be a non-negative integer, got ${startBatch}`);
+  if (data.labels && data.labels.length !== N)
+    throw new InputError(`lee: ${data.labels.length} labels for ${N} images`);
   const reduction = checkName('reduction', opts.reduction ?? 'mean-abs', REDUCTIONS);
   const groups = opts.groups === undefined || opts.groups === 'all' ? [...GROUP_NAMES] : opts.groups;
   const batchSize = assertPositiveInt(opts.batchSize ?? DEFAULT_LEE_BATCH, 'batchSize');
@@ -74,7 +80,8 @@ export async function lee(model: ModelWrapper | tf.LayersModel | tf.GraphModel, 
     const support = await methodSupport(m.net, method);
     if (!support.ok) {
       throw new InputError(
-        `lee: method '${method}' cannot measure model '${m.name}' on backend '${tf.getBackend()}': it needs ${support.missing.join('; ')}. ` + fallbackText(await workingFallbacks(m.net)),
+        `lee: method '${method}' cannot measure model '${m.name}' on backend '${tf.getBackend()}': it needs ${support.missing.join('; ')}. ` +
+          fallbackText(await workingFallbacks(m.net)),
       );
     }
   }
@@ -89,7 +96,14 @@ export async function lee(model: ModelWrapper | tf.LayersModel | tf.GraphModel, 
         perGroup = await lieDerivative(model, batch, groups, opts);
       } catch (err) {
         // Suggest only the fallbacks that were checked to run for this model here.
-        if (err instanceof UnsupportedLayerError && method === 'forward') throw new UnsupportedLayerError(err.layerName, err.className, err.supported, err.kind, fallbackText(await workingFallbacks(m.net)));
+        if (err instanceof UnsupportedLayerError && method === 'forward')
+          throw new UnsupportedLayerError(
+            err.layerName,
+            err.className,
+            err.supported,
+            err.kind,
+            fallbackText(await workingFallbacks(m.net)),
+          );
         throw err;
       }
       const host = await Promise.all(perGroup.map((r) => r.lie.data()));

@@ -3,7 +3,15 @@ import { assertImages } from '../checks';
 import { InputError } from '../errors';
 import { featureTangent, getGroup, imageTangent, type Coordinates, type Difference, type Group } from '../groups';
 import { spatialCoefficients } from '../groups/generators';
-import { checkOutputFits, detectInput, jvpMeasured, measuredModel, type ContractOptions, type JvpMethod, type MeasuredModel } from '../jvp';
+import {
+  checkOutputFits,
+  detectInput,
+  jvpMeasured,
+  measuredModel,
+  type ContractOptions,
+  type JvpMethod,
+  type MeasuredModel,
+} from '../jvp';
 import { IDENTITY_PREPROCESS, type ModelWrapper } from '../models/model';
 
 /** 'probs' | 'logits' (DESIGN §1), or the name of a tensor (layer, graph node, signature key) whose output is measured. */
@@ -71,7 +79,8 @@ function isNet(m: unknown): m is Net {
 /** A bare tfjs net as a ModelWrapper: identity preprocessing, input size from its input shape. */
 export function asModelWrapper(model: ModelWrapper | Net): ModelWrapper {
   if (!isNet(model)) {
-    if (!model || !isNet((model as ModelWrapper).net)) throw new InputError('expected a ModelWrapper, tf.LayersModel or tf.GraphModel');
+    if (!model || !isNet((model as ModelWrapper).net))
+      throw new InputError('expected a ModelWrapper, tf.LayersModel or tf.GraphModel');
     return model;
   }
   const name = model instanceof tf.LayersModel ? model.name : 'graph-model';
@@ -95,17 +104,28 @@ export function contractOf(opts: ContractOptions): ContractOptions {
  * NHWC float32 in [0, 1], RGB or 1-channel, at the model's input size (any size for a net that
  * accepts any). Colour groups need RGB images.
  */
-export function measuredFor(w: ModelWrapper, images: tf.Tensor4D, fn: string, opts: ContractOptions, groups: Group[] = []): MeasuredModel {
+export function measuredFor(
+  w: ModelWrapper,
+  images: tf.Tensor4D,
+  fn: string,
+  opts: ContractOptions,
+  groups: Group[] = [],
+): MeasuredModel {
   assertImages(images, fn, 'images', [1, 3]);
   const [, H, W, C] = images.shape;
   // The images' size stands in for a size the model leaves open (used then for the probe run).
   const m = measuredModel(w, contractOf(opts), [H, W]);
   const [h, wd] = m.input.size;
   if ((h && h !== H) || (wd && wd !== W)) {
-    throw new InputError(`${fn}: model '${w.name}' expects ${h}×${wd} images, got ${H}×${W} (resize them first, e.g. loadImageFolder(dir, {size: [${h}, ${wd}]}))`);
+    throw new InputError(
+      `${fn}: model '${w.name}' expects ${h}×${wd} images, got ${H}×${W} (resize them first, e.g. loadImageFolder(dir, {size: [${h}, ${wd}]}))`,
+    );
   }
   const colour = groups.filter((g) => g.kind !== 'spatial');
-  if (C === 1 && colour.length) throw new InputError(`${fn}: colour groups (${colour.map((g) => g.name).join(', ')}) act on RGB; the images are 1-channel. Give RGB images or spatial groups only`);
+  if (C === 1 && colour.length)
+    throw new InputError(
+      `${fn}: colour groups (${colour.map((g) => g.name).join(', ')}) act on RGB; the images are 1-channel. Give RGB images or spatial groups only`,
+    );
   return m;
 }
 
@@ -135,7 +155,8 @@ export async function lieDerivative(
   opts: LieOptions = {},
 ): Promise<Array<{ group: string; lie: tf.Tensor2D }>> {
   const w = asModelWrapper(model);
-  if (!Array.isArray(groups) || groups.length === 0) throw new InputError('lieDerivative: groups must be a non-empty array of group names or Group objects');
+  if (!Array.isArray(groups) || groups.length === 0)
+    throw new InputError('lieDerivative: groups must be a non-empty array of group names or Group objects');
   const gs = groups.map((g) => getGroup(g));
   const m = measuredFor(w, images, 'lieDerivative', opts, gs);
   const [N, H, W, C] = images.shape;
@@ -144,20 +165,35 @@ export async function lieDerivative(
   const tangentOpts = { difference: opts.difference ?? 'central', sigma: opts.sigma, coordinates: opts.coordinates };
   const { directions, coef } = directionPlan(gs);
   const D = directions.length;
-  const perPass = m.input.batch === 'one' ? 1 : opts.imagesPerPass ?? Math.max(1, Math.floor(DEFAULT_PASS_PIXELS / ((1 + D) * H * W)));
-  if (!Number.isInteger(perPass) || perPass < 1) throw new InputError(`lieDerivative: imagesPerPass must be a positive integer, got ${opts.imagesPerPass}`);
+  const perPass =
+    m.input.batch === 'one'
+      ? 1
+      : (opts.imagesPerPass ?? Math.max(1, Math.floor(DEFAULT_PASS_PIXELS / ((1 + D) * H * W))));
+  if (!Number.isInteger(perPass) || perPass < 1)
+    throw new InputError(`lieDerivative: imagesPerPass must be a positive integer, got ${opts.imagesPerPass}`);
   /** [G, n, K] for images [n, H, W, C]: one shared primal, D stacked directions. */
   const pass = (imgs: tf.Tensor4D): tf.Tensor3D =>
     tf.tidy(() => {
       const n = imgs.shape[0];
-      const lx = tf.concat(directions.map((g) => imageTangent(imgs, g, tangentOpts)), 0);
+      const lx = tf.concat(
+        directions.map((g) => imageTangent(imgs, g, tangentOpts)),
+        0,
+      );
       const d = jvpMeasured(program, imgs, lx, { method: opts.method, k: D, fdStep: opts.fdStep });
       checkOutputFits(m, d.primal.shape);
       const primal = d.primal;
       let tangent = d.tangent;
       // Recombine the basis directions into the groups: [G, D] @ [D, n·K].
-      if (coef) tangent = tf.matMul(tf.tensor2d(coef), tangent.reshape([D, -1])).reshape([G * n, ...tangent.shape.slice(1)]);
-      if (primal.rank === 4) tangent = tf.sub(tangent, tf.concat(gs.map((g) => featureTangent(primal, g, tangentOpts)), 0));
+      if (coef)
+        tangent = tf.matMul(tf.tensor2d(coef), tangent.reshape([D, -1])).reshape([G * n, ...tangent.shape.slice(1)]);
+      if (primal.rank === 4)
+        tangent = tf.sub(
+          tangent,
+          tf.concat(
+            gs.map((g) => featureTangent(primal, g, tangentOpts)),
+            0,
+          ),
+        );
       return tangent.reshape([G, n, -1]) as tf.Tensor3D;
     });
   const lies = tf.tidy(() => {

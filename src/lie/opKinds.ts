@@ -36,13 +36,44 @@ export type OpKind = (typeof OP_KINDS)[number];
 export const FUSED_SUFFIX = ' + activation (fused)';
 
 const ACTIVATIONS = new Set([
-  'Activation', 'ReLU', 'LeakyReLU', 'PReLU', 'ELU', 'ThresholdedReLU', 'Softmax',
-  'Relu', 'Relu6', 'Elu', 'Selu', 'LeakyRelu', 'Prelu', 'Sigmoid', 'Tanh', 'Softplus', 'Erf', 'Gelu',
+  'Activation',
+  'ReLU',
+  'LeakyReLU',
+  'PReLU',
+  'ELU',
+  'ThresholdedReLU',
+  'Softmax',
+  'Relu',
+  'Relu6',
+  'Elu',
+  'Selu',
+  'LeakyRelu',
+  'Prelu',
+  'Sigmoid',
+  'Tanh',
+  'Softplus',
+  'Erf',
+  'Gelu',
 ]);
-const NORMS = new Set(['BatchNormalization', 'LayerNormalization', 'FusedBatchNorm', 'FusedBatchNormV2', 'FusedBatchNormV3', 'Rsqrt']);
+const NORMS = new Set([
+  'BatchNormalization',
+  'LayerNormalization',
+  'FusedBatchNorm',
+  'FusedBatchNormV2',
+  'FusedBatchNormV3',
+  'Rsqrt',
+]);
 const POOLS = new Set([
-  'MaxPooling2D', 'AveragePooling2D', 'GlobalAveragePooling2D', 'GlobalMaxPooling2D', 'BlurPool2D',
-  'MaxPool', 'AvgPool', 'MaxPoolV2', 'Mean', 'Max',
+  'MaxPooling2D',
+  'AveragePooling2D',
+  'GlobalAveragePooling2D',
+  'GlobalMaxPooling2D',
+  'BlurPool2D',
+  'MaxPool',
+  'AvgPool',
+  'MaxPoolV2',
+  'Mean',
+  'Max',
 ]);
 const PADS = new Set(['ZeroPadding2D', 'Pad', 'PadV2', 'MirrorPad', 'Cropping2D']);
 const RESIZES = new Set(['Resizing', 'UpSampling2D', 'ResizeBilinear', 'ResizeNearestNeighbor']);
@@ -92,7 +123,8 @@ function baseKind(c: string, subsamples: boolean, carriedInputs: () => number): 
   if (ACTIVATIONS.has(c)) return 'activation';
   if (NORMS.has(c)) return 'normalization';
   if (POOLS.has(c)) return 'pooling/stride';
-  if (CONV.has(c) || DEPTHWISE.has(c)) return subsamples ? 'pooling/stride' : DEPTHWISE.has(c) ? 'depthwise conv' : 'conv';
+  if (CONV.has(c) || DEPTHWISE.has(c))
+    return subsamples ? 'pooling/stride' : DEPTHWISE.has(c) ? 'depthwise conv' : 'conv';
   if (PADS.has(c)) return 'padding';
   if (RESIZES.has(c)) return 'resize';
   if (DENSE.has(c)) return 'dense';

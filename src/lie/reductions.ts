@@ -32,7 +32,12 @@ export function reduceLie(lie: tf.Tensor2D, reduction: Reduction): Float32Array 
 
 /** All reductions at once from the host values of lie [N, K] (row-major), for result rows. */
 export function reduceAll(values: ArrayLike<number>, n: number, k: number): Record<Reduction, Float64Array> {
-  const out = { 'mean-abs': new Float64Array(n), 'mean-sq': new Float64Array(n), l2: new Float64Array(n), 'sq-l2': new Float64Array(n) };
+  const out = {
+    'mean-abs': new Float64Array(n),
+    'mean-sq': new Float64Array(n),
+    l2: new Float64Array(n),
+    'sq-l2': new Float64Array(n),
+  };
   for (let i = 0; i < n; i++) {
     let abs = 0;
     let sq = 0;

@@ -20,7 +20,8 @@ export function parseAugmentations(spec: string): Augmentation[] {
   return spec.split(',').map((s) => checkName('augmentation', s.trim(), AUGMENTATIONS));
 }
 
-const matMul3 = (a: number[][], b: number[][]) => a.map((row) => [0, 1, 2].map((j) => row[0] * b[0][j] + row[1] * b[1][j] + row[2] * b[2][j]));
+const matMul3 = (a: number[][], b: number[][]) =>
+  a.map((row) => [0, 1, 2].map((j) => row[0] * b[0][j] + row[1] * b[1][j] + row[2] * b[2][j]));
 
 /**
  * Random group actions for training, drawn per image from `rand` (seeded by the caller), using the
@@ -33,7 +34,11 @@ const matMul3 = (a: number[][], b: number[][]) => a.map((row) => [0, 1, 2].map((
  *  - x: [B, H, W, 3] float32 RGB in [0, 1]; returns a new tensor of the same shape (x unchanged).
  *  - memory: returns one new tensor and disposes its intermediates.
  */
-export function augmentBatch(x: tf.Tensor4D, rand: () => number, { augment, maxShiftPx = 3, maxAngleDeg = 15 }: AugmentOptions): tf.Tensor4D {
+export function augmentBatch(
+  x: tf.Tensor4D,
+  rand: () => number,
+  { augment, maxShiftPx = 3, maxAngleDeg = 15 }: AugmentOptions,
+): tf.Tensor4D {
   const [b, h, w] = x.shape;
   const spatial = augment.includes('translate') || augment.includes('rotate');
   return tf.tidy(() => {
@@ -45,7 +50,13 @@ export function augmentBatch(x: tf.Tensor4D, rand: () => number, { augment, maxS
         if (augment.includes('rotate')) a = flow('rotate', (uniform(maxAngleDeg) * Math.PI) / 180);
         if (augment.includes('translate')) {
           // pixels → normalized units: t = 1 is (W − 1)/2 pixels (DESIGN §2)
-          a = matMul3(a, matMul3(flow('translate-x', (uniform(maxShiftPx) * 2) / (w - 1)), flow('translate-y', (uniform(maxShiftPx) * 2) / (h - 1))));
+          a = matMul3(
+            a,
+            matMul3(
+              flow('translate-x', (uniform(maxShiftPx) * 2) / (w - 1)),
+              flow('translate-y', (uniform(maxShiftPx) * 2) / (h - 1)),
+            ),
+          );
         }
         return sampleAffine(img as tf.Tensor4D, [a]);
       });
@@ -53,8 +64,14 @@ export function augmentBatch(x: tf.Tensor4D, rand: () => number, { augment, maxS
     }
     if (augment.includes('hue')) {
       const mats = Array.from({ length: b }, () => flow('hue', Math.PI * (2 * rand() - 1)));
-      const mT = tf.tensor3d(mats.map((m) => [0, 1, 2].map((i) => [0, 1, 2].map((j) => m[j][i]))), [b, 3, 3]); // M_bᵀ
-      y = tf.matMul(y.reshape([b, h * w, 3]), mT).reshape([b, h, w, 3]).clipByValue(0, 1) as tf.Tensor4D;
+      const mT = tf.tensor3d(
+        mats.map((m) => [0, 1, 2].map((i) => [0, 1, 2].map((j) => m[j][i]))),
+        [b, 3, 3],
+      ); // M_bᵀ
+      y = tf
+        .matMul(y.reshape([b, h * w, 3]), mT)
+        .reshape([b, h, w, 3])
+        .clipByValue(0, 1) as tf.Tensor4D;
     }
     return y;
   });

@@ -37,7 +37,8 @@ const VARIANTS: Record<BackboneVariant, VariantSpec> = {
   graph: {
     folder: 'mobilenet_v2_mid',
     shards: 2,
-    outputLayer: 'StatefulPartitionedCall/sequential/keras_layer/StatefulPartitionedCall/StatefulPartitionedCall/StatefulPartitionedCall/predict/feature_vector/SpatialSqueeze',
+    outputLayer:
+      'StatefulPartitionedCall/sequential/keras_layer/StatefulPartitionedCall/StatefulPartitionedCall/StatefulPartitionedCall/predict/feature_vector/SpatialSqueeze',
     featureDim: 1792,
   },
 };
@@ -49,8 +50,14 @@ interface WeightEntry {
   quantization?: { dtype: 'uint8' | 'uint16' | 'float16' };
 }
 /** The fields of a model.json topology that truncation reads (Keras layers config, or a GraphDef's nodes). */
-interface LayerJson { name: string; inbound_nodes?: Array<Array<[string, ...unknown[]]>> }
-interface NodeJson { name: string; input?: string[] }
+interface LayerJson {
+  name: string;
+  inbound_nodes?: Array<Array<[string, ...unknown[]]>>;
+}
+interface NodeJson {
+  name: string;
+  input?: string[];
+}
 interface TopologyJson {
   model_config: { config: { layers: LayerJson[] } & Record<string, unknown> } & Record<string, unknown>;
   node: NodeJson[];
@@ -77,7 +84,8 @@ function modelsDir(): string {
 
 /** Evaluates one browserify bundle in an empty context and returns its module value. */
 function readBundle(file: string): unknown {
-  if (!fs.existsSync(file)) throw new FileFormatError(file, `missing; expected the bundle shipped with nsfwjs@${NSFWJS_VERSION}`);
+  if (!fs.existsSync(file))
+    throw new FileFormatError(file, `missing; expected the bundle shipped with nsfwjs@${NSFWJS_VERSION}`);
   const sandbox: { module: { exports: unknown }; exports?: unknown } = { module: { exports: {} } };
   sandbox.exports = sandbox.module.exports;
   try {
@@ -96,7 +104,12 @@ function weightBytes(w: WeightEntry): number {
 }
 
 /** Keeps the weights named in `keep`, in order, with their bytes. */
-function selectWeights(json: ModelJson, shards: Uint8Array[], keep: (name: string) => boolean, where: string): { specs: WeightEntry[]; data: ArrayBuffer } {
+function selectWeights(
+  json: ModelJson,
+  shards: Uint8Array[],
+  keep: (name: string) => boolean,
+  where: string,
+): { specs: WeightEntry[]; data: ArrayBuffer } {
   const specs = json.weightsManifest.flatMap((g) => g.weights);
   const all = new Uint8Array(shards.reduce((n, s) => n + s.length, 0));
   let at = 0;
@@ -105,7 +118,8 @@ function selectWeights(json: ModelJson, shards: Uint8Array[], keep: (name: strin
     at += s.length;
   }
   const total = specs.reduce((n, w) => n + weightBytes(w), 0);
-  if (total !== all.length) throw new FileFormatError(where, `weight shards hold ${all.length} bytes but the manifest describes ${total}`);
+  if (total !== all.length)
+    throw new FileFormatError(where, `weight shards hold ${all.length} bytes but the manifest describes ${total}`);
   const kept: WeightEntry[] = [];
   const pieces: Uint8Array[] = [];
   let offset = 0;
@@ -130,29 +144,60 @@ function selectWeights(json: ModelJson, shards: Uint8Array[], keep: (name: strin
 function ancestors(start: string, inputsOf: (name: string) => string[]): Set<string> {
   const seen = new Set<string>([start]);
   const stack = [start];
-  while (stack.length) for (const n of inputsOf(stack.pop()!)) if (!seen.has(n)) { seen.add(n); stack.push(n); }
+  while (stack.length)
+    for (const n of inputsOf(stack.pop()!))
+      if (!seen.has(n)) {
+        seen.add(n);
+        stack.push(n);
+      }
   return seen;
 }
 
-function truncatedLayersArtifacts(json: ModelJson, shards: Uint8Array[], spec: VariantSpec, where: string): tf.io.ModelArtifacts {
+function truncatedLayersArtifacts(
+  json: ModelJson,
+  shards: Uint8Array[],
+  spec: VariantSpec,
+  where: string,
+): tf.io.ModelArtifacts {
   const config = json.modelTopology.model_config.config;
   const byName = new Map(config.layers.map((l) => [l.name, l]));
   if (!byName.has(spec.outputLayer)) throw new FileFormatError(where, `layer '${spec.outputLayer}' not found`);
-  const keep = ancestors(spec.outputLayer, (name) => (byName.get(name)?.inbound_nodes ?? []).flatMap((node) => node.map((ref) => ref[0])));
+  const keep = ancestors(spec.outputLayer, (name) =>
+    (byName.get(name)?.inbound_nodes ?? []).flatMap((node) => node.map((ref) => ref[0])),
+  );
   const topology = {
     ...json.modelTopology,
-    model_config: { ...json.modelTopology.model_config, config: { ...config, layers: config.layers.filter((l) => keep.has(l.name)), output_layers: [[spec.outputLayer, 0, 0]] } },
+    model_config: {
+      ...json.modelTopology.model_config,
+      config: {
+        ...config,
+        layers: config.layers.filter((l) => keep.has(l.name)),
+        output_layers: [[spec.outputLayer, 0, 0]],
+      },
+    },
   };
   delete topology.training_config; // it describes the removed classifier's loss
   const { specs, data } = selectWeights(json, shards, (name) => keep.has(name.split('/')[0]), where);
-  return { modelTopology: topology, weightSpecs: specs as tf.io.WeightsManifestEntry[], weightData: data, format: 'layers-model' };
+  return {
+    modelTopology: topology,
+    weightSpecs: specs as tf.io.WeightsManifestEntry[],
+    weightData: data,
+    format: 'layers-model',
+  };
 }
 
-function truncatedGraphArtifacts(json: ModelJson, shards: Uint8Array[], spec: VariantSpec, where: string): tf.io.ModelArtifacts {
+function truncatedGraphArtifacts(
+  json: ModelJson,
+  shards: Uint8Array[],
+  spec: VariantSpec,
+  where: string,
+): tf.io.ModelArtifacts {
   const nodes = json.modelTopology.node;
   const byName = new Map(nodes.map((n) => [n.name, n]));
   if (!byName.has(spec.outputLayer)) throw new FileFormatError(where, `node '${spec.outputLayer}' not found`);
-  const keep = ancestors(spec.outputLayer, (name) => (byName.get(name)?.input ?? []).map((ref) => ref.replace(/^\^/, '').split(':')[0]));
+  const keep = ancestors(spec.outputLayer, (name) =>
+    (byName.get(name)?.input ?? []).map((ref) => ref.replace(/^\^/, '').split(':')[0]),
+  );
   // Without a signature the converter takes the nodes nobody consumes — here the feature node — as outputs.
   const { specs, data } = selectWeights(json, shards, (name) => keep.has(name), where);
   return {
@@ -177,13 +222,16 @@ function truncatedGraphArtifacts(json: ModelJson, shards: Uint8Array[], spec: Va
  *    `outputLayer` (the net's only output; also usable as `stopAt`/`outputNode`).
  *  - memory: the caller owns `net` and disposes it with `net.dispose()`.
  */
-export async function loadMobileNetV2Backbone(opts: { variant?: BackboneVariant } = {}): Promise<ModelWrapper & { featureDim: number; outputLayer: string }> {
+export async function loadMobileNetV2Backbone(
+  opts: { variant?: BackboneVariant } = {},
+): Promise<ModelWrapper & { featureDim: number; outputLayer: string }> {
   const variant = checkName('backbone variant', opts.variant ?? 'layers', BACKBONE_VARIANTS);
   const spec = VARIANTS[variant];
   const dir = path.join(modelsDir(), spec.folder);
   const modelFile = path.join(dir, 'model.min.js');
   const json = JSON.parse(JSON.stringify(readBundle(modelFile))) as ModelJson; // into this realm
-  if (!json?.modelTopology || !Array.isArray(json.weightsManifest)) throw new FileFormatError(modelFile, 'not a tfjs model.json bundle');
+  if (!json?.modelTopology || !Array.isArray(json.weightsManifest))
+    throw new FileFormatError(modelFile, 'not a tfjs model.json bundle');
   const paths = json.weightsManifest.flatMap((g) => g.paths);
   const shards = paths.map((p) => {
     const file = path.join(dir, `${p}.min.js`);
@@ -191,7 +239,8 @@ export async function loadMobileNetV2Backbone(opts: { variant?: BackboneVariant 
     if (typeof b64 !== 'string') throw new FileFormatError(file, 'expected a base64 weight shard');
     return new Uint8Array(Buffer.from(b64, 'base64'));
   });
-  if (paths.length !== spec.shards) throw new FileFormatError(modelFile, `expected ${spec.shards} weight shard(s), the manifest lists ${paths.length}`);
+  if (paths.length !== spec.shards)
+    throw new FileFormatError(modelFile, `expected ${spec.shards} weight shard(s), the manifest lists ${paths.length}`);
   const net =
     variant === 'layers'
       ? await tf.loadLayersModel(tf.io.fromMemory(truncatedLayersArtifacts(json, shards, spec, modelFile)))

@@ -25,7 +25,13 @@ import { FileFormatError } from '../errors';
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any -- model.json as parsed: Keras 2/3 configs of every layer kind, rewritten key by key
 
 const MODEL_CLASSES = new Set(['Functional', 'Model', 'Sequential']);
-const POLICY_CLASSES = new Set(['DTypePolicy', 'FloatDTypePolicy', 'QuantizedDTypePolicy', 'QuantizedFloat8DTypePolicy', 'Policy']);
+const POLICY_CLASSES = new Set([
+  'DTypePolicy',
+  'FloatDTypePolicy',
+  'QuantizedDTypePolicy',
+  'QuantizedFloat8DTypePolicy',
+  'Policy',
+]);
 
 const isObject = (v: unknown): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -36,7 +42,15 @@ export function isKeras3ModelJson(json: Json): boolean {
   if (typeof topo.keras_version === 'string' && /^3\./.test(topo.keras_version)) return true;
   // Without a version: the Keras 3 layout itself (an {args, kwargs} node or a batch_shape InputLayer).
   const layers: Json[] = topo.model_config?.config?.layers ?? [];
-  return Array.isArray(layers) && layers.some((l) => isObject(l) && (l.inbound_nodes?.some?.((n: Json) => isObject(n) && 'args' in n) || (l.class_name === 'InputLayer' && l.config?.batch_shape !== undefined)));
+  return (
+    Array.isArray(layers) &&
+    layers.some(
+      (l) =>
+        isObject(l) &&
+        (l.inbound_nodes?.some?.((n: Json) => isObject(n) && 'args' in n) ||
+          (l.class_name === 'InputLayer' && l.config?.batch_shape !== undefined)),
+    )
+  );
 }
 
 /** A dtype policy's variable dtype as tfjs understands it (tfjs computes in float32 only). */
@@ -54,7 +68,11 @@ function cleanObject(v: Json): Json {
   if (v.class_name === 'function' && typeof v.config === 'string') return v.config;
   const out: Record<string, Json> = {};
   for (const [key, value] of Object.entries(v)) {
-    if ((key === 'module' || key === 'registered_name' || key === 'build_config' || key === 'compile_config') && 'class_name' in v) continue;
+    if (
+      (key === 'module' || key === 'registered_name' || key === 'build_config' || key === 'compile_config') &&
+      'class_name' in v
+    )
+      continue;
     out[key] = cleanObject(value);
   }
   return out;
@@ -69,7 +87,11 @@ interface Context {
 /** [layer, node, tensor] of a __keras_tensor__, node shifted for nested models (see the module doc). */
 function tensorRef(kt: Json, ctx: Context, where: string): [string, number, number] {
   const history = kt?.config?.keras_history;
-  if (!Array.isArray(history) || history.length !== 3) throw new FileFormatError(ctx.source, `Keras 3 node of layer '${where}': a __keras_tensor__ without keras_history [layer, node, tensor]`);
+  if (!Array.isArray(history) || history.length !== 3)
+    throw new FileFormatError(
+      ctx.source,
+      `Keras 3 node of layer '${where}': a __keras_tensor__ without keras_history [layer, node, tensor]`,
+    );
   const [name, node, tensor] = history as [string, number, number];
   return [name, node + (MODEL_CLASSES.has(ctx.classOf.get(name) ?? '') ? 1 : 0), tensor];
 }
@@ -79,7 +101,11 @@ const isKerasTensor = (v: Json) => isObject(v) && v.class_name === '__keras_tens
 /** {args, kwargs} → [[layer, node, tensor, kwargs], ...] (the Keras 2 node form tfjs reads). */
 function translateNode(node: Json, ctx: Context, layerName: string): Json {
   if (Array.isArray(node)) return node; // already Keras 2
-  if (!isObject(node) || !Array.isArray(node.args)) throw new FileFormatError(ctx.source, `layer '${layerName}': inbound node ${JSON.stringify(node)?.slice(0, 120)} is neither Keras 2 [[layer, node, tensor, kwargs]] nor Keras 3 {args, kwargs}`);
+  if (!isObject(node) || !Array.isArray(node.args))
+    throw new FileFormatError(
+      ctx.source,
+      `layer '${layerName}': inbound node ${JSON.stringify(node)?.slice(0, 120)} is neither Keras 2 [[layer, node, tensor, kwargs]] nor Keras 3 {args, kwargs}`,
+    );
   const tensors: Json[] = [];
   const collect = (v: Json): void => {
     if (isKerasTensor(v)) tensors.push(v);
@@ -89,10 +115,15 @@ function translateNode(node: Json, ctx: Context, layerName: string): Json {
   const kwargs: Record<string, Json> = {};
   for (const [key, value] of Object.entries(isObject(node.kwargs) ? node.kwargs : {})) {
     const hasTensor = JSON.stringify(value ?? null).includes('"__keras_tensor__"');
-    if (hasTensor) throw new FileFormatError(ctx.source, `layer '${layerName}' is called with a tensor in keyword argument '${key}' (e.g. a mask); tfjs layers models cannot express that call`);
+    if (hasTensor)
+      throw new FileFormatError(
+        ctx.source,
+        `layer '${layerName}' is called with a tensor in keyword argument '${key}' (e.g. a mask); tfjs layers models cannot express that call`,
+      );
     kwargs[key] = cleanObject(value);
   }
-  if (tensors.length === 0) throw new FileFormatError(ctx.source, `layer '${layerName}': a Keras 3 inbound node without input tensors`);
+  if (tensors.length === 0)
+    throw new FileFormatError(ctx.source, `layer '${layerName}': a Keras 3 inbound node without input tensors`);
   return tensors.map((kt) => [...tensorRef(kt, ctx, layerName), kwargs]);
 }
 
@@ -100,7 +131,9 @@ function translateNode(node: Json, ctx: Context, layerName: string): Json {
 function translateEnds(ends: Json, ctx: Context): Json {
   if (!Array.isArray(ends)) return ends;
   const list = typeof ends[0] === 'string' ? [ends] : ends;
-  return list.map((e: Json) => (Array.isArray(e) && ctx.classOf.get(e[0]) === 'Sequential' ? [e[0], e[1] + 1, e[2]] : e));
+  return list.map((e: Json) =>
+    Array.isArray(e) && ctx.classOf.get(e[0]) === 'Sequential' ? [e[0], e[1] + 1, e[2]] : e,
+  );
 }
 
 /**
@@ -108,15 +141,26 @@ function translateEnds(ends: Json, ctx: Context): Json {
  * layer name rather than measured wrong.
  */
 const IGNORED_OPTIONS: ReadonlyArray<{ option: string; applies: (value: Json) => boolean; what: string }> = [
-  { option: 'rms_scaling', applies: (v) => v === true, what: 'RMS scaling (tfjs LayerNormalization centres and scales)' },
-  { option: 'groups', applies: (v) => typeof v === 'number' && v > 1, what: 'grouped convolution (tfjs convolutions have no groups)' },
+  {
+    option: 'rms_scaling',
+    applies: (v) => v === true,
+    what: 'RMS scaling (tfjs LayerNormalization centres and scales)',
+  },
+  {
+    option: 'groups',
+    applies: (v) => typeof v === 'number' && v > 1,
+    what: 'grouped convolution (tfjs convolutions have no groups)',
+  },
   { option: 'lora_rank', applies: (v) => v !== null && v !== undefined, what: 'LoRA weights (tfjs layers have none)' },
 ];
 
 function refuseIgnoredOptions(layer: Record<string, Json>, source: string): void {
   for (const o of IGNORED_OPTIONS) {
     if (isObject(layer.config) && o.applies(layer.config[o.option])) {
-      throw new FileFormatError(source, `layer '${layer.name ?? layer.config.name}' (${layer.class_name}) uses ${o.what}: ${o.option} = ${JSON.stringify(layer.config[o.option])}; tfjs would ignore it and compute a different function`);
+      throw new FileFormatError(
+        source,
+        `layer '${layer.name ?? layer.config.name}' (${layer.class_name}) uses ${o.what}: ${o.option} = ${JSON.stringify(layer.config[o.option])}; tfjs would ignore it and compute a different function`,
+      );
     }
   }
 }
@@ -133,11 +177,15 @@ function translateLayer(layer: Json, source: string, ctx?: Context): Json {
     cfg = cleanObject(config);
     if (cls === 'InputLayer' && isObject(cfg)) {
       const { batch_shape: batchShape, optional: _optional, ...restCfg } = cfg;
-      cfg = batchShape !== undefined && restCfg.batch_input_shape === undefined ? { ...restCfg, batch_input_shape: batchShape } : restCfg;
+      cfg =
+        batchShape !== undefined && restCfg.batch_input_shape === undefined
+          ? { ...restCfg, batch_input_shape: batchShape }
+          : restCfg;
     }
   }
   out.config = cfg;
-  if (inbound !== undefined) out.inbound_nodes = ctx ? (inbound as Json[]).map((n) => translateNode(n, ctx, layer.name)) : inbound;
+  if (inbound !== undefined)
+    out.inbound_nodes = ctx ? (inbound as Json[]).map((n) => translateNode(n, ctx, layer.name)) : inbound;
   return out;
 }
 
@@ -159,7 +207,11 @@ function translateModelConfig(cls: string, config: Json, source: string): Json {
 }
 
 /** Names of every layer (recursing into nested models), split into models and the rest. */
-function layerNames(modelConfig: Json, models = new Set<string>(), others = new Set<string>()): { models: Set<string>; others: Set<string> } {
+function layerNames(
+  modelConfig: Json,
+  models = new Set<string>(),
+  others = new Set<string>(),
+): { models: Set<string>; others: Set<string> } {
   if (!isObject(modelConfig)) return { models, others };
   const name = modelConfig.config?.name;
   if (typeof name === 'string') models.add(name);
@@ -193,12 +245,24 @@ export function fromKeras3(json: Json, source = 'model.json'): Json {
   const topo = wrapped ? json.modelTopology : json;
   const modelConfig = topo.model_config ?? topo;
   const { config: innerConfig, ...modelRest } = modelConfig;
-  const translatedConfig = { ...cleanObject(modelRest), config: translateModelConfig(modelConfig.class_name, innerConfig, source) };
+  const translatedConfig = {
+    ...cleanObject(modelRest),
+    config: translateModelConfig(modelConfig.class_name, innerConfig, source),
+  };
   const newTopo = topo.model_config ? { ...topo, model_config: translatedConfig } : translatedConfig;
   if (!wrapped) return newTopo;
   const names = layerNames(modelConfig);
   const manifest = Array.isArray(json.weightsManifest)
-    ? json.weightsManifest.map((g: Json) => (isObject(g) && Array.isArray(g.weights) ? { ...g, weights: g.weights.map((w: Json) => (isObject(w) && typeof w.name === 'string' ? { ...w, name: tfjsWeightName(w.name, names) } : w)) } : g))
+    ? json.weightsManifest.map((g: Json) =>
+        isObject(g) && Array.isArray(g.weights)
+          ? {
+              ...g,
+              weights: g.weights.map((w: Json) =>
+                isObject(w) && typeof w.name === 'string' ? { ...w, name: tfjsWeightName(w.name, names) } : w,
+              ),
+            }
+          : g,
+      )
     : json.weightsManifest;
   return { ...json, modelTopology: newTopo, weightsManifest: manifest };
 }

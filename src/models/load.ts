@@ -22,7 +22,8 @@ function readJson(file: string): unknown {
   }
   // Binary content (a .npy, a weight shard) would put unprintable bytes into the message.
   // eslint-disable-next-line no-control-regex -- control characters are what marks a binary file
-  if (/[\u0000-\u0008\u000e-\u001f\ufffd]/.test(text.slice(0, 512))) throw new FileFormatError(file, 'not a JSON file (binary content)');
+  if (/[\u0000-\u0008\u000e-\u001f\ufffd]/.test(text.slice(0, 512)))
+    throw new FileFormatError(file, 'not a JSON file (binary content)');
   try {
     return JSON.parse(text);
   } catch (err) {
@@ -41,11 +42,20 @@ export function diskIOHandler(modelJsonPath: string): tf.io.IOHandler {
     async load(): Promise<tf.io.ModelArtifacts> {
       const json = prepareLayersModelJson(readJson(modelJsonPath), modelJsonPath) as tf.io.ModelJSON;
       if (!json || typeof json !== 'object' || !json.modelTopology) {
-        throw new FileFormatError(modelJsonPath, 'not a TF.js model.json (no modelTopology); expected a LayersModel or GraphModel saved by tfjs or tensorflowjs_converter');
+        throw new FileFormatError(
+          modelJsonPath,
+          'not a TF.js model.json (no modelTopology); expected a LayersModel or GraphModel saved by tfjs or tensorflowjs_converter',
+        );
       }
       // Without a manifest tfjs would build the model with random initial weights: refuse.
-      if (!Array.isArray(json.weightsManifest) || !json.weightsManifest.every((g) => g && Array.isArray(g.paths) && Array.isArray(g.weights))) {
-        throw new FileFormatError(modelJsonPath, `weightsManifest must be an array of {paths, weights}, got ${JSON.stringify(json.weightsManifest) ?? 'none'} (without it the model would run with random initial weights)`);
+      if (
+        !Array.isArray(json.weightsManifest) ||
+        !json.weightsManifest.every((g) => g && Array.isArray(g.paths) && Array.isArray(g.weights))
+      ) {
+        throw new FileFormatError(
+          modelJsonPath,
+          `weightsManifest must be an array of {paths, weights}, got ${JSON.stringify(json.weightsManifest) ?? 'none'} (without it the model would run with random initial weights)`,
+        );
       }
       return tf.io.getModelArtifactsForJSON(json, async (manifest) => {
         const specs: tf.io.WeightsManifestEntry[] = [];
@@ -55,30 +65,51 @@ export function diskIOHandler(modelJsonPath: string): tf.io.IOHandler {
           for (const p of group.paths) {
             const file = path.resolve(dir, decodeURIComponent(String(p)));
             // Weight shards live beside model.json: a path that leaves the folder is refused.
-            if (path.relative(path.resolve(dir), file).startsWith('..') || path.isAbsolute(decodeURIComponent(String(p)))) {
-              throw new FileFormatError(modelJsonPath, `weight path '${p}' leaves the model's folder; expected a file name beside model.json`);
+            if (
+              path.relative(path.resolve(dir), file).startsWith('..') ||
+              path.isAbsolute(decodeURIComponent(String(p)))
+            ) {
+              throw new FileFormatError(
+                modelJsonPath,
+                `weight path '${p}' leaves the model's folder; expected a file name beside model.json`,
+              );
             }
             let buf: Buffer;
             try {
               buf = fs.readFileSync(file);
             } catch (err) {
               const code = (err as NodeJS.ErrnoException).code;
-              throw new FileFormatError(file, code === 'ENOENT' ? `weight file named in ${path.basename(modelJsonPath)} is missing` : `weight file named in ${path.basename(modelJsonPath)} cannot be read (${code ?? (err as Error).message})`);
+              throw new FileFormatError(
+                file,
+                code === 'ENOENT'
+                  ? `weight file named in ${path.basename(modelJsonPath)} is missing`
+                  : `weight file named in ${path.basename(modelJsonPath)} cannot be read (${code ?? (err as Error).message})`,
+              );
             }
             buffers.push(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer);
           }
         }
         const data = tf.io.concatenateArrayBuffers(buffers);
         const want = specs.reduce((s, w) => s + w.shape.reduce((a, b) => a * b, 1) * bytesPer(w), 0);
-        if (data.byteLength < want) throw new FileFormatError(modelJsonPath, `weights are truncated: ${data.byteLength} bytes, the manifest needs ${want}`);
+        if (data.byteLength < want)
+          throw new FileFormatError(
+            modelJsonPath,
+            `weights are truncated: ${data.byteLength} bytes, the manifest needs ${want}`,
+          );
         // Extra bytes mean the shards belong to another model (tfjs would silently ignore them).
-        if (data.byteLength > want) throw new FileFormatError(modelJsonPath, `weight files hold ${data.byteLength} bytes but the manifest describes ${want}; are they from another model?`);
+        if (data.byteLength > want)
+          throw new FileFormatError(
+            modelJsonPath,
+            `weight files hold ${data.byteLength} bytes but the manifest describes ${want}; are they from another model?`,
+          );
         return [specs, data];
       });
     },
     async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
       fs.mkdirSync(dir, { recursive: true });
-      const weightData = artifacts.weightData ? new tf.io.CompositeArrayBuffer(artifacts.weightData).slice() : new ArrayBuffer(0);
+      const weightData = artifacts.weightData
+        ? new tf.io.CompositeArrayBuffer(artifacts.weightData).slice()
+        : new ArrayBuffer(0);
       const manifest: tf.io.WeightsManifestConfig = [{ paths: ['weights.bin'], weights: artifacts.weightSpecs ?? [] }];
       const modelJson: tf.io.ModelJSON = {
         modelTopology: artifacts.modelTopology as tf.io.ModelJSON['modelTopology'],
@@ -93,7 +124,13 @@ export function diskIOHandler(modelJsonPath: string): tf.io.IOHandler {
       if (artifacts.modelInitializer) modelJson.modelInitializer = artifacts.modelInitializer;
       writeAtomic(path.join(dir, 'weights.bin'), Buffer.from(weightData));
       writeAtomic(modelJsonPath, JSON.stringify(modelJson));
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: weightData.byteLength } };
+      return {
+        modelArtifactsInfo: {
+          dateSaved: new Date(),
+          modelTopologyType: 'JSON',
+          weightDataBytes: weightData.byteLength,
+        },
+      };
     },
   };
 }
@@ -130,13 +167,20 @@ function isUrl(s: string): boolean {
 }
 
 function numbers(a: unknown): a is number[] {
-  return Array.isArray(a) && (a.length === 3 || a.length === 1) && a.every((n) => typeof n === 'number' && Number.isFinite(n));
+  return (
+    Array.isArray(a) &&
+    (a.length === 3 || a.length === 1) &&
+    a.every((n) => typeof n === 'number' && Number.isFinite(n))
+  );
 }
 
 function checkPreprocess(p: unknown, where: string): Preprocess {
   const pp = p as Preprocess;
   if (!pp || !numbers(pp.mean) || !numbers(pp.std) || pp.std.some((s) => s <= 0)) {
-    throw new FileFormatError(where, `preprocess must be {mean: [r, g, b], std: [r, g, b]} (or one value each for a grey model) with std > 0, got ${JSON.stringify(p)}`);
+    throw new FileFormatError(
+      where,
+      `preprocess must be {mean: [r, g, b], std: [r, g, b]} (or one value each for a grey model) with std > 0, got ${JSON.stringify(p)}`,
+    );
   }
   return { mean: [...pp.mean], std: [...pp.std] };
 }
@@ -155,13 +199,17 @@ export async function loadModel(pathOrUrl: string, opts: Meta = {}): Promise<Mod
       if (!r.ok) throw new FileFormatError(source, `HTTP ${r.status}`);
       return r.json();
     });
-    net = await buildNet(source, isGraphModelJson(probe), () => (isGraphModelJson(probe) ? tf.loadGraphModel(source) : tf.loadLayersModel(source)));
+    net = await buildNet(source, isGraphModelJson(probe), () =>
+      isGraphModelJson(probe) ? tf.loadGraphModel(source) : tf.loadLayersModel(source),
+    );
   } else {
     if (fs.existsSync(source) && fs.statSync(source).isDirectory()) source = path.join(source, 'model.json');
     if (!fs.existsSync(source)) throw new FileFormatError(source, 'model.json not found');
     const json = readJson(source);
     const handler = diskIOHandler(source);
-    net = await buildNet(source, isGraphModelJson(json), () => (isGraphModelJson(json) ? tf.loadGraphModel(handler) : tf.loadLayersModel(handler)));
+    net = await buildNet(source, isGraphModelJson(json), () =>
+      isGraphModelJson(json) ? tf.loadGraphModel(handler) : tf.loadLayersModel(handler),
+    );
     const side = path.join(path.dirname(source), SIDECAR_FILE);
     if (fs.existsSync(side)) sidecar = parseSidecar(readJson(side), side);
     source = path.resolve(source);
@@ -172,7 +220,12 @@ export async function loadModel(pathOrUrl: string, opts: Meta = {}): Promise<Mod
     // The size the net states, read in its layout (an NCHW [B, 3, 28, 28] input is 28×28, not 3×28).
     const layout = contract.layout && contract.layout !== 'auto' ? contract.layout : undefined;
     try {
-      inputSize = detectInput(net, opts.name ?? sidecar.name ?? (net instanceof tf.LayersModel ? net.name : graphModelName(source)), layout, opts.contract?.layout && opts.contract.layout !== 'auto' ? 'loadModel option layout' : 'liederiv.json sidecar').size;
+      inputSize = detectInput(
+        net,
+        opts.name ?? sidecar.name ?? (net instanceof tf.LayersModel ? net.name : graphModelName(source)),
+        layout,
+        opts.contract?.layout && opts.contract.layout !== 'auto' ? 'loadModel option layout' : 'liederiv.json sidecar',
+      ).size;
     } catch (err) {
       net.dispose();
       if (err instanceof LiederivError) throw new FileFormatError(source, err.message);
@@ -183,7 +236,9 @@ export async function loadModel(pathOrUrl: string, opts: Meta = {}): Promise<Mod
     name: opts.name ?? sidecar.name ?? (net instanceof tf.LayersModel ? net.name : graphModelName(source)),
     net,
     inputSize,
-    preprocess: opts.preprocess ? checkPreprocess(opts.preprocess, 'loadModel options') : sidecar.preprocess ?? IDENTITY_PREPROCESS,
+    preprocess: opts.preprocess
+      ? checkPreprocess(opts.preprocess, 'loadModel options')
+      : (sidecar.preprocess ?? IDENTITY_PREPROCESS),
     classNames: opts.classNames ?? sidecar.classNames,
     source: opts.source ?? source,
     contract,
@@ -195,14 +250,21 @@ export async function loadModel(pathOrUrl: string, opts: Meta = {}): Promise<Mod
  * mismatches) become FileFormatError naming the model file. tfjs deserializes JSON only: class
  * names are looked up in its registry, nothing from the file is evaluated as code.
  */
-async function buildNet(source: string, graph: boolean, load: () => Promise<tf.LayersModel | tf.GraphModel>): Promise<tf.LayersModel | tf.GraphModel> {
+async function buildNet(
+  source: string,
+  graph: boolean,
+  load: () => Promise<tf.LayersModel | tf.GraphModel>,
+): Promise<tf.LayersModel | tf.GraphModel> {
   try {
     return await load();
   } catch (err) {
     if (err instanceof LiederivError) throw err;
-    let msg = String((err as Error)?.message ?? err).split('\n')[0].replace(/\s*This may be due to one of the following reasons:\s*$/, '');
+    let msg = String((err as Error)?.message ?? err)
+      .split('\n')[0]
+      .replace(/\s*This may be due to one of the following reasons:\s*$/, '');
     const unknown = /^Unknown layer: ([^.\s]*)/.exec(msg);
-    if (unknown) msg = `unknown layer class '${unknown[1]}' (not a tfjs built-in layer, nor one of liederiv's custom layers registered in src/models/layers)`;
+    if (unknown)
+      msg = `unknown layer class '${unknown[1]}' (not a tfjs built-in layer, nor one of liederiv's custom layers registered in src/models/layers)`;
     throw new FileFormatError(source, `cannot build the ${graph ? 'GraphModel' : 'LayersModel'} it describes: ${msg}`);
   }
 }
@@ -222,7 +284,17 @@ function isGraphModelJson(input: unknown): boolean {
 }
 
 /** The sidecar's fields (README "Your own model"): all optional; unknown fields are refused (a typo would be silently ignored). */
-export const SIDECAR_FIELDS = ['name', 'inputSize', 'classNames', 'preprocess', 'inputRange', 'mean', 'std', 'layout', 'output'] as const;
+export const SIDECAR_FIELDS = [
+  'name',
+  'inputSize',
+  'classNames',
+  'preprocess',
+  'inputRange',
+  'mean',
+  'std',
+  'layout',
+  'output',
+] as const;
 
 /** The sidecar field a misspelt key most likely meant (same letters ignoring case, '_' and '-', or one edit away). */
 function closestField(key: string): string | undefined {
@@ -239,46 +311,74 @@ function closestField(key: string): string | undefined {
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed JSON: each field is checked where it is read below
 function parseSidecar(json: any, where: string): Meta {
-  if (!json || typeof json !== 'object' || Array.isArray(json)) throw new FileFormatError(where, `expected a JSON object with some of ${SIDECAR_FIELDS.join(', ')}`);
+  if (!json || typeof json !== 'object' || Array.isArray(json))
+    throw new FileFormatError(where, `expected a JSON object with some of ${SIDECAR_FIELDS.join(', ')}`);
   const unknown = Object.keys(json).filter((k) => !(SIDECAR_FIELDS as readonly string[]).includes(k));
   if (unknown.length) {
-    const guess = unknown.map((k) => [k, closestField(k)] as const).filter(([, g]) => g).map(([k, g]) => `'${k}' → '${g}'`);
-    throw new FileFormatError(where, `unknown field(s) ${unknown.join(', ')}${guess.length ? ` (did you mean ${guess.join(', ')}?)` : ''}; the sidecar's fields are ${SIDECAR_FIELDS.join(', ')}`);
+    const guess = unknown
+      .map((k) => [k, closestField(k)] as const)
+      .filter(([, g]) => g)
+      .map(([k, g]) => `'${k}' → '${g}'`);
+    throw new FileFormatError(
+      where,
+      `unknown field(s) ${unknown.join(', ')}${guess.length ? ` (did you mean ${guess.join(', ')}?)` : ''}; the sidecar's fields are ${SIDECAR_FIELDS.join(', ')}`,
+    );
   }
   // Two statements of the same normalisation: which one the model expects cannot be guessed.
   if (json.preprocess !== undefined && (json.mean !== undefined || json.std !== undefined)) {
-    throw new FileFormatError(where, `gives both 'preprocess' ${JSON.stringify(json.preprocess)} and ${json.mean !== undefined ? `'mean' ${JSON.stringify(json.mean)}` : ''}${json.mean !== undefined && json.std !== undefined ? ' and ' : ''}${json.std !== undefined ? `'std' ${JSON.stringify(json.std)}` : ''}; expected one statement of the normalisation: 'mean'/'std' (with 'inputRange'), or the older 'preprocess' {mean, std} on [0, 1] pixels`);
+    throw new FileFormatError(
+      where,
+      `gives both 'preprocess' ${JSON.stringify(json.preprocess)} and ${json.mean !== undefined ? `'mean' ${JSON.stringify(json.mean)}` : ''}${json.mean !== undefined && json.std !== undefined ? ' and ' : ''}${json.std !== undefined ? `'std' ${JSON.stringify(json.std)}` : ''}; expected one statement of the normalisation: 'mean'/'std' (with 'inputRange'), or the older 'preprocess' {mean, std} on [0, 1] pixels`,
+    );
   }
   const meta: Meta = {};
   if (json.name !== undefined) meta.name = String(json.name);
   if (json.inputSize !== undefined) {
     const s = json.inputSize;
-    if (!Array.isArray(s) || s.length !== 2 || !s.every((n: unknown) => Number.isInteger(n) && (n as number) > 0)) throw new FileFormatError(where, `inputSize must be [height, width], got ${JSON.stringify(s)}`);
+    if (!Array.isArray(s) || s.length !== 2 || !s.every((n: unknown) => Number.isInteger(n) && (n as number) > 0))
+      throw new FileFormatError(where, `inputSize must be [height, width], got ${JSON.stringify(s)}`);
     meta.inputSize = [s[0], s[1]];
   }
   if (json.preprocess !== undefined) meta.preprocess = checkPreprocess(json.preprocess, where);
   if (json.classNames !== undefined) {
-    if (!Array.isArray(json.classNames) || !json.classNames.every((c: unknown) => typeof c === 'string')) throw new FileFormatError(where, 'classNames must be an array of strings');
+    if (!Array.isArray(json.classNames) || !json.classNames.every((c: unknown) => typeof c === 'string'))
+      throw new FileFormatError(where, 'classNames must be an array of strings');
     meta.classNames = json.classNames;
   }
   const contract: ContractOptions = {};
   // liederiv's own `preprocess` is defined on [0, 1] images (DESIGN §10): a sidecar giving it states the range.
   if (json.preprocess !== undefined && json.inputRange === undefined) contract.inputRange = '0..1';
   if (json.inputRange !== undefined) {
-    if (!(INPUT_RANGES as readonly string[]).includes(json.inputRange)) throw new FileFormatError(where, `inputRange must be one of ${INPUT_RANGES.join(', ')}, got ${JSON.stringify(json.inputRange)}`);
+    if (!(INPUT_RANGES as readonly string[]).includes(json.inputRange))
+      throw new FileFormatError(
+        where,
+        `inputRange must be one of ${INPUT_RANGES.join(', ')}, got ${JSON.stringify(json.inputRange)}`,
+      );
     contract.inputRange = json.inputRange;
   }
   if (json.layout !== undefined) {
-    if (!(LAYOUTS as readonly string[]).includes(json.layout)) throw new FileFormatError(where, `layout must be one of ${LAYOUTS.join(', ')}, got ${JSON.stringify(json.layout)}`);
+    if (!(LAYOUTS as readonly string[]).includes(json.layout))
+      throw new FileFormatError(
+        where,
+        `layout must be one of ${LAYOUTS.join(', ')}, got ${JSON.stringify(json.layout)}`,
+      );
     contract.layout = json.layout;
   }
   for (const k of ['mean', 'std'] as const) {
     if (json[k] === undefined) continue;
-    if (!numbers(json[k]) || (k === 'std' && json[k].some((v: number) => v <= 0))) throw new FileFormatError(where, `${k} must be [r, g, b] or [v] numbers${k === 'std' ? ' > 0' : ''}, got ${JSON.stringify(json[k])}`);
+    if (!numbers(json[k]) || (k === 'std' && json[k].some((v: number) => v <= 0)))
+      throw new FileFormatError(
+        where,
+        `${k} must be [r, g, b] or [v] numbers${k === 'std' ? ' > 0' : ''}, got ${JSON.stringify(json[k])}`,
+      );
     contract[k] = [...json[k]];
   }
   if (json.output !== undefined) {
-    if (typeof json.output !== 'string' || !json.output) throw new FileFormatError(where, `output must be 'probs', 'logits' or a tensor name, got ${JSON.stringify(json.output)}`);
+    if (typeof json.output !== 'string' || !json.output)
+      throw new FileFormatError(
+        where,
+        `output must be 'probs', 'logits' or a tensor name, got ${JSON.stringify(json.output)}`,
+      );
     contract.output = json.output;
   }
   if (Object.keys(contract).length) meta.contract = contract;
@@ -294,7 +394,8 @@ export async function saveModel(model: tf.LayersModel, dir: string, meta?: Meta)
   await model.save(diskIOHandler(path.join(dir, 'model.json')));
   if (meta) {
     const side: Record<string, unknown> = {};
-    for (const k of ['name', 'inputSize', 'preprocess', 'classNames'] as const) if (meta[k] !== undefined) side[k] = meta[k];
+    for (const k of ['name', 'inputSize', 'preprocess', 'classNames'] as const)
+      if (meta[k] !== undefined) side[k] = meta[k];
     for (const [k, v] of Object.entries(meta.contract ?? {})) if (v !== undefined) side[k] = v;
     writeAtomic(path.join(dir, SIDECAR_FILE), JSON.stringify(side, null, 2));
   }

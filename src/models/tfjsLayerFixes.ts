@@ -44,7 +44,9 @@ export class KerasResizing extends tf.layers.Layer {
     this.width = args.width;
     const interpolation = args.interpolation ?? 'bilinear';
     if (interpolation !== 'bilinear' && interpolation !== 'nearest') {
-      throw new Error(`Resizing layer '${args.name}': interpolation '${interpolation}' is not available in tfjs (bilinear, nearest)`);
+      throw new Error(
+        `Resizing layer '${args.name}': interpolation '${interpolation}' is not available in tfjs (bilinear, nearest)`,
+      );
     }
     this.interpolation = interpolation;
     this.cropToAspectRatio = Boolean(args.cropToAspectRatio);
@@ -68,13 +70,22 @@ export class KerasResizing extends tf.layers.Layer {
         x = tf.slice(x, [0, Math.trunc((h - cropH) / 2), Math.trunc((w - cropW) / 2), 0], [-1, cropH, cropW, -1]);
       }
       const size: [number, number] = [this.height, this.width];
-      const y = this.interpolation === 'bilinear' ? tf.image.resizeBilinear(x, size, false, true) : tf.image.resizeNearestNeighbor(x, size, false, true);
+      const y =
+        this.interpolation === 'bilinear'
+          ? tf.image.resizeBilinear(x, size, false, true)
+          : tf.image.resizeNearestNeighbor(x, size, false, true);
       return batched ? y : tf.squeeze(y, [0]);
     });
   }
 
   getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), height: this.height, width: this.width, interpolation: this.interpolation, cropToAspectRatio: this.cropToAspectRatio };
+    return {
+      ...super.getConfig(),
+      height: this.height,
+      width: this.width,
+      interpolation: this.interpolation,
+      cropToAspectRatio: this.cropToAspectRatio,
+    };
   }
 }
 
@@ -85,17 +96,25 @@ export function installTfjsLayerFixes(): void {
   if (installed) return;
   installed = true;
   const probe = tf.layers.resizing({ height: 1, width: 1 });
-  const proto = Object.getPrototypeOf(probe) as { computeOutputShape(s: tf.Shape | tf.Shape[]): tf.Shape; call: (this: unknown, i: tf.Tensor | tf.Tensor[], k: unknown) => tf.Tensor };
+  const proto = Object.getPrototypeOf(probe) as {
+    computeOutputShape(s: tf.Shape | tf.Shape[]): tf.Shape;
+    call: (this: unknown, i: tf.Tensor | tf.Tensor[], k: unknown) => tf.Tensor;
+  };
   const call = proto.call;
   // tfjs's Resizing.call hands its inputs to resizeBilinear as given; the executor passes [x].
   proto.call = function (this: unknown, inputs: tf.Tensor | tf.Tensor[], kwargs: unknown): tf.Tensor {
     return call.call(this, Array.isArray(inputs) ? inputs[0] : inputs, kwargs);
   };
-  proto.computeOutputShape = function (this: { height: number; width: number }, inputShape: tf.Shape | tf.Shape[]): tf.Shape {
+  proto.computeOutputShape = function (
+    this: { height: number; width: number },
+    inputShape: tf.Shape | tf.Shape[],
+  ): tf.Shape {
     const s = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
     return s.length === 4 ? [s[0], this.height, this.width, s[3]] : [this.height, this.width, s[2]];
   };
-  tf.serialization.registerClass(KerasResizing as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);
+  tf.serialization.registerClass(
+    KerasResizing as tf.serialization.SerializableConstructor<tf.serialization.Serializable>,
+  );
 }
 
 /** Renames Resizing → KerasResizing in every (nested) layer list of a Keras-written model config. */
@@ -106,10 +125,16 @@ function useKerasResizing(v: Json, source: string): Json {
   for (const [k, val] of Object.entries(v)) out[k] = useKerasResizing(val, source);
   if (out.class_name === 'Resizing' && typeof out.config === 'object' && out.config !== null) {
     if (out.config.pad_to_aspect_ratio) {
-      throw new FileFormatError(source, `Resizing layer '${out.config.name}' pads to the aspect ratio (pad_to_aspect_ratio: true), which tfjs cannot do; re-export the model without it`);
+      throw new FileFormatError(
+        source,
+        `Resizing layer '${out.config.name}' pads to the aspect ratio (pad_to_aspect_ratio: true), which tfjs cannot do; re-export the model without it`,
+      );
     }
     if ((out.config.data_format ?? 'channels_last') !== 'channels_last') {
-      throw new FileFormatError(source, `Resizing layer '${out.config.name}' is channels_first; tfjs layers are channels_last`);
+      throw new FileFormatError(
+        source,
+        `Resizing layer '${out.config.name}' is channels_first; tfjs layers are channels_last`,
+      );
     }
     out.class_name = 'KerasResizing';
   }

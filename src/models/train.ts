@@ -5,7 +5,7 @@ import { assertPositiveInt } from '../checks';
 import { checkName, InputError } from '../errors';
 import { loadDataset } from '../data/loadDataset';
 import { mulberry32, permutation } from '../data/rng';
-import { Augmentation, augmentBatch } from './augment';
+import { type Augmentation, augmentBatch } from './augment';
 import { saveModel } from './load';
 import { IDENTITY_PREPROCESS } from './model';
 import { ensureWasmConv2dBackpropFilter } from './wasmConv2dBackpropFilter';
@@ -36,7 +36,12 @@ export const LEARNING_RATE_SCHEDULES: readonly LearningRateSchedule[] = ['consta
  * lets the last epochs settle into a minimum instead of bouncing around it at the full rate; with a
  * constant rate the test accuracy of our small CNNs swings by ±0.5% between late epochs.
  */
-export function scheduledLearningRate(base: number, schedule: LearningRateSchedule, step: number, totalSteps: number): number {
+export function scheduledLearningRate(
+  base: number,
+  schedule: LearningRateSchedule,
+  step: number,
+  totalSteps: number,
+): number {
   if (schedule === 'constant') return base;
   return 0.5 * base * (1 + Math.cos((Math.PI * step) / totalSteps));
 }
@@ -75,7 +80,15 @@ async function withFastTileGradient<T>(fn: () => Promise<T>): Promise<T> {
       const [x] = saved;
       const reps = (attrs as { reps: number[] }).reps;
       const split = x.shape.flatMap((d, i) => [reps[i], d]);
-      return { x: () => tf.sum((dy as tf.Tensor).reshape(split), reps.map((_, i) => 2 * i)).reshape(x.shape) };
+      return {
+        x: () =>
+          tf
+            .sum(
+              (dy as tf.Tensor).reshape(split),
+              reps.map((_, i) => 2 * i),
+            )
+            .reshape(x.shape),
+      };
     },
   });
   try {
@@ -101,7 +114,12 @@ function seededDropout(model: tf.LayersModel, rand: () => number) {
 }
 
 /** Top-1 accuracy of `model` (its output's argmax) on labelled images, in batches. */
-export async function evaluateAccuracy(model: tf.LayersModel, images: tf.Tensor4D, labels: number[], batchSize = 256): Promise<number> {
+export async function evaluateAccuracy(
+  model: tf.LayersModel,
+  images: tf.Tensor4D,
+  labels: number[],
+  batchSize = 256,
+): Promise<number> {
   let correct = 0;
   for (let start = 0; start < labels.length; start += batchSize) {
     const size = Math.min(batchSize, labels.length - start);
@@ -122,8 +140,19 @@ export async function evaluateAccuracy(model: tf.LayersModel, images: tf.Tensor4
  *  - data.images: [N, H, W, 3] float32 RGB in [0, 1]; data.labels: N class indices < K (K = output size).
  *  - memory: leaves numTensors as it found it (the model's weights change in place).
  */
-export async function trainModel(model: tf.LayersModel, data: { images: tf.Tensor4D; labels: number[] }, opts: TrainOptions = {}): Promise<EpochLog[]> {
-  const { epochs = 5, batchSize = 32, learningRate = 1e-3, learningRateSchedule = 'constant', seed = 0, augment = [] } = opts;
+export async function trainModel(
+  model: tf.LayersModel,
+  data: { images: tf.Tensor4D; labels: number[] },
+  opts: TrainOptions = {},
+): Promise<EpochLog[]> {
+  const {
+    epochs = 5,
+    batchSize = 32,
+    learningRate = 1e-3,
+    learningRateSchedule = 'constant',
+    seed = 0,
+    augment = [],
+  } = opts;
   assertPositiveInt(epochs, 'epochs');
   checkName('learning-rate schedule', learningRateSchedule, LEARNING_RATE_SCHEDULES);
   assertPositiveInt(batchSize, 'batchSize');
@@ -150,19 +179,41 @@ export async function trainModel(model: tf.LayersModel, data: { images: tf.Tenso
         const idxT = tf.tensor1d(idx, 'int32');
         const x = tf.tidy(() => {
           const raw = tf.gather(data.images, idxT) as tf.Tensor4D;
-          return augment.length ? augmentBatch(raw, rand, { augment, maxShiftPx: opts.maxShiftPx, maxAngleDeg: opts.maxAngleDeg }) : raw;
+          return augment.length
+            ? augmentBatch(raw, rand, { augment, maxShiftPx: opts.maxShiftPx, maxAngleDeg: opts.maxAngleDeg })
+            : raw;
         });
-        const y = tf.tidy(() => tf.oneHot(tf.tensor1d(idx.map((i) => data.labels[i]), 'int32'), numClasses).toFloat());
+        const y = tf.tidy(() =>
+          tf
+            .oneHot(
+              tf.tensor1d(
+                idx.map((i) => data.labels[i]),
+                'int32',
+              ),
+              numClasses,
+            )
+            .toFloat(),
+        );
         dropoutSeeds.next();
         // Adam reads its (protected) rate at every step; tfjs has no scheduler to do this for us.
-        (optimizer as unknown as { learningRate: number }).learningRate = scheduledLearningRate(learningRate, learningRateSchedule, (epoch - 1) * batches + b, epochs * batches);
+        (optimizer as unknown as { learningRate: number }).learningRate = scheduledLearningRate(
+          learningRate,
+          learningRateSchedule,
+          (epoch - 1) * batches + b,
+          epochs * batches,
+        );
         const [loss, acc] = (await model.trainOnBatch(x, y)) as number[];
         tf.dispose([idxT, x, y]);
         lossSum += loss * idx.length;
         accSum += acc * idx.length;
         opts.onProgress?.({ epoch, epochs, batch: b + 1, batches, loss });
       }
-      const log: EpochLog = { epoch, loss: lossSum / n, trainAccuracy: accSum / n, seconds: (Date.now() - started) / 1000 };
+      const log: EpochLog = {
+        epoch,
+        loss: lossSum / n,
+        trainAccuracy: accSum / n,
+        seconds: (Date.now() - started) / 1000,
+      };
       if (opts.test) log.testAccuracy = await evaluateAccuracy(model, opts.test.images, opts.test.labels);
       logs.push(log);
       await opts.onEpoch?.(log, model);
@@ -230,7 +281,15 @@ export interface TrainZooOptions {
  * at their defaults are left out, the rest in the CLI's usage order.
  */
 export function trainCommandLine(o: Omit<TrainZooOptions, 'onProgress' | 'onEpoch'> & { backend: string }): string {
-  const { epochs = 5, augment = [], seed = 0, batchSize = 32, learningRate = 1e-3, learningRateSchedule = 'constant', dropout = 0 } = o;
+  const {
+    epochs = 5,
+    augment = [],
+    seed = 0,
+    batchSize = 32,
+    learningRate = 1e-3,
+    learningRateSchedule = 'constant',
+    dropout = 0,
+  } = o;
   return [
     `liederiv train --model ${o.model} --dataset ${o.dataset} --epochs ${epochs}`,
     augment.length ? `--augment ${augment.join(',')}` : '',
@@ -259,14 +318,33 @@ export function trainedModelName(model: string, dataset: string, augment: readon
  * `liederiv train` runs; every number in the manifest comes from here.
  */
 export async function trainZooModel(opts: TrainZooOptions): Promise<ManifestEntry> {
-  const { model: arch, dataset, epochs = 5, augment = [], seed = 0, batchSize = 32, learningRate = 1e-3, learningRateSchedule = 'constant' } = opts;
+  const {
+    model: arch,
+    dataset,
+    epochs = 5,
+    augment = [],
+    seed = 0,
+    batchSize = 32,
+    learningRate = 1e-3,
+    learningRateSchedule = 'constant',
+  } = opts;
   const name = opts.name ?? trainedModelName(arch, dataset, augment);
   const train = loadDataset(dataset, { split: 'train' });
   const test = loadDataset(dataset, { split: 'test' });
   const dir = path.join(opts.out, name);
-  const meta = { name, inputSize: [train.images.shape[1], train.images.shape[2]] as [number, number], preprocess: IDENTITY_PREPROCESS, classNames: train.classNames };
+  const meta = {
+    name,
+    inputSize: [train.images.shape[1], train.images.shape[2]] as [number, number],
+    preprocess: IDENTITY_PREPROCESS,
+    classNames: train.classNames,
+  };
   try {
-    const model = buildZooModel(arch, { seed, dropout: opts.dropout, inputShape: [train.images.shape[1], train.images.shape[2], 3], numClasses: train.classNames.length });
+    const model = buildZooModel(arch, {
+      seed,
+      dropout: opts.dropout,
+      inputShape: [train.images.shape[1], train.images.shape[2], 3],
+      numClasses: train.classNames.length,
+    });
     const checkpoints: string[] = [];
     const started = Date.now();
     const history = await trainModel(model, train, {
@@ -307,7 +385,16 @@ export async function trainZooModel(opts: TrainZooOptions): Promise<ManifestEntr
       trainSeconds: Math.round(trainSeconds),
       backend: tf.getBackend(),
       tfjsVersion: tf.version.tfjs,
-      command: trainCommandLine({ ...opts, epochs, augment, seed, batchSize, learningRate, learningRateSchedule, backend: tf.getBackend() }),
+      command: trainCommandLine({
+        ...opts,
+        epochs,
+        augment,
+        seed,
+        batchSize,
+        learningRate,
+        learningRateSchedule,
+        backend: tf.getBackend(),
+      }),
       weightBytes: fs.statSync(path.join(dir, 'weights.bin')).size,
       history,
       ...(checkpoints.length ? { epochCheckpoints: checkpoints } : {}),
@@ -329,7 +416,9 @@ export function readManifest(dir: string): { models: ManifestEntry[] } {
 
 function updateManifest(dir: string, entry: ManifestEntry): void {
   const manifest = readManifest(dir);
-  manifest.models = [...manifest.models.filter((m) => m.name !== entry.name), entry].sort((a, b) => (a.name < b.name ? -1 : 1));
+  manifest.models = [...manifest.models.filter((m) => m.name !== entry.name), entry].sort((a, b) =>
+    a.name < b.name ? -1 : 1,
+  );
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
 }

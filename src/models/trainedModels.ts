@@ -38,7 +38,10 @@ export interface TrainedModel extends ManifestEntry {
  * An empty list when there is no manifest yet. Entries with a `study` (short runs trained for one
  * notebook's controlled comparison) are left out unless `studies` is true or names that study.
  */
-export function listTrainedModels(dir: string = trainedModelsDir(), { studies = false }: { studies?: boolean | string } = {}): TrainedModel[] {
+export function listTrainedModels(
+  dir: string = trainedModelsDir(),
+  { studies = false }: { studies?: boolean | string } = {},
+): TrainedModel[] {
   const file = path.join(dir, 'manifest.json');
   let manifest: { models: ManifestEntry[] };
   try {
@@ -57,7 +60,10 @@ export function listTrainedModels(dir: string = trainedModelsDir(), { studies = 
  * The first trained model matching `want` (a name, or a predicate), trying each alternative in
  * order; undefined when none is trained yet.
  */
-export function findTrainedModel(want: Array<string | ((m: TrainedModel) => boolean)>, models: TrainedModel[] = listTrainedModels()): TrainedModel | undefined {
+export function findTrainedModel(
+  want: Array<string | ((m: TrainedModel) => boolean)>,
+  models: TrainedModel[] = listTrainedModels(),
+): TrainedModel | undefined {
   for (const w of want) {
     const found = models.find((m) => (typeof w === 'string' ? m.name === w : w(m)));
     if (found) return found;
@@ -68,7 +74,10 @@ export function findTrainedModel(want: Array<string | ((m: TrainedModel) => bool
 /** Loads a trained model (its liederiv.json gives input size, preprocessing and class names). */
 export async function loadTrainedModel(m: TrainedModel | string, models?: TrainedModel[]): Promise<ModelWrapper> {
   const entry = typeof m === 'string' ? (models ?? listTrainedModels()).find((x) => x.name === m) : m;
-  if (!entry) throw new InputError(`no trained model '${typeof m === 'string' ? m : m.name}' in ${path.join(trainedModelsDir(), 'manifest.json')}; train it with scripts/trainZoo.sh`);
+  if (!entry)
+    throw new InputError(
+      `no trained model '${typeof m === 'string' ? m : m.name}' in ${path.join(trainedModelsDir(), 'manifest.json')}; train it with scripts/trainZoo.sh`,
+    );
   return loadModel(path.join(entry.dir, 'model.json'), { name: entry.name });
 }
 
@@ -77,7 +86,11 @@ export function epochCheckpoints(m: TrainedModel): Array<{ epoch: number; dir: s
   return (m.epochCheckpoints ?? [])
     .map((rel) => {
       const epoch = Number(/epoch-(\d+)/.exec(rel)?.[1]);
-      return { epoch, dir: path.join(m.dir, rel), testAccuracy: m.history?.find((h) => h.epoch === epoch)?.testAccuracy };
+      return {
+        epoch,
+        dir: path.join(m.dir, rel),
+        testAccuracy: m.history?.find((h) => h.epoch === epoch)?.testAccuracy,
+      };
     })
     .filter((c) => Number.isFinite(c.epoch) && fs.existsSync(path.join(c.dir, 'model.json')))
     .sort((a, b) => a.epoch - b.epoch);

@@ -10,7 +10,11 @@ import * as tf from '@tensorflow/tfjs';
  * on wasm copy their whole input per filter tap: training steps got ~2× faster.)
  * Registered only where no kernel exists (never replacing tfjs's own), by `ensureWasmConv2dBackpropFilter`.
  */
-function conv2dBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
+function conv2dBackpropFilter(args: {
+  inputs: tf.NamedTensorInfoMap;
+  backend: tf.KernelBackend;
+  attrs?: tf.NamedAttrMap;
+}): tf.TensorInfo {
   const { inputs, backend } = args;
   const attrs = args.attrs as {
     strides: [number, number] | number;
@@ -19,16 +23,37 @@ function conv2dBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; backend: tf
     dimRoundingMode?: 'floor' | 'round' | 'ceil';
     filterShape: [number, number, number, number];
   };
-  if (attrs.dataFormat === 'NCHW') throw new Error('Conv2DBackpropFilter (liederiv wasm kernel): only NHWC is supported');
+  if (attrs.dataFormat === 'NCHW')
+    throw new Error('Conv2DBackpropFilter (liederiv wasm kernel): only NHWC is supported');
   const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
-  const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], attrs.filterShape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
+  const info = tf.backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    attrs.filterShape,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+  );
   // Copy the inputs into ordinary tensors (cheap next to the matmul) so the maths is plain tf ops,
   // and copy the small result back as a fresh backend buffer the engine can own.
   const values = tf.tidy(() => {
-    const xT = tf.tensor4d(backend.readSync(x.dataId) as Float32Array, x.shape as [number, number, number, number], 'float32');
-    const dyT = tf.tensor4d(backend.readSync(dy.dataId) as Float32Array, dy.shape as [number, number, number, number], 'float32');
+    const xT = tf.tensor4d(
+      backend.readSync(x.dataId) as Float32Array,
+      x.shape as [number, number, number, number],
+      'float32',
+    );
+    const dyT = tf.tensor4d(
+      backend.readSync(dy.dataId) as Float32Array,
+      dy.shape as [number, number, number, number],
+      'float32',
+    );
     const { top, bottom, left, right } = info.padInfo;
-    const xPad = tf.pad(xT, [[0, 0], [top, bottom], [left, right], [0, 0]]);
+    const xPad = tf.pad(xT, [
+      [0, 0],
+      [top, bottom],
+      [left, right],
+      [0, 0],
+    ]);
     const co = dyT.shape[3];
     const [kh, kw, ci] = attrs.filterShape;
     // [ci, Hp, Wp, n] ⊛ [ho, wo, n, co] with dilation = stride → [ci, ≥kh, ≥kw, co]: output row a
@@ -36,7 +61,14 @@ function conv2dBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; backend: tf
     // multiple of s) are cut off.
     const sh = info.strideHeight;
     const sw = info.strideWidth;
-    const conv = tf.conv2d(tf.transpose(xPad, [3, 1, 2, 0]) as tf.Tensor4D, tf.transpose(dyT, [1, 2, 0, 3]) as tf.Tensor4D, 1, 'valid', 'NHWC', [sh, sw]);
+    const conv = tf.conv2d(
+      tf.transpose(xPad, [3, 1, 2, 0]) as tf.Tensor4D,
+      tf.transpose(dyT, [1, 2, 0, 3]) as tf.Tensor4D,
+      1,
+      'valid',
+      'NHWC',
+      [sh, sw],
+    );
     const out = conv.shape[1] === kh && conv.shape[2] === kw ? conv : tf.slice(conv, [0, 0, 0, 0], [ci, kh, kw, co]);
     return tf.transpose(out, [1, 2, 0, 3]).dataSync() as Float32Array;
   });
@@ -46,6 +78,10 @@ function conv2dBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; backend: tf
 /** Registers the wasm Conv2DBackpropFilter kernel above unless one exists; returns whether it did. */
 export function ensureWasmConv2dBackpropFilter(): boolean {
   if (tf.getKernel('Conv2DBackpropFilter', 'wasm')) return false;
-  tf.registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2dBackpropFilter as tf.KernelFunc });
+  tf.registerKernel({
+    kernelName: 'Conv2DBackpropFilter',
+    backendName: 'wasm',
+    kernelFunc: conv2dBackpropFilter as tf.KernelFunc,
+  });
   return true;
 }

@@ -15,7 +15,12 @@ export const CHROMIUM_FLAGS = [
   '--disable-sync',
 ];
 
-const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
+const CANDIDATES = [
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+  '/usr/bin/google-chrome-stable',
+];
 
 /** The Chromium executable: $LIEDERIV_CHROMIUM, else the first Debian/Chrome path that exists, else null. */
 export function findChromium(): string | null {
@@ -49,10 +54,17 @@ export async function withChromiumPage<T>(fn: (session: ChromiumSession) => Prom
   try {
     playwright = require('playwright-core');
   } catch {
-    throw new LiederivError("static export and HTML checks need the 'playwright-core' package (a devDependency): npm install", 'E_NO_CHROMIUM');
+    throw new LiederivError(
+      "static export and HTML checks need the 'playwright-core' package (a devDependency): npm install",
+      'E_NO_CHROMIUM',
+    );
   }
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'liederiv-chromium-'));
-  const context = await playwright.chromium.launchPersistentContext(profile, { executablePath, headless: true, args: CHROMIUM_FLAGS });
+  const context = await playwright.chromium.launchPersistentContext(profile, {
+    executablePath,
+    headless: true,
+    args: CHROMIUM_FLAGS,
+  });
   try {
     const errors: string[] = [];
     await context.route(/^(https?|wss?):/i, (route: Route) => {

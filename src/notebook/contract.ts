@@ -18,16 +18,37 @@ export function contractRows(m: MeasuredModel): ContractRow[] {
   const p = m.provenance;
   const { input, output } = m;
   return [
-    { part: 'channels', value: `${input.channels}${input.channels === 1 ? ' (luma of RGB input)' : ''}`, 'decided by': p.channels ?? '' },
-    { part: 'size', value: `${input.size[0] || 'any'}×${input.size[1] || 'any'}`, 'decided by': 'the net (or inputSize)' },
+    {
+      part: 'channels',
+      value: `${input.channels}${input.channels === 1 ? ' (luma of RGB input)' : ''}`,
+      'decided by': p.channels ?? '',
+    },
+    {
+      part: 'size',
+      value: `${input.size[0] || 'any'}×${input.size[1] || 'any'}`,
+      'decided by': 'the net (or inputSize)',
+    },
     { part: 'range', value: input.range, 'decided by': p.inputRange ?? '' },
     { part: 'mean', value: vec(input.mean), 'decided by': p.mean ?? '' },
     { part: 'std', value: vec(input.std), 'decided by': p.std ?? '' },
     { part: 'layout', value: input.layout.toUpperCase(), 'decided by': p.layout ?? '' },
     { part: 'batch', value: input.batch === 'one' ? 'one image at a time' : 'free', 'decided by': p.batch ?? '' },
     { part: 'output', value: output.mode, 'decided by': p.output ?? '' },
-    { part: 'tensor', value: output.tensor, 'decided by': output.mode === 'tensor' ? 'named' : 'the model’s only output' },
-    { part: 'softmax', value: output.softmax, 'decided by': output.softmax === 'model' ? 'the model ends in one' : output.softmax === 'added' ? 'liederiv adds one over class scores' : 'none measured' },
+    {
+      part: 'tensor',
+      value: output.tensor,
+      'decided by': output.mode === 'tensor' ? 'named' : 'the model’s only output',
+    },
+    {
+      part: 'softmax',
+      value: output.softmax,
+      'decided by':
+        output.softmax === 'model'
+          ? 'the model ends in one'
+          : output.softmax === 'added'
+            ? 'liederiv adds one over class scores'
+            : 'none measured',
+    },
   ];
 }
 

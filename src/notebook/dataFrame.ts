@@ -15,7 +15,9 @@ export interface DataFrameLike {
 export function isDataFrame(x: unknown): x is DataFrameLike {
   if (typeof x !== 'object' || x === null) return false;
   const o = x as Record<string, unknown>;
-  return Array.isArray(o.columns) && Array.isArray(o.values) && Array.isArray(o.shape) && (o.shape as unknown[]).length === 2;
+  return (
+    Array.isArray(o.columns) && Array.isArray(o.values) && Array.isArray(o.shape) && (o.shape as unknown[]).length === 2
+  );
 }
 
 /** A DataFrame's columns and values; a non-default index (not 0..n−1) becomes a first column. */

@@ -18,13 +18,21 @@ export interface ExportOptions {
  * Writes a figure to `file` as SVG or PNG (by extension) for papers: renders it offline in
  * headless Chromium (src/notebook/chromium.ts) and calls Plotly.toImage.
  */
-export async function exportFigure(fig: PlotlyFigure, file: string, { width, height, scale = 2 }: ExportOptions = {}): Promise<void> {
+export async function exportFigure(
+  fig: PlotlyFigure,
+  file: string,
+  { width, height, scale = 2 }: ExportOptions = {},
+): Promise<void> {
   const format = path.extname(file).toLowerCase().slice(1);
-  if (format !== 'svg' && format !== 'png') throw new InputError(`exportFigure writes .svg or .png, got '${path.basename(file)}'`);
+  if (format !== 'svg' && format !== 'png')
+    throw new InputError(`exportFigure writes .svg or .png, got '${path.basename(file)}'`);
   const w = width ?? (typeof fig.layout?.width === 'number' ? fig.layout.width : 900);
   const h = height ?? (typeof fig.layout?.height === 'number' ? fig.layout.height : 600);
   const page = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'liederiv-export-')), 'figure.html');
-  fs.writeFileSync(page, `<!doctype html><html><head><meta charset="utf-8"></head><body>${plotlyLoaderHtml()}${figureDivHtml({ ...fig, layout: { ...(fig.layout ?? {}), width: w, height: h } }, 'fig')}</body></html>`);
+  fs.writeFileSync(
+    page,
+    `<!doctype html><html><head><meta charset="utf-8"></head><body>${plotlyLoaderHtml()}${figureDivHtml({ ...fig, layout: { ...(fig.layout ?? {}), width: w, height: h } }, 'fig')}</body></html>`,
+  );
   try {
     const dataUrl: string = await withChromiumPage(async ({ page: p, errors }) => {
       await p.goto(`file://${page}`);
@@ -32,13 +40,16 @@ export async function exportFigure(fig: PlotlyFigure, file: string, { width, hei
       const url = await p.evaluate(
         `Plotly.toImage(document.getElementById('fig'), {format: ${JSON.stringify(format)}, width: ${w}, height: ${h}, scale: ${format === 'png' ? scale : 1}})`,
       );
-      if (errors.length) throw new LiederivError(`exportFigure: the page reported errors: ${errors.join('; ')}`, 'E_RENDER');
+      if (errors.length)
+        throw new LiederivError(`exportFigure: the page reported errors: ${errors.join('; ')}`, 'E_RENDER');
       return url as string;
     });
     const comma = dataUrl.indexOf(',');
     const header = dataUrl.slice(0, comma);
     const payload = dataUrl.slice(comma + 1);
-    const bytes = header.endsWith(';base64') ? Buffer.from(payload, 'base64') : Buffer.from(decodeURIComponent(payload), 'utf8');
+    const bytes = header.endsWith(';base64')
+      ? Buffer.from(payload, 'base64')
+      : Buffer.from(decodeURIComponent(payload), 'utf8');
     fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     fs.writeFileSync(file, bytes);
   } finally {

@@ -40,13 +40,21 @@ export interface ImageGrid {
 }
 
 /** Builds an ImageGrid (show() displays it): e.g. original, transformed at several t, tangent heat maps. */
-export function imageGrid(rows: ImageGrid['rows'], { title, scale }: { title?: string; scale?: number } = {}): ImageGrid {
+export function imageGrid(
+  rows: ImageGrid['rows'],
+  { title, scale }: { title?: string; scale?: number } = {},
+): ImageGrid {
   if (!Array.isArray(rows) || rows.length === 0) throw new InputError('imageGrid needs at least one row of cells');
   return { kind: 'image-grid', rows, title, scale };
 }
 
 export function isImageGrid(x: unknown): x is ImageGrid {
-  return typeof x === 'object' && x !== null && (x as ImageGrid).kind === 'image-grid' && Array.isArray((x as ImageGrid).rows);
+  return (
+    typeof x === 'object' &&
+    x !== null &&
+    (x as ImageGrid).kind === 'image-grid' &&
+    Array.isArray((x as ImageGrid).rows)
+  );
 }
 
 /** Tensor or plain image → PlainImage (copies the pixels; never disposes the caller's tensor). */
@@ -56,25 +64,48 @@ export function toPlainImage(x: PlainImage | TensorLike): PlainImage {
     if (shape.length === 4 && shape[0] === 1) shape = shape.slice(1);
     if (shape.length === 2) shape = [...shape, 1];
     if (shape.length !== 3 || ![1, 3, 4].includes(shape[2])) {
-      throw new InputError(`an image tensor must have shape [H, W], [H, W, C] or [1, H, W, C] with C in {1, 3, 4}, got [${x.shape.join(', ')}]`);
+      throw new InputError(
+        `an image tensor must have shape [H, W], [H, W, C] or [1, H, W, C] with C in {1, 3, 4}, got [${x.shape.join(', ')}]`,
+      );
     }
-    return { height: shape[0], width: shape[1], channels: shape[2] as 1 | 3 | 4, data: Float32Array.from(x.dataSync()) };
+    return {
+      height: shape[0],
+      width: shape[1],
+      channels: shape[2] as 1 | 3 | 4,
+      data: Float32Array.from(x.dataSync()),
+    };
   }
   const img = x as PlainImage;
-  if (!(img.width > 0 && img.height > 0) || ![1, 3, 4].includes(img.channels) || img.data?.length !== img.width * img.height * img.channels) {
-    throw new InputError(`an image needs width·height·channels values with channels in {1, 3, 4}, got ${img.data?.length} for ${img.width}×${img.height}×${img.channels}`);
+  if (
+    !(img.width > 0 && img.height > 0) ||
+    ![1, 3, 4].includes(img.channels) ||
+    img.data?.length !== img.width * img.height * img.channels
+  ) {
+    throw new InputError(
+      `an image needs width·height·channels values with channels in {1, 3, 4}, got ${img.data?.length} for ${img.width}×${img.height}×${img.channels}`,
+    );
   }
   return img;
 }
 
 /** Five-stop viridis, enough for a readable sequential map. */
-const VIRIDIS: [number, number, number][] = [[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]];
+const VIRIDIS: [number, number, number][] = [
+  [68, 1, 84],
+  [59, 82, 139],
+  [33, 145, 140],
+  [94, 201, 98],
+  [253, 231, 37],
+];
 
 function viridis(s: number): [number, number, number] {
   const p = Math.min(Math.max(s, 0), 1) * (VIRIDIS.length - 1);
   const i = Math.min(Math.floor(p), VIRIDIS.length - 2);
   const f = p - i;
-  return [0, 1, 2].map((c) => Math.round(VIRIDIS[i][c] + f * (VIRIDIS[i + 1][c] - VIRIDIS[i][c]))) as [number, number, number];
+  return [0, 1, 2].map((c) => Math.round(VIRIDIS[i][c] + f * (VIRIDIS[i + 1][c] - VIRIDIS[i][c]))) as [
+    number,
+    number,
+    number,
+  ];
 }
 
 /** Blue (−m) → white (0) → red (+m). */
@@ -92,7 +123,11 @@ export interface ColourRange {
 }
 
 /** Pixels → RGBA bytes at `scale`× (nearest neighbour), plus the value range a heat map used. */
-export function renderRgba(image: PlainImage, as: ImageMode, scale = 1): { width: number; height: number; rgba: Uint8Array; range?: ColourRange } {
+export function renderRgba(
+  image: PlainImage,
+  as: ImageMode,
+  scale = 1,
+): { width: number; height: number; rgba: Uint8Array; range?: ColourRange } {
   const { width, height, channels, data } = image;
   const W = width * scale;
   const H = height * scale;
@@ -108,12 +143,25 @@ export function renderRgba(image: PlainImage, as: ImageMode, scale = 1): { width
       }
       let min = Infinity;
       let max = -Infinity;
-      for (const x of v) if (Number.isFinite(x)) { min = Math.min(min, x); max = Math.max(max, x); }
-      if (!Number.isFinite(min)) { min = 0; max = 0; }
+      for (const x of v)
+        if (Number.isFinite(x)) {
+          min = Math.min(min, x);
+          max = Math.max(max, x);
+        }
+      if (!Number.isFinite(min)) {
+        min = 0;
+        max = 0;
+      }
       const signed = min < 0;
       range = { min, max, signed };
       const m = Math.max(Math.abs(min), Math.abs(max)) || 1;
-      return (i) => [...(signed ? diverging(v[i] / m) : viridis(max > min ? (v[i] - min) / (max - min) : 0)), 255] as [number, number, number, number];
+      return (i) =>
+        [...(signed ? diverging(v[i] / m) : viridis(max > min ? (v[i] - min) / (max - min) : 0)), 255] as [
+          number,
+          number,
+          number,
+          number,
+        ];
     }
     if (as === 'signed-rgb') {
       let m = 0;
@@ -121,7 +169,12 @@ export function renderRgba(image: PlainImage, as: ImageMode, scale = 1): { width
       range = { min: -m, max: m, signed: true };
       const k = m || 1;
       const byte = (x: number) => Math.round(255 * Math.min(Math.max(0.5 + x / (2 * k), 0), 1));
-      return (i) => [byte(data[i * channels]), byte(data[i * channels + Math.min(1, channels - 1)]), byte(data[i * channels + Math.min(2, channels - 1)]), 255];
+      return (i) => [
+        byte(data[i * channels]),
+        byte(data[i * channels + Math.min(1, channels - 1)]),
+        byte(data[i * channels + Math.min(2, channels - 1)]),
+        255,
+      ];
     }
     const byte = (x: number) => Math.round(255 * Math.min(Math.max(Number.isFinite(x) ? x : 0, 0), 1));
     return (i) => {
@@ -147,7 +200,8 @@ export function encodePng(width: number, height: number, rgba: Uint8Array): Buff
 
 function autoScale(grid: ImageGrid, images: PlainImage[]): number {
   if (grid.scale !== undefined) {
-    if (!Number.isInteger(grid.scale) || grid.scale < 1) throw new InputError(`imageGrid scale must be a positive integer, got ${grid.scale}`);
+    if (!Number.isInteger(grid.scale) || grid.scale < 1)
+      throw new InputError(`imageGrid scale must be a positive integer, got ${grid.scale}`);
     return grid.scale;
   }
   const largest = Math.max(...images.map((i) => Math.max(i.width, i.height)));
@@ -156,7 +210,9 @@ function autoScale(grid: ImageGrid, images: PlainImage[]): number {
 
 function rangeText(r: ColourRange | undefined): string {
   if (!r) return '';
-  return r.signed ? `±${formatNumber(Math.max(Math.abs(r.min), Math.abs(r.max)), 3)}` : `[${formatNumber(r.min, 3)}, ${formatNumber(r.max, 3)}]`;
+  return r.signed
+    ? `±${formatNumber(Math.max(Math.abs(r.min), Math.abs(r.max)), 3)}`
+    : `[${formatNumber(r.min, 3)}, ${formatNumber(r.max, 3)}]`;
 }
 
 /**
@@ -164,13 +220,18 @@ function rangeText(r: ColourRange | undefined): string {
  * of all cells (no labels), and a text summary.
  */
 export function imageGridBundle(grid: ImageGrid): { html: string; png: Buffer; text: string } {
-  const cells = grid.rows.map((row) => row.cells.map((cell) => {
-    const image = toPlainImage(cell.image);
-    return { cell, image, as: cell.as ?? (image.channels === 1 ? 'heatmap' : 'rgb') as ImageMode };
-  }));
+  const cells = grid.rows.map((row) =>
+    row.cells.map((cell) => {
+      const image = toPlainImage(cell.image);
+      return { cell, image, as: cell.as ?? ((image.channels === 1 ? 'heatmap' : 'rgb') as ImageMode) };
+    }),
+  );
   const flat = cells.flat();
   if (flat.length === 0) throw new InputError('imageGrid has no images');
-  const scale = autoScale(grid, flat.map((c) => c.image));
+  const scale = autoScale(
+    grid,
+    flat.map((c) => c.image),
+  );
   const rendered = cells.map((row) => row.map((c) => ({ ...c, out: renderRgba(c.image, c.as, scale) })));
 
   const pad = 4;
@@ -193,10 +254,15 @@ export function imageGridBundle(grid: ImageGrid): { html: string; png: Buffer; t
   const png = encodePng(W, H, canvas);
 
   const htmlRows = rendered.map((row, r) => {
-    const label = grid.rows[r].label ? `<th style="text-align:right;padding-right:8px">${escapeHtml(grid.rows[r].label!)}</th>` : '';
+    const label = grid.rows[r].label
+      ? `<th style="text-align:right;padding-right:8px">${escapeHtml(grid.rows[r].label!)}</th>`
+      : '';
     const tds = row.map((c) => {
       const uri = `data:image/png;base64,${encodePng(c.out.width, c.out.height, c.out.rgba).toString('base64')}`;
-      const caption = [c.cell.label ?? '', rangeText(c.out.range)].filter((s) => s !== '').map(escapeHtml).join('<br>');
+      const caption = [c.cell.label ?? '', rangeText(c.out.range)]
+        .filter((s) => s !== '')
+        .map(escapeHtml)
+        .join('<br>');
       return `<td style="text-align:center;vertical-align:top;padding:2px"><img src="${uri}" width="${c.out.width}" height="${c.out.height}" style="image-rendering:pixelated" alt="${escapeHtml(c.cell.label ?? 'image')}"><div style="font-size:11px">${caption}</div></td>`;
     });
     return `<tr>${label}${tds.join('')}</tr>`;
@@ -207,7 +273,10 @@ export function imageGridBundle(grid: ImageGrid): { html: string; png: Buffer; t
   const sizes = [...new Set(flat.map((c) => `${c.image.width}×${c.image.height}`))].join(', ');
   const text = [
     `${grid.title ? `${grid.title}: ` : ''}image grid, ${grid.rows.length} row(s), ${flat.length} image(s) of ${sizes}`,
-    ...rendered.map((row, r) => `  ${grid.rows[r].label ?? `row ${r + 1}`}: ${row.map((c) => `${c.cell.label ?? c.as}${c.out.range ? ` ${rangeText(c.out.range)}` : ''}`).join(' | ')}`),
+    ...rendered.map(
+      (row, r) =>
+        `  ${grid.rows[r].label ?? `row ${r + 1}`}: ${row.map((c) => `${c.cell.label ?? c.as}${c.out.range ? ` ${rangeText(c.out.range)}` : ''}`).join(' | ')}`,
+    ),
   ].join('\n');
   return { html, png, text };
 }

@@ -6,7 +6,16 @@ export { toDataFrame, isDataFrame, dataFrameToTable, type DataFrameLike } from '
 export { rowsToTable, tableHtml, tableText, type Table, type TableOptions } from './table';
 export { formatNumber, formatCell } from './formatNumber';
 export { latex, isLatex, type LatexInput, type LatexOptions } from './latex';
-export { imageGrid, isImageGrid, imageGridBundle, toPlainImage, type ImageGrid, type ImageCell, type PlainImage, type ImageMode } from './image';
+export {
+  imageGrid,
+  isImageGrid,
+  imageGridBundle,
+  toPlainImage,
+  type ImageGrid,
+  type ImageCell,
+  type PlainImage,
+  type ImageMode,
+} from './image';
 export { plotlyLoaderHtml, figureDivHtml, figureText } from './plotlyHtml';
 export { exportFigure, type ExportOptions } from './exportFigure';
 export { findChromium, withChromiumPage, CHROMIUM_FLAGS } from './chromium';

@@ -40,7 +40,10 @@ export function inKernel(): boolean {
  * Sends one display_data message with every mime type of `bundle`; with `update`, replaces the
  * output that was sent with the same `displayId` (update_display_data). Returns false outside a kernel.
  */
-export function sendBundle(bundle: MimeBundle, { displayId, update = false }: { displayId?: string; update?: boolean } = {}): boolean {
+export function sendBundle(
+  bundle: MimeBundle,
+  { displayId, update = false }: { displayId?: string; update?: boolean } = {},
+): boolean {
   const write = kernelWriter();
   if (!write) return false;
   write({ data: bundle, metadata: {}, ...(displayId ? { transient: { display_id: displayId } } : {}) }, update);

@@ -21,7 +21,9 @@ export function latex(x: LatexInput, { name, digits = 4 }: LatexOptions = {}): s
     const math = require('mathjs');
     return `$$${lhs}${math.parse(x).toTex()}$$`;
   }
-  const rows = toRows(typeof (x as { toArray?: unknown }).toArray === 'function' ? (x as { toArray(): unknown }).toArray() : x);
+  const rows = toRows(
+    typeof (x as { toArray?: unknown }).toArray === 'function' ? (x as { toArray(): unknown }).toArray() : x,
+  );
   const body = rows.map((r) => r.map((v) => entry(v, digits)).join(' & ')).join(' \\\\ ');
   return `$$${lhs}\\begin{pmatrix} ${body} \\end{pmatrix}$$`;
 }
@@ -31,7 +33,10 @@ function toRows(a: unknown): number[][] {
   const rows = a.every((r) => Array.isArray(r)) ? (a as unknown[][]) : [a as unknown[]]; // a vector prints as one row
   return rows.map((r) =>
     r.map((v) => {
-      if (typeof v !== 'number') throw new InputError(`latex() needs real number entries, got ${typeof v === 'object' ? JSON.stringify(v) : typeof v}`);
+      if (typeof v !== 'number')
+        throw new InputError(
+          `latex() needs real number entries, got ${typeof v === 'object' ? JSON.stringify(v) : typeof v}`,
+        );
       return v;
     }),
   );

@@ -10,7 +10,10 @@ function plotlyJs(): string {
     const file = require.resolve('plotly.js-dist-min/plotly.min.js');
     // Inside an inline <script>, "</script" would end the element and "<!--" can start the
     // HTML parser's escaped state; "\/" and "\!" read the same inside the JS strings they occur in.
-    plotlySource = fs.readFileSync(file, 'utf8').replace(/<\/script/gi, '<\\/script').replace(/<!--/g, '<\\!--');
+    plotlySource = fs
+      .readFileSync(file, 'utf8')
+      .replace(/<\/script/gi, '<\\/script')
+      .replace(/<!--/g, '<\\!--');
   }
   return plotlySource;
 }
@@ -38,7 +41,12 @@ const DEFAULT_CONFIG = { responsive: true, displaylogo: false };
  */
 export function figureDivHtml(fig: PlotlyFigure, id = uniqueId('liederiv-plot')): string {
   const height = typeof fig.layout?.height === 'number' ? fig.layout.height : 450;
-  const spec = { data: fig.data, layout: fig.layout ?? {}, config: { ...DEFAULT_CONFIG, ...fig.config }, ...(fig.frames ? { frames: fig.frames } : {}) };
+  const spec = {
+    data: fig.data,
+    layout: fig.layout ?? {},
+    config: { ...DEFAULT_CONFIG, ...fig.config },
+    ...(fig.frames ? { frames: fig.frames } : {}),
+  };
   return (
     `<div id="${escapeHtml(id)}" class="liederiv-plot plotly-graph-div" style="width:100%;height:${height}px;"></div>\n` +
     `<script>(function () {\n` +
@@ -65,8 +73,13 @@ export function figureText(fig: PlotlyFigure): string {
   const kinds = new Map<string, number>();
   for (const trace of fig.data) kinds.set(trace.type, (kinds.get(trace.type) ?? 0) + 1);
   const traces = [...kinds].map(([k, n]) => `${n} ${k}`).join(', ');
-  const names = fig.data.map((t) => (typeof t.name === 'string' ? unescapeEntities(t.name) : '')).filter((s) => s !== '');
-  const lines = [`Plotly figure: ${text(layout.title) || '(untitled)'}`, `  traces: ${traces || 'none'}${names.length ? ` (${names.slice(0, 8).join('; ')}${names.length > 8 ? '; …' : ''})` : ''}`];
+  const names = fig.data
+    .map((t) => (typeof t.name === 'string' ? unescapeEntities(t.name) : ''))
+    .filter((s) => s !== '');
+  const lines = [
+    `Plotly figure: ${text(layout.title) || '(untitled)'}`,
+    `  traces: ${traces || 'none'}${names.length ? ` (${names.slice(0, 8).join('; ')}${names.length > 8 ? '; …' : ''})` : ''}`,
+  ];
   if (layout.xaxis?.title) lines.push(`  x: ${text(layout.xaxis.title)}`);
   if (layout.yaxis?.title) lines.push(`  y: ${text(layout.yaxis.title)}`);
   return lines.join('\n');

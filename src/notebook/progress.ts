@@ -23,8 +23,13 @@ export interface ProgressOptions {
  * update_display_data with the same display id). Outside a kernel it writes to stderr: one line
  * redrawn with "\r" on a terminal, otherwise a line per 10 % step.
  */
-export function progress(total: number, label = 'progress', { minIntervalMs = 200, stream = process.stderr }: ProgressOptions = {}): Progress {
-  if (!(Number.isFinite(total) && total > 0)) throw new InputError(`progress total must be a positive number, got ${total}`);
+export function progress(
+  total: number,
+  label = 'progress',
+  { minIntervalMs = 200, stream = process.stderr }: ProgressOptions = {},
+): Progress {
+  if (!(Number.isFinite(total) && total > 0))
+    throw new InputError(`progress total must be a positive number, got ${total}`);
   const start = Date.now();
   const kernel = inKernel();
   const displayId = uniqueId('liederiv-progress');

@@ -25,7 +25,12 @@ export interface BundleOptions extends TableOptions {
  */
 export function toBundle(x: unknown, { includePlotly = true, ...tableOptions }: BundleOptions = {}): MimeBundle {
   if (isPlotlyFigure(x)) {
-    const fig: PlotlyFigure = { data: x.data, layout: x.layout ?? {}, ...(x.config ? { config: x.config } : {}), ...(x.frames ? { frames: x.frames } : {}) };
+    const fig: PlotlyFigure = {
+      data: x.data,
+      layout: x.layout ?? {},
+      ...(x.config ? { config: x.config } : {}),
+      ...(x.frames ? { frames: x.frames } : {}),
+    };
     return {
       [PLOTLY_MIME]: fig,
       'text/html': `${includePlotly ? plotlyLoaderHtml() : ''}${figureDivHtml(fig)}`,
@@ -51,7 +56,8 @@ export function toBundle(x: unknown, { includePlotly = true, ...tableOptions }: 
 
 function asTable(x: unknown): Table | null {
   if (isDataFrame(x)) return dataFrameToTable(x);
-  if (Array.isArray(x) && x.length > 0 && x.every((r) => typeof r === 'object' && r !== null && !Array.isArray(r))) return rowsToTable(x);
+  if (Array.isArray(x) && x.length > 0 && x.every((r) => typeof r === 'object' && r !== null && !Array.isArray(r)))
+    return rowsToTable(x);
   return null;
 }
 
@@ -81,7 +87,8 @@ export function show(x: unknown, options: TableOptions = {}): void {
  * saved notebook keeps one copy of plotly.js above every figure.
  */
 export function loadPlotly(): void {
-  if (sendBundle({ 'text/html': plotlyLoaderHtml(), 'text/plain': '(plotly.js loaded)' })) (globalThis as Record<symbol, unknown>)[PLOTLY_SENT] = true;
+  if (sendBundle({ 'text/html': plotlyLoaderHtml(), 'text/plain': '(plotly.js loaded)' }))
+    (globalThis as Record<symbol, unknown>)[PLOTLY_SENT] = true;
 }
 
 /** Displays an HTML fragment you wrote (escape user text with escapeHtml). */

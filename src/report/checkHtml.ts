@@ -21,7 +21,10 @@ const COUNT = `(() => {
  * and waits until every figure is drawn or `timeoutMs` passes. A good page has
  * drawn === figures and no errors.
  */
-export async function checkRenderedHtml(file: string, { timeoutMs = 30000 }: { timeoutMs?: number } = {}): Promise<RenderCheck> {
+export async function checkRenderedHtml(
+  file: string,
+  { timeoutMs = 30000 }: { timeoutMs?: number } = {},
+): Promise<RenderCheck> {
   return withChromiumPage(async ({ page, errors }) => {
     await page.goto(`file://${path.resolve(file)}`, { waitUntil: 'load', timeout: timeoutMs });
     const deadline = Date.now() + timeoutMs;

@@ -7,9 +7,16 @@ export function toCsv(rows: readonly object[], columns?: readonly string[]): str
   const cols = columns ?? [...new Set(rows.flatMap((r) => Object.keys(r)))];
   const field = (v: unknown): string => {
     if (v === undefined || v === null) return '';
-    const s = Array.isArray(v) ? v.join(' ') : typeof v === 'object' ? JSON.stringify(v) : String(v as string | number | boolean | bigint); // no '[object Object]' cells
+    const s = Array.isArray(v)
+      ? v.join(' ')
+      : typeof v === 'object'
+        ? JSON.stringify(v)
+        : String(v as string | number | boolean | bigint); // no '[object Object]' cells
     return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
-  const lines = [cols.map(field).join(','), ...rows.map((r) => cols.map((c) => field((r as Record<string, unknown>)[c])).join(','))];
+  const lines = [
+    cols.map(field).join(','),
+    ...rows.map((r) => cols.map((c) => field((r as Record<string, unknown>)[c])).join(',')),
+  ];
   return lines.join('\n') + '\n';
 }

@@ -133,7 +133,12 @@ export interface HeadlineResult {
  */
 export async function leeAcrossModels(
   models: TrainedModel[],
-  { images = DEFAULT_HEADLINE_IMAGES, groups = HEADLINE_GROUPS, seed = 0, onProgress }: Pick<HeadlineOptions, 'images' | 'groups' | 'seed' | 'onProgress'> = {},
+  {
+    images = DEFAULT_HEADLINE_IMAGES,
+    groups = HEADLINE_GROUPS,
+    seed = 0,
+    onProgress,
+  }: Pick<HeadlineOptions, 'images' | 'groups' | 'seed' | 'onProgress'> = {},
 ): Promise<ModelLeeRow[]> {
   groups.forEach((g) => getGroup(g));
   const rows: ModelLeeRow[] = [];
@@ -144,7 +149,19 @@ export async function leeAcrossModels(
     try {
       const leeRows = await lee(model, data, { groups, output: HEADLINE_OUTPUT, reduction: HEADLINE_REDUCTION });
       for (const r of leeRows) {
-        rows.push({ model: m.name, family: m.family, dataset: m.dataset, accuracy: m.testAccuracy, image: r.image, label: r.label, group: r.group, output: r.output, reduction: r.reduction, lee: r.lee, meanSq: r['mean-sq'] });
+        rows.push({
+          model: m.name,
+          family: m.family,
+          dataset: m.dataset,
+          accuracy: m.testAccuracy,
+          image: r.image,
+          label: r.label,
+          group: r.group,
+          output: r.output,
+          reduction: r.reduction,
+          lee: r.lee,
+          meanSq: r['mean-sq'],
+        });
       }
     } finally {
       data.images.dispose();
@@ -173,7 +190,23 @@ export function summarizeLee(rows: ModelLeeRow[]): ModelGroupSummary[] {
     const sq = rs.every((r) => Number.isFinite(r.meanSq)) ? rs.map((r) => r.meanSq as number) : undefined;
     const sqMean = sq ? sq.reduce((a, b) => a + b, 0) / n : NaN;
     const sqCi = sq && n > 1 ? meanCI(sq) : { lo: sqMean, hi: sqMean };
-    return { model, family, dataset, accuracy, group, meanLee: mean, seLee: Math.sqrt(variance / n), ciLo: ci.lo, ciHi: ci.hi, images: n, output, reduction, meanSqLee: sqMean, meanSqCiLo: sqCi.lo, meanSqCiHi: sqCi.hi };
+    return {
+      model,
+      family,
+      dataset,
+      accuracy,
+      group,
+      meanLee: mean,
+      seLee: Math.sqrt(variance / n),
+      ciLo: ci.lo,
+      ciHi: ci.hi,
+      images: n,
+      output,
+      reduction,
+      meanSqLee: sqMean,
+      meanSqCiLo: sqCi.lo,
+      meanSqCiHi: sqCi.hi,
+    };
   });
 }
 
@@ -182,14 +215,20 @@ export function summarizeLee(rows: ModelLeeRow[]): ModelGroupSummary[] {
  * least-squares line of log10(mean LEE) against test accuracy in %, as the paper's Figure 1
  * (right) and src/figures/leeVsAccuracy draw it. Models are compared only on a shared test set.
  */
-export function accuracyFits(summary: ModelGroupSummary[], { minModels = 3 }: { minModels?: number } = {}): AccuracyFit[] {
+export function accuracyFits(
+  summary: ModelGroupSummary[],
+  { minModels = 3 }: { minModels?: number } = {},
+): AccuracyFit[] {
   const fits: AccuracyFit[] = [];
   const keys = [...new Set(summary.map((s) => `${s.dataset}\u0000${s.group}`))];
   for (const key of keys) {
     const [dataset, group] = key.split('\u0000');
     const ss = summary.filter((s) => s.dataset === dataset && s.group === group && s.meanLee > 0);
     if (ss.length < minModels || new Set(ss.map((s) => s.accuracy)).size < 2) continue;
-    const fit = linearFit(ss.map((s) => 100 * s.accuracy), ss.map((s) => Math.log10(s.meanLee)));
+    const fit = linearFit(
+      ss.map((s) => 100 * s.accuracy),
+      ss.map((s) => Math.log10(s.meanLee)),
+    );
     fits.push({ group, dataset, models: ss.length, ...fit });
   }
   return fits;
@@ -201,9 +240,17 @@ export function accuracyFits(summary: ModelGroupSummary[], { minModels = 3 }: { 
  */
 export async function layerwiseAcrossRoles(
   models: TrainedModel[],
-  { images = DEFAULT_LAYERWISE_IMAGES, group = DEFAULT_LAYERWISE_GROUP, seed = 0, onProgress }: { images?: number; group?: string; seed?: number; onProgress?: HeadlineOptions['onProgress'] } = {},
+  {
+    images = DEFAULT_LAYERWISE_IMAGES,
+    group = DEFAULT_LAYERWISE_GROUP,
+    seed = 0,
+    onProgress,
+  }: { images?: number; group?: string; seed?: number; onProgress?: HeadlineOptions['onProgress'] } = {},
 ): Promise<{ rows: LayerwiseRow[]; models: HeadlineResult['layerwiseModels'] }> {
-  const picks = LAYERWISE_ROLES.map((r) => ({ role: r.role, m: models.find(r.match) })).filter((p) => p.m) as Array<{ role: string; m: TrainedModel }>;
+  const picks = LAYERWISE_ROLES.map((r) => ({ role: r.role, m: models.find(r.match) })).filter((p) => p.m) as Array<{
+    role: string;
+    m: TrainedModel;
+  }>;
   const rows: LayerwiseRow[] = [];
   const used: HeadlineResult['layerwiseModels'] = [];
   for (let k = 0; k < picks.length; k++) {
@@ -233,17 +280,28 @@ export async function computeHeadline(opts: HeadlineOptions = {}): Promise<Headl
   let models = listTrainedModels(modelsDir);
   if (opts.models) {
     const missing = opts.models.filter((n) => !models.some((m) => m.name === n));
-    if (missing.length) throw new InputError(`no trained model ${missing.map((n) => `'${n}'`).join(', ')} in ${modelsDir}; trained: ${models.map((m) => m.name).join(', ') || 'none'}`);
+    if (missing.length)
+      throw new InputError(
+        `no trained model ${missing.map((n) => `'${n}'`).join(', ')} in ${modelsDir}; trained: ${models.map((m) => m.name).join(', ') || 'none'}`,
+      );
     models = models.filter((m) => opts.models!.includes(m.name));
   }
-  if (models.length === 0) throw new InputError(`no trained models in ${modelsDir} (manifest.json lists none with a model.json); train them with scripts/trainZoo.sh`);
+  if (models.length === 0)
+    throw new InputError(
+      `no trained models in ${modelsDir} (manifest.json lists none with a model.json); train them with scripts/trainZoo.sh`,
+    );
   const images = opts.images ?? DEFAULT_HEADLINE_IMAGES;
   const groups = opts.groups ?? HEADLINE_GROUPS;
   const layerwiseImages = opts.layerwiseImages ?? DEFAULT_LAYERWISE_IMAGES;
   const layerwiseGroup = opts.layerwiseGroup ?? DEFAULT_LAYERWISE_GROUP;
   const leeRows = await leeAcrossModels(models, { images, groups, seed: opts.seed, onProgress: opts.onProgress });
   const summary = summarizeLee(leeRows);
-  const lw = await layerwiseAcrossRoles(models, { images: layerwiseImages, group: layerwiseGroup, seed: opts.seed, onProgress: opts.onProgress });
+  const lw = await layerwiseAcrossRoles(models, {
+    images: layerwiseImages,
+    group: layerwiseGroup,
+    seed: opts.seed,
+    onProgress: opts.onProgress,
+  });
   return {
     models,
     lee: leeRows,

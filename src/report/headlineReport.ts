@@ -13,7 +13,12 @@ import { toCsv } from './csv';
 import type { HeadlineResult, ModelGroupSummary, ModelLeeRow } from './headline';
 import type { ReportSection } from './reportHtml';
 
-const fmt = (x: number, digits = 3) => (x === 0 ? '0' : Math.abs(x) >= 1e-3 && Math.abs(x) < 1e4 ? Number(x.toPrecision(digits)).toString() : x.toExponential(digits - 1));
+const fmt = (x: number, digits = 3) =>
+  x === 0
+    ? '0'
+    : Math.abs(x) >= 1e-3 && Math.abs(x) < 1e4
+      ? Number(x.toPrecision(digits)).toString()
+      : x.toExponential(digits - 1);
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const isColourGroup = (g: string) => (COLOR_GROUP_NAMES as readonly string[]).includes(g);
 /** Colour groups act trivially on grey images (their LEE is exactly 0): only coloured datasets show them. */
@@ -25,7 +30,8 @@ const unitsSize = (r: HeadlineResult) => {
   const [h, w] = inputSizeOf(r);
   return `${w}×${h}`;
 };
-const inputSizeOf = (r: HeadlineResult): [number, number] => (r.models[0] as { inputSize?: [number, number] } | undefined)?.inputSize ?? [28, 28];
+const inputSizeOf = (r: HeadlineResult): [number, number] =>
+  (r.models[0] as { inputSize?: [number, number] } | undefined)?.inputSize ?? [28, 28];
 const unitsText = (r: HeadlineResult) => {
   const [h, w] = inputSizeOf(r);
   const px = (n: number) => `${Number(fromNormalized(1, 'pixels', n).toFixed(2))} px`;
@@ -33,7 +39,10 @@ const unitsText = (r: HeadlineResult) => {
 };
 
 /** Models × groups pivot of the mean LEE, with accuracy, for tables and the terminal. */
-export function summaryPivot(summary: ModelGroupSummary[], measure: 'lee' | 'mean-sq' = 'lee'): Array<Record<string, string | number>> {
+export function summaryPivot(
+  summary: ModelGroupSummary[],
+  measure: 'lee' | 'mean-sq' = 'lee',
+): Array<Record<string, string | number>> {
   const groups = [...new Set(summary.map((s) => s.group))];
   const models = [...new Set(summary.map((s) => s.model))];
   return models.map((model) => {
@@ -44,7 +53,11 @@ export function summaryPivot(summary: ModelGroupSummary[], measure: 'lee' | 'mea
       // A no-break space inside the interval: a narrow column wraps only between the mean and its CI.
       // Plain decimals (JS uses an exponent only below 1e-6): "3.5e-4" would break at its hyphen.
       const d = (x: number, n: number) => Number(x.toPrecision(n)).toString();
-      const [mean, lo, hi] = !s ? [] : measure === 'lee' ? [s.meanLee, s.ciLo, s.ciHi] : [s.meanSqLee, s.meanSqCiLo, s.meanSqCiHi];
+      const [mean, lo, hi] = !s
+        ? []
+        : measure === 'lee'
+          ? [s.meanLee, s.ciLo, s.ciHi]
+          : [s.meanSqLee, s.meanSqCiLo, s.meanSqCiHi];
       row[g] = s ? `${d(mean!, 3)} [${d(lo!, 2)},\u00a0${d(hi!, 2)}]` : '';
     }
     return row;
@@ -65,7 +78,12 @@ function perImage(r: HeadlineResult, model: string, group: string): Map<number, 
  * both models saw the same images (same dataset, same indices), else unpaired. A difference is
  * claimed only when the 95% CI of mean(a) − mean(b) excludes zero.
  */
-export function compareModels(r: HeadlineResult, a: string, b: string, group: string): { text: string; verdict: ReturnType<typeof verdict>; paired: boolean } {
+export function compareModels(
+  r: HeadlineResult,
+  a: string,
+  b: string,
+  group: string,
+): { text: string; verdict: ReturnType<typeof verdict>; paired: boolean } {
   const va = perImage(r, a, group);
   const vb = perImage(r, b, group);
   const da = r.summary.find((s) => s.model === a)?.dataset;
@@ -76,14 +94,20 @@ export function compareModels(r: HeadlineResult, a: string, b: string, group: st
   const xb = paired ? keys.map((k) => vb.get(k)!) : [...vb.values()];
   const c = compareMeans(xa, xb, { paired });
   const v = verdict(c.diff);
-  const how = paired ? `paired bootstrap over the same ${xa.length} images` : `unpaired bootstrap, ${xa.length} and ${xb.length} images of different test sets`;
+  const how = paired
+    ? `paired bootstrap over the same ${xa.length} images`
+    : `unpaired bootstrap, ${xa.length} and ${xb.length} images of different test sets`;
   const diff = `difference ${formatInterval(c.diff)}${mb(c) ? `, ratio ${formatInterval(c.ratio)}` : ''} (${how}, 95% CI)`;
-  const text = v === 'no difference shown' ? `no difference shown: ${diff} includes 0` : `${a} is ${v} than ${b}: ${diff} excludes 0`;
+  const text =
+    v === 'no difference shown'
+      ? `no difference shown: ${diff} includes 0`
+      : `${a} is ${v} than ${b}: ${diff} excludes 0`;
   return { text, verdict: v, paired };
 }
 
 /** The ratio is only meaningful when b's mean is clearly positive. */
-const mb = (c: ReturnType<typeof compareMeans>) => Number.isFinite(c.ratio.lo) && Number.isFinite(c.ratio.hi) && c.ratio.lo > 0;
+const mb = (c: ReturnType<typeof compareMeans>) =>
+  Number.isFinite(c.ratio.lo) && Number.isFinite(c.ratio.hi) && c.ratio.lo > 0;
 
 /**
  * Sentences stating what the numbers show, each comparison with its bootstrap CI over images
@@ -100,15 +124,22 @@ export function headlineFindings(r: HeadlineResult): string[] {
       const lo = ss[0];
       const hi = ss[ss.length - 1];
       const cmp = compareModels(r, hi.model, lo.model, g);
-      out.push(`${g} on ${dataset} (${ss.length} models, mean LEE [95% CI]): lowest ${lo.model} ${ci(lo)}, highest ${hi.model} ${ci(hi)}; ${cmp.text}.`);
+      out.push(
+        `${g} on ${dataset} (${ss.length} models, mean LEE [95% CI]): lowest ${lo.model} ${ci(lo)}, highest ${hi.model} ${ci(hi)}; ${cmp.text}.`,
+      );
     }
   }
   for (const f of r.fits) {
-    const dir = f.slope < 0 ? 'more accurate models have lower LEE (log10 LEE falls' : 'more accurate models have higher LEE (log10 LEE rises';
+    const dir =
+      f.slope < 0
+        ? 'more accurate models have lower LEE (log10 LEE falls'
+        : 'more accurate models have higher LEE (log10 LEE rises';
     const head = `LEE vs accuracy on ${f.dataset}, ${f.group}, ${f.models} models (a fit across models; no CI, so read it as a trend)`;
-    out.push(f.r2 < 0.1
-      ? `${head}: no clear relation (R² = ${f.r2.toFixed(2)}, slope ${fmt(f.slope, 2)} decades per accuracy point).`
-      : `${head}: ${dir} by ${fmt(Math.abs(f.slope), 2)} per accuracy point), R² = ${f.r2.toFixed(2)}${f.r2 < 0.3 ? ' — a weak relation at this sample size' : ''}.`);
+    out.push(
+      f.r2 < 0.1
+        ? `${head}: no clear relation (R² = ${f.r2.toFixed(2)}, slope ${fmt(f.slope, 2)} decades per accuracy point).`
+        : `${head}: ${dir} by ${fmt(Math.abs(f.slope), 2)} per accuracy point), R² = ${f.r2.toFixed(2)}${f.r2 < 0.3 ? ' — a weak relation at this sample size' : ''}.`,
+    );
   }
   const lwModels = [...new Set(r.layerwise.map((x) => x.model))];
   for (const model of lwModels) {
@@ -116,33 +147,57 @@ export function headlineFindings(r: HeadlineResult): string[] {
     const images = [...new Set(rows.map((x) => x.image))];
     const kinds = [...new Set(rows.map((x) => x.kind))];
     // Per image, each kind's summed projection: a mean over images with a bootstrap CI.
-    const perKind = kinds.map((kind) => ({ kind, values: images.map((im) => rows.filter((x) => x.image === im && x.kind === kind).reduce((a, x) => a + x.projection, 0)) }));
+    const perKind = kinds.map((kind) => ({
+      kind,
+      values: images.map((im) =>
+        rows.filter((x) => x.image === im && x.kind === kind).reduce((a, x) => a + x.projection, 0),
+      ),
+    }));
     const totals = images.map((im) => rows.filter((x) => x.image === im).reduce((a, x) => a + x.projection, 0));
     const total = totals.reduce((a, b) => a + b, 0) / images.length;
-    const top = perKind.map((k) => ({ ...k, mean: k.values.reduce((a, b) => a + b, 0) / images.length })).sort((a, b) => b.mean - a.mean)[0];
+    const top = perKind
+      .map((k) => ({ ...k, mean: k.values.reduce((a, b) => a + b, 0) / images.length }))
+      .sort((a, b) => b.mean - a.mean)[0];
     const role = r.layerwiseModels.find((m) => m.model === model)?.role ?? model;
     const kci = images.length > 1 ? meanCI(top.values) : undefined;
     const telescoping = fmt(r.layerwiseModels.find((m) => m.model === model)?.telescopingError ?? NaN, 2);
     const unclear = kci && kci.lo <= 0 ? '; its CI includes 0, so these images do not show a clear contribution' : '';
-    out.push(`Layer-wise (${r.meta.layerwiseGroup}), ${role} ${model}, ${images.length} images: the largest mean contribution is from ${top.kind} layers, projection ${kci ? `${formatInterval(kci)} (95% CI over images)` : fmt(top.mean)} of ‖L f‖ = ${fmt(total)} (${total > 0 ? pct(top.mean / total) : 'n/a'}${unclear}; signed projections, Σ over layers = ‖L f‖ up to ${telescoping} relative).`);
+    out.push(
+      `Layer-wise (${r.meta.layerwiseGroup}), ${role} ${model}, ${images.length} images: the largest mean contribution is from ${top.kind} layers, projection ${kci ? `${formatInterval(kci)} (95% CI over images)` : fmt(top.mean)} of ‖L f‖ = ${fmt(total)} (${total > 0 ? pct(top.mean / total) : 'n/a'}${unclear}; signed projections, Σ over layers = ‖L f‖ up to ${telescoping} relative).`,
+    );
   }
   const cnn = r.layerwiseModels.find((m) => m.role === 'CNN');
   const blur = r.layerwiseModels.find((m) => m.role === 'BlurPool CNN');
   const g = r.meta.layerwiseGroup;
-  if (cnn && blur && r.summary.some((s) => s.model === cnn.model && s.group === g) && r.summary.some((s) => s.model === blur.model && s.group === g)) {
+  if (
+    cnn &&
+    blur &&
+    r.summary.some((s) => s.model === cnn.model && s.group === g) &&
+    r.summary.some((s) => s.model === blur.model && s.group === g)
+  ) {
     const s = (m: string) => r.summary.find((x) => x.model === m && x.group === g)!;
-    out.push(`BlurPool, ${g}: ${blur.model} ${ci(s(blur.model))} vs ${cnn.model} ${ci(s(cnn.model))}; ${compareModels(r, blur.model, cnn.model, g).text}.`);
+    out.push(
+      `BlurPool, ${g}: ${blur.model} ${ci(s(blur.model))} vs ${cnn.model} ${ci(s(cnn.model))}; ${compareModels(r, blur.model, cnn.model, g).text}.`,
+    );
   }
   const random = r.summary.find((s) => s.group === 'hue' && s.dataset.endsWith('random-hue'));
   const label = r.summary.find((s) => s.group === 'hue' && s.dataset.endsWith('label-hue'));
   if (random && label) {
     const cmp = compareModels(r, random.model, label.model, 'hue');
-    const meaning = cmp.verdict === 'lower'
-      ? ' Trained where hue carries no label information, the model is more hue-invariant than the one trained where hue predicts the digit.'
-      : cmp.verdict === 'higher' ? ' Unexpectedly, the model trained with random hues is less hue-invariant.' : ' These images show no difference in hue LEE between the two (which is not evidence that there is none).';
-    out.push(`Coloured MNIST (colour images only), hue LEE: ${random.model} ${ci(random)} (random hue, test accuracy ${pct(random.accuracy)}) vs ${label.model} ${ci(label)} (hue encodes the digit, ${pct(label.accuracy)}); each on its own test set; ${cmp.text}.${meaning}`);
+    const meaning =
+      cmp.verdict === 'lower'
+        ? ' Trained where hue carries no label information, the model is more hue-invariant than the one trained where hue predicts the digit.'
+        : cmp.verdict === 'higher'
+          ? ' Unexpectedly, the model trained with random hues is less hue-invariant.'
+          : ' These images show no difference in hue LEE between the two (which is not evidence that there is none).';
+    out.push(
+      `Coloured MNIST (colour images only), hue LEE: ${random.model} ${ci(random)} (random hue, test accuracy ${pct(random.accuracy)}) vs ${label.model} ${ci(label)} (hue encodes the digit, ${pct(label.accuracy)}); each on its own test set; ${cmp.text}.${meaning}`,
+    );
   } else {
-    for (const s of r.summary.filter((x) => x.group === 'hue' && isColourDataset(x.dataset))) out.push(`Coloured MNIST (colour images only), hue LEE of ${s.model}: ${ci(s)} (test accuracy ${pct(s.accuracy)}).`);
+    for (const s of r.summary.filter((x) => x.group === 'hue' && isColourDataset(x.dataset)))
+      out.push(
+        `Coloured MNIST (colour images only), hue LEE of ${s.model}: ${ci(s)} (test accuracy ${pct(s.accuracy)}).`,
+      );
   }
   return out;
 }
@@ -158,21 +213,44 @@ export function headlineSections(r: HeadlineResult): ReportSection[] {
       `on ${m.images} test images of the dataset each model was trained on (the same seeded subset for every model), backend ${m.backend}, ${fmt(m.seconds, 3)} s. ` +
       `Image tangents use central differences (DESIGN §3). Units: t is normalized (DESIGN §2) — for these ${unitsSize(r)} images t = 1 ≙ ${unitsText(r)}; LEE is per unit of t.\n\n` +
       `Colour groups act trivially on grey digits (their LEE is exactly 0), so hue is shown for the Coloured MNIST models only.`,
-    tables: [r.models.map((x) => ({ model: x.name, family: x.family, architecture: x.architecture, dataset: x.dataset, augmentation: x.augmentation.join(', '), epochs: x.epochs, 'test accuracy': x.testAccuracy, 'test images': x.testCount }))],
+    tables: [
+      r.models.map((x) => ({
+        model: x.name,
+        family: x.family,
+        architecture: x.architecture,
+        dataset: x.dataset,
+        augmentation: x.augmentation.join(', '),
+        epochs: x.epochs,
+        'test accuracy': x.testAccuracy,
+        'test images': x.testCount,
+      })),
+    ],
   });
   const perGroup = r.lee.filter(shown);
   sections.push({
     title: 'LEE per group per model',
-    text: 'Bars: mean over images with its 95% bootstrap confidence interval (percentile, 2000 resamples; log scale, ticks at full values). Table: mean LEE [95% CI] per model and group. Second table: the same images under mean-sq, the mean over classes of (L f)², which is the paper\'s Eq. 4 (its code reports mean-abs; DESIGN §1) — squaring weights the images and classes with large derivatives more, so the two can rank models differently. Each model is measured on test images of its own dataset: the Coloured MNIST bars are not comparable with the MNIST ones, and the findings compare models only within a dataset.',
+    text: "Bars: mean over images with its 95% bootstrap confidence interval (percentile, 2000 resamples; log scale, ticks at full values). Table: mean LEE [95% CI] per model and group. Second table: the same images under mean-sq, the mean over classes of (L f)², which is the paper's Eq. 4 (its code reports mean-abs; DESIGN §1) — squaring weights the images and classes with large derivatives more, so the two can rank models differently. Each model is measured on test images of its own dataset: the Coloured MNIST bars are not comparable with the MNIST ones, and the findings compare models only within a dataset.",
     figures: perGroup.length ? [leeByGroup(perGroup as ModelLeeRow[])] : [],
-    tables: [summaryPivot(r.summary.filter(shown)), ...(r.summary.some((s) => Number.isFinite(s.meanSqLee)) ? [summaryPivot(r.summary.filter(shown), 'mean-sq')] : [])],
+    tables: [
+      summaryPivot(r.summary.filter(shown)),
+      ...(r.summary.some((s) => Number.isFinite(s.meanSqLee))
+        ? [summaryPivot(r.summary.filter(shown), 'mean-sq')]
+        : []),
+    ],
   });
   const accFigures = [];
   for (const f of r.fits) {
     const rows = r.lee.filter((x) => x.dataset === f.dataset && x.group === f.group);
     // leeVsAccuracy plots mean LEE per model on a log axis: a model with zero mean LEE can't be placed.
-    const positive = new Set(r.summary.filter((s) => s.dataset === f.dataset && s.group === f.group && s.meanLee > 0).map((s) => s.model));
-    accFigures.push(leeVsAccuracy(rows.filter((x) => positive.has(x.model)), { title: `LEE (${f.group}) vs test accuracy, ${f.dataset} models` }));
+    const positive = new Set(
+      r.summary.filter((s) => s.dataset === f.dataset && s.group === f.group && s.meanLee > 0).map((s) => s.model),
+    );
+    accFigures.push(
+      leeVsAccuracy(
+        rows.filter((x) => positive.has(x.model)),
+        { title: `LEE (${f.group}) vs test accuracy, ${f.dataset} models` },
+      ),
+    );
   }
   sections.push({
     title: 'LEE vs test accuracy (paper Figure 1, right)',
@@ -180,7 +258,18 @@ export function headlineSections(r: HeadlineResult): ReportSection[] {
       ? 'One point per model (mean LEE over images); dashed: least-squares fit of log10 LEE against accuracy, with its R². Only models sharing a test set are compared.'
       : 'Needs at least three trained models on one dataset with different accuracies; not enough are trained yet.',
     figures: accFigures,
-    tables: r.fits.length ? [r.fits.map((f) => ({ group: f.group, dataset: f.dataset, models: f.models, 'slope (log10 LEE per accuracy %)': f.slope, intercept: f.intercept, 'R²': f.r2 }))] : [],
+    tables: r.fits.length
+      ? [
+          r.fits.map((f) => ({
+            group: f.group,
+            dataset: f.dataset,
+            models: f.models,
+            'slope (log10 LEE per accuracy %)': f.slope,
+            intercept: f.intercept,
+            'R²': f.r2,
+          })),
+        ]
+      : [],
   });
   if (r.layerwise.length) {
     sections.push({
@@ -198,10 +287,24 @@ export function headlineSections(r: HeadlineResult): ReportSection[] {
       title: 'Coloured MNIST: is hue invariance learned?',
       text: 'Hue LEE of the models trained on Coloured MNIST with a random hue per image (hue carries no label information) and with a hue that encodes the digit.',
       figures: [leeByGroup(hueRows, { logY: false, title: 'Hue LEE on Coloured MNIST (mean-abs of probs)' })],
-      tables: [r.summary.filter((s) => s.group === 'hue' && isColourDataset(s.dataset)).map((s) => ({ model: s.model, dataset: s.dataset, 'test accuracy': s.accuracy, 'mean hue LEE': s.meanLee, '95% CI': `[${fmt(s.ciLo)}, ${fmt(s.ciHi)}]`, images: s.images }))],
+      tables: [
+        r.summary
+          .filter((s) => s.group === 'hue' && isColourDataset(s.dataset))
+          .map((s) => ({
+            model: s.model,
+            dataset: s.dataset,
+            'test accuracy': s.accuracy,
+            'mean hue LEE': s.meanLee,
+            '95% CI': `[${fmt(s.ciLo)}, ${fmt(s.ciHi)}]`,
+            images: s.images,
+          })),
+      ],
     });
   }
-  sections.push({ title: 'What we found', text: headlineFindings(r).join('\n\n') || 'Too few trained models for comparisons.' });
+  sections.push({
+    title: 'What we found',
+    text: headlineFindings(r).join('\n\n') || 'Too few trained models for comparisons.',
+  });
   return sections;
 }
 
@@ -213,7 +316,13 @@ function layerKindTable(r: HeadlineResult): Array<Record<string, string | number
     const kinds = [...new Set(rows.map((x) => x.kind))];
     for (const kind of kinds) {
       const rs = rows.filter((x) => x.kind === kind);
-      out.push({ model, kind, layers: new Set(rs.map((x) => x.index)).size, 'mean projection': rs.reduce((a, x) => a + x.projection, 0) / images, 'mean ‖C_i‖²': rs.reduce((a, x) => a + x.sqnorm, 0) / images });
+      out.push({
+        model,
+        kind,
+        layers: new Set(rs.map((x) => x.index)).size,
+        'mean projection': rs.reduce((a, x) => a + x.projection, 0) / images,
+        'mean ‖C_i‖²': rs.reduce((a, x) => a + x.sqnorm, 0) / images,
+      });
     }
   }
   return out;
@@ -222,10 +331,50 @@ function layerKindTable(r: HeadlineResult): Array<Record<string, string | number
 /** CSV files by name: per-image LEE, per-model summary, accuracy fits, layer-wise rows. */
 export function headlineCsvs(r: HeadlineResult): Record<string, string> {
   return {
-    'lee.csv': toCsv(r.lee, ['model', 'family', 'dataset', 'accuracy', 'image', 'label', 'group', 'output', 'reduction', 'lee', 'meanSq']),
-    'lee-summary.csv': toCsv(r.summary, ['model', 'family', 'dataset', 'accuracy', 'group', 'output', 'reduction', 'images', 'meanLee', 'seLee', 'ciLo', 'ciHi', 'meanSqLee', 'meanSqCiLo', 'meanSqCiHi']),
+    'lee.csv': toCsv(r.lee, [
+      'model',
+      'family',
+      'dataset',
+      'accuracy',
+      'image',
+      'label',
+      'group',
+      'output',
+      'reduction',
+      'lee',
+      'meanSq',
+    ]),
+    'lee-summary.csv': toCsv(r.summary, [
+      'model',
+      'family',
+      'dataset',
+      'accuracy',
+      'group',
+      'output',
+      'reduction',
+      'images',
+      'meanLee',
+      'seLee',
+      'ciLo',
+      'ciHi',
+      'meanSqLee',
+      'meanSqCiLo',
+      'meanSqCiHi',
+    ]),
     'accuracy-fit.csv': toCsv(r.fits, ['dataset', 'group', 'models', 'slope', 'intercept', 'r2']),
-    'layerwise.csv': toCsv(r.layerwise, ['model', 'image', 'index', 'layer', 'kind', 'sqnorm', 'projection', 'meanSq', 'meanSqShare', 'defect', 'pushed']),
+    'layerwise.csv': toCsv(r.layerwise, [
+      'model',
+      'image',
+      'index',
+      'layer',
+      'kind',
+      'sqnorm',
+      'projection',
+      'meanSq',
+      'meanSqShare',
+      'defect',
+      'pushed',
+    ]),
   };
 }
 
@@ -235,12 +384,24 @@ export function headlineSummaryText(r: HeadlineResult): string {
   const header = ['model', 'acc', ...groups];
   const body = [...new Set(r.summary.map((s) => s.model))].map((model) => {
     const ss = r.summary.filter((s) => s.model === model);
-    return [model, pct(ss[0].accuracy), ...groups.map((g) => {
-      const s = ss.find((x) => x.group === g);
-      return !s ? '' : shown(s) ? s.meanLee.toExponential(2) : '(grey)';
-    })];
+    return [
+      model,
+      pct(ss[0].accuracy),
+      ...groups.map((g) => {
+        const s = ss.find((x) => x.group === g);
+        return !s ? '' : shown(s) ? s.meanLee.toExponential(2) : '(grey)';
+      }),
+    ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  return [`mean LEE (${r.meta.reduction} of ${r.meta.output}) on ${r.meta.images} test images per model (bootstrap 95% CIs: lee-summary.csv and the report)`, line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n') + '\n';
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return (
+    [
+      `mean LEE (${r.meta.reduction} of ${r.meta.output}) on ${r.meta.images} test images per model (bootstrap 95% CIs: lee-summary.csv and the report)`,
+      line(header),
+      line(widths.map((w) => '-'.repeat(w))),
+      ...body.map(line),
+    ].join('\n') + '\n'
+  );
 }

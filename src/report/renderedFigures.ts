@@ -77,7 +77,12 @@ export function overlapArea(a: Box, b: Box, slack = 1): number {
 
 /** Whether `inner` lies inside `outer`, allowing `slack` px. */
 export function inside(inner: Box, outer: Box, slack = 1): boolean {
-  return inner.x >= outer.x - slack && inner.y >= outer.y - slack && inner.x + inner.width <= outer.x + outer.width + slack && inner.y + inner.height <= outer.y + outer.height + slack;
+  return (
+    inner.x >= outer.x - slack &&
+    inner.y >= outer.y - slack &&
+    inner.x + inner.width <= outer.x + outer.width + slack &&
+    inner.y + inner.height <= outer.y + outer.height + slack
+  );
 }
 
 /** Every overlapping pair and every label outside its figure. Pure, so it is tested on hand-made boxes too. */
@@ -85,13 +90,22 @@ export function layoutProblems(figures: FigureLayout[]): LayoutProblem[] {
   const out: LayoutProblem[] = [];
   for (const f of figures) {
     const name = (l: LabelBox) => `${l.role} '${l.text.length > 40 ? `${l.text.slice(0, 37)}...` : l.text}'`;
-    for (const l of f.labels) if (!inside(l, f.figure)) out.push({ id: f.id, title: f.title, kind: 'outside', labels: [name(l)] });
+    for (const l of f.labels)
+      if (!inside(l, f.figure)) out.push({ id: f.id, title: f.title, kind: 'outside', labels: [name(l)] });
     if (f.legend) {
-      for (const l of f.labels) if (l.role.startsWith('legend') && !inside(l, f.legend)) out.push({ id: f.id, title: f.title, kind: 'outside', labels: [`${name(l)} (clipped by its legend${f.legend.scrolls ? ', which scrolls' : ''})`] });
+      for (const l of f.labels)
+        if (l.role.startsWith('legend') && !inside(l, f.legend))
+          out.push({
+            id: f.id,
+            title: f.title,
+            kind: 'outside',
+            labels: [`${name(l)} (clipped by its legend${f.legend.scrolls ? ', which scrolls' : ''})`],
+          });
     }
     for (let i = 0; i < f.labels.length; i++) {
       for (let j = i + 1; j < f.labels.length; j++) {
-        if (overlapArea(f.labels[i], f.labels[j]) > 0) out.push({ id: f.id, title: f.title, kind: 'overlap', labels: [name(f.labels[i]), name(f.labels[j])] });
+        if (overlapArea(f.labels[i], f.labels[j]) > 0)
+          out.push({ id: f.id, title: f.title, kind: 'overlap', labels: [name(f.labels[i]), name(f.labels[j])] });
       }
     }
   }
@@ -100,7 +114,12 @@ export function layoutProblems(figures: FigureLayout[]): LayoutProblem[] {
 
 /** One line per problem, for stderr and test messages. */
 export function describeProblems(problems: LayoutProblem[]): string {
-  return problems.map((p) => `${p.id} (${p.title}): ${p.kind === 'overlap' ? `${p.labels[0]} overlaps ${p.labels[1]}` : p.labels[0].includes('(clipped by its legend') ? `${p.labels[0]}` : `${p.labels[0]} is outside the figure`}`).join('\n');
+  return problems
+    .map(
+      (p) =>
+        `${p.id} (${p.title}): ${p.kind === 'overlap' ? `${p.labels[0]} overlaps ${p.labels[1]}` : p.labels[0].includes('(clipped by its legend') ? `${p.labels[0]}` : `${p.labels[0]} is outside the figure`}`,
+    )
+    .join('\n');
 }
 
 export interface RenderedFigures {
@@ -112,20 +131,30 @@ export interface RenderedFigures {
   errors: string[];
 }
 
-const slug = (s: string) => s.toLowerCase().replace(/<[^>]*>/g, '').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 48);
+const slug = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/<[^>]*>/g, '')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 48);
 
 /**
  * Opens `file` in headless Chromium (offline), waits until every figure is drawn, reads the
  * layout of each and, with `exportDir`, writes `<id>-<title slug>.svg` and `.png` (2× scale) per
  * figure there. Figures are drawn at `width` px (the report's column width).
  */
-export async function renderReportFigures(file: string, { exportDir, width = 1100, timeoutMs = 60000 }: { exportDir?: string; width?: number; timeoutMs?: number } = {}): Promise<RenderedFigures> {
+export async function renderReportFigures(
+  file: string,
+  { exportDir, width = 1100, timeoutMs = 60000 }: { exportDir?: string; width?: number; timeoutMs?: number } = {},
+): Promise<RenderedFigures> {
   return withChromiumPage(async ({ page, errors }) => {
     await page.setViewportSize({ width: width + 80, height: 900 });
     await page.goto(`file://${path.resolve(file)}`, { waitUntil: 'load', timeout: timeoutMs });
     const deadline = Date.now() + timeoutMs;
     const pending = `(() => { const p = [...document.querySelectorAll('.liederiv-plot')]; return p.length - p.filter((d) => d.querySelector('svg.main-svg')).length; })()`;
-    while ((await page.evaluate<number>(pending)) > 0 && Date.now() < deadline && errors.length === 0) await page.waitForTimeout(100);
+    while ((await page.evaluate<number>(pending)) > 0 && Date.now() < deadline && errors.length === 0)
+      await page.waitForTimeout(100);
     await page.waitForTimeout(300); // Plotly's automargin redraw
     const figures: FigureLayout[] = await page.evaluate(READ_LAYOUT);
     const exported: string[] = [];

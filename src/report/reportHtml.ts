@@ -36,7 +36,10 @@ table.dataframe td.num{text-align:right;font-variant-numeric:tabular-nums}
  * The whole report as one self-contained HTML string: plotly.js inlined once at the top, every
  * title, text and table cell escaped, no external scripts, styles or fonts.
  */
-export function reportHtml(sections: ReportSection[], { title = 'liederiv report', subtitle, digits = 4, maxRows = 200 }: ReportOptions = {}): string {
+export function reportHtml(
+  sections: ReportSection[],
+  { title = 'liederiv report', subtitle, digits = 4, maxRows = 200 }: ReportOptions = {},
+): string {
   const toc = sections.map((s, i) => `<li><a href="#section-${i + 1}">${escapeHtml(s.title)}</a></li>`).join('');
   const body = sections
     .map((s, i) => {

@@ -62,8 +62,12 @@ export function notebookRole(file: string, dir = path.join(REPO_ROOT, 'notebooks
 
 /** Index (0-based, over all cells) of the first code cell that calls a classroom check function. */
 export function firstCheckCell(file: string): number {
-  const nb = JSON.parse(fs.readFileSync(file, 'utf8')) as { cells: Array<{ cell_type: string; source: string | string[] }> };
-  return nb.cells.findIndex((c) => c.cell_type === 'code' && /\bcheck[A-Z]\w*\(/.test(Array.isArray(c.source) ? c.source.join('') : c.source));
+  const nb = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+    cells: Array<{ cell_type: string; source: string | string[] }>;
+  };
+  return nb.cells.findIndex(
+    (c) => c.cell_type === 'code' && /\bcheck[A-Z]\w*\(/.test(Array.isArray(c.source) ? c.source.join('') : c.source),
+  );
 }
 
 /**
@@ -72,10 +76,18 @@ export function firstCheckCell(file: string): number {
  */
 export function runNotebooks(
   notebooks: string[],
-  { html, timeoutS = 900, stderr = process.stderr }: { html?: string; timeoutS?: number; stderr?: NodeJS.WritableStream } = {},
+  {
+    html,
+    timeoutS = 900,
+    stderr = process.stderr,
+  }: { html?: string; timeoutS?: number; stderr?: NodeJS.WritableStream } = {},
 ): Promise<NotebookResult[]> {
   const python = findJupyterPython();
-  if (!python) throw new LiederivError(`Jupyter (nbclient, nbconvert) not found; install it: ${JUPYTER_INSTALL_HINT}`, 'E_JUPYTER');
+  if (!python)
+    throw new LiederivError(
+      `Jupyter (nbclient, nbconvert) not found; install it: ${JUPYTER_INSTALL_HINT}`,
+      'E_JUPYTER',
+    );
   const args = [RUNNER, ...notebooks, '--timeout', String(timeoutS), ...(html ? ['--html', html] : [])];
   return new Promise((resolve, reject) => {
     const child = spawn(python, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -84,9 +96,17 @@ export function runNotebooks(
     child.stderr.on('data', (chunk) => stderr.write(chunk));
     child.on('error', reject);
     child.on('close', () => {
-      const results = out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as NotebookResult);
+      const results = out
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as NotebookResult);
       if (results.length !== notebooks.length) {
-        reject(new LiederivError(`notebook runner reported ${results.length} of ${notebooks.length} notebooks; see the messages above`, 'E_JUPYTER'));
+        reject(
+          new LiederivError(
+            `notebook runner reported ${results.length} of ${notebooks.length} notebooks; see the messages above`,
+            'E_JUPYTER',
+          ),
+        );
       } else resolve(results);
     });
   });

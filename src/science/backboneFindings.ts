@@ -25,17 +25,37 @@ export interface BackboneValues {
 }
 
 /** Measures every group on every photo (l2 of the feature Lie derivative over the feature norm). */
-export async function backboneValues(backbone: ModelWrapper & { name: string; outputLayer: string }, photos: { images: tf.Tensor4D; labels: number[] }, groups: string[], batchSize = 4): Promise<BackboneValues> {
+export async function backboneValues(
+  backbone: ModelWrapper & { name: string; outputLayer: string },
+  photos: { images: tf.Tensor4D; labels: number[] },
+  groups: string[],
+  batchSize = 4,
+): Promise<BackboneValues> {
   const [, H, W] = photos.images.shape;
   const rows = await lee(backbone, photos, { groups, output: backbone.outputLayer, reduction: 'l2', batchSize });
   const fnorm = tf.tidy(() => tf.norm(modelOutput(backbone, photos.images, backbone.outputLayer), 2, 1));
   const norms = Array.from(await fnorm.data());
   fnorm.dispose();
-  const rel = rows.map((r) => ({ model: backbone.name, group: r.group, image: r.image, output: 'features', reduction: 'relative l2', lee: r.lee / norms[r.image] }));
-  const perPhoto = Object.fromEntries(groups.map((g) => {
-    const scale = getGroup(g).kind === 'spatial' ? borderSpeed(g, H, W) : 1;
-    return [g, rel.filter((r) => r.group === g).sort((a, b) => a.image - b.image).map((r) => r.lee / scale)];
+  const rel = rows.map((r) => ({
+    model: backbone.name,
+    group: r.group,
+    image: r.image,
+    output: 'features',
+    reduction: 'relative l2',
+    lee: r.lee / norms[r.image],
   }));
+  const perPhoto = Object.fromEntries(
+    groups.map((g) => {
+      const scale = getGroup(g).kind === 'spatial' ? borderSpeed(g, H, W) : 1;
+      return [
+        g,
+        rel
+          .filter((r) => r.group === g)
+          .sort((a, b) => a.image - b.image)
+          .map((r) => r.lee / scale),
+      ];
+    }),
+  );
   return { groups, perPhoto, rows: rel };
 }
 
@@ -47,20 +67,35 @@ export interface BackboneFindings {
 }
 
 /** The claims on the photos `photos` (indices; default all) of `values`. */
-export function backboneFindings(values: BackboneValues, { photos, seed = 0 }: { photos?: number[]; seed?: number } = {}): BackboneFindings {
+export function backboneFindings(
+  values: BackboneValues,
+  { photos, seed = 0 }: { photos?: number[]; seed?: number } = {},
+): BackboneFindings {
   const n = values.perPhoto[values.groups[0]].length;
   const idx = photos ?? Array.from({ length: n }, (_, i) => i);
-  if (idx.length < 2 || idx.some((i) => !(Number.isInteger(i) && i >= 0 && i < n))) throw new InputError(`backboneFindings: photos must be ≥ 2 indices in [0, ${n}), got [${idx.join(', ')}]`);
+  if (idx.length < 2 || idx.some((i) => !(Number.isInteger(i) && i >= 0 && i < n)))
+    throw new InputError(`backboneFindings: photos must be ≥ 2 indices in [0, ${n}), got [${idx.join(', ')}]`);
   const pick = (g: string) => idx.map((i) => values.perPhoto[g][i]);
   const kindOf = (g: string) => (getGroup(g).kind === 'spatial' ? 'spatial' : 'colour');
-  const stats = values.groups.map((g) => ({ group: g, unit: kindOf(g) === 'spatial' ? 'per border px' : 'per unit t', mean: meanCI(pick(g), { seed }), median: medianCI(pick(g), { seed }), photos: idx.length }));
+  const stats = values.groups.map((g) => ({
+    group: g,
+    unit: kindOf(g) === 'spatial' ? 'per border px' : 'per unit t',
+    mean: meanCI(pick(g), { seed }),
+    median: medianCI(pick(g), { seed }),
+    photos: idx.length,
+  }));
   const comparisons: BackboneFindings['comparisons'] = [];
   const sentences: string[] = [];
   for (const kind of ['spatial', 'colour'] as const) {
     const ss = stats.filter((s) => kindOf(s.group) === kind).sort((a, b) => a.mean.estimate - b.mean.estimate);
     if (ss.length < 2) continue;
     const [lo, hi] = [ss[0], ss[ss.length - 1]];
-    const c = compareSamples(pick(hi.group), pick(lo.group), { a: hi.group, b: lo.group, what: `relative feature LEE (${lo.unit})` }, { paired: true, seed });
+    const c = compareSamples(
+      pick(hi.group),
+      pick(lo.group),
+      { a: hi.group, b: lo.group, what: `relative feature LEE (${lo.unit})` },
+      { paired: true, seed },
+    );
     comparisons.push({ kind, comparison: c });
     sentences.push(`${kind === 'spatial' ? 'Spatial' : 'Colour'} groups: ${c.sentence}`);
   }

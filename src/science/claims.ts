@@ -8,7 +8,18 @@
  * no printing.
  */
 import { InputError } from '../errors';
-import { bootstrapCI, compareMeans, formatInterval, mean, median, meanCI, medianCI, verdict, type BootstrapOptions, type Interval } from '../stats/bootstrap';
+import {
+  bootstrapCI,
+  compareMeans,
+  formatInterval,
+  mean,
+  median,
+  meanCI,
+  medianCI,
+  verdict,
+  type BootstrapOptions,
+  type Interval,
+} from '../stats/bootstrap';
 
 /** What one sample looks like: mean and median with their intervals, and how skewed it is. */
 export interface SampleSummary {
@@ -21,7 +32,12 @@ export interface SampleSummary {
 
 export function summarizeSample(values: readonly number[], opts: BootstrapOptions = {}): SampleSummary {
   const m = mean(values);
-  return { n: values.length, mean: meanCI(values, opts), median: medianCI(values, opts), maxOverMean: m > 0 ? Math.max(...values) / m : NaN };
+  return {
+    n: values.length,
+    mean: meanCI(values, opts),
+    median: medianCI(values, opts),
+    maxOverMean: m > 0 ? Math.max(...values) / m : NaN,
+  };
 }
 
 export type Verdict = ReturnType<typeof verdict>;
@@ -44,24 +60,32 @@ export interface Comparison {
   sentence: string;
 }
 
-const fmt = (x: number, digits = 3) => (Math.abs(x) >= 1e-3 && Math.abs(x) < 1e4 ? Number(x.toPrecision(digits)).toString() : x.toExponential(digits - 1));
+const fmt = (x: number, digits = 3) =>
+  Math.abs(x) >= 1e-3 && Math.abs(x) < 1e4 ? Number(x.toPrecision(digits)).toString() : x.toExponential(digits - 1);
 const fmtI = (i: Interval, digits = 3) => `${fmt(i.estimate, digits)} [${fmt(i.lo, digits)}, ${fmt(i.hi, digits)}]`;
 
 /**
  * Compares a with b (`paired` when both are measured on the same images, in the same order — the
  * usual case; unpaired for independent samples such as training seeds) and writes the sentence.
  */
-export function compareSamples(a: readonly number[], b: readonly number[], names: { a: string; b: string; what: string }, opts: BootstrapOptions & { paired?: boolean } = {}): Comparison {
+export function compareSamples(
+  a: readonly number[],
+  b: readonly number[],
+  names: { a: string; b: string; what: string },
+  opts: BootstrapOptions & { paired?: boolean } = {},
+): Comparison {
   const paired = opts.paired ?? false;
   const { diff, ratio } = compareMeans(a, b, { ...opts, paired });
   const v = verdict(diff);
   const summaryA = summarizeSample(a, opts);
   const summaryB = summarizeSample(b, opts);
   const unit = paired ? `${a.length} shared images` : `${a.length} vs ${b.length} independent values`;
-  const head = v === 'no difference shown'
-    ? `${names.what}: no difference shown between ${names.a} and ${names.b}`
-    : `${names.what}: ${names.a} is ${v} than ${names.b}`;
-  const sentence = `${head} — mean ${fmtI(summaryA.mean)} vs ${fmtI(summaryB.mean)}, ratio ${fmtI(ratio, 2)}×, ` +
+  const head =
+    v === 'no difference shown'
+      ? `${names.what}: no difference shown between ${names.a} and ${names.b}`
+      : `${names.what}: ${names.a} is ${v} than ${names.b}`;
+  const sentence =
+    `${head} — mean ${fmtI(summaryA.mean)} vs ${fmtI(summaryB.mean)}, ratio ${fmtI(ratio, 2)}×, ` +
     `difference ${fmtI(diff)} (95% CI ${v === 'no difference shown' ? 'contains' : 'excludes'} 0; ${unit}); ` +
     `medians ${fmt(summaryA.median.estimate)} vs ${fmt(summaryB.median.estimate)}.`;
   return { ...names, paired, summaryA, summaryB, diff, ratio, verdict: v, sentence };
@@ -104,7 +128,7 @@ export function pearson(x: readonly number[], y: readonly number[]): number {
 export function ranks(v: readonly number[]): number[] {
   const idx = v.map((x, i) => [x, i] as const).sort((a, b) => a[0] - b[0]);
   const r = new Array<number>(v.length);
-  for (let k = 0; k < idx.length; ) {
+  for (let k = 0; k < idx.length;) {
     let j = k;
     while (j + 1 < idx.length && idx[j + 1][0] === idx[k][0]) j++;
     for (let q = k; q <= j; q++) r[idx[q][1]] = (k + j) / 2;
@@ -137,7 +161,8 @@ export interface AccuracyTrend {
   slope: Interval;
   /** Pearson r of accuracy and log10(mean LEE), interval over images. */
   r: Interval;
-  verdict: 'more accurate models are more equivariant' | 'more accurate models are less equivariant' | 'no relation shown';
+  verdict:
+    'more accurate models are more equivariant' | 'more accurate models are less equivariant' | 'no relation shown';
   sentence: string;
 }
 
@@ -147,11 +172,18 @@ export interface AccuracyTrend {
  * own sampling noise (about ±0.3 points at 98% on 2 000 digits) is in the interval — with models
  * whose accuracies are within that noise the slope's interval is wide, as it should be.
  */
-export function accuracyTrend(samples: readonly ModelSample[], label: string, opts: BootstrapOptions = {}): AccuracyTrend {
+export function accuracyTrend(
+  samples: readonly ModelSample[],
+  label: string,
+  opts: BootstrapOptions = {},
+): AccuracyTrend {
   if (samples.length < 3) throw new InputError(`accuracyTrend: needs at least 3 models, got ${samples.length}`);
   const n = samples[0].lee.length;
   for (const s of samples) {
-    if (s.lee.length !== n || s.correct.length !== n) throw new InputError(`accuracyTrend: every model needs the same ${n} images; ${s.model} has ${s.lee.length} LEE values and ${s.correct.length} correctness values`);
+    if (s.lee.length !== n || s.correct.length !== n)
+      throw new InputError(
+        `accuracyTrend: every model needs the same ${n} images; ${s.model} has ${s.lee.length} LEE values and ${s.correct.length} correctness values`,
+      );
   }
   const idx = Array.from({ length: n }, (_, i) => i);
   const stat = (which: 'slope' | 'r') => (ix: readonly number[]) => {
@@ -162,9 +194,15 @@ export function accuracyTrend(samples: readonly ModelSample[], label: string, op
   };
   const s = bootstrapCI(idx, stat('slope'), opts);
   const r = bootstrapCI(idx, stat('r'), opts);
-  const v = s.hi < 0 ? 'more accurate models are more equivariant' : s.lo > 0 ? 'more accurate models are less equivariant' : 'no relation shown';
-  const sentence = `${label} (${samples.length} models, ${n} shared images): slope of log10 LEE on accuracy ${fmtI(s)} decades per point, ` +
-    `r = ${fmtI(r, 2)} — ${v}${v === 'no relation shown' ? ' (the slope\'s 95% CI contains 0)' : ''}.`;
+  const v =
+    s.hi < 0
+      ? 'more accurate models are more equivariant'
+      : s.lo > 0
+        ? 'more accurate models are less equivariant'
+        : 'no relation shown';
+  const sentence =
+    `${label} (${samples.length} models, ${n} shared images): slope of log10 LEE on accuracy ${fmtI(s)} decades per point, ` +
+    `r = ${fmtI(r, 2)} — ${v}${v === 'no relation shown' ? " (the slope's 95% CI contains 0)" : ''}.`;
   return { models: samples.map((x) => x.model), slope: s, r, verdict: v, sentence };
 }
 

@@ -37,12 +37,17 @@ export function testSample(dataset: string, { images = 2000, seed = 0 }: SampleS
 }
 
 /** 1 where argmax f(x) is the label, per image, in batches of 256. */
-export async function correctness(model: ModelWrapper, data: { images: tf.Tensor4D; labels: number[] }): Promise<number[]> {
+export async function correctness(
+  model: ModelWrapper,
+  data: { images: tf.Tensor4D; labels: number[] },
+): Promise<number[]> {
   const N = data.images.shape[0];
   const out: number[] = [];
   for (let s = 0; s < N; s += 256) {
     const n = Math.min(256, N - s);
-    const pred = tf.tidy(() => tf.argMax(modelOutput(model, tf.slice(data.images, [s, 0, 0, 0], [n, -1, -1, -1]), 'logits'), 1));
+    const pred = tf.tidy(() =>
+      tf.argMax(modelOutput(model, tf.slice(data.images, [s, 0, 0, 0], [n, -1, -1, -1]), 'logits'), 1),
+    );
     const p = await pred.data();
     pred.dispose();
     for (let i = 0; i < n; i++) out.push(p[i] === data.labels[s + i] ? 1 : 0);
@@ -51,7 +56,12 @@ export async function correctness(model: ModelWrapper, data: { images: tf.Tensor
 }
 
 /** Per-image LEE (mean-abs, central differences) of one loaded model, per group and output. */
-export async function perImageLee(model: ModelWrapper, data: { images: tf.Tensor4D; labels?: number[] }, groups: string[], outputs: OutputMode[] = ['probs']): Promise<Record<string, Record<string, number[]>>> {
+export async function perImageLee(
+  model: ModelWrapper,
+  data: { images: tf.Tensor4D; labels?: number[] },
+  groups: string[],
+  outputs: OutputMode[] = ['probs'],
+): Promise<Record<string, Record<string, number[]>>> {
   const res: Record<string, Record<string, number[]>> = Object.fromEntries(groups.map((g) => [g, {}]));
   for (const output of outputs) {
     const rows = await lee(model, data, { groups, output, reduction: 'mean-abs' });
@@ -64,7 +74,13 @@ export async function perImageLee(model: ModelWrapper, data: { images: tf.Tensor
  * perImageLee and correctness for each trained model on its dataset's test sample (one sample per
  * dataset, shared by its models). `onModel` is called after each model.
  */
-export async function measureModels(models: TrainedModel[], groups: string[], outputs: OutputMode[], spec: SampleSpec = {}, onModel?: (done: number, total: number) => void): Promise<PerImage[]> {
+export async function measureModels(
+  models: TrainedModel[],
+  groups: string[],
+  outputs: OutputMode[],
+  spec: SampleSpec = {},
+  onModel?: (done: number, total: number) => void,
+): Promise<PerImage[]> {
   const samples = new Map<string, ImageDataset>();
   const result: PerImage[] = [];
   try {
@@ -74,7 +90,12 @@ export async function measureModels(models: TrainedModel[], groups: string[], ou
       const data = samples.get(m.dataset)!;
       const model = await loadTrainedModel(m);
       try {
-        result.push({ model: m.name, dataset: m.dataset, lee: await perImageLee(model, data, groups, outputs), correct: await correctness(model, data) });
+        result.push({
+          model: m.name,
+          dataset: m.dataset,
+          lee: await perImageLee(model, data, groups, outputs),
+          correct: await correctness(model, data),
+        });
       } finally {
         model.net.dispose();
       }

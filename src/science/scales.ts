@@ -17,8 +17,12 @@ import { getGroup, normalizedCoord, type Group } from '../groups';
 /** Mean border speed ‖X_g(p)‖ in pixels per unit t of `group` on H×W images (spatial groups only). */
 export function borderSpeed(group: string | Group, H: number, W: number): number {
   const g = getGroup(group);
-  if (g.kind !== 'spatial') throw new InputError(`borderSpeed: '${g.name}' is a colour group; it moves no pixel, so it has no displacement scale`);
-  if (!(Number.isInteger(H) && Number.isInteger(W) && H >= 2 && W >= 2)) throw new InputError(`borderSpeed: H and W must be integers ≥ 2, got ${H}×${W}`);
+  if (g.kind !== 'spatial')
+    throw new InputError(
+      `borderSpeed: '${g.name}' is a colour group; it moves no pixel, so it has no displacement scale`,
+    );
+  if (!(Number.isInteger(H) && Number.isInteger(W) && H >= 2 && W >= 2))
+    throw new InputError(`borderSpeed: H and W must be integers ≥ 2, got ${H}×${W}`);
   const G = g.generator.toArray() as number[][];
   let sum = 0;
   let count = 0;

@@ -33,7 +33,8 @@ export const DEFAULT_RESAMPLES = 2000;
 export const DEFAULT_LEVEL = 0.95;
 
 function checkValues(values: readonly number[], what: string): void {
-  if (!Array.isArray(values) && !ArrayBuffer.isView(values)) throw new InputError(`${what} must be an array of numbers`);
+  if (!Array.isArray(values) && !ArrayBuffer.isView(values))
+    throw new InputError(`${what} must be an array of numbers`);
   if (values.length === 0) throw new InputError(`${what} is empty: a confidence interval needs at least one value`);
   for (let i = 0; i < values.length; i++) {
     if (!Number.isFinite(values[i])) throw new InputError(`${what}[${i}] = ${values[i]}; expected finite numbers`);
@@ -44,7 +45,8 @@ function checkOptions(opts: BootstrapOptions): Required<BootstrapOptions> {
   const resamples = opts.resamples ?? DEFAULT_RESAMPLES;
   const level = opts.level ?? DEFAULT_LEVEL;
   const seed = opts.seed ?? 0;
-  if (!Number.isInteger(resamples) || resamples < 10) throw new InputError(`resamples must be an integer ≥ 10, got ${resamples}`);
+  if (!Number.isInteger(resamples) || resamples < 10)
+    throw new InputError(`resamples must be an integer ≥ 10, got ${resamples}`);
   if (!(level > 0 && level < 1)) throw new InputError(`level must be in (0, 1), got ${level}`);
   if (!Number.isInteger(seed)) throw new InputError(`seed must be an integer, got ${seed}`);
   return { resamples, level, seed };
@@ -84,7 +86,11 @@ function resample(values: readonly number[], rand: () => number, out: number[]):
 }
 
 /** Bootstrap CI of any statistic of one sample. */
-export function bootstrapCI(values: readonly number[], statistic: (xs: readonly number[]) => number, opts: BootstrapOptions = {}): Interval {
+export function bootstrapCI(
+  values: readonly number[],
+  statistic: (xs: readonly number[]) => number,
+  opts: BootstrapOptions = {},
+): Interval {
   checkValues(values, 'values');
   const { resamples, level, seed } = checkOptions(opts);
   const rand = mulberry32(seed);
@@ -119,7 +125,8 @@ export function compareMeans(
   checkValues(b, 'b');
   const { resamples, level, seed } = checkOptions(opts);
   const paired = opts.paired ?? false;
-  if (paired && a.length !== b.length) throw new InputError(`paired comparison needs equal sample sizes, got ${a.length} and ${b.length}`);
+  if (paired && a.length !== b.length)
+    throw new InputError(`paired comparison needs equal sample sizes, got ${a.length} and ${b.length}`);
   const rand = mulberry32(seed);
   const diffs = new Float64Array(resamples);
   const ratios = new Float64Array(resamples);
@@ -143,7 +150,11 @@ export function compareMeans(
   }
   const ma = mean(a);
   const mb = mean(b);
-  return { diff: percentile(diffs, ma - mb, level, a.length + b.length), ratio: percentile(ratios, ma / mb, level, a.length + b.length), paired };
+  return {
+    diff: percentile(diffs, ma - mb, level, a.length + b.length),
+    ratio: percentile(ratios, ma / mb, level, a.length + b.length),
+    paired,
+  };
 }
 
 /** 'lower' / 'higher' when the interval of a − b excludes 0, else 'no difference shown'. */

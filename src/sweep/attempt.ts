@@ -8,7 +8,10 @@ import { recordTaskError } from './shards';
 import { taskAt, type SweepPlan } from './spec';
 import { runTask, type RunTaskOptions, type TaskResult } from './task';
 
-const slurmJob = () => (process.env.SLURM_ARRAY_JOB_ID ? `${process.env.SLURM_ARRAY_JOB_ID}_${process.env.SLURM_ARRAY_TASK_ID}` : process.env.SLURM_JOB_ID);
+const slurmJob = () =>
+  process.env.SLURM_ARRAY_JOB_ID
+    ? `${process.env.SLURM_ARRAY_JOB_ID}_${process.env.SLURM_ARRAY_TASK_ID}`
+    : process.env.SLURM_JOB_ID;
 
 /** The message of an error as the CLI would print it (a library error's message, else its stack). */
 export function errorText(err: unknown): string {
@@ -22,7 +25,12 @@ export async function attemptTask(plan: SweepPlan, index: number, opts: RunTaskO
     return await runTask(plan, index, opts);
   } catch (err) {
     try {
-      recordTaskError(plan, taskAt(plan, index), { kind: 'error', message: errorText(err), pid: process.pid, slurmJob: slurmJob() });
+      recordTaskError(plan, taskAt(plan, index), {
+        kind: 'error',
+        message: errorText(err),
+        pid: process.pid,
+        slurmJob: slurmJob(),
+      });
     } catch {
       // The sweep folder itself is the problem (unwritable, gone): the task's own error says more.
     }
@@ -39,7 +47,13 @@ export function recordCancellation(plan: SweepPlan, current: () => number | unde
     const index = current();
     if (index !== undefined) {
       try {
-        recordTaskError(plan, taskAt(plan, index), { kind: 'cancelled', signal, message: `stopped by ${signal}${slurmJob() ? ` (Slurm job ${slurmJob()}: scancel or time limit)` : ''}; its finished batches are kept and a rerun resumes them`, pid: process.pid, slurmJob: slurmJob() });
+        recordTaskError(plan, taskAt(plan, index), {
+          kind: 'cancelled',
+          signal,
+          message: `stopped by ${signal}${slurmJob() ? ` (Slurm job ${slurmJob()}: scancel or time limit)` : ''}; its finished batches are kept and a rerun resumes them`,
+          pid: process.pid,
+          slurmJob: slurmJob(),
+        });
       } catch {
         // The sweep folder is unreachable: nothing more to record.
       }

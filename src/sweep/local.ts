@@ -84,12 +84,20 @@ export async function runLocal(plan: SweepPlan, opts: LocalRunOptions = {}): Pro
     const finishIfIdle = () => {
       if (live === 0 && (queue.length === 0 || startupFailures > jobs)) {
         // Workers that could not even start leave their tasks unattempted: fail those with the reason.
-        for (const index of queue.splice(0)) summary.failed.push({ index, key: plan.tasks[index].key, message: 'not attempted: workers failed to start (see above)' });
+        for (const index of queue.splice(0))
+          summary.failed.push({
+            index,
+            key: plan.tasks[index].key,
+            message: 'not attempted: workers failed to start (see above)',
+          });
         resolve();
       }
     };
     const spawn = () => {
-      const child: ChildProcess = fork(WORKER, [plan.specFile, plan.out], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], execArgv: [] });
+      const child: ChildProcess = fork(WORKER, [plan.specFile, plan.out], {
+        stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+        execArgv: [],
+      });
       live++;
       let current: number | undefined;
       let ready = false;
@@ -137,14 +145,22 @@ export async function runLocal(plan: SweepPlan, opts: LocalRunOptions = {}): Pro
           const how = signal ? `killed by ${signal}` : `exited with code ${code}`;
           const tail = stderr.trim().split('\n').slice(-5).join('\n');
           const message = `worker process ${child.pid} ${how} while running this task${tail ? `; its last stderr:\n${tail}` : ''}`;
-          recordTaskError(plan, t, { kind: signal === 'SIGTERM' || signal === 'SIGINT' ? 'cancelled' : 'killed', signal: signal ?? undefined, exitCode: code ?? undefined, message, pid: child.pid });
+          recordTaskError(plan, t, {
+            kind: signal === 'SIGTERM' || signal === 'SIGINT' ? 'cancelled' : 'killed',
+            signal: signal ?? undefined,
+            exitCode: code ?? undefined,
+            message,
+            pid: child.pid,
+          });
           inFlight.delete(current);
           summary.failed.push({ index: current, key: t.key, message });
           opts.onEvent?.(`task ${current} (${t.key}): ${message.split('\n')[0]}; the other tasks go on`);
           progress();
         } else if (!ready) {
           startupFailures++;
-          opts.onEvent?.(`a worker exited before it was ready (${signal ?? `code ${code}`}): ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
+          opts.onEvent?.(
+            `a worker exited before it was ready (${signal ?? `code ${code}`}): ${stderr.trim().split('\n').slice(-3).join(' | ')}`,
+          );
         }
         if (queue.length > 0 && startupFailures <= jobs && live < jobs) spawn();
         finishIfIdle();

@@ -7,7 +7,16 @@ import * as path from 'node:path';
 import { InputError, FileFormatError } from '../errors';
 import { toCsv } from '../report/csv';
 import { liederivVersion } from '../version';
-import { readShard, readTaskError, shardPath, taskState, writeJson, type ShardMeta, type SweepLayerRow, type SweepRow } from './shards';
+import {
+  readShard,
+  readTaskError,
+  shardPath,
+  taskState,
+  writeJson,
+  type ShardMeta,
+  type SweepLayerRow,
+  type SweepRow,
+} from './shards';
 import type { SweepPlan, SweepTask } from './spec';
 import { shardIdentity } from './task';
 import { writeAtomic } from '../models/load';
@@ -21,7 +30,25 @@ export interface MergedRow extends SweepRow {
   task: number;
 }
 
-export const MERGED_COLUMNS = ['model', 'family', 'dataset', 'accuracy', 'images', 'image', 'file', 'label', 'group', 'output', 'reduction', 'lee', 'mean-abs', 'mean-sq', 'l2', 'sq-l2', 'task'] as const;
+export const MERGED_COLUMNS = [
+  'model',
+  'family',
+  'dataset',
+  'accuracy',
+  'images',
+  'image',
+  'file',
+  'label',
+  'group',
+  'output',
+  'reduction',
+  'lee',
+  'mean-abs',
+  'mean-sq',
+  'l2',
+  'sq-l2',
+  'task',
+] as const;
 
 export interface MergeMeta {
   sweep: string;
@@ -55,7 +82,22 @@ export interface MergedLayerRow extends SweepLayerRow {
   task: number;
 }
 
-export const MERGED_LAYER_COLUMNS = ['model', 'images', 'group', 'image', 'index', 'layer', 'kind', 'sqnorm', 'projection', 'meanSq', 'meanSqShare', 'defect', 'pushed', 'task'] as const;
+export const MERGED_LAYER_COLUMNS = [
+  'model',
+  'images',
+  'group',
+  'image',
+  'index',
+  'layer',
+  'kind',
+  'sqnorm',
+  'projection',
+  'meanSq',
+  'meanSqShare',
+  'defect',
+  'pushed',
+  'task',
+] as const;
 
 /** The merge of the plan's shards, in task order (rows within a shard in lee's order: image-major). */
 export function mergeSweep(plan: SweepPlan, { partial = false }: { partial?: boolean } = {}): MergeResult {
@@ -67,16 +109,31 @@ export function mergeSweep(plan: SweepPlan, { partial = false }: { partial?: boo
   for (const t of plan.tasks) {
     const shard = readShard(plan, t);
     if (!shard) {
-      missing.push({ index: t.index, key: t.key, state: taskState(plan, t), error: readTaskError(plan, t)?.message.split('\n')[0] });
+      missing.push({
+        index: t.index,
+        key: t.key,
+        state: taskState(plan, t),
+        error: readTaskError(plan, t)?.message.split('\n')[0],
+      });
       missingTasks.push(t);
       continue;
     }
     const want = shardIdentity(plan, t);
     if (JSON.stringify(shard.identity) !== JSON.stringify(want)) {
-      throw new FileFormatError(shardPath(plan, t), 'computed with other options, model files or images than the spec now names; merge it with the spec it was run with, or use a new "out" folder for the changed sweep');
+      throw new FileFormatError(
+        shardPath(plan, t),
+        'computed with other options, model files or images than the spec now names; merge it with the spec it was run with, or use a new "out" folder for the changed sweep',
+      );
     }
     const zoo = t.model.zoo;
-    for (const r of shard.rows) rows.push({ ...r, family: zoo?.family, dataset: t.dataset ?? zoo?.dataset, accuracy: zoo?.testAccuracy, task: t.index });
+    for (const r of shard.rows)
+      rows.push({
+        ...r,
+        family: zoo?.family,
+        dataset: t.dataset ?? zoo?.dataset,
+        accuracy: zoo?.testAccuracy,
+        task: t.index,
+      });
     for (const r of shard.layers ?? []) layers.push({ ...r, task: t.index });
     shards.push({ index: t.index, key: t.key, ...shard.meta });
   }
@@ -99,7 +156,13 @@ export function mergeSweep(plan: SweepPlan, { partial = false }: { partial?: boo
     missing,
     measure: plan.measure,
     layerwise: plan.layerwise,
-    models: plan.models.map((m) => ({ name: m.name, modelJson: m.modelJson, dataset: m.zoo?.dataset, accuracy: m.zoo?.testAccuracy, family: m.zoo?.family })),
+    models: plan.models.map((m) => ({
+      name: m.name,
+      modelJson: m.modelJson,
+      dataset: m.zoo?.dataset,
+      accuracy: m.zoo?.testAccuracy,
+      family: m.zoo?.family,
+    })),
     imageSets: plan.imageSets,
     backends: [...new Set(shards.map((s) => s.backend))],
     hosts: [...new Set(shards.map((s) => s.host))],

@@ -102,7 +102,10 @@ export function ensureSweepDirs(plan: SweepPlan): void {
     try {
       fs.mkdirSync(path.join(plan.out, sub), { recursive: true });
     } catch (err) {
-      throw new FileFormatError(path.join(plan.out, sub), `cannot create the sweep folder (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); "out" in the spec (or --out) must be writable`);
+      throw new FileFormatError(
+        path.join(plan.out, sub),
+        `cannot create the sweep folder (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); "out" in the spec (or --out) must be writable`,
+      );
     }
   }
 }
@@ -164,8 +167,18 @@ export function readTaskError(plan: SweepPlan, t: SweepTask): TaskError | undefi
 }
 
 /** Records why a task failed (one file per task; the latest attempt wins). */
-export function recordTaskError(plan: SweepPlan, t: SweepTask, e: Omit<TaskError, 'key' | 'index' | 'at' | 'host'> & { host?: string }): void {
-  const err: TaskError = { ...e, key: t.key, index: t.index, host: e.host ?? os.hostname(), at: new Date().toISOString() };
+export function recordTaskError(
+  plan: SweepPlan,
+  t: SweepTask,
+  e: Omit<TaskError, 'key' | 'index' | 'at' | 'host'> & { host?: string },
+): void {
+  const err: TaskError = {
+    ...e,
+    key: t.key,
+    index: t.index,
+    host: e.host ?? os.hostname(),
+    at: new Date().toISOString(),
+  };
   fs.mkdirSync(path.dirname(errorPath(plan, t)), { recursive: true });
   writeJson(errorPath(plan, t), err);
   fs.rmSync(runningPath(plan, t), { force: true });

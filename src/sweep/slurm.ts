@@ -52,7 +52,11 @@ export function arrayRanges(indices: number[]): string {
 }
 
 /** The sbatch script for these task indices. */
-export function sbatchScript(plan: SweepPlan, indices: number[], { node = plan.spec.slurm?.node ?? process.execPath, bin = LIEDERIV_BIN } = {}): string {
+export function sbatchScript(
+  plan: SweepPlan,
+  indices: number[],
+  { node = plan.spec.slurm?.node ?? process.execPath, bin = LIEDERIV_BIN } = {},
+): string {
   const s = plan.spec.slurm ?? {};
   const logs = path.join(plan.out, 'slurm', 'logs');
   const directives = [
@@ -81,7 +85,12 @@ export function sbatchScript(plan: SweepPlan, indices: number[], { node = plan.s
 function run(cmd: string, args: string[]): { ok: boolean; stdout: string; stderr: string; missing: boolean } {
   const r = spawnSync(cmd, args, { encoding: 'utf8' });
   const missing = (r.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
-  return { ok: !r.error && r.status === 0, stdout: r.stdout ?? '', stderr: (r.stderr ?? '') + (r.error ? String(r.error.message) : ''), missing };
+  return {
+    ok: !r.error && r.status === 0,
+    stdout: r.stdout ?? '',
+    stderr: (r.stderr ?? '') + (r.error ? String(r.error.message) : ''),
+    missing,
+  };
 }
 
 const submissionsFile = (plan: SweepPlan) => path.join(plan.out, 'slurm', 'submissions.json');
@@ -101,7 +110,10 @@ export interface QueuedTask {
 /** Array tasks of this sweep still in the queue (pending or running), by task index, from squeue. */
 export function queuedTasks(plan: SweepPlan): Map<number, QueuedTask> {
   const r = run('squeue', ['-h', '-r', '-n', slurmJobName(plan), '-o', '%A|%K|%T|%M|%R']);
-  if (r.missing) throw new SlurmError(`squeue not found: the Slurm client commands must be on PATH (on a login node: module load slurm; Debian: apt-get install slurm-client)`);
+  if (r.missing)
+    throw new SlurmError(
+      `squeue not found: the Slurm client commands must be on PATH (on a login node: module load slurm; Debian: apt-get install slurm-client)`,
+    );
   if (!r.ok) throw new SlurmError(`squeue failed: ${r.stderr.trim()}`);
   return parseSqueue(r.stdout);
 }
@@ -127,21 +139,38 @@ export interface SubmitResult {
 }
 
 /** Submits every task that has no shard and is not queued; records the job id in the sweep folder. */
-export function submitSlurm(plan: SweepPlan, { dryRun = false }: { dryRun?: boolean } = {}): SubmitResult & { script?: string } {
+export function submitSlurm(
+  plan: SweepPlan,
+  { dryRun = false }: { dryRun?: boolean } = {},
+): SubmitResult & { script?: string } {
   ensureSweepDirs(plan);
   fs.mkdirSync(path.join(plan.out, 'slurm', 'logs'), { recursive: true });
   const queued = dryRun ? new Map<number, QueuedTask>() : queuedTasks(plan);
   const done = plan.tasks.filter((t) => taskState(plan, t) === 'done').length;
   const indices = plan.tasks.filter((t) => taskState(plan, t) !== 'done' && !queued.has(t.index)).map((t) => t.index);
-  if (!indices.length) return { done, queued: queued.size, reason: done === plan.tasks.length ? 'every task has its shard' : `the ${queued.size} unfinished tasks are all queued or running` };
+  if (!indices.length)
+    return {
+      done,
+      queued: queued.size,
+      reason:
+        done === plan.tasks.length
+          ? 'every task has its shard'
+          : `the ${queued.size} unfinished tasks are all queued or running`,
+    };
   const previous = readSubmissions(plan);
   const script = path.join(plan.out, 'slurm', `submit-${previous.length + 1}.sbatch`);
   const text = sbatchScript(plan, indices);
   fs.writeFileSync(script, text, { mode: 0o755 });
   if (dryRun) return { done, queued: 0, script: text };
   const r = run('sbatch', ['--parsable', script]);
-  if (r.missing) throw new SlurmError(`sbatch not found: the Slurm client commands must be on PATH (on a login node: module load slurm; Debian: apt-get install slurm-client)`);
-  if (!r.ok) throw new SlurmError(`sbatch ${script} failed: ${r.stderr.trim() || r.stdout.trim()}; check partition, account, time and mem in the spec's "slurm" section`);
+  if (r.missing)
+    throw new SlurmError(
+      `sbatch not found: the Slurm client commands must be on PATH (on a login node: module load slurm; Debian: apt-get install slurm-client)`,
+    );
+  if (!r.ok)
+    throw new SlurmError(
+      `sbatch ${script} failed: ${r.stderr.trim() || r.stdout.trim()}; check partition, account, time and mem in the spec's "slurm" section`,
+    );
   const jobId = r.stdout.trim().split(';')[0];
   const submission: SlurmSubmission = { jobId, indices, script, submittedAt: new Date().toISOString() };
   writeJson(submissionsFile(plan), [...previous, submission]);
@@ -193,14 +222,30 @@ export function slurmStatus(plan: SweepPlan): SlurmStatus {
   let accounted = new Map<number, AccountedTask>();
   let sacctNote: string | undefined;
   if (submissions.length) {
-    const r = run('sacct', ['-n', '-P', '-X', '-j', submissions.map((s) => s.jobId).join(','), '-o', 'JobID,State,ExitCode,Elapsed']);
+    const r = run('sacct', [
+      '-n',
+      '-P',
+      '-X',
+      '-j',
+      submissions.map((s) => s.jobId).join(','),
+      '-o',
+      'JobID,State,ExitCode,Elapsed',
+    ]);
     if (r.ok) accounted = parseSacct(r.stdout);
-    else sacctNote = `sacct: ${(r.stderr.trim() || 'failed').split('\n')[0]} (states of finished tasks come from the sweep folder)`;
+    else
+      sacctNote = `sacct: ${(r.stderr.trim() || 'failed').split('\n')[0]} (states of finished tasks come from the sweep folder)`;
   }
   const tasks = plan.tasks.map((t): SlurmTaskStatus => {
     const q = queued.get(t.index);
     const a = accounted.get(t.index);
-    return { index: t.index, key: t.key, state: taskState(plan, t), slurm: q?.state ?? a?.state, jobId: q?.jobId ?? a?.jobId, error: readTaskError(plan, t)?.message.split('\n')[0] };
+    return {
+      index: t.index,
+      key: t.key,
+      state: taskState(plan, t),
+      slurm: q?.state ?? a?.state,
+      jobId: q?.jobId ?? a?.jobId,
+      error: readTaskError(plan, t)?.message.split('\n')[0],
+    };
   });
   return { tasks, submissions, sacctNote };
 }

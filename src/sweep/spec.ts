@@ -152,8 +152,39 @@ export interface SweepPlan {
   tasks: SweepTask[];
 }
 
-const SPEC_KEYS = ['name', 'out', 'models', 'modelsDir', 'groups', 'images', 'shardSize', 'output', 'difference', 'reduction', 'method', 'batch', 'backend', 'threads', 'options', 'layerwise', 'slurm', '$schema', 'comment'];
-const SLURM_KEYS = ['partition', 'time', 'mem', 'account', 'qos', 'cpusPerTask', 'concurrency', 'setup', 'node', 'extra'];
+const SPEC_KEYS = [
+  'name',
+  'out',
+  'models',
+  'modelsDir',
+  'groups',
+  'images',
+  'shardSize',
+  'output',
+  'difference',
+  'reduction',
+  'method',
+  'batch',
+  'backend',
+  'threads',
+  'options',
+  'layerwise',
+  'slurm',
+  '$schema',
+  'comment',
+];
+const SLURM_KEYS = [
+  'partition',
+  'time',
+  'mem',
+  'account',
+  'qos',
+  'cpusPerTask',
+  'concurrency',
+  'setup',
+  'node',
+  'extra',
+];
 
 function specError(file: string, msg: string): FileFormatError {
   return new FileFormatError(file, `sweep spec: ${msg}`);
@@ -165,7 +196,10 @@ export function readSpec(file: string): SweepSpec {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    throw new FileFormatError(file, `cannot read the sweep spec (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new FileFormatError(
+      file,
+      `cannot read the sweep spec (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+    );
   }
   let json: unknown;
   try {
@@ -180,13 +214,30 @@ const posInt = (v: unknown) => Number.isInteger(v) && (v as number) > 0;
 
 /** Checks a parsed spec (the fields of SweepSpec, with their types); returns it typed. */
 export function checkSpec(json: unknown, file: string): SweepSpec {
-  if (!json || typeof json !== 'object' || Array.isArray(json)) throw specError(file, 'expected a JSON object {out, models, images, groups, ...}');
+  if (!json || typeof json !== 'object' || Array.isArray(json))
+    throw specError(file, 'expected a JSON object {out, models, images, groups, ...}');
   const s = json as Record<string, unknown>;
   const unknown = Object.keys(s).filter((k) => !SPEC_KEYS.includes(k));
-  if (unknown.length) throw specError(file, `unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')}; valid: ${SPEC_KEYS.filter((k) => !k.startsWith('$') && k !== 'comment').join(', ')} (options for lee go in "options")`);
-  if (typeof s.out !== 'string' || !s.out) throw specError(file, `"out" must be the sweep folder (a path; on a cluster, on the shared filesystem), got ${JSON.stringify(s.out)}`);
-  if (!Array.isArray(s.models) || !s.models.length || !s.models.every((m) => typeof m === 'string' && m)) throw specError(file, `"models" must be a non-empty array of zoo names, model.json paths or globs, got ${JSON.stringify(s.models)}`);
-  if (s.images === undefined) throw specError(file, '"images" is missing: a .npy file, an image folder, or {"dataset": "mnist", "limit": 64} (or a list of these)');
+  if (unknown.length)
+    throw specError(
+      file,
+      `unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')}; valid: ${SPEC_KEYS.filter((k) => !k.startsWith('$') && k !== 'comment').join(', ')} (options for lee go in "options")`,
+    );
+  if (typeof s.out !== 'string' || !s.out)
+    throw specError(
+      file,
+      `"out" must be the sweep folder (a path; on a cluster, on the shared filesystem), got ${JSON.stringify(s.out)}`,
+    );
+  if (!Array.isArray(s.models) || !s.models.length || !s.models.every((m) => typeof m === 'string' && m))
+    throw specError(
+      file,
+      `"models" must be a non-empty array of zoo names, model.json paths or globs, got ${JSON.stringify(s.models)}`,
+    );
+  if (s.images === undefined)
+    throw specError(
+      file,
+      '"images" is missing: a .npy file, an image folder, or {"dataset": "mnist", "limit": 64} (or a list of these)',
+    );
   for (const [k, ok, want] of [
     ['shardSize', posInt, 'a positive integer (images per task)'],
     ['batch', posInt, 'a positive integer (images per batch)'],
@@ -212,7 +263,8 @@ export function checkSpec(json: unknown, file: string): SweepSpec {
   named('method', JVP_METHODS);
   named('backend', BACKEND_NAMES);
   if (s.groups !== undefined && s.groups !== 'all') {
-    if (!Array.isArray(s.groups) || !s.groups.length) throw specError(file, `"groups" must be 'all' or a non-empty array of group names (${GROUP_NAMES.join(', ')})`);
+    if (!Array.isArray(s.groups) || !s.groups.length)
+      throw specError(file, `"groups" must be 'all' or a non-empty array of group names (${GROUP_NAMES.join(', ')})`);
     for (const g of s.groups) {
       try {
         getGroup(String(g));
@@ -225,25 +277,46 @@ export function checkSpec(json: unknown, file: string): SweepSpec {
   for (const im of Array.isArray(s.images) ? s.images : [s.images]) checkImagesSpec(im, file);
   if (s.layerwise !== undefined) {
     const lw = s.layerwise as Record<string, unknown>;
-    if (!lw || typeof lw !== 'object' || Array.isArray(lw) || typeof lw.group !== 'string') throw specError(file, `"layerwise" must be {"group": "translate-x", "images": 16, "options": {...}}, got ${JSON.stringify(s.layerwise)}`);
+    if (!lw || typeof lw !== 'object' || Array.isArray(lw) || typeof lw.group !== 'string')
+      throw specError(
+        file,
+        `"layerwise" must be {"group": "translate-x", "images": 16, "options": {...}}, got ${JSON.stringify(s.layerwise)}`,
+      );
     try {
       getGroup(lw.group);
     } catch (err) {
       if (err instanceof UnknownNameError) throw specError(file, `"layerwise.group": ${err.message}`);
       throw err;
     }
-    if (lw.images !== undefined && !posInt(lw.images)) throw specError(file, `"layerwise.images" must be a positive integer, got ${JSON.stringify(lw.images)}`);
-    if (lw.options !== undefined && (!lw.options || typeof lw.options !== 'object' || Array.isArray(lw.options))) throw specError(file, '"layerwise.options" must be an object (passed to layerwise as is)');
-    if (s.output !== undefined && s.output !== 'probs' && s.output !== 'logits') throw specError(file, `"layerwise" decomposes 'probs' or 'logits', but "output" is ${JSON.stringify(s.output)}`);
+    if (lw.images !== undefined && !posInt(lw.images))
+      throw specError(file, `"layerwise.images" must be a positive integer, got ${JSON.stringify(lw.images)}`);
+    if (lw.options !== undefined && (!lw.options || typeof lw.options !== 'object' || Array.isArray(lw.options)))
+      throw specError(file, '"layerwise.options" must be an object (passed to layerwise as is)');
+    if (s.output !== undefined && s.output !== 'probs' && s.output !== 'logits')
+      throw specError(file, `"layerwise" decomposes 'probs' or 'logits', but "output" is ${JSON.stringify(s.output)}`);
   }
   if (s.slurm !== undefined) {
-    if (!s.slurm || typeof s.slurm !== 'object' || Array.isArray(s.slurm)) throw specError(file, '"slurm" must be an object {partition, time, mem, account, concurrency, ...}');
+    if (!s.slurm || typeof s.slurm !== 'object' || Array.isArray(s.slurm))
+      throw specError(file, '"slurm" must be an object {partition, time, mem, account, concurrency, ...}');
     const sl = s.slurm as Record<string, unknown>;
     const bad = Object.keys(sl).filter((k) => !SLURM_KEYS.includes(k));
-    if (bad.length) throw specError(file, `unknown "slurm" field ${bad.map((k) => `'${k}'`).join(', ')}; valid: ${SLURM_KEYS.join(', ')}`);
-    for (const k of ['partition', 'time', 'mem', 'account', 'qos', 'node']) if (sl[k] !== undefined && (typeof sl[k] !== 'string' || /[\n\r]/.test(sl[k] as string))) throw specError(file, `"slurm.${k}" must be a one-line string, got ${JSON.stringify(sl[k])}`);
-    for (const k of ['cpusPerTask', 'concurrency']) if (sl[k] !== undefined && !posInt(sl[k])) throw specError(file, `"slurm.${k}" must be a positive integer, got ${JSON.stringify(sl[k])}`);
-    for (const k of ['setup', 'extra']) if (sl[k] !== undefined && !(Array.isArray(sl[k]) && (sl[k] as unknown[]).every((x) => typeof x === 'string' && !/[\n\r]/.test(x)))) throw specError(file, `"slurm.${k}" must be an array of one-line strings`);
+    if (bad.length)
+      throw specError(
+        file,
+        `unknown "slurm" field ${bad.map((k) => `'${k}'`).join(', ')}; valid: ${SLURM_KEYS.join(', ')}`,
+      );
+    for (const k of ['partition', 'time', 'mem', 'account', 'qos', 'node'])
+      if (sl[k] !== undefined && (typeof sl[k] !== 'string' || /[\n\r]/.test(sl[k] as string)))
+        throw specError(file, `"slurm.${k}" must be a one-line string, got ${JSON.stringify(sl[k])}`);
+    for (const k of ['cpusPerTask', 'concurrency'])
+      if (sl[k] !== undefined && !posInt(sl[k]))
+        throw specError(file, `"slurm.${k}" must be a positive integer, got ${JSON.stringify(sl[k])}`);
+    for (const k of ['setup', 'extra'])
+      if (
+        sl[k] !== undefined &&
+        !(Array.isArray(sl[k]) && (sl[k] as unknown[]).every((x) => typeof x === 'string' && !/[\n\r]/.test(x)))
+      )
+        throw specError(file, `"slurm.${k}" must be an array of one-line strings`);
   }
   // Every field was checked above; SweepSpec has no index signature, so the checked record needs the double cast.
   return s as unknown as SweepSpec;
@@ -255,14 +328,24 @@ function checkImagesSpec(im: unknown, file: string): void {
     const o = im as Record<string, unknown>;
     if (typeof o.path === 'string' && o.path) return;
     if (typeof o.dataset === 'string') {
-      if (o.dataset !== 'own' && !(DATASET_NAMES as readonly string[]).includes(o.dataset)) throw specError(file, `"images": unknown dataset '${o.dataset}'; valid: ${DATASET_NAMES.join(', ')}, or 'own' (each zoo model's own dataset)`);
-      if (o.split !== undefined && o.split !== 'train' && o.split !== 'test') throw specError(file, `"images": split must be 'train' or 'test', got ${JSON.stringify(o.split)}`);
-      if (o.limit !== undefined && !posInt(o.limit)) throw specError(file, `"images": limit must be a positive integer, got ${JSON.stringify(o.limit)}`);
-      if (o.seed !== undefined && !Number.isInteger(o.seed)) throw specError(file, `"images": seed must be an integer, got ${JSON.stringify(o.seed)}`);
+      if (o.dataset !== 'own' && !(DATASET_NAMES as readonly string[]).includes(o.dataset))
+        throw specError(
+          file,
+          `"images": unknown dataset '${o.dataset}'; valid: ${DATASET_NAMES.join(', ')}, or 'own' (each zoo model's own dataset)`,
+        );
+      if (o.split !== undefined && o.split !== 'train' && o.split !== 'test')
+        throw specError(file, `"images": split must be 'train' or 'test', got ${JSON.stringify(o.split)}`);
+      if (o.limit !== undefined && !posInt(o.limit))
+        throw specError(file, `"images": limit must be a positive integer, got ${JSON.stringify(o.limit)}`);
+      if (o.seed !== undefined && !Number.isInteger(o.seed))
+        throw specError(file, `"images": seed must be an integer, got ${JSON.stringify(o.seed)}`);
       return;
     }
   }
-  throw specError(file, `"images" entries must be a .npy path, an image folder, {"path": ...} or {"dataset": "mnist", "split": "test", "limit": 64, "seed": 0}; got ${JSON.stringify(im)}`);
+  throw specError(
+    file,
+    `"images" entries must be a .npy path, an image folder, {"path": ...} or {"dataset": "mnist", "split": "test", "limit": 64, "seed": 0}; got ${JSON.stringify(im)}`,
+  );
 }
 
 const slug = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'x';
@@ -285,7 +368,8 @@ export function resolveModels(spec: SweepSpec, baseDir: string, file: string): S
   /** A model.json in a folder whose parent has a manifest listing it is a zoo model too (accuracy, dataset). */
   const zooEntryFor = (modelJson: string): TrainedModel | undefined => {
     const parent = path.dirname(path.dirname(modelJson));
-    if (!manifests.has(parent)) manifests.set(parent, fs.existsSync(path.join(parent, 'manifest.json')) ? listTrainedModels(parent) : []);
+    if (!manifests.has(parent))
+      manifests.set(parent, fs.existsSync(path.join(parent, 'manifest.json')) ? listTrainedModels(parent) : []);
     return manifests.get(parent)!.find((m) => path.resolve(m.dir, 'model.json') === modelJson);
   };
   const out: SweepModel[] = [];
@@ -297,14 +381,23 @@ export function resolveModels(spec: SweepSpec, baseDir: string, file: string): S
       id: slug(name),
       name,
       modelJson,
-      zoo: entry && { name: entry.name, architecture: entry.architecture, dataset: entry.dataset, family: entry.family, testAccuracy: entry.testAccuracy },
+      zoo: entry && {
+        name: entry.name,
+        architecture: entry.architecture,
+        dataset: entry.dataset,
+        family: entry.family,
+        testAccuracy: entry.testAccuracy,
+      },
     });
   };
   const asModelJson = (p: string) => (fs.statSync(p).isDirectory() ? path.join(p, 'model.json') : p);
   for (const m of spec.models) {
     if (hasGlob(m)) {
-      const hits = globSync(m, baseDir).map(asModelJson).filter((p) => fs.existsSync(p) && p.endsWith('.json'));
-      if (!hits.length) throw specError(file, `"models": the pattern '${m}' matches no model.json (relative to ${baseDir})`);
+      const hits = globSync(m, baseDir)
+        .map(asModelJson)
+        .filter((p) => fs.existsSync(p) && p.endsWith('.json'));
+      if (!hits.length)
+        throw specError(file, `"models": the pattern '${m}' matches no model.json (relative to ${baseDir})`);
       hits.forEach((h) => add(h));
       continue;
     }
@@ -315,9 +408,21 @@ export function resolveModels(spec: SweepSpec, baseDir: string, file: string): S
         add(path.join(entry.dir, 'model.json'), entry);
         continue;
       }
-      if (!fs.existsSync(p)) throw specError(file, `"models": '${m}' is neither a zoo model in ${path.join(zooDir, 'manifest.json')} (${zooModels().map((z) => z.name).join(', ') || 'none trained'}) nor a path`);
+      if (!fs.existsSync(p))
+        throw specError(
+          file,
+          `"models": '${m}' is neither a zoo model in ${path.join(zooDir, 'manifest.json')} (${
+            zooModels()
+              .map((z) => z.name)
+              .join(', ') || 'none trained'
+          }) nor a path`,
+        );
     }
-    if (!fs.existsSync(p)) throw specError(file, `"models": '${m}' does not exist (relative to ${baseDir}); expected a zoo name, a model.json, a model folder or a glob`);
+    if (!fs.existsSync(p))
+      throw specError(
+        file,
+        `"models": '${m}' does not exist (relative to ${baseDir}); expected a zoo name, a model.json, a model folder or a glob`,
+      );
     const json = asModelJson(p);
     if (!fs.existsSync(json)) throw specError(file, `"models": folder '${p}' has no model.json`);
     add(json);
@@ -334,12 +439,20 @@ function resolveImageSets(spec: SweepSpec, baseDir: string, file: string): Sweep
       const abs = path.resolve(baseDir, p);
       if (!fs.existsSync(abs)) throw specError(file, `"images": '${p}' does not exist (relative to ${baseDir})`);
       if (fs.statSync(abs).isDirectory()) return { id: slug(name ?? path.basename(abs)), kind: 'folder', path: abs };
-      if (path.extname(abs).toLowerCase() !== '.npy') throw specError(file, `"images": '${p}' must be a .npy file or a folder of images`);
+      if (path.extname(abs).toLowerCase() !== '.npy')
+        throw specError(file, `"images": '${p}' must be a .npy file or a folder of images`);
       return { id: slug(name ?? path.basename(abs, path.extname(abs))), kind: 'npy', path: abs };
     }
     const d = im as DatasetImagesSpec;
     const split = d.split ?? 'test';
-    return { id: slug(name ?? `${d.dataset}-${split}${d.limit ? `-${d.limit}` : ''}${d.seed ? `-s${d.seed}` : ''}`), kind: 'dataset', dataset: d.dataset, split, limit: d.limit, seed: d.seed ?? 0 };
+    return {
+      id: slug(name ?? `${d.dataset}-${split}${d.limit ? `-${d.limit}` : ''}${d.seed ? `-s${d.seed}` : ''}`),
+      kind: 'dataset',
+      dataset: d.dataset,
+      split,
+      limit: d.limit,
+      seed: d.seed ?? 0,
+    };
   });
   return uniqueIds(sets);
 }
@@ -371,7 +484,8 @@ function npyImageCount(file: string): number {
     const got = fs.readSync(fd, head, 0, head.length, 0);
     const text = head.subarray(0, got).toString('latin1');
     const shape = /'shape'\s*:\s*\(\s*(\d+)/.exec(text);
-    if (!text.startsWith('\x93NUMPY') || !shape) throw new FileFormatError(file, 'not a .npy file with a shape in its header (expected [N, H, W, 3] float32)');
+    if (!text.startsWith('\x93NUMPY') || !shape)
+      throw new FileFormatError(file, 'not a .npy file with a shape in its header (expected [N, H, W, 3] float32)');
     return Number(shape[1]);
   } finally {
     fs.closeSync(fd);
@@ -382,7 +496,8 @@ function folderImageCount(dir: string): number {
   const isImage = (n: string) => (IMAGE_EXTENSIONS as readonly string[]).includes(path.extname(n).toLowerCase());
   const entries = fs.readdirSync(dir, { withFileTypes: true });
   const subdirs = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.'));
-  if (subdirs.length) return subdirs.reduce((a, e) => a + fs.readdirSync(path.join(dir, e.name)).filter(isImage).length, 0);
+  if (subdirs.length)
+    return subdirs.reduce((a, e) => a + fs.readdirSync(path.join(dir, e.name)).filter(isImage).length, 0);
   return entries.filter((e) => e.isFile() && isImage(e.name)).length;
 }
 
@@ -408,7 +523,11 @@ export function planSweep(specFile: string, { out }: { out?: string } = {}): Swe
     threads: spec.threads,
     options: spec.options ?? {},
   };
-  const layerwise = spec.layerwise && { group: spec.layerwise.group, images: spec.layerwise.images ?? DEFAULT_LAYERWISE_SWEEP_IMAGES, options: spec.layerwise.options ?? {} };
+  const layerwise = spec.layerwise && {
+    group: spec.layerwise.group,
+    images: spec.layerwise.images ?? DEFAULT_LAYERWISE_SWEEP_IMAGES,
+    options: spec.layerwise.options ?? {},
+  };
   const tasks: SweepTask[] = [];
   const layerTasks: SweepTask[] = [];
   for (const model of models) {
@@ -416,29 +535,65 @@ export function planSweep(specFile: string, { out }: { out?: string } = {}): Swe
       let dataset: string | undefined;
       if (images.kind === 'dataset') {
         dataset = images.dataset === 'own' ? model.zoo?.dataset : images.dataset;
-        if (!dataset) throw specError(file, `"images": {"dataset": "own"} needs zoo models (with a manifest entry naming their dataset); '${model.name}' has none`);
+        if (!dataset)
+          throw specError(
+            file,
+            `"images": {"dataset": "own"} needs zoo models (with a manifest entry naming their dataset); '${model.name}' has none`,
+          );
       }
       const n = imageCount(images, dataset);
       if (n === 0) throw specError(file, `"images": '${images.id}' holds no images`);
       const imagesId = images.dataset === 'own' ? `${images.id}-${dataset}` : images.id;
       for (let start = 0; start < n; start += shardSize) {
         const end = Math.min(n, start + shardSize);
-        tasks.push({ index: tasks.length, kind: 'lee', key: `${model.id}__${imagesId}__${start}-${end}`, model, images, dataset, start, end });
+        tasks.push({
+          index: tasks.length,
+          kind: 'lee',
+          key: `${model.id}__${imagesId}__${start}-${end}`,
+          model,
+          images,
+          dataset,
+          start,
+          end,
+        });
       }
       if (layerwise) {
         const end = Math.min(n, layerwise.images);
-        layerTasks.push({ index: -1, kind: 'layerwise', key: `${model.id}__${imagesId}__layerwise-${layerwise.group}-0-${end}`, model, images, dataset, start: 0, end });
+        layerTasks.push({
+          index: -1,
+          kind: 'layerwise',
+          key: `${model.id}__${imagesId}__layerwise-${layerwise.group}-0-${end}`,
+          model,
+          images,
+          dataset,
+          start: 0,
+          end,
+        });
       }
     }
   }
   // Layer-wise tasks come last, so asking for them leaves the LEE tasks' indices as they were.
   for (const t of layerTasks) tasks.push({ ...t, index: tasks.length });
   const outDir = path.resolve(out ?? path.resolve(baseDir, spec.out));
-  return { name: spec.name ?? path.basename(file, path.extname(file)), specFile: file, spec, out: outDir, models, imageSets, measure, shardSize, layerwise, tasks };
+  return {
+    name: spec.name ?? path.basename(file, path.extname(file)),
+    specFile: file,
+    spec,
+    out: outDir,
+    models,
+    imageSets,
+    measure,
+    shardSize,
+    layerwise,
+    tasks,
+  };
 }
 
 /** The task at `index`, with an error naming the valid range. */
 export function taskAt(plan: SweepPlan, index: number): SweepTask {
-  if (!Number.isInteger(index) || index < 0 || index >= plan.tasks.length) throw new InputError(`sweep '${plan.name}': task index ${index} out of range; the plan has tasks 0..${plan.tasks.length - 1}`);
+  if (!Number.isInteger(index) || index < 0 || index >= plan.tasks.length)
+    throw new InputError(
+      `sweep '${plan.name}': task index ${index} out of range; the plan has tasks 0..${plan.tasks.length - 1}`,
+    );
   return plan.tasks[index];
 }

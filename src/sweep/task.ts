@@ -59,10 +59,22 @@ export function shardIdentity(plan: SweepPlan, t: SweepTask): ShardIdentity {
   const images: Record<string, unknown> =
     t.images.kind === 'dataset'
       ? { dataset: t.dataset, split: t.images.split, limit: t.images.limit ?? null, seed: t.images.seed }
-      : { [t.images.kind]: t.images.kind === 'npy' ? fingerprintFiles([t.images.path!], path.dirname(t.images.path!)) : folderFingerprint(t.images.path!) };
+      : {
+          [t.images.kind]:
+            t.images.kind === 'npy'
+              ? fingerprintFiles([t.images.path!], path.dirname(t.images.path!))
+              : folderFingerprint(t.images.path!),
+        };
   const { threads: _threads, ...lee } = plan.measure; // wasm threads give identical results (environment.md)
   const measure = t.kind === 'layerwise' ? { ...lee, layerwise: plan.layerwise } : lee;
-  return { key: t.key, model: fingerprintFiles(modelFiles(t.model.modelJson), path.dirname(t.model.modelJson)), images, start: t.start, end: t.end, measure };
+  return {
+    key: t.key,
+    model: fingerprintFiles(modelFiles(t.model.modelJson), path.dirname(t.model.modelJson)),
+    images,
+    start: t.start,
+    end: t.end,
+    measure,
+  };
 }
 
 function folderFingerprint(dir: string): string {
@@ -108,10 +120,14 @@ function imagesFor(t: SweepTask, model: ModelWrapper): { images: tf.Tensor4D; la
   cachedImages?.data.images.dispose();
   cachedImages = undefined;
   let data: { images: tf.Tensor4D; labels?: number[]; files?: string[] };
-  if (t.images.kind === 'dataset') data = loadDataset(t.dataset!, { split: t.images.split, limit: t.images.limit, seed: t.images.seed });
+  if (t.images.kind === 'dataset')
+    data = loadDataset(t.dataset!, { split: t.images.split, limit: t.images.limit, seed: t.images.seed });
   else if (t.images.kind === 'npy') data = { images: loadImagesNpy(t.images.path!) };
   else {
-    if (!h || !w) throw new InputError(`model '${model.name}' has no fixed input size; give inputSize in its liederiv.json to load the image folder ${t.images.path}`);
+    if (!h || !w)
+      throw new InputError(
+        `model '${model.name}' has no fixed input size; give inputSize in its liederiv.json to load the image folder ${t.images.path}`,
+      );
     const f = loadImageFolder(t.images.path!, { size: [h, w] });
     data = { images: f.images, labels: f.labels, files: f.files };
   }
@@ -148,12 +164,22 @@ export async function runTask(plan: SweepPlan, index: number, opts: RunTaskOptio
     return { index, key: t.key, status: 'skipped', images: t.end - t.start, seconds: 0, resumedBatches: 0 };
   }
   const startedAt = new Date();
-  const slurmJob = process.env.SLURM_ARRAY_JOB_ID ? `${process.env.SLURM_ARRAY_JOB_ID}_${process.env.SLURM_ARRAY_TASK_ID}` : process.env.SLURM_JOB_ID;
-  writeJson(runningPath(plan, t), { key: t.key, index, pid: process.pid, host: os.hostname(), slurmJob, startedAt: startedAt.toISOString() });
+  const slurmJob = process.env.SLURM_ARRAY_JOB_ID
+    ? `${process.env.SLURM_ARRAY_JOB_ID}_${process.env.SLURM_ARRAY_TASK_ID}`
+    : process.env.SLURM_JOB_ID;
+  writeJson(runningPath(plan, t), {
+    key: t.key,
+    index,
+    pid: process.pid,
+    host: os.hostname(),
+    slurmJob,
+    startedAt: startedAt.toISOString(),
+  });
   fs.rmSync(errorPath(plan, t), { force: true });
   // Temporary files of writes a killed attempt never renamed (writeAtomic names them <file>.tmp-<pid>-<time>).
   const shardsDir = path.dirname(shardPath(plan, t));
-  for (const f of fs.readdirSync(shardsDir)) if (f.startsWith(`${t.key}.`) && f.includes('.json.tmp-')) fs.rmSync(path.join(shardsDir, f), { force: true });
+  for (const f of fs.readdirSync(shardsDir))
+    if (f.startsWith(`${t.key}.`) && f.includes('.json.tmp-')) fs.rmSync(path.join(shardsDir, f), { force: true });
 
   let partial = readJsonFile<PartialShard>(partialPath(plan, t));
   if (partial && !sameIdentity(partial.identity, identity)) partial = undefined; // another spec's leftovers: start over
@@ -165,7 +191,10 @@ export async function runTask(plan: SweepPlan, index: number, opts: RunTaskOptio
   const model = await modelFor(t);
   const data = imagesFor(t, model);
   const N = data.images.shape[0];
-  if (t.end > N) throw new InputError(`task ${index} (${t.key}): the image set has ${N} images, the plan expected at least ${t.end}; was it changed after planning?`);
+  if (t.end > N)
+    throw new InputError(
+      `task ${index} (${t.key}): the image set has ${N} images, the plan expected at least ${t.end}; was it changed after planning?`,
+    );
   const n = t.end - t.start;
   const shardImages = tf.slice(data.images, [t.start, 0, 0, 0], [n, -1, -1, -1]) as tf.Tensor4D;
   const labels = data.labels?.slice(t.start, t.end);
@@ -177,8 +206,19 @@ export async function runTask(plan: SweepPlan, index: number, opts: RunTaskOptio
     const m = plan.measure;
     if (t.kind === 'layerwise') {
       const lw = plan.layerwise!;
-      const res = await layerwise(model, shardImages, lw.group, { ...(lw.options as LayerwiseOptions), output: m.output as LayerwiseOutput, difference: m.difference, onProgress: opts.onProgress });
-      layers = res.rows.map((r) => ({ ...r, model: t.model.name, image: t.start + r.image, images: t.images.id, group: lw.group }));
+      const res = await layerwise(model, shardImages, lw.group, {
+        ...(lw.options as LayerwiseOptions),
+        output: m.output as LayerwiseOutput,
+        difference: m.difference,
+        onProgress: opts.onProgress,
+      });
+      layers = res.rows.map((r) => ({
+        ...r,
+        model: t.model.name,
+        image: t.start + r.image,
+        images: t.images.id,
+        group: lw.group,
+      }));
       telescopingError = res.meta.telescopingError;
       return await finish();
     }
@@ -195,9 +235,21 @@ export async function runTask(plan: SweepPlan, index: number, opts: RunTaskOptio
       onBatch: async (batchRows, b) => {
         for (const r of batchRows) {
           const image = t.start + r.image;
-          rows.push({ ...r, image, model: t.model.name, images: t.images.id, file: data.files ? data.files[image] : source });
+          rows.push({
+            ...r,
+            image,
+            model: t.model.name,
+            images: t.images.id,
+            file: data.files ? data.files[image] : source,
+          });
         }
-        const p: PartialShard = { version: 1, identity, batches: b + 1, rows, seconds: previousSeconds + (Date.now() - t0) / 1000 };
+        const p: PartialShard = {
+          version: 1,
+          identity,
+          batches: b + 1,
+          rows,
+          seconds: previousSeconds + (Date.now() - t0) / 1000,
+        };
         writeJson(partialPath(plan, t), p);
         // lee's awaits resolve as microtasks: without a turn of the event loop a SIGTERM (scancel)
         // or an IPC message would wait for the whole shard.
@@ -238,6 +290,11 @@ export async function runTask(plan: SweepPlan, index: number, opts: RunTaskOptio
 }
 
 function staleShard(file: string, had: ShardIdentity, want: ShardIdentity): FileFormatError {
-  const diff = (Object.keys(want) as Array<keyof ShardIdentity>).filter((k) => JSON.stringify(had[k]) !== JSON.stringify(want[k]));
-  return new FileFormatError(file, `this shard was computed with a different ${diff.join(', ')} than the spec now asks for; use a new "out" folder for the changed sweep (or delete the shard to recompute it)`);
+  const diff = (Object.keys(want) as Array<keyof ShardIdentity>).filter(
+    (k) => JSON.stringify(had[k]) !== JSON.stringify(want[k]),
+  );
+  return new FileFormatError(
+    file,
+    `this shard was computed with a different ${diff.join(', ')} than the spec now asks for; use a new "out" folder for the changed sweep (or delete the shard to recompute it)`,
+  );
 }

@@ -28,29 +28,39 @@ async function workerMain(): Promise<void> {
   // The parent `sweep run` is gone (killed, or it closed the channel after 'exit'): stop, saying so.
   process.on('disconnect', () => {
     if (current !== undefined) {
-      recordTaskError(plan, taskAt(plan, current), { kind: 'cancelled', message: 'the sweep run that started this worker ended; finished batches are kept and a rerun resumes them', pid: process.pid });
+      recordTaskError(plan, taskAt(plan, current), {
+        kind: 'cancelled',
+        message: 'the sweep run that started this worker ended; finished batches are kept and a rerun resumes them',
+        pid: process.pid,
+      });
       process.exit(1);
     }
   });
   // The handler's promise is caught: an error outside its try (e.g. send() failing) ends the worker, as workerMain's does.
-  process.on('message', (msg: { type: string; index?: number }) => void (async () => {
-    if (msg.type === 'exit') {
-      clearTaskCache();
-      process.disconnect?.();
-      return;
-    }
-    if (msg.type !== 'task' || msg.index === undefined) return;
-    const index = msg.index;
-    current = index;
-    try {
-      const result = await attemptTask(plan, index, { onProgress: (done, total) => send({ type: 'progress', index, done, total }) });
-      send({ type: 'done', result });
-    } catch (err) {
-      send({ type: 'failed', index, message: errorText(err) });
-    } finally {
-      current = undefined;
-    }
-  })().catch(fatal));
+  process.on(
+    'message',
+    (msg: { type: string; index?: number }) =>
+      void (async () => {
+        if (msg.type === 'exit') {
+          clearTaskCache();
+          process.disconnect?.();
+          return;
+        }
+        if (msg.type !== 'task' || msg.index === undefined) return;
+        const index = msg.index;
+        current = index;
+        try {
+          const result = await attemptTask(plan, index, {
+            onProgress: (done, total) => send({ type: 'progress', index, done, total }),
+          });
+          send({ type: 'done', result });
+        } catch (err) {
+          send({ type: 'failed', index, message: errorText(err) });
+        } finally {
+          current = undefined;
+        }
+      })().catch(fatal),
+  );
   send({ type: 'ready' });
 }
 

@@ -27,7 +27,10 @@ describe('bench ratios', () => {
     const q = ratioOf(ours, theirs, 0.15);
     assert.equal(q.refused, undefined);
     assert.ok(Math.abs((q.ratio as number) - 20.1 / 10) < TOL.float64ClosedForm, `ratio ${q.ratio}`);
-    assert.ok((q.lo as number) < 2.01 && (q.hi as number) > 2.01 && (q.lo as number) > 1.9 && (q.hi as number) < 2.1, `CI ${q.lo}–${q.hi}`);
+    assert.ok(
+      (q.lo as number) < 2.01 && (q.hi as number) > 2.01 && (q.lo as number) > 1.9 && (q.hi as number) < 2.1,
+      `CI ${q.lo}–${q.hi}`,
+    );
   });
 
   it('refuses a ratio when either side spreads more than the bound, and says whose and how much', () => {
@@ -41,7 +44,11 @@ describe('bench ratios', () => {
     assert.match(b.refused as string, /PyTorch 71% > 15%/);
     assert.equal(ratioOf(quiet, noisy, 0.8).refused, undefined, 'a looser bound admits it');
     assert.equal(ratioOf(quiet, undefined, 0.15).refused, 'not measured');
-    assert.match(ratioOf(spread([10, 10]), quiet, 0.15).refused as string, /fewer than 3 samples \(ours 2, PyTorch 5\)/, 'two samples cannot show a quiet machine');
+    assert.match(
+      ratioOf(spread([10, 10]), quiet, 0.15).refused as string,
+      /fewer than 3 samples \(ours 2, PyTorch 5\)/,
+      'two samples cannot show a quiet machine',
+    );
   });
 });
 
@@ -50,7 +57,11 @@ describe('bench baselines', () => {
     const files = fs.readdirSync(path.join(ROOT, 'bench')).map((f) => path.join(ROOT, 'bench', f));
     for (const file of files.filter((f) => /\.(ts|py|sh)$/.test(f))) {
       const text = fs.readFileSync(file, 'utf8');
-      assert.doesNotMatch(text, /\.\.\/shared|\/work\/shared|'shared'/, `${path.relative(ROOT, file)} refers to ../shared`);
+      assert.doesNotMatch(
+        text,
+        /\.\.\/shared|\/work\/shared|'shared'/,
+        `${path.relative(ROOT, file)} refers to ../shared`,
+      );
     }
     assert.ok(fs.existsSync(path.join(ROOT, 'bench', 'torch_lie.py')));
   });
@@ -69,30 +80,65 @@ describe('bench --quick', () => {
     assert.ok(md.includes(`| ${TIME_COLUMNS.join(' | ')} |`), 'the timings header has every column');
     assert.ok(md.includes(`| ${RATIO_COLUMNS.join(' | ')} |`), 'the ratios header has every column');
     const withTorch = torchAvailable();
-    const cells = (l: string) => l.split('|').slice(1, -1).map((c) => c.trim());
-    const timeRows = md.split('\n').filter((l) => /^\| (forward|one group \(translate-x\)|3 groups) \| /.test(l) && cells(l).length === TIME_COLUMNS.length && !/×/.test(l) && !/refused|not measured/.test(cells(l)[2]));
+    const cells = (l: string) =>
+      l
+        .split('|')
+        .slice(1, -1)
+        .map((c) => c.trim());
+    const timeRows = md
+      .split('\n')
+      .filter(
+        (l) =>
+          /^\| (forward|one group \(translate-x\)|3 groups) \| /.test(l) &&
+          cells(l).length === TIME_COLUMNS.length &&
+          !/×/.test(l) &&
+          !/refused|not measured/.test(cells(l)[2]),
+      );
     const ours = timeRows.filter((l) => cells(l)[1] === 'liederiv');
     assert.equal(ours.length, 3, `forward, one group, 3 groups: ${md}`);
-    assert.equal(timeRows.length, withTorch ? 9 : 3, `our 3 measures${withTorch ? ' and 6 PyTorch routes' : ''}: ${timeRows.join('\n')}`);
+    assert.equal(
+      timeRows.length,
+      withTorch ? 9 : 3,
+      `our 3 measures${withTorch ? ' and 6 PyTorch routes' : ''}: ${timeRows.join('\n')}`,
+    );
     for (const line of timeRows) {
       const c = cells(line);
       assert.ok(Number.isFinite(parseFloat(c[2])) && parseFloat(c[2]) > 0, `median in ${line}`);
       assert.match(c[3], /^\d+(\.\d+)?–\d+(\.\d+)?$/, `IQR in ${line}`);
       assert.equal(c[5], '4', `2 runs × 2 reps pooled: ${line}`);
     }
-    const ratioRows = md.split('\n').filter((l) => cells(l).length === RATIO_COLUMNS.length && /^\| (forward|one group \(translate-x\)|3 groups) \| /.test(l) && (/×/.test(l) || /refused|not measured/.test(l)));
+    const ratioRows = md
+      .split('\n')
+      .filter(
+        (l) =>
+          cells(l).length === RATIO_COLUMNS.length &&
+          /^\| (forward|one group \(translate-x\)|3 groups) \| /.test(l) &&
+          (/×/.test(l) || /refused|not measured/.test(l)),
+      );
     assert.equal(ratioRows.length, 6, `one ratio row per PyTorch route: ${ratioRows.join('\n')}`);
     for (const line of ratioRows) {
       const c = cells(line);
       if (!withTorch) assert.equal(c[2], 'not measured', line);
-      else assert.ok(/^refused: IQR\/median .* > 15%$/.test(c[2]) || (/^\d+(\.\d+)?×$/.test(c[2]) && /^\d+(\.\d+)?–\d+(\.\d+)?×$/.test(c[3])), `a ratio with its CI, or a refusal that says why: ${line}`);
+      else
+        assert.ok(
+          /^refused: IQR\/median .* > 15%$/.test(c[2]) ||
+            (/^\d+(\.\d+)?×$/.test(c[2]) && /^\d+(\.\d+)?–\d+(\.\d+)?×$/.test(c[3])),
+          `a ratio with its CI, or a refusal that says why: ${line}`,
+        );
     }
     if (withTorch) {
       // PyTorch ran the same model on the same images: its Lie derivatives match ours.
-      const m = /max \|Δ probs\| ([\d.e+-]+).*max \|Δ Lie derivative\| vs forward-AD ([\d.e+-]+), vs the paper's method ([\d.e+-]+) \(of ([\d.e+-]+)\)/.exec(md);
+      const m =
+        /max \|Δ probs\| ([\d.e+-]+).*max \|Δ Lie derivative\| vs forward-AD ([\d.e+-]+), vs the paper's method ([\d.e+-]+) \(of ([\d.e+-]+)\)/.exec(
+          md,
+        );
       assert.ok(m, 'the same-model check line');
       assert.ok(Number(m[1]) < TOL.float32Reordered, `probs differ by ${m[1]}`);
-      assert.ok(Number(m[2]) < TOL.float32DeepRel * Number(m[4]) + TOL.absFloorFloat32 && Number(m[3]) < TOL.float32DeepRel * Number(m[4]) + TOL.absFloorFloat32, `Lie derivatives differ: ${m[0]}`);
+      assert.ok(
+        Number(m[2]) < TOL.float32DeepRel * Number(m[4]) + TOL.absFloorFloat32 &&
+          Number(m[3]) < TOL.float32DeepRel * Number(m[4]) + TOL.absFloorFloat32,
+        `Lie derivatives differ: ${m[0]}`,
+      );
     }
     assert.match(md, /Peak RSS: liederiv \d+ MiB/);
     assert.match(md, /machine: \d+ CPUs/);

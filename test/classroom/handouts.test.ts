@@ -10,16 +10,41 @@ import { hasJupyter } from '../helpers/requirements';
 
 /** Modules a handout may import: tools (tf, data, models, lee, bootstrap, display) and the session/checks. */
 const ALLOWED = new Set([
-  '@tensorflow/tfjs', 'mathjs', './src/backend', './src/notebook/index', './src/classroom/index', './src/data/index',
-  './src/models/zoo/index', './src/models/train', './src/models/load', './src/lie/lee', './src/lie/metrics/modelOutput',
-  './src/groups/apply', './src/stats/bootstrap', './src/figures/tSlider',
+  '@tensorflow/tfjs',
+  'mathjs',
+  './src/backend',
+  './src/notebook/index',
+  './src/classroom/index',
+  './src/data/index',
+  './src/models/zoo/index',
+  './src/models/train',
+  './src/models/load',
+  './src/lie/lee',
+  './src/lie/metrics/modelOutput',
+  './src/groups/apply',
+  './src/stats/bootstrap',
+  './src/figures/tSlider',
 ]);
 /** Reference implementations of the answers: never imported by a handout, nor named in it. */
-const REFERENCES = ['imageTangent', 'featureTangent', 'colorTangent', 'lieDerivative', 'layerContributions', 'layerwise', 'getGroup', 'spatialCoefficients', 'commutator', 'jvp'];
+const REFERENCES = [
+  'imageTangent',
+  'featureTangent',
+  'colorTangent',
+  'lieDerivative',
+  'layerContributions',
+  'layerwise',
+  'getGroup',
+  'spatialCoefficients',
+  'commutator',
+  'jvp',
+];
 
 const p = classroomPaths(REPO_ROOT);
 const handoutSources = () => fs.readdirSync(p.sources).filter((f) => f.endsWith('.nb.txt'));
-const cellsOf = (ipynb: string): string[] => (JSON.parse(fs.readFileSync(ipynb, 'utf8')).cells as Array<{ cell_type: string; source: string | string[] }>).filter((c) => c.cell_type === 'code').map((c) => (Array.isArray(c.source) ? c.source.join('') : c.source));
+const cellsOf = (ipynb: string): string[] =>
+  (JSON.parse(fs.readFileSync(ipynb, 'utf8')).cells as Array<{ cell_type: string; source: string | string[] }>)
+    .filter((c) => c.cell_type === 'code')
+    .map((c) => (Array.isArray(c.source) ? c.source.join('') : c.source));
 
 describe('classroom handouts', () => {
   it('every handout source has a solution source and a registered assignment, and vice versa', () => {
@@ -36,16 +61,26 @@ describe('classroom handouts', () => {
       const imports = [...code.matchAll(/import\s+[^;]*?from\s+'([^']+)'/g)].map((m) => m[1]);
       assert.ok(imports.length > 0, f);
       for (const m of imports) assert.ok(ALLOWED.has(m), `${f} imports ${m}`);
-      for (const name of REFERENCES) assert.ok(!new RegExp(`\\b${name}\\s*[(,}]`).test(code), `${f} uses the reference ${name}`);
+      for (const name of REFERENCES)
+        assert.ok(!new RegExp(`\\b${name}\\s*[(,}]`).test(code), `${f} uses the reference ${name}`);
     }
   });
 
   it('solutions are not under notebooks/ (beside the handouts) and not in git', () => {
-    const walk = (d: string): string[] => fs.readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : [path.join(d, e.name)]));
+    const walk = (d: string): string[] =>
+      fs
+        .readdirSync(d, { withFileTypes: true })
+        .flatMap((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : [path.join(d, e.name)]));
     const ipynbs = walk(path.join(REPO_ROOT, 'notebooks')).filter((f) => f.endsWith('.ipynb'));
-    assert.ok(ipynbs.every((f) => !/solution/i.test(f)), ipynbs.filter((f) => /solution/i.test(f)).join(', '));
+    assert.ok(
+      ipynbs.every((f) => !/solution/i.test(f)),
+      ipynbs.filter((f) => /solution/i.test(f)).join(', '),
+    );
     for (const f of fs.readdirSync(p.handouts).filter((x) => x.endsWith('.ipynb'))) {
-      assert.ok(cellsOf(path.join(p.handouts, f)).some((c) => /TODO/.test(c)), `${f} has no TODO: is it a solution?`);
+      assert.ok(
+        cellsOf(path.join(p.handouts, f)).some((c) => /TODO/.test(c)),
+        `${f} has no TODO: is it a solution?`,
+      );
     }
     const ignore = fs.readFileSync(path.join(REPO_ROOT, '.gitignore'), 'utf8');
     assert.match(ignore, /^out\/$/m, 'out/ (where solutions are generated) is git-ignored');
@@ -62,8 +97,15 @@ describe('classroom handouts', () => {
     assert.ok(handed.every((f) => !/solution/.test(f)));
     for (const f of handed) {
       const cells = cellsOf(path.join(handoutDir, f));
-      assert.ok(cells.some((c) => /TODO/.test(c)), `${f} in the handout folder is not a handout`);
-      assert.deepEqual(cells, cellsOf(path.join(p.handouts, f)), `${f}: committed handout is stale; run node scripts/classroom.js handouts`);
+      assert.ok(
+        cells.some((c) => /TODO/.test(c)),
+        `${f} in the handout folder is not a handout`,
+      );
+      assert.deepEqual(
+        cells,
+        cellsOf(path.join(p.handouts, f)),
+        `${f}: committed handout is stale; run node scripts/classroom.js handouts`,
+      );
     }
     const sols = buildSolutions({ root: REPO_ROOT, solutionsDir: solDir });
     assert.equal(sols.length, handed.length);

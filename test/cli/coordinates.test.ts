@@ -21,7 +21,14 @@ describe('lee --coordinates on non-square images (the rotate-nonsquare case)', (
     // The model reads the interior of the picture as it is (Cropping2D, Flatten): L f is the
     // interior of L x, away from the reflected borders.
     const input = tf.input({ shape: [16, 32, 3] });
-    const crop = tf.layers.cropping2D({ cropping: [[4, 4], [8, 8]] }).apply(input) as tf.SymbolicTensor;
+    const crop = tf.layers
+      .cropping2D({
+        cropping: [
+          [4, 4],
+          [8, 8],
+        ],
+      })
+      .apply(input) as tf.SymbolicTensor;
     const out = tf.layers.flatten({}).apply(crop) as tf.SymbolicTensor;
     const net = tf.model({ inputs: input, outputs: out });
     await saveModel(net, path.join(dir, 'crop'), { name: 'crop' });
@@ -31,7 +38,20 @@ describe('lee --coordinates on non-square images (the rotate-nonsquare case)', (
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   const lee = async (images: string, ...extra: string[]) => {
-    const r = await runHere(['lee', '--model', model, '--images', path.join(CASE, images), '--groups', 'rotate', '--output', 'logits', '--format', 'json', ...extra]);
+    const r = await runHere([
+      'lee',
+      '--model',
+      model,
+      '--images',
+      path.join(CASE, images),
+      '--groups',
+      'rotate',
+      '--output',
+      'logits',
+      '--format',
+      'json',
+      ...extra,
+    ]);
     assert.equal(r.code, 0, r.err);
     return { lee: JSON.parse(r.out).rows[0].lee as number, err: r.err };
   };

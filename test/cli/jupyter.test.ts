@@ -12,11 +12,16 @@ test('npm run jupyter: --allow-root only as root, --no-browser without a display
   assert.equal(root.env.JUPYTER_PATH, path.resolve(__dirname, '..', '..', '..', 'jupyter'));
   const user = jupyterCommand(1000, { DISPLAY: ':0' });
   assert.deepEqual(user.args, ['-m', 'notebook']);
-  assert.deepEqual(jupyterCommand(0, { DISPLAY: ':0' }, ['--allow-root']).args, ['-m', 'notebook', '--allow-root'], 'not twice');
+  assert.deepEqual(
+    jupyterCommand(0, { DISPLAY: ':0' }, ['--allow-root']).args,
+    ['-m', 'notebook', '--allow-root'],
+    'not twice',
+  );
 });
 
-test('npm run jupyter: finds the URL with its token in Jupyter\'s log', () => {
-  const log = '[I 21:30 NotebookApp] Serving notebooks from local directory: /work\n    To access the notebook, open this file in a browser:\n        file:///root/.local/share/jupyter/runtime/nbserver-1-open.html\n    Or copy and paste one of these URLs:\n        http://localhost:8888/?token=abc123\n';
+test("npm run jupyter: finds the URL with its token in Jupyter's log", () => {
+  const log =
+    '[I 21:30 NotebookApp] Serving notebooks from local directory: /work\n    To access the notebook, open this file in a browser:\n        file:///root/.local/share/jupyter/runtime/nbserver-1-open.html\n    Or copy and paste one of these URLs:\n        http://localhost:8888/?token=abc123\n';
   assert.equal(serverUrl(log), 'http://localhost:8888/?token=abc123');
   assert.equal(serverUrl('nothing yet'), undefined);
 });
@@ -29,8 +34,19 @@ test('the notebook runner skips .ipynb_checkpoints (Jupyter autosaves would run 
   try {
     fs.mkdirSync(path.join(dir, '.ipynb_checkpoints'));
     fs.mkdirSync(path.join(dir, 'sub', '.ipynb_checkpoints'), { recursive: true });
-    for (const f of ['01-a.ipynb', '.ipynb_checkpoints/01-a-checkpoint.ipynb', 'sub/02-b.ipynb', 'sub/.ipynb_checkpoints/02-b-checkpoint.ipynb']) fs.writeFileSync(path.join(dir, f), '{}');
-    assert.deepEqual(listNotebooks(dir).map((f) => path.relative(dir, f)).sort(), ['01-a.ipynb', path.join('sub', '02-b.ipynb')]);
+    for (const f of [
+      '01-a.ipynb',
+      '.ipynb_checkpoints/01-a-checkpoint.ipynb',
+      'sub/02-b.ipynb',
+      'sub/.ipynb_checkpoints/02-b-checkpoint.ipynb',
+    ])
+      fs.writeFileSync(path.join(dir, f), '{}');
+    assert.deepEqual(
+      listNotebooks(dir)
+        .map((f) => path.relative(dir, f))
+        .sort(),
+      ['01-a.ipynb', path.join('sub', '02-b.ipynb')],
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -47,7 +47,12 @@ describe('liederiv layerwise (CLI)', () => {
     await useBackend('wasm');
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'liederiv-layerwise-'));
     const net = buildZooModel('cnn-relu', { seed: 5 });
-    await saveModel(net, dir, { name: 'cnn-test', inputSize: [28, 28], preprocess: { mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] }, classNames: classNamesOf(net) });
+    await saveModel(net, dir, {
+      name: 'cnn-test',
+      inputSize: [28, 28],
+      preprocess: { mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] },
+      classNames: classNamesOf(net),
+    });
     modelJson = path.join(dir, 'model.json');
     npy = path.join(dir, 'images.npy');
     const x = tf.randomUniform([2, 28, 28, 3], 0, 1, 'float32', 4) as tf.Tensor4D;
@@ -72,22 +77,53 @@ describe('liederiv layerwise (CLI)', () => {
     assert.deepEqual(doc.layers[2], { index: 2, name: 'conv1/relu', kind: 'activation' });
     for (const l of doc.layers) assert.deepEqual(Object.keys(l), ['index', 'name', 'kind']);
     assert.equal(doc.rows.length, 2 * doc.layers.length);
-    for (const row of doc.rows) assert.deepEqual(Object.keys(row), ['image', 'layer', 'sqnorm', 'projection', 'meanSq', 'meanSqShare']);
-    assert.deepEqual(doc.totals.map((t: { image: number }) => t.image), [0, 1]);
+    for (const row of doc.rows)
+      assert.deepEqual(Object.keys(row), ['image', 'layer', 'sqnorm', 'projection', 'meanSq', 'meanSqShare']);
+    assert.deepEqual(
+      doc.totals.map((t: { image: number }) => t.image),
+      [0, 1],
+    );
     for (const t of doc.totals as Array<{ image: number; l2: number; meanSq: number }>) {
       // mean-sq (Eq. 4): the shares ⟨C_i, L f⟩/K sum to the total ‖L f‖²/K.
-      const share = doc.rows.filter((row: { image: number }) => row.image === t.image).reduce((a: number, row: { meanSqShare: number }) => a + row.meanSqShare, 0);
-      assert.ok(Math.abs(share - t.meanSq) <= TOL * t.meanSq, `image ${t.image}: Σ meanSqShare ${share} vs mean-sq ${t.meanSq}`);
-      assert.ok(Math.abs(t.meanSq - (t.l2 * t.l2) / doc.meta.outputs) <= TOL * t.meanSq, `image ${t.image}: mean-sq ${t.meanSq} vs l2²/K`);
-      assert.ok(Math.abs(t.l2 - l2[t.image]) <= TOL * l2[t.image], `image ${t.image}: total ${t.l2} vs lieDerivative ${l2[t.image]}`);
-      const proj = doc.rows.filter((row: { image: number }) => row.image === t.image).reduce((a: number, row: { projection: number }) => a + row.projection, 0);
+      const share = doc.rows
+        .filter((row: { image: number }) => row.image === t.image)
+        .reduce((a: number, row: { meanSqShare: number }) => a + row.meanSqShare, 0);
+      assert.ok(
+        Math.abs(share - t.meanSq) <= TOL * t.meanSq,
+        `image ${t.image}: Σ meanSqShare ${share} vs mean-sq ${t.meanSq}`,
+      );
+      assert.ok(
+        Math.abs(t.meanSq - (t.l2 * t.l2) / doc.meta.outputs) <= TOL * t.meanSq,
+        `image ${t.image}: mean-sq ${t.meanSq} vs l2²/K`,
+      );
+      assert.ok(
+        Math.abs(t.l2 - l2[t.image]) <= TOL * l2[t.image],
+        `image ${t.image}: total ${t.l2} vs lieDerivative ${l2[t.image]}`,
+      );
+      const proj = doc.rows
+        .filter((row: { image: number }) => row.image === t.image)
+        .reduce((a: number, row: { projection: number }) => a + row.projection, 0);
       assert.ok(Math.abs(proj - t.l2) <= TOL * t.l2, `image ${t.image}: Σ projection ${proj} vs ${t.l2}`);
     }
   });
 
   it('--format csv --out FILE: one line per image and layer, written atomically (no temp files left)', async () => {
     const out = path.join(dir, 'layers.csv');
-    const r = await runHere('--model', modelJson, '--images', npy, '--group', 'translate-x', '--output', 'logits', '--exact', '--out', out, '--backend', 'wasm');
+    const r = await runHere(
+      '--model',
+      modelJson,
+      '--images',
+      npy,
+      '--group',
+      'translate-x',
+      '--output',
+      'logits',
+      '--exact',
+      '--out',
+      out,
+      '--backend',
+      'wasm',
+    );
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout, '');
     const lines = fs.readFileSync(out, 'utf8').trimEnd().split('\n');
@@ -97,7 +133,10 @@ describe('liederiv layerwise (CLI)', () => {
     assert.equal(lines.length - 1, 2 * 11);
     assert.match(lines[1], /^0,0,preprocess,other,[-0-9.e]+,[-0-9.e]+,[-0-9.e]+,[-0-9.e]+$/);
     assert.ok(!lines.some((l) => l.includes(',probs,')), 'logits output stops before the softmax');
-    assert.deepEqual(fs.readdirSync(dir).filter((f) => f.includes('.tmp')), []);
+    assert.deepEqual(
+      fs.readdirSync(dir).filter((f) => f.includes('.tmp')),
+      [],
+    );
   });
 
   it('usage errors exit 2 and name the option', async () => {
@@ -120,7 +159,13 @@ describe('liederiv layerwise (CLI)', () => {
     const r = await runHere('--help');
     assert.equal(r.status, 0);
     assert.match(r.stdout, /^liederiv layerwise --model <model.json> --images <file.npy \| folder> --group <name>/);
-    assert.match(r.stdout, /\[--output probs\|logits\|NAME\] \[--input-range R\] \[--mean r,g,b\] \[--std r,g,b\] \[--layout L\] \[--difference central\|forward\|gaussian\] \[--probes P\] \[--exact\]/);
-    assert.match(r.stdout, /--input-range the value range the model expects: 0\.\.1 \(default\) \| 0\.\.255 \| -1\.\.1/);
+    assert.match(
+      r.stdout,
+      /\[--output probs\|logits\|NAME\] \[--input-range R\] \[--mean r,g,b\] \[--std r,g,b\] \[--layout L\] \[--difference central\|forward\|gaussian\] \[--probes P\] \[--exact\]/,
+    );
+    assert.match(
+      r.stdout,
+      /--input-range the value range the model expects: 0\.\.1 \(default\) \| 0\.\.255 \| -1\.\.1/,
+    );
   });
 });

@@ -16,7 +16,6 @@ import { TOL } from '../helpers/tolerances';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 
-
 const REF: Array<[string, string]> = [
   ['translate-x', 'trans_x'],
   ['rotate', 'rot'],
@@ -47,7 +46,24 @@ describe('liederiv lee', () => {
   for (const difference of ['forward', 'central'] as const) {
     it(`JSON --vectors matches the reference lee_*${difference === 'central' ? '_centraldiff' : ''} (difference ${difference}) within 1e-4`, async () => {
       const ref = loadReference('smallcnn_outputs');
-      const r = await runHere(['lee', '--model', modelJson, '--images', npy, '--groups', REF.map(([g]) => g).join(','), '--difference', difference, '--format', 'json', '--vectors', '--backend', 'wasm', '--batch', '5']);
+      const r = await runHere([
+        'lee',
+        '--model',
+        modelJson,
+        '--images',
+        npy,
+        '--groups',
+        REF.map(([g]) => g).join(','),
+        '--difference',
+        difference,
+        '--format',
+        'json',
+        '--vectors',
+        '--backend',
+        'wasm',
+        '--batch',
+        '5',
+      ]);
       assert.equal(r.code, 0, r.err);
       assert.match(r.err, /lee: 8\/8 images/);
       const doc = JSON.parse(r.out);
@@ -69,26 +85,97 @@ describe('liederiv lee', () => {
 
   it('CSV to --out: header, one line per image and group, same numbers as JSON', async () => {
     const out = path.join(dir, 'lee.csv');
-    const r = await runHere(['lee', '--model', modelJson, '--images', npy, '--groups', 'rotate,hue', '--out', out, '--batch', '3', '--backend', 'wasm', '--reduction', 'l2']);
+    const r = await runHere([
+      'lee',
+      '--model',
+      modelJson,
+      '--images',
+      npy,
+      '--groups',
+      'rotate,hue',
+      '--out',
+      out,
+      '--batch',
+      '3',
+      '--backend',
+      'wasm',
+      '--reduction',
+      'l2',
+    ]);
     assert.equal(r.code, 0, r.err);
     assert.equal(r.out, '');
     const lines = fs.readFileSync(out, 'utf8').trim().split('\n');
     assert.equal(lines[0], 'image,pred,group,lee');
     assert.equal(lines.length, 1 + 16);
-    assert.deepEqual(lines.slice(1, 3).map((l) => { const c = l.split(','); return `${c[0]},${c[2]}`; }), ['0,rotate', '0,hue']);
-    const j = await runHere(['lee', '--model', modelJson, '--images', npy, '--groups', 'rotate,hue', '--format', 'json', '--backend', 'wasm', '--reduction', 'l2']);
+    assert.deepEqual(
+      lines.slice(1, 3).map((l) => {
+        const c = l.split(',');
+        return `${c[0]},${c[2]}`;
+      }),
+      ['0,rotate', '0,hue'],
+    );
+    const j = await runHere([
+      'lee',
+      '--model',
+      modelJson,
+      '--images',
+      npy,
+      '--groups',
+      'rotate,hue',
+      '--format',
+      'json',
+      '--backend',
+      'wasm',
+      '--reduction',
+      'l2',
+    ]);
     const json = JSON.parse(j.out).rows.map((row: { lee: number }) => row.lee);
     // Batches of 3 vs 32 change the float32 summation order only.
-    assert.ok(relError(lines.slice(1).map((l) => Number(l.split(',')[3])), json) < TOL.float32Reordered);
-    const v = await runHere(['lee', '--model', modelJson, '--images', npy, '--groups', 'rotate', '--vectors', '--backend', 'wasm']);
-    assert.equal(v.out.split('\n')[0], ['image', 'pred', 'group', 'lee', ...Array.from({ length: 10 }, (_, i) => `lie_${i}`)].join(','));
+    assert.ok(
+      relError(
+        lines.slice(1).map((l) => Number(l.split(',')[3])),
+        json,
+      ) < TOL.float32Reordered,
+    );
+    const v = await runHere([
+      'lee',
+      '--model',
+      modelJson,
+      '--images',
+      npy,
+      '--groups',
+      'rotate',
+      '--vectors',
+      '--backend',
+      'wasm',
+    ]);
+    assert.equal(
+      v.out.split('\n')[0],
+      ['image', 'pred', 'group', 'lee', ...Array.from({ length: 10 }, (_, i) => `lie_${i}`)].join(','),
+    );
   });
 
-  it("--output probs/logits agree for models with and without a final softmax", async () => {
+  it('--output probs/logits agree for models with and without a final softmax', async () => {
     for (const output of ['probs', 'logits']) {
-      const args = ['--images', npy, '--groups', 'rotate', '--format', 'json', '--backend', 'wasm', '--output', output, '--vectors'];
-      const a = JSON.parse((await runHere(['lee', '--model', modelJson, ...args])).out).rows.flatMap((r: { lie: number[] }) => r.lie);
-      const b = JSON.parse((await runHere(['lee', '--model', softmaxJson, ...args])).out).rows.flatMap((r: { lie: number[] }) => r.lie);
+      const args = [
+        '--images',
+        npy,
+        '--groups',
+        'rotate',
+        '--format',
+        'json',
+        '--backend',
+        'wasm',
+        '--output',
+        output,
+        '--vectors',
+      ];
+      const a = JSON.parse((await runHere(['lee', '--model', modelJson, ...args])).out).rows.flatMap(
+        (r: { lie: number[] }) => r.lie,
+      );
+      const b = JSON.parse((await runHere(['lee', '--model', softmaxJson, ...args])).out).rows.flatMap(
+        (r: { lie: number[] }) => r.lie,
+      );
       assert.ok(relError(a, b) < TOL.float32Reordered, output);
     }
   });
@@ -109,13 +196,40 @@ describe('liederiv lee', () => {
     r = await runHere([...base, '--groups', 'rotate', '--threads', 'two']);
     assert.equal(r.code, 2);
     assert.match(r.err, /--threads must be an integer ≥ 1, got 'two'/);
-    r = await runHere(['lee', '--model', path.join(dir, 'missing.json'), '--images', npy, '--groups', 'rotate', '--backend', 'wasm']);
+    r = await runHere([
+      'lee',
+      '--model',
+      path.join(dir, 'missing.json'),
+      '--images',
+      npy,
+      '--groups',
+      'rotate',
+      '--backend',
+      'wasm',
+    ]);
     assert.equal(r.code, 1);
     assert.match(r.err, /model\.json not found/);
   });
 
   it('runs as a process: node bin/liederiv.js lee ... (stdout CSV, progress on stderr)', () => {
-    const p = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'liederiv.js'), 'lee', '--model', modelJson, '--images', npy, '--groups', 'translate-x', '--difference', 'forward', '--backend', 'wasm'], { encoding: 'utf8', cwd: ROOT });
+    const p = spawnSync(
+      process.execPath,
+      [
+        path.join(ROOT, 'bin', 'liederiv.js'),
+        'lee',
+        '--model',
+        modelJson,
+        '--images',
+        npy,
+        '--groups',
+        'translate-x',
+        '--difference',
+        'forward',
+        '--backend',
+        'wasm',
+      ],
+      { encoding: 'utf8', cwd: ROOT },
+    );
     assert.equal(p.status, 0, p.stderr);
     assert.match(p.stderr, /lee: 8\/8 images/);
     const lines = p.stdout.trim().split('\n');
@@ -127,9 +241,33 @@ describe('liederiv lee', () => {
 
   it('--threads 2 as a process: the two-thread wasm build, the same numbers as one thread', () => {
     const lee = (threads: string) => {
-      const p = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'liederiv.js'), 'lee', '--model', modelJson, '--images', npy, '--groups', 'rotate,scale', '--backend', 'wasm', '--threads', threads], { encoding: 'utf8', cwd: ROOT, env: { ...process.env, LIEDERIV_WASM_THREADS: '' } });
+      const p = spawnSync(
+        process.execPath,
+        [
+          path.join(ROOT, 'bin', 'liederiv.js'),
+          'lee',
+          '--model',
+          modelJson,
+          '--images',
+          npy,
+          '--groups',
+          'rotate,scale',
+          '--backend',
+          'wasm',
+          '--threads',
+          threads,
+        ],
+        { encoding: 'utf8', cwd: ROOT, env: { ...process.env, LIEDERIV_WASM_THREADS: '' } },
+      );
       assert.equal(p.status, 0, p.stderr);
-      return { line: p.stderr.split('\n')[0], values: p.stdout.trim().split('\n').slice(1).map((l) => Number(l.split(',')[3])) };
+      return {
+        line: p.stderr.split('\n')[0],
+        values: p.stdout
+          .trim()
+          .split('\n')
+          .slice(1)
+          .map((l) => Number(l.split(',')[3])),
+      };
     };
     const two = lee('2');
     const one = lee('1');

@@ -33,14 +33,23 @@ describe('ResumableCsv', () => {
     fs.writeFileSync(file, 'stale results\n');
     const csv = ResumableCsv.open({ out: file, resume: false, identity, images: 5, batchSize: 2 });
     assert.equal(fs.existsSync(file), false, 'stale file removed before computing');
-    assert.deepEqual(JSON.parse(fs.readFileSync(metaPathOf(file), 'utf8')), { format: 'liederiv-csv-run/1', identity, batchSize: 2, images: 5 });
+    assert.deepEqual(JSON.parse(fs.readFileSync(metaPathOf(file), 'utf8')), {
+      format: 'liederiv-csv-run/1',
+      identity,
+      batchSize: 2,
+      images: 5,
+    });
     csv.writeBatch(0, HEADER, lines(0, 2, 5));
     assert.equal(fs.readFileSync(file, 'utf8'), HEADER + lines(0, 2, 5));
     assert.throws(() => csv.writeBatch(2, HEADER, lines(2, 2, 5)), InputError, 'batches in order');
     csv.writeBatch(1, HEADER, lines(1, 2, 5));
     csv.close();
     assert.equal(fs.readFileSync(file, 'utf8'), HEADER + lines(0, 2, 5) + lines(1, 2, 5));
-    assert.deepEqual(fs.readdirSync(dir).filter((f) => f.includes('.tmp')), [], 'no temporary files left');
+    assert.deepEqual(
+      fs.readdirSync(dir).filter((f) => f.includes('.tmp')),
+      [],
+      'no temporary files left',
+    );
   });
 
   it('resume drops a torn last line and a partial batch, keeps whole batches', () => {
@@ -73,17 +82,44 @@ describe('ResumableCsv', () => {
     const file = path.join(dir, 'bad.csv');
     partialRun(file, 2);
     fs.appendFileSync(file, '2,rotate,2.5\n');
-    assert.throws(() => ResumableCsv.open({ out: file, resume: true, identity, images: 5, batchSize: 2 }), (e: Error) => e instanceof FileFormatError && /line 10 is for image 2, expected image 4 \(2 rows per image; duplicate or missing rows\)/.test(e.message));
+    assert.throws(
+      () => ResumableCsv.open({ out: file, resume: true, identity, images: 5, batchSize: 2 }),
+      (e: Error) =>
+        e instanceof FileFormatError &&
+        /line 10 is for image 2, expected image 4 \(2 rows per image; duplicate or missing rows\)/.test(e.message),
+    );
     partialRun(file, 1);
-    assert.throws(() => ResumableCsv.open({ out: file, resume: true, identity: { ...identity, groups: ['rotate'] }, images: 5, batchSize: 2 }), /was written with groups \["rotate","hue"\], this run has \["rotate"\]/);
-    assert.throws(() => ResumableCsv.open({ out: file, resume: true, identity, images: 6, batchSize: 2 }), /written with imageCount 5, this run has 6/);
+    assert.throws(
+      () =>
+        ResumableCsv.open({
+          out: file,
+          resume: true,
+          identity: { ...identity, groups: ['rotate'] },
+          images: 5,
+          batchSize: 2,
+        }),
+      /was written with groups \["rotate","hue"\], this run has \["rotate"\]/,
+    );
+    assert.throws(
+      () => ResumableCsv.open({ out: file, resume: true, identity, images: 6, batchSize: 2 }),
+      /written with imageCount 5, this run has 6/,
+    );
     const csv = ResumableCsv.open({ out: file, resume: true, identity, images: 5, batchSize: 2 });
-    assert.throws(() => csv.writeBatch(1, 'image,group,lee,lie_0\n', lines(1, 2, 5)), /header "image,group,lee" differs from this run's "image,group,lee,lie_0"/);
+    assert.throws(
+      () => csv.writeBatch(1, 'image,group,lee,lie_0\n', lines(1, 2, 5)),
+      /header "image,group,lee" differs from this run's "image,group,lee,lie_0"/,
+    );
     csv.close();
     fs.writeFileSync(metaPathOf(file), '{"format": "liederiv-csv-run/1", "ident');
-    assert.throws(() => ResumableCsv.open({ out: file, resume: true, identity, images: 5, batchSize: 2 }), (e: Error) => e instanceof FileFormatError && /bad\.csv\.meta\.json: not valid JSON/.test(e.message));
+    assert.throws(
+      () => ResumableCsv.open({ out: file, resume: true, identity, images: 5, batchSize: 2 }),
+      (e: Error) => e instanceof FileFormatError && /bad\.csv\.meta\.json: not valid JSON/.test(e.message),
+    );
     fs.writeFileSync(metaPathOf(file), '{"rows": []}');
-    assert.throws(() => ResumableCsv.open({ out: file, resume: true, identity, images: 5, batchSize: 2 }), /not a liederiv run sidecar/);
+    assert.throws(
+      () => ResumableCsv.open({ out: file, resume: true, identity, images: 5, batchSize: 2 }),
+      /not a liederiv run sidecar/,
+    );
   });
 
   it('fingerprintFiles: content-based, names the unreadable file', () => {

@@ -46,9 +46,15 @@ function smoothImages(n: number, size: number, seed: number): tf.Tensor4D {
   });
 }
 
-async function leeVectors(model: Parameters<typeof lee>[0], images: tf.Tensor4D, output: string): Promise<Float32Array[][]> {
+async function leeVectors(
+  model: Parameters<typeof lee>[0],
+  images: tf.Tensor4D,
+  output: string,
+): Promise<Float32Array[][]> {
   const rows = await lee(model, { images }, { groups: GROUPS, output, vectors: true });
-  return Array.from({ length: images.shape[0] }, (_, i) => GROUPS.map((g) => Float32Array.from(rows.find((r) => r.image === i && r.group === g)!.lie!)));
+  return Array.from({ length: images.shape[0] }, (_, i) =>
+    GROUPS.map((g) => Float32Array.from(rows.find((r) => r.image === i && r.group === g)!.lie!)),
+  );
 }
 
 describe('conformance oracle (cpu) against lee (cpu)', () => {
@@ -75,7 +81,10 @@ describe('conformance oracle (cpu) against lee (cpu)', () => {
       const shifted = lie[i].map((a) => a.map((v) => v * 1.1));
       const cmp = await expectNoLeak(() => compareImage(F, x, GROUPS, lie[i], { also: shifted }), 'compareImage');
       x.dispose();
-      assert.ok(Math.abs(cmp.alsoRelError! - 0.1) < TOL.relErrorScoreAbs, `a second answer 10% off scores 0.1, got ${cmp.alsoRelError}`);
+      assert.ok(
+        Math.abs(cmp.alsoRelError! - 0.1) < TOL.relErrorScoreAbs,
+        `a second answer 10% off scores 0.1, got ${cmp.alsoRelError}`,
+      );
       assert.equal(cmp.checked, 5);
       assert.equal(cmp.coverage, 1);
       assert.ok(cmp.relError < TOL.jvpVsOracle, `rel. error ${cmp.relError}`);
@@ -83,7 +92,12 @@ describe('conformance oracle (cpu) against lee (cpu)', () => {
   });
 
   it('reports a wrong answer: lee told 0..1 while the model expects −1..1, and a 1% perturbation', async () => {
-    const wrong = { name: 'cnn', net: model, inputSize: [16, 16] as [number, number], preprocess: rangeAsAffine(contract()) };
+    const wrong = {
+      name: 'cnn',
+      net: model,
+      inputSize: [16, 16] as [number, number],
+      preprocess: rangeAsAffine(contract()),
+    };
     const lie = await leeVectors(wrong, images, 'logits');
     const F = measuredFunction(model, contract({ range: '-1..1' }));
     const x = images.slice([0, 0, 0, 0], [1, -1, -1, -1]) as tf.Tensor4D;
@@ -94,11 +108,19 @@ describe('conformance oracle (cpu) against lee (cpu)', () => {
     const bumped = good.map((a) => a.map((v, k) => (k === 2 ? v * 1.01 + 1e-3 : v)));
     const cmp2 = compareImage(F, x, GROUPS, bumped);
     x.dispose();
-    assert.ok(cmp2.relError > TOL.mustDifferSmall, `a perturbed component must exceed the tolerance, rel. error ${cmp2.relError}`);
+    assert.ok(
+      cmp2.relError > TOL.mustDifferSmall,
+      `a perturbed component must exceed the tolerance, rel. error ${cmp2.relError}`,
+    );
   });
 
   it("probs: the model's own softmax; probs of a model without one (softmax added); logits before a fused softmax", async () => {
-    const wrapper = { name: 'cnn', net: model, inputSize: [16, 16] as [number, number], preprocess: rangeAsAffine(contract()) };
+    const wrapper = {
+      name: 'cnn',
+      net: model,
+      inputSize: [16, 16] as [number, number],
+      preprocess: rangeAsAffine(contract()),
+    };
     const x = images.slice([1, 0, 0, 0], [1, -1, -1, -1]) as tf.Tensor4D;
     const probs = await leeVectors(wrapper, images, 'probs');
     const c0 = compareImage(measuredFunction(model, contract({ measure: {} })), x, GROUPS, probs[1]);
@@ -111,13 +133,25 @@ describe('conformance oracle (cpu) against lee (cpu)', () => {
     // A Dense with a fused softmax: logits are its pre-activation.
     const fused = tf.sequential({
       layers: [
-        tf.layers.conv2d({ inputShape: [16, 16, 3], filters: 4, kernelSize: 3, strides: 2, activation: 'relu', name: 'c1' }),
+        tf.layers.conv2d({
+          inputShape: [16, 16, 3],
+          filters: 4,
+          kernelSize: 3,
+          strides: 2,
+          activation: 'relu',
+          name: 'c1',
+        }),
         tf.layers.flatten({ name: 'f' }),
         tf.layers.dense({ units: 3, activation: 'softmax', name: 'head' }),
       ],
     });
     const logits = await leeVectors({ ...wrapper, net: fused }, images, 'logits');
-    const c2 = compareImage(measuredFunction(fused, contract({ measure: { layer: 'head', preActivation: true } })), x, GROUPS, logits[1]);
+    const c2 = compareImage(
+      measuredFunction(fused, contract({ measure: { layer: 'head', preActivation: true } })),
+      x,
+      GROUPS,
+      logits[1],
+    );
     assert.ok(c2.relError < TOL.jvpVsOracle, `logits rel. error ${c2.relError}`);
     // And the oracle tells the two apart: probs of the fused net are not its logits.
     const c3 = compareImage(measuredFunction(fused, contract({ measure: {} })), x, GROUPS, logits[1]);
@@ -128,20 +162,47 @@ describe('conformance oracle (cpu) against lee (cpu)', () => {
 
   it('an image-like output subtracts its own tangent (equivariance, DESIGN §1); top components and probes when K > 8', async () => {
     const fcn = tf.sequential({
-      layers: [tf.layers.conv2d({ inputShape: [16, 16, 3], filters: 4, kernelSize: 3, padding: 'same', activation: 'tanh', name: 'c1' }), tf.layers.conv2d({ filters: 2, kernelSize: 3, padding: 'same', name: 'c2' })],
+      layers: [
+        tf.layers.conv2d({
+          inputShape: [16, 16, 3],
+          filters: 4,
+          kernelSize: 3,
+          padding: 'same',
+          activation: 'tanh',
+          name: 'c1',
+        }),
+        tf.layers.conv2d({ filters: 2, kernelSize: 3, padding: 'same', name: 'c2' }),
+      ],
     });
-    const wrapper = { name: 'fcn', net: fcn, inputSize: [16, 16] as [number, number], preprocess: rangeAsAffine(contract()) };
+    const wrapper = {
+      name: 'fcn',
+      net: fcn,
+      inputSize: [16, 16] as [number, number],
+      preprocess: rangeAsAffine(contract()),
+    };
     const lie = await leeVectors(wrapper, images, 'logits');
     const x = images.slice([0, 0, 0, 0], [1, -1, -1, -1]) as tf.Tensor4D;
-    const cmp = compareImage(measuredFunction(fcn, contract({ measure: {} })), x, GROUPS, lie[0], { components: 4, probes: 2 });
+    const cmp = compareImage(measuredFunction(fcn, contract({ measure: {} })), x, GROUPS, lie[0], {
+      components: 4,
+      probes: 2,
+    });
     assert.equal(cmp.K, 16 * 16 * 2);
     assert.equal(cmp.checked, 4);
     assert.equal(cmp.probes, 2);
     assert.ok(cmp.coverage > 0 && cmp.coverage < 1);
     assert.ok(cmp.relError < TOL.jvpVsOracle, `rel. error ${cmp.relError}`);
     // Without the subtraction the numbers would differ: the oracle of J v alone is not L f.
-    const jvOnly = compareImage((z) => measuredFunction(fcn, contract({ measure: {} }))(z).reshape([1, -1]), x, GROUPS, lie[0], { components: 4, probes: 2 });
-    assert.ok(jvOnly.relError > TOL.mustDiffer, `J v alone must not match L f of an equivariant map, rel. error ${jvOnly.relError}`);
+    const jvOnly = compareImage(
+      (z) => measuredFunction(fcn, contract({ measure: {} }))(z).reshape([1, -1]),
+      x,
+      GROUPS,
+      lie[0],
+      { components: 4, probes: 2 },
+    );
+    assert.ok(
+      jvOnly.relError > TOL.mustDiffer,
+      `J v alone must not match L f of an equivariant map, rel. error ${jvOnly.relError}`,
+    );
     x.dispose();
     fcn.dispose();
   });
@@ -151,13 +212,23 @@ describe('conformance oracle (cpu) against lee (cpu)', () => {
     const g = await tinyGraph(
       [-1, 16, 16, 3],
       [
-        { name: 'ss', op: 'StridedSlice', input: ['x', 'b', 'e', 's'], attr: { begin_mask: attr.i(1), end_mask: attr.i(9), Index: attr.type('DT_INT32') } },
+        {
+          name: 'ss',
+          op: 'StridedSlice',
+          input: ['x', 'b', 'e', 's'],
+          attr: { begin_mask: attr.i(1), end_mask: attr.i(9), Index: attr.type('DT_INT32') },
+        },
         { name: 't', op: 'Tanh', input: ['ss'] },
         { name: 'y', op: 'Reshape', input: ['t', 'shape'] },
       ],
       { b: i32([0, 1, 2, 0]), e: i32([0, 15, 14, 0]), s: i32([1, 3, 2, 1]), shape: i32([-1, 5 * 6 * 3]) },
     );
-    const wrapper = { name: 'ss-graph', net: g, inputSize: [16, 16] as [number, number], preprocess: rangeAsAffine(contract()) };
+    const wrapper = {
+      name: 'ss-graph',
+      net: g,
+      inputSize: [16, 16] as [number, number],
+      preprocess: rangeAsAffine(contract()),
+    };
     const lie = await leeVectors(wrapper, images, 'logits');
     const x = images.slice([1, 0, 0, 0], [1, -1, -1, -1]) as tf.Tensor4D;
     const cmp = compareImage(measuredFunction(g, contract({ measure: { node: 'y' } })), x, GROUPS, lie[1]);
@@ -208,14 +279,26 @@ describe('conformance runner on a saved zoo model (wasm lee, cpu oracle, layerwi
   });
 
   it('measures every listed output (probs, logits, an inner layer): ok against both oracles, layerwise telescopes', async () => {
-    const e: ModelEntry = { ...entry(), moreOutputs: [{ label: 'logits', output: 'logits', measure: { layer: 'logits' } }, { label: 'inner', output: 'conv2', measure: { layer: 'conv2' } }] };
+    const e: ModelEntry = {
+      ...entry(),
+      moreOutputs: [
+        { label: 'logits', output: 'logits', measure: { layer: 'logits' } },
+        { label: 'inner', output: 'conv2', measure: { layer: 'conv2' } },
+      ],
+    };
     const r = await runOne(e, path.join(dir, 'cnn', 'model.json'), { ...DEFAULT_MEASURE, images: 2, timeoutS: 180 });
     assert.equal(r.status, 'ok', `${r.detail} ${r.notes.join('; ')}`);
-    assert.deepEqual(r.outputs!.map((o) => o.label), ['probs', 'logits', 'inner']);
+    assert.deepEqual(
+      r.outputs!.map((o) => o.label),
+      ['probs', 'logits', 'inner'],
+    );
     for (const o of r.outputs!) {
       assert.equal(o.wasm?.images, 2, `${o.label}: the wasm oracle checks every image`);
       assert.ok(o.wasm!.relError < TOL.jvpVsOracle, `${o.label}: wasm rel. error ${o.wasm!.relError}`);
-      assert.ok(o.cpu && o.cpu.relError < TOL.jvpVsOracle, `${o.label}: cpu rel. error ${o.cpu?.relError} ${o.cpuError}`);
+      assert.ok(
+        o.cpu && o.cpu.relError < TOL.jvpVsOracle,
+        `${o.label}: cpu rel. error ${o.cpu?.relError} ${o.cpuError}`,
+      );
       assert.ok(o.spread !== undefined && o.spread < TOL.wasmVsCpu, `${o.label}: spread ${o.spread}`);
     }
     // The inner layer is a feature map: K > 8, so top components and probes were checked.
@@ -226,16 +309,28 @@ describe('conformance runner on a saved zoo model (wasm lee, cpu oracle, layerwi
   });
 
   it('a wrong output name is a typed refusal with the library message, not a FAIL', async () => {
-    const r = await runOne(entry({ output: 'no_such_layer' }), path.join(dir, 'cnn', 'model.json'), { ...DEFAULT_MEASURE, images: 1, timeoutS: 120 });
+    const r = await runOne(entry({ output: 'no_such_layer' }), path.join(dir, 'cnn', 'model.json'), {
+      ...DEFAULT_MEASURE,
+      images: 1,
+      timeoutS: 120,
+    });
     assert.equal(r.status, 'refused', `${r.status}: ${r.detail}`);
     assert.match(r.detail ?? '', /no_such_layer/);
   });
 
   it('a missing model file is a refusal (FileFormatError), and a model expected to be refused that measures is a FAIL', async () => {
-    const missing = await runOne(entry(), path.join(dir, 'nope', 'model.json'), { ...DEFAULT_MEASURE, images: 1, timeoutS: 60 });
+    const missing = await runOne(entry(), path.join(dir, 'nope', 'model.json'), {
+      ...DEFAULT_MEASURE,
+      images: 1,
+      timeoutS: 60,
+    });
     assert.equal(missing.status, 'refused');
     assert.match(missing.detail ?? '', /model\.json not found/);
-    const r = await runOne({ ...entry(), expectRefusal: 'pretend int32 input' }, path.join(dir, 'cnn', 'model.json'), { ...DEFAULT_MEASURE, images: 1, timeoutS: 120 });
+    const r = await runOne({ ...entry(), expectRefusal: 'pretend int32 input' }, path.join(dir, 'cnn', 'model.json'), {
+      ...DEFAULT_MEASURE,
+      images: 1,
+      timeoutS: 120,
+    });
     assert.equal(r.status, 'FAIL');
     assert.match(r.detail ?? '', /cannot measure/);
   });

@@ -16,7 +16,10 @@ const out = (over: Partial<OutputResult> = {}): OutputResult => ({ label: 'logit
 describe('outputStatus', () => {
   it('ok when lee agrees with the wasm oracle and, where it ran, the cpu pair agrees; the spread is not judged', () => {
     assert.equal(outputStatus(out({ wasm: wasm(2e-6) }), TOL).status, 'ok');
-    assert.equal(outputStatus(out({ wasm: wasm(2e-6), cpu: { relError: 5e-7, seconds: 1 }, spread: 1.5e-3 }), TOL).status, 'ok');
+    assert.equal(
+      outputStatus(out({ wasm: wasm(2e-6), cpu: { relError: 5e-7, seconds: 1 }, spread: 1.5e-3 }), TOL).status,
+      'ok',
+    );
   });
   it('FAIL when lee disagrees with the oracle on its own backend (wasm or cpu), naming which', () => {
     const w = outputStatus(out({ wasm: wasm(2e-3) }), TOL);
@@ -25,27 +28,46 @@ describe('outputStatus', () => {
     const c = outputStatus(out({ wasm: wasm(1e-6), cpu: { relError: 5e-3, seconds: 1 } }), TOL);
     assert.equal(c.status, 'FAIL');
     assert.match(c.detail!, /lee \(cpu\) disagrees with the reverse-mode oracle on cpu/);
-    assert.equal(outputStatus(out({ wasm: wasm(Number.NaN) }), TOL).status, 'FAIL', 'NaN is never within the tolerance');
+    assert.equal(
+      outputStatus(out({ wasm: wasm(Number.NaN) }), TOL).status,
+      'FAIL',
+      'NaN is never within the tolerance',
+    );
   });
   it('ill-conditioned (unchecked, named) when the two oracles disagree beyond the tolerance themselves', () => {
-    const r = outputStatus(out({ wasm: wasm(2.3e-3), cpu: { relError: 1.2e-3, seconds: 1 }, oracleSpread: 3.3e-3 }), TOL);
+    const r = outputStatus(
+      out({ wasm: wasm(2.3e-3), cpu: { relError: 1.2e-3, seconds: 1 }, oracleSpread: 3.3e-3 }),
+      TOL,
+    );
     assert.equal(r.status, 'unchecked');
     assert.match(r.detail!, /ill-conditioned in float32: the wasm and cpu oracles disagree by 3\.30e-3/);
     // Oracles that agree with each other leave a disagreement of lee a FAIL.
     assert.equal(outputStatus(out({ wasm: wasm(2.3e-3), oracleSpread: 1e-6 }), TOL).status, 'FAIL');
   });
   it('without the wasm oracle: ok only if the cpu pair agrees and the wasm lee is within the tolerance of the cpu oracle', () => {
-    assert.equal(outputStatus(out({ wasmError: 'no gradient', cpu: { relError: 1e-6, seconds: 1 }, spread: 2e-6 }), TOL).status, 'ok');
-    const u = outputStatus(out({ wasmError: 'no gradient for X', cpu: { relError: 1e-6, seconds: 1 }, spread: 5e-3 }), TOL);
+    assert.equal(
+      outputStatus(out({ wasmError: 'no gradient', cpu: { relError: 1e-6, seconds: 1 }, spread: 2e-6 }), TOL).status,
+      'ok',
+    );
+    const u = outputStatus(
+      out({ wasmError: 'no gradient for X', cpu: { relError: 1e-6, seconds: 1 }, spread: 5e-3 }),
+      TOL,
+    );
     assert.equal(u.status, 'unchecked');
     assert.match(u.detail!, /no gradient for X/);
   });
   it('unchecked when no oracle ran, with both reasons; refused / FAIL for typed / untyped lee errors', () => {
-    const u = outputStatus(out({ wasmError: 'gradient function not found for Foo', cpuSkipped: 'above the size cap' }), TOL);
+    const u = outputStatus(
+      out({ wasmError: 'gradient function not found for Foo', cpuSkipped: 'above the size cap' }),
+      TOL,
+    );
     assert.equal(u.status, 'unchecked');
     assert.match(u.detail!, /Foo.*size cap/);
     assert.equal(outputStatus(out({ leeError: { typed: true, message: 'int32 input' } }), TOL).status, 'refused');
-    assert.deepEqual(outputStatus(out({ leeError: { typed: false, message: 'TypeError: x' } }), TOL), { status: 'FAIL', detail: 'lee crashed: TypeError: x' });
+    assert.deepEqual(outputStatus(out({ leeError: { typed: false, message: 'TypeError: x' } }), TOL), {
+      status: 'FAIL',
+      detail: 'lee crashed: TypeError: x',
+    });
   });
 });
 
@@ -59,23 +81,41 @@ describe('modelStatus', () => {
     assert.equal(modelStatus([ok, out({ label: 'inner', wasmError: 'e', cpuSkipped: 's' })], TOL).status, 'unchecked');
   });
   it('a refusal of the first output refuses the model; of a further output it is kept in the detail', () => {
-    assert.deepEqual(modelStatus([out({ leeError: { typed: true, message: 'has 3 outputs' } })], TOL), { status: 'refused', detail: 'has 3 outputs' });
-    const r = modelStatus([ok, out({ label: 'probs', leeError: { typed: true, message: 'probs needs ≥ 2 components' } })], TOL);
+    assert.deepEqual(modelStatus([out({ leeError: { typed: true, message: 'has 3 outputs' } })], TOL), {
+      status: 'refused',
+      detail: 'has 3 outputs',
+    });
+    const r = modelStatus(
+      [ok, out({ label: 'probs', leeError: { typed: true, message: 'probs needs ≥ 2 components' } })],
+      TOL,
+    );
     assert.equal(r.status, 'ok');
     assert.match(r.detail!, /probs \(probs needs/);
   });
   it('expectRefusal: refused when the library refuses, FAIL when it measures or crashes', () => {
-    assert.equal(modelStatus([out({ leeError: { typed: true, message: 'int32' } })], TOL, 'int32 input').status, 'refused');
+    assert.equal(
+      modelStatus([out({ leeError: { typed: true, message: 'int32' } })], TOL, 'int32 input').status,
+      'refused',
+    );
     assert.match(modelStatus([ok], TOL, 'int32 input').detail!, /returned numbers for a model it cannot measure/);
-    assert.match(modelStatus([out({ leeError: { typed: false, message: 'boom' } })], TOL, 'int32 input').detail!, /crashed instead of refusing/);
+    assert.match(
+      modelStatus([out({ leeError: { typed: false, message: 'boom' } })], TOL, 'int32 input').detail!,
+      /crashed instead of refusing/,
+    );
   });
 });
 
 describe('relativise and the manifest outputs', () => {
   const root = path.join(path.sep, 'work', 'repo');
   it('makes repository paths relative and an outside cache <cache>', () => {
-    assert.equal(relativise(`${root}/.cache/conformance/packages/a/model.json: not found`, root, `${root}/.cache/conformance`), '.cache/conformance/packages/a/model.json: not found');
-    assert.equal(relativise(`/tmp/scratch/packages/a/model.json and ${root}/src/x.ts`, root, '/tmp/scratch'), '<cache>/packages/a/model.json and src/x.ts');
+    assert.equal(
+      relativise(`${root}/.cache/conformance/packages/a/model.json: not found`, root, `${root}/.cache/conformance`),
+      '.cache/conformance/packages/a/model.json: not found',
+    );
+    assert.equal(
+      relativise(`/tmp/scratch/packages/a/model.json and ${root}/src/x.ts`, root, '/tmp/scratch'),
+      '<cache>/packages/a/model.json and src/x.ts',
+    );
     assert.equal(relativise('no paths here', root), 'no paths here');
     assert.ok(!relativise(`in ${root}`, root).includes(root));
   });
@@ -85,8 +125,17 @@ describe('relativise and the manifest outputs', () => {
       contract: { output: 'Identity_2', measure: { node: 'Identity_2' } },
       moreOutputs: [{ label: 'inner', output: 'add_3', measure: { node: 'add_3' } }],
     } as unknown as ModelEntry;
-    assert.deepEqual(outputsOf(m).map((o) => [o.label, o.output, o.measure?.node]), [['output', 'Identity_2', 'Identity_2'], ['inner', 'add_3', 'add_3']]);
-    assert.equal(outputsOf({ ...m, contract: { ...m.contract, output: 'probs' }, moreOutputs: undefined } as ModelEntry)[0].label, 'probs');
+    assert.deepEqual(
+      outputsOf(m).map((o) => [o.label, o.output, o.measure?.node]),
+      [
+        ['output', 'Identity_2', 'Identity_2'],
+        ['inner', 'add_3', 'add_3'],
+      ],
+    );
+    assert.equal(
+      outputsOf({ ...m, contract: { ...m.contract, output: 'probs' }, moreOutputs: undefined } as ModelEntry)[0].label,
+      'probs',
+    );
   });
   it('imageCount: one image above the big-model size, all below', () => {
     assert.equal(imageCount([224, 224], 3, 256 * 256), 3);

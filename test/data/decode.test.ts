@@ -15,13 +15,19 @@ describe('decodeImage', () => {
   });
 
   it('replicates a greyscale PNG to three channels', () => {
-    const img = decodeImage(makePng(4, 4, 0, (x) => [x * 60, x * 60, x * 60, 255]), 'g.png');
+    const img = decodeImage(
+      makePng(4, 4, 0, (x) => [x * 60, x * 60, x * 60, 255]),
+      'g.png',
+    );
     assert.deepEqual([...img.data.subarray(9, 12)], [180, 180, 180]);
   });
 
   it('composites RGBA over white', () => {
     // hand-checked: red at alpha 51/255 = 0.2 over white → (255, 0.8·255, 0.8·255) = (255, 204, 204)
-    const img = decodeImage(makePng(2, 1, 6, () => [255, 0, 0, 51]), 'a.png');
+    const img = decodeImage(
+      makePng(2, 1, 6, () => [255, 0, 0, 51]),
+      'a.png',
+    );
     assert.deepEqual([...img.data.subarray(0, 3)], [255, 204, 204]);
   });
 
@@ -36,13 +42,22 @@ describe('decodeImage', () => {
   });
 
   it('chooses the decoder by content, not by extension', () => {
-    const img = decodeImage(makePng(3, 2, 2, () => [1, 2, 3, 255]), 'misnamed.jpg');
+    const img = decodeImage(
+      makePng(3, 2, 2, () => [1, 2, 3, 255]),
+      'misnamed.jpg',
+    );
     assert.equal(img.height, 2);
   });
 
   it('throws FileFormatError naming the file for garbage and truncated files', () => {
-    assert.throws(() => decodeImage(Buffer.from('hello world'), 'x.png'), (e: unknown) => e instanceof FileFormatError && /x\.png: not a JPEG or PNG/.test((e as Error).message));
+    assert.throws(
+      () => decodeImage(Buffer.from('hello world'), 'x.png'),
+      (e: unknown) => e instanceof FileFormatError && /x\.png: not a JPEG or PNG/.test((e as Error).message),
+    );
     const png = makePng(8, 8, 2, () => [9, 9, 9, 255]);
-    assert.throws(() => decodeImage(png.subarray(0, 40), 'cut.png'), (e: unknown) => e instanceof FileFormatError && /cut\.png: corrupt PNG/.test((e as Error).message));
+    assert.throws(
+      () => decodeImage(png.subarray(0, 40), 'cut.png'),
+      (e: unknown) => e instanceof FileFormatError && /cut\.png: corrupt PNG/.test((e as Error).message),
+    );
   });
 });

@@ -81,7 +81,18 @@ describe('image folders: OS and tool clutter is skipped', () => {
   });
 
   it('isIgnoredEntry: the names, case-insensitively; ordinary names are kept', () => {
-    for (const n of ['._x.png', '.DS_Store', '.ipynb_checkpoints', '__MACOSX', 'Thumbs.db', 'thumbs.db', 'desktop.ini', 'Desktop.ini', '$RECYCLE.BIN', 'System Volume Information']) {
+    for (const n of [
+      '._x.png',
+      '.DS_Store',
+      '.ipynb_checkpoints',
+      '__MACOSX',
+      'Thumbs.db',
+      'thumbs.db',
+      'desktop.ini',
+      'Desktop.ini',
+      '$RECYCLE.BIN',
+      'System Volume Information',
+    ]) {
       assert.equal(isIgnoredEntry(n), true, n);
     }
     for (const n of ['x.png', 'cat', '_x.png', 'thumbs.png', 'macosx']) assert.equal(isIgnoredEntry(n), false, n);

@@ -25,8 +25,14 @@ describe('loadImageFolder', () => {
     fs.mkdirSync(path.join(dir, 'cats'));
     fs.mkdirSync(path.join(dir, 'dogs'));
     fs.writeFileSync(path.join(dir, 'cats', 'a.jpg'), jpegOf(37, 23, [250, 10, 10])); // odd size, wide
-    fs.writeFileSync(path.join(dir, 'cats', 'b.png'), makePng(9, 31, 0, () => [128, 128, 128, 255])); // grey, tall
-    fs.writeFileSync(path.join(dir, 'dogs', 'c.PNG'), makePng(16, 16, 6, () => [0, 0, 255, 0])); // fully transparent
+    fs.writeFileSync(
+      path.join(dir, 'cats', 'b.png'),
+      makePng(9, 31, 0, () => [128, 128, 128, 255]),
+    ); // grey, tall
+    fs.writeFileSync(
+      path.join(dir, 'dogs', 'c.PNG'),
+      makePng(16, 16, 6, () => [0, 0, 255, 0]),
+    ); // fully transparent
     fs.writeFileSync(path.join(dir, 'dogs', 'notes.txt'), 'not an image');
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -56,7 +62,11 @@ describe('loadImageFolder', () => {
 
   it('flat mode, seeded limit, and no centre crop', () => {
     const flat = fs.mkdtempSync(path.join(os.tmpdir(), 'liederiv-flat-'));
-    for (let i = 0; i < 5; i++) fs.writeFileSync(path.join(flat, `img${i}.png`), makePng(6, 3, 2, () => [i * 50, 0, 0, 255]));
+    for (let i = 0; i < 5; i++)
+      fs.writeFileSync(
+        path.join(flat, `img${i}.png`),
+        makePng(6, 3, 2, () => [i * 50, 0, 0, 255]),
+      );
     const a = loadImageFolder(flat, { size: [3, 3], limit: 3, seed: 7, centerCrop: false });
     const b = loadImageFolder(flat, { size: [3, 3], limit: 3, seed: 7 });
     assert.equal(a.labels, undefined);

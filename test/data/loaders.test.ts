@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../../src/backend';
 import { COLORED_MNIST_VARIANTS, coloredMnistHue, hueColor, loadColoredMnist } from '../../src/data/coloredMnist';
 import { loadDataset, DATASET_NAMES } from '../../src/data/loadDataset';
@@ -50,8 +50,14 @@ describe('bundled datasets', () => {
   });
 
   it('MNIST subsets are seeded: same seed same images, other seed other images', () => {
-    assert.deepEqual(mnistIndices({ split: 'train', limit: 50, seed: 3 }), mnistIndices({ split: 'train', limit: 50, seed: 3 }));
-    assert.notDeepEqual(mnistIndices({ split: 'train', limit: 50, seed: 3 }), mnistIndices({ split: 'train', limit: 50, seed: 4 }));
+    assert.deepEqual(
+      mnistIndices({ split: 'train', limit: 50, seed: 3 }),
+      mnistIndices({ split: 'train', limit: 50, seed: 3 }),
+    );
+    assert.notDeepEqual(
+      mnistIndices({ split: 'train', limit: 50, seed: 3 }),
+      mnistIndices({ split: 'train', limit: 50, seed: 4 }),
+    );
     const small = loadMnist({ split: 'train', limit: 10, seed: 1 });
     assert.deepEqual(small.images.shape, [10, 28, 28, 3]);
     small.images.dispose();
@@ -70,11 +76,17 @@ describe('bundled datasets', () => {
       const c = col.images.dataSync();
       idx.forEach((src, n) => {
         const color = hueColor(coloredMnistHue(variant, src, grey.labels[n]));
-        for (let p = 0; p < 784; p += 37) for (let ch = 0; ch < 3; ch++) assert.ok(Math.abs(c[(n * 784 + p) * 3 + ch] - g[(n * 784 + p) * 3] * color[ch]) < TOL.float32FewOps);
+        for (let p = 0; p < 784; p += 37)
+          for (let ch = 0; ch < 3; ch++)
+            assert.ok(Math.abs(c[(n * 784 + p) * 3 + ch] - g[(n * 784 + p) * 3] * color[ch]) < TOL.float32FewOps);
       });
       col.images.dispose();
     }
-    const hues = grey.labels.map((l, n) => coloredMnistHue('label-hue', mnistIndices({ split: 'test', limit: 40, seed: 2 })[n], l) - (2 * Math.PI * l) / 10);
+    const hues = grey.labels.map(
+      (l, n) =>
+        coloredMnistHue('label-hue', mnistIndices({ split: 'test', limit: 40, seed: 2 })[n], l) -
+        (2 * Math.PI * l) / 10,
+    );
     hues.forEach((dh) => assert.ok(Math.abs(dh) <= 0.15 + TOL.float64ClosedForm));
     const random = mnistIndices({ split: 'test', limit: 200, seed: 0 }).map((i) => coloredMnistHue('random-hue', i, 0));
     assert.ok(Math.min(...random) < 0.3 && Math.max(...random) > 2 * Math.PI - 0.3, 'random hue covers the circle');

@@ -69,26 +69,59 @@ describe('.npy header variants (numpy-written files)', () => {
       assert.deepEqual(Array.from(a.data), U8);
       await expectNoLeak(() => readImagesNpy(path.join(NPY, name)).images, 'readImagesNpy'); // the one tensor returned
       const { images, notes } = readImagesNpy(path.join(NPY, name));
-      assert.deepEqual(Array.from(images.dataSync()), U8.map((b) => Math.fround(b / 255)));
-      assert.ok(notes.some((n) => /uint8 pixels read as x\/255/.test(n)), notes.join('; '));
-      assert.equal(notes.some((n) => /Fortran-order array transposed/.test(n)), name.startsWith('fortran'));
+      assert.deepEqual(
+        Array.from(images.dataSync()),
+        U8.map((b) => Math.fround(b / 255)),
+      );
+      assert.ok(
+        notes.some((n) => /uint8 pixels read as x\/255/.test(n)),
+        notes.join('; '),
+      );
+      assert.equal(
+        notes.some((n) => /Fortran-order array transposed/.test(n)),
+        name.startsWith('fortran'),
+      );
       images.dispose();
     }
   });
 
   it('float64 and float16 say they were converted', () => {
-    for (const [name, what] of [['le_f8.npy', 'float64'], ['le_f2.npy', 'float16']]) {
+    for (const [name, what] of [
+      ['le_f8.npy', 'float64'],
+      ['le_f2.npy', 'float16'],
+    ]) {
       const { images, notes } = readImagesNpy(path.join(NPY, name));
-      assert.ok(notes.some((n) => n.includes(`${what} converted to float32`)), notes.join('; '));
+      assert.ok(
+        notes.some((n) => n.includes(`${what} converted to float32`)),
+        notes.join('; '),
+      );
       images.dispose();
     }
   });
 
   it('header parser: Python literal dicts in any order and spacing, long ints, trailing commas; not other text', () => {
-    assert.deepEqual(parseNpyHeader("{'descr': '<f4', 'fortran_order': False, 'shape': (2L, 28L, 28L, 3L), }"), { descr: '<f4', fortran_order: false, shape: [2, 28, 28, 3] });
-    assert.deepEqual(parseNpyHeader("{ 'shape':(5,),'descr':'|u1','fortran_order':True }\n"), { descr: '|u1', fortran_order: true, shape: [5] });
-    assert.deepEqual(parseNpyHeader("{'descr': '<f4', 'fortran_order': False, 'shape': ()}"), { descr: '<f4', fortran_order: false, shape: [] });
-    for (const bad of ["{'descr': '<f4', 'shape': (2, 3)", "{'descr' '<f4'}", "['descr']", "{'shape': (2x, 3)}", "{'a': 1} trailing"]) {
+    assert.deepEqual(parseNpyHeader("{'descr': '<f4', 'fortran_order': False, 'shape': (2L, 28L, 28L, 3L), }"), {
+      descr: '<f4',
+      fortran_order: false,
+      shape: [2, 28, 28, 3],
+    });
+    assert.deepEqual(parseNpyHeader("{ 'shape':(5,),'descr':'|u1','fortran_order':True }\n"), {
+      descr: '|u1',
+      fortran_order: true,
+      shape: [5],
+    });
+    assert.deepEqual(parseNpyHeader("{'descr': '<f4', 'fortran_order': False, 'shape': ()}"), {
+      descr: '<f4',
+      fortran_order: false,
+      shape: [],
+    });
+    for (const bad of [
+      "{'descr': '<f4', 'shape': (2, 3)",
+      "{'descr' '<f4'}",
+      "['descr']",
+      "{'shape': (2x, 3)}",
+      "{'a': 1} trailing",
+    ]) {
       assert.equal(parseNpyHeader(bad), undefined, bad);
     }
   });
@@ -98,12 +131,29 @@ describe('.npy header variants (numpy-written files)', () => {
       const h = header.padEnd(117) + '\n';
       const len = Buffer.alloc(2);
       len.writeUInt16LE(h.length);
-      fs.writeFileSync(path.join(dir, name), Buffer.concat([Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]), len, Buffer.from(h, 'latin1'), Buffer.alloc(64)]));
+      fs.writeFileSync(
+        path.join(dir, name),
+        Buffer.concat([
+          Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]),
+          len,
+          Buffer.from(h, 'latin1'),
+          Buffer.alloc(64),
+        ]),
+      );
       return path.join(dir, name);
     };
-    assert.throws(() => readNpy(write('a.npy', "{'descr': '<f4', 'shape': (2,)}")), (e: unknown) => e instanceof FileFormatError && /malformed \.npy header \(expected \{'descr'/.test(e.message));
-    assert.throws(() => readNpy(write('b.npy', "{'descr': [('r', '<f4'), ('g', '<f4')], 'fortran_order': False, 'shape': (2,)}")), /structured dtype .* is not supported/);
-    assert.throws(() => readNpy(write('c.npy', "{'descr': '<f4', 'fortran_order': False, 'shape': (2, -1)}")), /malformed shape \(2, -1\)/);
+    assert.throws(
+      () => readNpy(write('a.npy', "{'descr': '<f4', 'shape': (2,)}")),
+      (e: unknown) => e instanceof FileFormatError && /malformed \.npy header \(expected \{'descr'/.test(e.message),
+    );
+    assert.throws(
+      () => readNpy(write('b.npy', "{'descr': [('r', '<f4'), ('g', '<f4')], 'fortran_order': False, 'shape': (2,)}")),
+      /structured dtype .* is not supported/,
+    );
+    assert.throws(
+      () => readNpy(write('c.npy', "{'descr': '<f4', 'fortran_order': False, 'shape': (2, -1)}")),
+      /malformed shape \(2, -1\)/,
+    );
   });
 
   it("case npy-py2-long-shape: x_py2.npy ('2L' shapes) reads exactly as reference_x.npy", () => {
@@ -119,7 +169,9 @@ describe('.npy header variants (numpy-written files)', () => {
     const rows = await lee(model, { images }, { groups: ['rotate'] });
     const want = [0.19776403279975058, 0.22131143843871542]; // test/fixtures/cases/README.md
     // float32 on another backend/summation order: measured agreement ~1e-7 relative.
-    rows.forEach((r, i) => assert.ok(Math.abs(r.lee - want[i]) <= TOL.float32Reordered * want[i], `image ${i}: ${r.lee} vs ${want[i]}`));
+    rows.forEach((r, i) =>
+      assert.ok(Math.abs(r.lee - want[i]) <= TOL.float32Reordered * want[i], `image ${i}: ${r.lee} vs ${want[i]}`),
+    );
     images.dispose();
     model.net.dispose();
   });
@@ -152,7 +204,10 @@ describe('.npy float round-off (case npy-tiny-negative and its kind)', () => {
     for (let k = 0; k < raw.length; k++) assert.equal(got[k], Math.min(1, Math.max(0, raw[k])));
     assert.equal(Math.min(...got), 0);
     assert.equal(Math.max(...got), 1);
-    assert.ok(notes.some((n) => /2 values within 1e-6 outside \[0, 1\] \(float round-off.*clipped/.test(n)), notes.join('; '));
+    assert.ok(
+      notes.some((n) => /2 values within 1e-6 outside \[0, 1\] \(float round-off.*clipped/.test(n)),
+      notes.join('; '),
+    );
     images.dispose();
   });
 
@@ -171,7 +226,10 @@ describe('.npy float round-off (case npy-tiny-negative and its kind)', () => {
       }
       assert.fail(`accepted [${values}]`);
     };
-    assert.match(refused([0, 0.5, 1.00001]), /must be in \[0, 1\], got values in \[0, 1\.0000100\d*\]; only round-off up to 1e-6/);
+    assert.match(
+      refused([0, 0.5, 1.00001]),
+      /must be in \[0, 1\], got values in \[0, 1\.0000100\d*\]; only round-off up to 1e-6/,
+    );
     assert.doesNotMatch(refused([0, 0.5, 1.00001]), /0–255/);
     assert.doesNotMatch(refused([0, 0.5, 1.2]), /0–255/); // max ≤ 1.5: not 0–255 data
     assert.doesNotMatch(refused([-0.01, 0.5, 0.9]), /0–255/);
@@ -184,7 +242,10 @@ describe('.npy float round-off (case npy-tiny-negative and its kind)', () => {
   it('assertImages (every measurement entry point) accepts the same round-off and gives the same hints', () => {
     assert.equal(IMAGE_RANGE_TOLERANCE, 1e-6);
     const t = (values: number[]) => tf.tensor4d(Float32Array.from(values), [1, 1, values.length / 3, 3]);
-    for (const values of [[-3e-8, 0.5, 1.0000001], [-1e-6, 0, 1 + 1e-6]]) {
+    for (const values of [
+      [-3e-8, 0.5, 1.0000001],
+      [-1e-6, 0, 1 + 1e-6],
+    ]) {
       const x = t(values);
       assert.doesNotThrow(() => assertImages(x, 'lee'));
       x.dispose();
@@ -201,7 +262,10 @@ describe('.npy float round-off (case npy-tiny-negative and its kind)', () => {
         x.dispose();
       }
     };
-    assert.match(message([-1e-5, 0.5, 1]), /argument 'images' passed to 'lee' must be RGB in \[0, 1\], got values in .*; only round-off up to 1e-6/);
+    assert.match(
+      message([-1e-5, 0.5, 1]),
+      /argument 'images' passed to 'lee' must be RGB in \[0, 1\], got values in .*; only round-off up to 1e-6/,
+    );
     assert.doesNotMatch(message([-1e-5, 0.5, 1]), /0–255|\[−1, 1\]\?/);
     assert.match(message([0, 128, 200]), /0–255 values stored as float\? divide by 255/);
     assert.doesNotMatch(message([0, 1, 1.3]), /0–255/);

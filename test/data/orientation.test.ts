@@ -21,20 +21,35 @@ const CASES = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'cas
 type Side = 'top' | 'bottom' | 'left' | 'right';
 /** Exif tag 0x0112: [visual side of the 0th row, visual side of the 0th column]. */
 const EXIF_TABLE: Record<number, [Side, Side]> = {
-  1: ['top', 'left'], 2: ['top', 'right'], 3: ['bottom', 'right'], 4: ['bottom', 'left'],
-  5: ['left', 'top'], 6: ['right', 'top'], 7: ['right', 'bottom'], 8: ['left', 'bottom'],
+  1: ['top', 'left'],
+  2: ['top', 'right'],
+  3: ['bottom', 'right'],
+  4: ['bottom', 'left'],
+  5: ['left', 'top'],
+  6: ['right', 'top'],
+  7: ['right', 'bottom'],
+  8: ['left', 'bottom'],
 };
 const OPPOSITE: Record<Side, Side> = { top: 'bottom', bottom: 'top', left: 'right', right: 'left' };
 
 // Stored 32 × 16, one colour per quadrant.
 const W = 32;
 const H = 16;
-const COLOURS: Record<'red' | 'green' | 'blue' | 'white', number[]> = { red: [255, 0, 0], green: [0, 255, 0], blue: [0, 0, 255], white: [255, 255, 255] };
+const COLOURS: Record<'red' | 'green' | 'blue' | 'white', number[]> = {
+  red: [255, 0, 0],
+  green: [0, 255, 0],
+  blue: [0, 0, 255],
+  white: [255, 255, 255],
+};
 type Colour = keyof typeof COLOURS;
 const STORED: Array<[Colour, 'first' | 'last', 'first' | 'last']> = [
-  ['red', 'first', 'first'], ['green', 'first', 'last'], ['blue', 'last', 'first'], ['white', 'last', 'last'],
+  ['red', 'first', 'first'],
+  ['green', 'first', 'last'],
+  ['blue', 'last', 'first'],
+  ['white', 'last', 'last'],
 ];
-const storedPixel = (x: number, y: number): Colour => (y < H / 2 ? (x < W / 2 ? 'red' : 'green') : x < W / 2 ? 'blue' : 'white');
+const storedPixel = (x: number, y: number): Colour =>
+  y < H / 2 ? (x < W / 2 ? 'red' : 'green') : x < W / 2 ? 'blue' : 'white';
 
 /** Where each stored quadrant must appear, from the table alone: e.g. { red: 'top-right', ... }. */
 function expectedCorners(o: number): Record<Colour, string> {
@@ -58,8 +73,13 @@ function tiff(orientation: number, little: boolean, type: 3 | 4 = 3): Buffer {
   u16(42, 2);
   u32(8, 4);
   u16(2, 8);
-  u16(0x0100, 10); u16(4, 12); u32(1, 14); u32(W, 18); // ImageWidth, LONG
-  u16(0x0112, 22); u16(type, 24); u32(1, 26);
+  u16(0x0100, 10);
+  u16(4, 12);
+  u32(1, 14);
+  u32(W, 18); // ImageWidth, LONG
+  u16(0x0112, 22);
+  u16(type, 24);
+  u32(1, 26);
   if (type === 3) u16(orientation, 30);
   else u32(orientation, 30);
   u32(0, 34); // no next IFD
@@ -68,7 +88,8 @@ function tiff(orientation: number, little: boolean, type: 3 | 4 = 3): Buffer {
 
 function storedRgba(): Buffer {
   const data = Buffer.alloc(W * H * 4);
-  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) data.set([...COLOURS[storedPixel(x, y)], 255], (y * W + x) * 4);
+  for (let y = 0; y < H; y++)
+    for (let x = 0; x < W; x++) data.set([...COLOURS[storedPixel(x, y)], 255], (y * W + x) * 4);
   return data;
 }
 
@@ -76,7 +97,10 @@ function storedRgba(): Buffer {
 function jpegWithOrientation(o: number, little: boolean, type: 3 | 4 = 3): Buffer {
   const plain = Buffer.from(jpeg.encode({ data: storedRgba(), width: W, height: H }, 100).data);
   const payload = Buffer.concat([Buffer.from('Exif\0\0', 'latin1'), tiff(o, little, type)]);
-  const app1 = Buffer.concat([Buffer.from([0xff, 0xe1, (payload.length + 2) >> 8, (payload.length + 2) & 0xff]), payload]);
+  const app1 = Buffer.concat([
+    Buffer.from([0xff, 0xe1, (payload.length + 2) >> 8, (payload.length + 2) & 0xff]),
+    payload,
+  ]);
   const afterApp0 = plain[2] === 0xff && plain[3] === 0xe0 ? 4 + plain.readUInt16BE(4) : 2;
   return Buffer.concat([plain.subarray(0, afterApp0), app1, plain.subarray(afterApp0)]);
 }
@@ -114,7 +138,9 @@ function displayedCorners(img: { data: Uint8Array; width: number; height: number
       const y = Math.floor((v === 'top' ? 0.25 : 0.75) * img.height);
       const px = Array.from(img.data.subarray((y * img.width + x) * 3, (y * img.width + x) * 3 + 3));
       const nearest = (Object.keys(COLOURS) as Colour[]).sort(
-        (a, b) => COLOURS[a].reduce((s, c, i) => s + (c - px[i]) ** 2, 0) - COLOURS[b].reduce((s, c, i) => s + (c - px[i]) ** 2, 0),
+        (a, b) =>
+          COLOURS[a].reduce((s, c, i) => s + (c - px[i]) ** 2, 0) -
+          COLOURS[b].reduce((s, c, i) => s + (c - px[i]) ** 2, 0),
       )[0];
       out[nearest] = `${v}-${h}`;
     }

@@ -30,7 +30,9 @@ function walk(dir: string): string[] {
 export function citedSections(text: string): number[] {
   const out: number[] = [];
   const normalized = text.replace(/\\u00a7/gi, '§');
-  for (const m of normalized.matchAll(/DESIGN(?:\.md)?\s*§\s*(\d+)(?:\s*[–-]\s*(\d+))?((?:\s*(?:,|and|&)\s*§\s*\d+)*)/g)) {
+  for (const m of normalized.matchAll(
+    /DESIGN(?:\.md)?\s*§\s*(\d+)(?:\s*[–-]\s*(\d+))?((?:\s*(?:,|and|&)\s*§\s*\d+)*)/g,
+  )) {
     const from = Number(m[1]);
     const to = m[2] ? Number(m[2]) : from;
     for (let s = from; s <= to; s++) out.push(s);
@@ -48,7 +50,10 @@ function designSections(): Set<number> {
 describe('docs/DESIGN.md and its citations', () => {
   it('has sections 1–10, in order', () => {
     const text = fs.readFileSync(path.join(ROOT, 'docs', 'DESIGN.md'), 'utf8');
-    assert.deepEqual([...text.matchAll(/^## (\d+)\. /gm)].map((m) => Number(m[1])), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    assert.deepEqual(
+      [...text.matchAll(/^## (\d+)\. /gm)].map((m) => Number(m[1])),
+      [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+    );
   });
 
   it('the citation parser reads single sections, ranges, lists and JSON-escaped §', () => {
@@ -61,7 +66,9 @@ describe('docs/DESIGN.md and its citations', () => {
 
   it('every "DESIGN §N" in src/, test/, bench/, notebooks/, scripts/, README.md and environment.md names an existing section', () => {
     const sections = designSections();
-    const files = ['src', 'test', 'bench', 'notebooks', 'scripts', 'README.md', 'environment.md'].flatMap((p) => walk(path.join(ROOT, p)));
+    const files = ['src', 'test', 'bench', 'notebooks', 'scripts', 'README.md', 'environment.md'].flatMap((p) =>
+      walk(path.join(ROOT, p)),
+    );
     assert.ok(files.length > 100, `only ${files.length} files found under ${ROOT}`);
     const missing: string[] = [];
     let count = 0;
@@ -81,9 +88,31 @@ describe('docs/DESIGN.md and its citations', () => {
     assert.match(fs.readFileSync(path.join(ROOT, 'environment.md'), 'utf8'), /docs\/DESIGN\.md/);
     // bench/ is in since its baselines live in the repository (issue 16); the two tests that check
     // for the string itself are the exceptions.
-    const files = ['src', 'test', 'bench', 'notebooks', 'scripts', 'docs', 'README.md', 'environment.md', 'package.json'].flatMap((p) => walk(path.join(ROOT, p)));
-    const selfChecks = new Set([path.join(ROOT, 'test', 'docs', 'designReferences.test.ts'), path.join(ROOT, 'test', 'bench', 'bench.test.ts')]);
-    const offenders = files.filter((f) => !selfChecks.has(f) && /(\.\.\/|\/work\/)shared\b|['"]shared['"]\s*,\s*['"](reference|bench|cases)['"]/.test(fs.readFileSync(f, 'utf8')));
-    assert.deepEqual(offenders.map((f) => path.relative(ROOT, f)), []);
+    const files = [
+      'src',
+      'test',
+      'bench',
+      'notebooks',
+      'scripts',
+      'docs',
+      'README.md',
+      'environment.md',
+      'package.json',
+    ].flatMap((p) => walk(path.join(ROOT, p)));
+    const selfChecks = new Set([
+      path.join(ROOT, 'test', 'docs', 'designReferences.test.ts'),
+      path.join(ROOT, 'test', 'bench', 'bench.test.ts'),
+    ]);
+    const offenders = files.filter(
+      (f) =>
+        !selfChecks.has(f) &&
+        /(\.\.\/|\/work\/)shared\b|['"]shared['"]\s*,\s*['"](reference|bench|cases)['"]/.test(
+          fs.readFileSync(f, 'utf8'),
+        ),
+    );
+    assert.deepEqual(
+      offenders.map((f) => path.relative(ROOT, f)),
+      [],
+    );
   });
 });

@@ -23,15 +23,29 @@ export interface Browser {
  */
 export async function openBrowser(allowOrigin?: string): Promise<Browser> {
   const executablePath = findChromium();
-  if (!executablePath) throw new Error("headless Chromium not found: apt-get install chromium (CI has /usr/bin/chromium) or set LIEDERIV_CHROMIUM");
+  if (!executablePath)
+    throw new Error(
+      'headless Chromium not found: apt-get install chromium (CI has /usr/bin/chromium) or set LIEDERIV_CHROMIUM',
+    );
   const { chromium } = require('playwright-core');
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'liederiv-explorer-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, { executablePath, headless: true, args: CHROMIUM_FLAGS, acceptDownloads: true });
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath,
+    headless: true,
+    args: CHROMIUM_FLAGS,
+    acceptDownloads: true,
+  });
   const refused: string[] = [];
   const errors: string[] = [];
   await context.route('**/*', (route: Route) => {
     const url: string = route.request().url();
-    if (url.startsWith('file:') || url.startsWith('data:') || url.startsWith('blob:') || (allowOrigin && url.startsWith(allowOrigin))) return route.continue();
+    if (
+      url.startsWith('file:') ||
+      url.startsWith('data:') ||
+      url.startsWith('blob:') ||
+      (allowOrigin && url.startsWith(allowOrigin))
+    )
+      return route.continue();
     refused.push(url);
     return route.abort();
   });
@@ -53,7 +67,10 @@ export async function openBrowser(allowOrigin?: string): Promise<Browser> {
 
 /** Waits until the page's status (body[data-status]) is one of `states`; returns it. */
 export async function waitForStatus(page: Page, states: string[], timeout = 240_000): Promise<string> {
-  await page.waitForFunction((s: string[]) => s.includes(document.body.dataset.status ?? ''), states, { timeout, polling: 200 });
+  await page.waitForFunction((s: string[]) => s.includes(document.body.dataset.status ?? ''), states, {
+    timeout,
+    polling: 200,
+  });
   return page.evaluate(() => document.body.dataset.status ?? '');
 }
 
@@ -77,14 +94,19 @@ export function inkFraction(png: Buffer): number {
 export async function pageLeeTable(page: Page): Promise<Array<Record<string, string>>> {
   return page.$$eval('#lee-table tr', (trs: HTMLTableRowElement[]) => {
     const head = Array.from(trs[0].cells).map((c) => c.textContent ?? '');
-    return trs.slice(1).map((tr) => Object.fromEntries(Array.from(tr.cells).map((c, i) => [head[i], (c as HTMLElement).dataset.value ?? ''])));
+    return trs
+      .slice(1)
+      .map((tr) =>
+        Object.fromEntries(Array.from(tr.cells).map((c, i) => [head[i], (c as HTMLElement).dataset.value ?? ''])),
+      );
   });
 }
 
 /** Checks the given groups' boxes and unchecks the others. */
 export async function pickGroups(page: Page, groups: string[]): Promise<void> {
   await page.evaluate((gs: string[]) => {
-    for (const box of Array.from(document.querySelectorAll<HTMLInputElement>('#groups input'))) box.checked = gs.includes(box.value);
+    for (const box of Array.from(document.querySelectorAll<HTMLInputElement>('#groups input')))
+      box.checked = gs.includes(box.value);
   }, groups);
 }
 

@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { existsSync, listTree, putFile, readdirSync, readFileSync, removeTree, statSync, writeFileSync } from '../../src/explorer/browser/fs';
+import {
+  existsSync,
+  listTree,
+  putFile,
+  readdirSync,
+  readFileSync,
+  removeTree,
+  statSync,
+  writeFileSync,
+} from '../../src/explorer/browser/fs';
 
 // The page's stand-in for node:fs: the loaders (loadModel, loadImageFolder) rely on these answers.
 describe('explorer in-memory fs', () => {
@@ -15,7 +24,13 @@ describe('explorer in-memory fs', () => {
     assert.equal(readFileSync('/t/a/model.json', 'utf8'), '{"x":1}');
     assert.deepEqual([...(readFileSync('/t/a/sub/img.png') as Uint8Array)], [1, 2, 3]);
     const entries = readdirSync('/t/a', { withFileTypes: true }) as Array<{ name: string; isDirectory(): boolean }>;
-    assert.deepEqual(entries.map((e) => [e.name, e.isDirectory()]), [['model.json', false], ['sub', true]]);
+    assert.deepEqual(
+      entries.map((e) => [e.name, e.isDirectory()]),
+      [
+        ['model.json', false],
+        ['sub', true],
+      ],
+    );
     assert.throws(() => readFileSync('/t/a/weights.bin'), { code: 'ENOENT' });
     assert.throws(() => readFileSync('/t/a'), { code: 'EISDIR' });
     assert.throws(() => statSync('/nope'), { code: 'ENOENT' });

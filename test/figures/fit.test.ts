@@ -6,7 +6,12 @@ import { TOL } from '../helpers/tolerances';
 
 test('linearFit: exact line y = 2x + 1 has slope 2, intercept 1, R² 1', () => {
   const f = linearFit([0, 1, 2, 5], [1, 3, 5, 11]);
-  assert.ok(Math.abs(f.slope - 2) < TOL.float64ClosedForm && Math.abs(f.intercept - 1) < TOL.float64ClosedForm && Math.abs(f.r2 - 1) < TOL.float64ClosedForm, JSON.stringify(f));
+  assert.ok(
+    Math.abs(f.slope - 2) < TOL.float64ClosedForm &&
+      Math.abs(f.intercept - 1) < TOL.float64ClosedForm &&
+      Math.abs(f.r2 - 1) < TOL.float64ClosedForm,
+    JSON.stringify(f),
+  );
 });
 
 test('linearFit: R² equals the squared Pearson correlation (independent formula)', () => {

@@ -4,14 +4,86 @@ import type { DiscreteRow, EpochRow, FiniteRow, LayerMapRow, LayerRow, LeeRow } 
 
 export const leeRows: LeeRow[] = [
   // model A: two images per group → mean and standard error are visible
-  { model: 'A', group: 'translate-x', output: 'probs', reduction: 'mean-abs', lee: 0.01, image: 0, accuracy: 0.7, family: 'CNN' },
-  { model: 'A', group: 'translate-x', output: 'probs', reduction: 'mean-abs', lee: 0.03, image: 1, accuracy: 0.7, family: 'CNN' },
-  { model: 'A', group: 'rotate', output: 'probs', reduction: 'mean-abs', lee: 0.1, image: 0, accuracy: 0.7, family: 'CNN' },
-  { model: 'A', group: 'rotate', output: 'probs', reduction: 'mean-abs', lee: 0.3, image: 1, accuracy: 0.7, family: 'CNN' },
-  { model: 'B <script>', group: 'translate-x', output: 'probs', reduction: 'mean-abs', lee: 0.001, image: 0, accuracy: 0.8, family: 'ViT' },
-  { model: 'B <script>', group: 'rotate', output: 'probs', reduction: 'mean-abs', lee: 0.01, image: 0, accuracy: 0.8, family: 'ViT' },
-  { model: 'C', group: 'translate-x', output: 'probs', reduction: 'mean-abs', lee: 0.0001, image: 0, accuracy: 0.9, family: 'CNN' },
-  { model: 'C', group: 'rotate', output: 'probs', reduction: 'mean-abs', lee: 0.001, image: 0, accuracy: 0.9, family: 'CNN' },
+  {
+    model: 'A',
+    group: 'translate-x',
+    output: 'probs',
+    reduction: 'mean-abs',
+    lee: 0.01,
+    image: 0,
+    accuracy: 0.7,
+    family: 'CNN',
+  },
+  {
+    model: 'A',
+    group: 'translate-x',
+    output: 'probs',
+    reduction: 'mean-abs',
+    lee: 0.03,
+    image: 1,
+    accuracy: 0.7,
+    family: 'CNN',
+  },
+  {
+    model: 'A',
+    group: 'rotate',
+    output: 'probs',
+    reduction: 'mean-abs',
+    lee: 0.1,
+    image: 0,
+    accuracy: 0.7,
+    family: 'CNN',
+  },
+  {
+    model: 'A',
+    group: 'rotate',
+    output: 'probs',
+    reduction: 'mean-abs',
+    lee: 0.3,
+    image: 1,
+    accuracy: 0.7,
+    family: 'CNN',
+  },
+  {
+    model: 'B <script>',
+    group: 'translate-x',
+    output: 'probs',
+    reduction: 'mean-abs',
+    lee: 0.001,
+    image: 0,
+    accuracy: 0.8,
+    family: 'ViT',
+  },
+  {
+    model: 'B <script>',
+    group: 'rotate',
+    output: 'probs',
+    reduction: 'mean-abs',
+    lee: 0.01,
+    image: 0,
+    accuracy: 0.8,
+    family: 'ViT',
+  },
+  {
+    model: 'C',
+    group: 'translate-x',
+    output: 'probs',
+    reduction: 'mean-abs',
+    lee: 0.0001,
+    image: 0,
+    accuracy: 0.9,
+    family: 'CNN',
+  },
+  {
+    model: 'C',
+    group: 'rotate',
+    output: 'probs',
+    reduction: 'mean-abs',
+    lee: 0.001,
+    image: 0,
+    accuracy: 0.9,
+    family: 'CNN',
+  },
 ];
 
 // Two models; per layer the projection and sqnorm for two images of model A, one of B.
@@ -28,7 +100,16 @@ export const layerRows: LayerRow[] = [
 
 export const mapRows: LayerMapRow[] = [
   { model: 'A', image: 0, index: 0, layer: 'conv1', height: 2, width: 3, values: [0, 1, 2, 3, 4, 5] },
-  { model: 'A', image: 0, index: 1, layer: 'relu1', height: 2, width: 2, values: [-1, 1, 0.5, -0.5], quantity: 'signed δ' },
+  {
+    model: 'A',
+    image: 0,
+    index: 1,
+    layer: 'relu1',
+    height: 2,
+    width: 2,
+    values: [-1, 1, 0.5, -0.5],
+    quantity: 'signed δ',
+  },
 ];
 
 export const epochRows: EpochRow[] = [
@@ -49,6 +130,22 @@ export const finiteRows: FiniteRow[] = [
 export const discreteRows: DiscreteRow[] = [
   { model: 'A', metric: 'eq-t', value: 30, lee: 0.02, output: 'probs', reduction: 'mean-abs', group: 'translate-x' },
   { model: 'C', metric: 'eq-t', value: 45, lee: 0.0001, output: 'probs', reduction: 'mean-abs', group: 'translate-x' },
-  { model: 'A', metric: 'consistency-circular', value: 0.8, lee: 0.02, output: 'probs', reduction: 'mean-abs', group: 'translate-x' },
-  { model: 'C', metric: 'consistency-circular', value: 0.95, lee: 0.0001, output: 'probs', reduction: 'mean-abs', group: 'translate-x' },
+  {
+    model: 'A',
+    metric: 'consistency-circular',
+    value: 0.8,
+    lee: 0.02,
+    output: 'probs',
+    reduction: 'mean-abs',
+    group: 'translate-x',
+  },
+  {
+    model: 'C',
+    metric: 'consistency-circular',
+    value: 0.95,
+    lee: 0.0001,
+    output: 'probs',
+    reduction: 'mean-abs',
+    group: 'translate-x',
+  },
 ];

@@ -15,7 +15,10 @@ test('no builder lets a hostile name reach Plotly as markup', () => {
   const evil = '<a href="javascript:alert(1)">x</a>';
   const figs = [
     figures.leeByGroup(leeRows.map((r) => ({ ...r, model: evil, group: evil }))),
-    figures.leeByGroup(leeRows.map((r) => ({ ...r, model: evil })), { mode: 'box' }),
+    figures.leeByGroup(
+      leeRows.map((r) => ({ ...r, model: evil })),
+      { mode: 'box' },
+    ),
     figures.leeVsAccuracy(leeRows.map((r) => ({ ...r, model: r.model + evil, family: evil, group: evil }))),
     figures.layerwiseCumulative(layerRows.map((r) => ({ ...r, model: evil, layer: evil, kind: evil }))),
     figures.layerwiseByKind(layerRows.map((r) => ({ ...r, model: evil, kind: evil }))),
@@ -37,6 +40,10 @@ test('src/figures is pure: no tslab, plotly.js, danfo or src/notebook imports', 
   assert.ok(files.length >= 10, `found ${files.length} files in ${dir}`);
   for (const f of files) {
     const src = fs.readFileSync(path.join(dir, f), 'utf8');
-    assert.doesNotMatch(src, /from '(tslab|plotly\.js[^']*|danfojs[^']*|\.\.\/notebook[^']*)'|require\('(tslab|plotly|danfojs)/, f);
+    assert.doesNotMatch(
+      src,
+      /from '(tslab|plotly\.js[^']*|danfojs[^']*|\.\.\/notebook[^']*)'|require\('(tslab|plotly|danfojs)/,
+      f,
+    );
   }
 });

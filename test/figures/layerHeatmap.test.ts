@@ -13,7 +13,10 @@ test('layerHeatmap: snapshot', () => {
 test('layerHeatmap: row-major values become z rows, top row first; one subplot each', () => {
   const fig = layerHeatmap(mapRows);
   const [h1, h2] = fig.data as any[];
-  assert.deepEqual(h1.z, [[0, 1, 2], [3, 4, 5]]);
+  assert.deepEqual(h1.z, [
+    [0, 1, 2],
+    [3, 4, 5],
+  ]);
   assert.equal(h1.colorscale, 'Viridis');
   assert.equal(h2.colorscale, 'RdBu', 'signed map: diverging');
   assert.equal(h2.zmid, 0);
@@ -23,5 +26,8 @@ test('layerHeatmap: row-major values become z rows, top row first; one subplot e
 });
 
 test('layerHeatmap: wrong value count is an InputError', () => {
-  assert.throws(() => layerHeatmap([{ ...mapRows[0], values: [1, 2] }]), (e: Error) => e instanceof InputError && /2 values/.test(e.message));
+  assert.throws(
+    () => layerHeatmap([{ ...mapRows[0], values: [1, 2] }]),
+    (e: Error) => e instanceof InputError && /2 values/.test(e.message),
+  );
 });

@@ -9,7 +9,7 @@ test('layerwiseByKind: snapshot', () => {
   matchSnapshot('layerwiseByKind', layerwiseByKind(layerRows));
 });
 
-test('layerwiseByKind: each kind\'s share of the total projection (hand-checked)', () => {
+test("layerwiseByKind: each kind's share of the total projection (hand-checked)", () => {
   const [a, b] = layerwiseByKind(layerRows).data as any[];
   // Model A layer means: conv 1, activation 0.5, pool 2.5 (total 4). Model B: conv 1, attention 3.
   assert.deepEqual(a.x, ['conv', 'activation', 'pool']);

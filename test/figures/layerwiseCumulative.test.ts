@@ -6,7 +6,8 @@ import { layerRows } from './fixtures';
 import { matchSnapshot } from './snapshot';
 import { TOL } from '../helpers/tolerances';
 
-const close = (a: number[], b: number[]) => a.length === b.length && a.every((x, i) => Math.abs(x - b[i]) < TOL.float64ClosedForm);
+const close = (a: number[], b: number[]) =>
+  a.length === b.length && a.every((x, i) => Math.abs(x - b[i]) < TOL.float64ClosedForm);
 
 test('layerwiseCumulative: snapshot', () => {
   matchSnapshot('layerwiseCumulative', layerwiseCumulative(layerRows));

@@ -22,8 +22,16 @@ test('leeByGroup: bar heights are means over images, error bars their bootstrap 
   // rotate: values 0.1 and 0.3, mean 0.2, CI [0.1, 0.3].
   assert.ok(Math.abs(a.y[0] - 0.02) < TOL.float64FewOps && Math.abs(a.y[1] - 0.2) < TOL.float64FewOps, `means ${a.y}`);
   assert.equal(a.error_y.symmetric, false);
-  assert.ok(Math.abs(a.error_y.array[0] - 0.01) < TOL.float64ClosedForm && Math.abs(a.error_y.array[1] - 0.1) < TOL.float64ClosedForm, `CI above ${a.error_y.array}`);
-  assert.ok(Math.abs(a.error_y.arrayminus[0] - 0.01) < TOL.float64ClosedForm && Math.abs(a.error_y.arrayminus[1] - 0.1) < TOL.float64ClosedForm, `CI below ${a.error_y.arrayminus}`);
+  assert.ok(
+    Math.abs(a.error_y.array[0] - 0.01) < TOL.float64ClosedForm &&
+      Math.abs(a.error_y.array[1] - 0.1) < TOL.float64ClosedForm,
+    `CI above ${a.error_y.array}`,
+  );
+  assert.ok(
+    Math.abs(a.error_y.arrayminus[0] - 0.01) < TOL.float64ClosedForm &&
+      Math.abs(a.error_y.arrayminus[1] - 0.1) < TOL.float64ClosedForm,
+    `CI below ${a.error_y.arrayminus}`,
+  );
   assert.equal(a.error_y.visible, true);
   assert.equal((fig.data[1] as any).error_y.visible, false, 'one image per group: no error bar');
 });
@@ -35,7 +43,10 @@ test('leeByGroup: axis says which output and reduction; log y by default', () =>
   assert.equal(y.type, 'log');
   // Full-value tick labels (not Plotly's bare leading digits): the data span 1e-4 .. 0.3.
   assert.equal(y.tickmode, 'array');
-  assert.deepEqual(y.ticktext, y.tickvals.map((v: number) => String(v)));
+  assert.deepEqual(
+    y.ticktext,
+    y.tickvals.map((v: number) => String(v)),
+  );
   assert.ok(y.ticktext.includes('0.001') && y.ticktext.includes('0.3'), y.ticktext.join(' '));
   assert.equal((leeByGroup(leeRows, { logY: false }).layout.yaxis as any).type, undefined);
 });
@@ -47,6 +58,9 @@ test('leeByGroup: model names are escaped for Plotly', () => {
 
 test('leeByGroup: rejects empty rows and mixed reductions', () => {
   assert.throws(() => leeByGroup([]), InputError);
-  assert.throws(() => leeByGroup([...leeRows, { ...leeRows[0], reduction: 'l2' }]), (e: Error) => e instanceof InputError && /mean-abs, l2/.test(e.message));
+  assert.throws(
+    () => leeByGroup([...leeRows, { ...leeRows[0], reduction: 'l2' }]),
+    (e: Error) => e instanceof InputError && /mean-abs, l2/.test(e.message),
+  );
   assert.throws(() => leeByGroup([{ ...leeRows[0], lee: NaN }]), InputError);
 });

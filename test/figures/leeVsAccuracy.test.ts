@@ -21,7 +21,10 @@ test('leeVsAccuracy: one point and legend entry per model (mean LEE, accuracy in
   assert.equal(new Set([a, b, c].map((t) => t.marker.color)).size, 3, 'distinct colours');
   assert.equal(a.marker.symbol, c.marker.symbol, 'same family, same symbol');
   assert.notEqual(a.marker.symbol, b.marker.symbol);
-  assert.ok(fig.data.every((t: any) => !String(t.mode).includes('text')), 'labels beside clustered points overlapped');
+  assert.ok(
+    fig.data.every((t: any) => !String(t.mode).includes('text')),
+    'labels beside clustered points overlapped',
+  );
 });
 
 test('leeVsAccuracy: the fit is log10(LEE) on accuracy, with R² in the legend (hand-checked)', () => {
@@ -37,13 +40,29 @@ test('leeVsAccuracy: the fit is log10(LEE) on accuracy, with R² in the legend (
 });
 
 test('leeVsAccuracy: needs one group, accuracies, one accuracy per model', () => {
-  assert.throws(() => leeVsAccuracy(leeRows), (e: Error) => e instanceof InputError && /one group/.test(e.message));
-  assert.throws(() => leeVsAccuracy(leeRows.map((r) => ({ ...r, accuracy: undefined })), { group: 'rotate' }), InputError);
-  assert.throws(() => leeVsAccuracy([...leeRows, { ...leeRows[2], accuracy: 0.1 }], { group: 'rotate' }), /several accuracies/);
+  assert.throws(
+    () => leeVsAccuracy(leeRows),
+    (e: Error) => e instanceof InputError && /one group/.test(e.message),
+  );
+  assert.throws(
+    () =>
+      leeVsAccuracy(
+        leeRows.map((r) => ({ ...r, accuracy: undefined })),
+        { group: 'rotate' },
+      ),
+    InputError,
+  );
+  assert.throws(
+    () => leeVsAccuracy([...leeRows, { ...leeRows[2], accuracy: 0.1 }], { group: 'rotate' }),
+    /several accuracies/,
+  );
 });
 
 test('leeVsAccuracy: a single model gets no fit line', () => {
-  const fig = leeVsAccuracy(leeRows.filter((r) => r.model === 'A'), { group: 'rotate' });
+  const fig = leeVsAccuracy(
+    leeRows.filter((r) => r.model === 'A'),
+    { group: 'rotate' },
+  );
   assert.equal(fig.data.length, 1);
   assert.deepEqual(fig.layout.annotations, []);
 });

@@ -18,5 +18,9 @@ export function matchSnapshot(name: string, figure: unknown): void {
     return;
   }
   assert.ok(fs.existsSync(file), `snapshot ${file} is missing; run with UPDATE_SNAPSHOTS=1 and review it`);
-  assert.deepStrictEqual(actual, JSON.parse(fs.readFileSync(file, 'utf8')), `figure '${name}' differs from its snapshot ${file}`);
+  assert.deepStrictEqual(
+    actual,
+    JSON.parse(fs.readFileSync(file, 'utf8')),
+    `figure '${name}' differs from its snapshot ${file}`,
+  );
 }

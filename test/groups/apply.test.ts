@@ -24,7 +24,12 @@ for (const backend of TEST_BACKENDS) {
         const out = applyGroup(x, g, ts);
         assert.deepEqual(out.shape, [6, 5, 5, 3]);
         // Same arithmetic per block, except matMul may sum in another order: 1e-6 relative.
-        ts.forEach((t, k) => assert.ok(relError(out.slice(2 * k, 2).dataSync(), applyGroup(x, g, t).dataSync()) < TOL.float32FewOps, `${g} t = ${t}`));
+        ts.forEach((t, k) =>
+          assert.ok(
+            relError(out.slice(2 * k, 2).dataSync(), applyGroup(x, g, t).dataSync()) < TOL.float32FewOps,
+            `${g} t = ${t}`,
+          ),
+        );
       }
     });
 
@@ -41,9 +46,14 @@ for (const backend of TEST_BACKENDS) {
     it('spatial group law on exact cases: two quarter turns = a half turn; 1 px + 2 px = 3 px', () => {
       const x = sampleImage(NEUMANN_COSINES, 9, 9);
       const quarter = applyGroup(x, 'rotate', Math.PI / 2);
-      assert.deepEqual(applyGroup(quarter, 'rotate', Math.PI / 2).dataSync(), applyGroup(x, 'rotate', Math.PI).dataSync());
+      assert.deepEqual(
+        applyGroup(quarter, 'rotate', Math.PI / 2).dataSync(),
+        applyGroup(x, 'rotate', Math.PI).dataSync(),
+      );
       // Interior columns only: reflection of a reflection is not a reflection of the sum.
-      const a = applyGroup(applyGroup(x, 'translate-x', 1, { units: 'pixels' }), 'translate-x', 2, { units: 'pixels' }).arraySync()[0];
+      const a = applyGroup(applyGroup(x, 'translate-x', 1, { units: 'pixels' }), 'translate-x', 2, {
+        units: 'pixels',
+      }).arraySync()[0];
       const b = applyGroup(x, 'translate-x', 3, { units: 'pixels' }).arraySync()[0];
       for (let i = 0; i < 9; i++) for (let j = 0; j < 5; j++) assert.deepEqual(a[i][j], b[i][j]);
     });
@@ -58,7 +68,9 @@ for (const backend of TEST_BACKENDS) {
         const twice = applyGroup(applyGroup(x, g, 0.05), g, 0.07).arraySync()[0];
         const once = applyGroup(x, g, 0.12).arraySync()[0];
         let err = 0;
-        for (let i = 8; i <= 24; i++) for (let j = 8; j <= 24; j++) for (let c = 0; c < 3; c++) err = Math.max(err, Math.abs(twice[i][j][c] - once[i][j][c]));
+        for (let i = 8; i <= 24; i++)
+          for (let j = 8; j <= 24; j++)
+            for (let c = 0; c < 3; c++) err = Math.max(err, Math.abs(twice[i][j][c] - once[i][j][c]));
         assert.ok(err < TOL.bilinearVsExactFlow, `${g}: ${err}`);
       }
     });
@@ -86,16 +98,35 @@ for (const backend of TEST_BACKENDS) {
       const x = tf.tensor4d(data, [1, 2, 2, 3]);
       const t = 0.4;
       const e = Math.exp(t);
-      const luma = (k: number) => LUMA_WEIGHTS[0] * data[3 * k] + LUMA_WEIGHTS[1] * data[3 * k + 1] + LUMA_WEIGHTS[2] * data[3 * k + 2];
+      const luma = (k: number) =>
+        LUMA_WEIGHTS[0] * data[3 * k] + LUMA_WEIGHTS[1] * data[3 * k + 1] + LUMA_WEIGHTS[2] * data[3 * k + 2];
       const m = [0, 1, 2, 3].reduce((a, k) => a + luma(k), 0) / 4;
-      assert.ok(relError(applyGroup(x, 'brightness', t).dataSync(), data.map((v) => e * v)) < TOL.float32FewOps);
-      assert.ok(relError(applyGroup(x, 'saturation', t).dataSync(), data.map((v, i) => luma(Math.floor(i / 3)) + e * (v - luma(Math.floor(i / 3))))) < TOL.float32FewOps);
-      assert.ok(relError(applyGroup(x, 'contrast', t).dataSync(), data.map((v) => m + e * (v - m))) < TOL.float32FewOps);
+      assert.ok(
+        relError(
+          applyGroup(x, 'brightness', t).dataSync(),
+          data.map((v) => e * v),
+        ) < TOL.float32FewOps,
+      );
+      assert.ok(
+        relError(
+          applyGroup(x, 'saturation', t).dataSync(),
+          data.map((v, i) => luma(Math.floor(i / 3)) + e * (v - luma(Math.floor(i / 3)))),
+        ) < TOL.float32FewOps,
+      );
+      assert.ok(
+        relError(
+          applyGroup(x, 'contrast', t).dataSync(),
+          data.map((v) => m + e * (v - m)),
+        ) < TOL.float32FewOps,
+      );
     });
 
-    it('a custom 2×3 group with rotate\'s generator acts like rotate', () => {
+    it("a custom 2×3 group with rotate's generator acts like rotate", () => {
       const x = sampleImage(NEUMANN_COSINES, 8, 11);
-      const custom = defineGroup('my-rotate', [[0, 1, 0], [-1, 0, 0]]);
+      const custom = defineGroup('my-rotate', [
+        [0, 1, 0],
+        [-1, 0, 0],
+      ]);
       assert.deepEqual(applyGroup(x, custom, 0.3).dataSync(), applyGroup(x, 'rotate', 0.3).dataSync());
     });
 
@@ -104,7 +135,10 @@ for (const backend of TEST_BACKENDS) {
       assert.throws(() => applyGroup(x, 'rotate', []), /empty array/);
       assert.throws(() => applyGroup(x, 'rotate', [0.1, NaN]), /finite numbers, got NaN/);
       assert.throws(() => applyGroup(tf.zeros([1, 4, 4, 2]) as tf.Tensor4D, 'saturation', 0.1), /\[B, H, W, 3\]/);
-      assert.throws(() => applyGroup(tf.zeros([1, 4, 4, 3], 'int32') as tf.Tensor4D, 'rotate', 0.1), /float32, got int32/);
+      assert.throws(
+        () => applyGroup(tf.zeros([1, 4, 4, 3], 'int32') as tf.Tensor4D, 'rotate', 0.1),
+        /float32, got int32/,
+      );
     });
   });
 }

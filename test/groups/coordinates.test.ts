@@ -13,7 +13,15 @@ import { TEST_BACKENDS, setTestBackend } from '../helpers/backends';
 import { expectNoLeak } from '../helpers/noLeak';
 import { relError } from '../helpers/reference';
 import { readImagesNpy } from '../../src/data/npy';
-import { applyGroup, featureTangent, GROUP_NAMES, gridCoord, imageTangent, nonSquareWarning, pixelsPerUnit } from '../../src/groups';
+import {
+  applyGroup,
+  featureTangent,
+  GROUP_NAMES,
+  gridCoord,
+  imageTangent,
+  nonSquareWarning,
+  pixelsPerUnit,
+} from '../../src/groups';
 import { UnknownNameError } from '../../src/errors';
 import { TOL } from '../helpers/tolerances';
 
@@ -22,13 +30,21 @@ const CASE = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'case
 /** Max |·| over pixels at least `margin` from every border. */
 function interiorMax(t: tf.Tensor4D, margin = 1): number {
   const [, H, W, C] = t.shape;
-  return tf.tidy(() => t.slice([0, margin, margin, 0], [-1, H - 2 * margin, W - 2 * margin, C]).abs().max().dataSync()[0]);
+  return tf.tidy(
+    () =>
+      t
+        .slice([0, margin, margin, 0], [-1, H - 2 * margin, W - 2 * margin, C])
+        .abs()
+        .max()
+        .dataSync()[0],
+  );
 }
 
 /** [1, H, W, 3] image a·column + b·row + c (every channel). */
 function linearImage(H: number, W: number, a: number, b: number, c: number): tf.Tensor4D {
   const d = new Float32Array(H * W * 3);
-  for (let i = 0; i < H; i++) for (let j = 0; j < W; j++) d.fill(a * j + b * i + c, (i * W + j) * 3, (i * W + j) * 3 + 3);
+  for (let i = 0; i < H; i++)
+    for (let j = 0; j < W; j++) d.fill(a * j + b * i + c, (i * W + j) * 3, (i * W + j) * 3 + 3);
   return tf.tensor4d(d, [1, H, W, 3]);
 }
 
@@ -43,8 +59,14 @@ for (const backend of TEST_BACKENDS) {
       const iso = imageTangent(wide, 'rotate', { coordinates: 'isotropic' });
       const sq = imageTangent(square, 'rotate');
       const [nMax, isoMax, sqMax] = [interiorMax(n), interiorMax(iso), interiorMax(sq)];
-      assert.ok(Math.abs(nMax - 0.5644) < TOL.casesReadme3Digits, `normalized interior max ${nMax} (test/fixtures/cases/README.md: 0.564)`);
-      assert.ok(Math.abs(sqMax - 0.0035) < TOL.casesReadme2Digits, `square interior max ${sqMax} (test/fixtures/cases/README.md: 0.0035)`);
+      assert.ok(
+        Math.abs(nMax - 0.5644) < TOL.casesReadme3Digits,
+        `normalized interior max ${nMax} (test/fixtures/cases/README.md: 0.564)`,
+      );
+      assert.ok(
+        Math.abs(sqMax - 0.0035) < TOL.casesReadme2Digits,
+        `square interior max ${sqMax} (test/fixtures/cases/README.md: 0.0035)`,
+      );
       // Measured: 0.0035195 on both — the blob is as round in isotropic pixels as on the square grid.
       assert.ok(isoMax <= 1.05 * sqMax, `isotropic interior max ${isoMax} vs square ${sqMax}`);
       tf.dispose([wide, square, n, iso, sq]);
@@ -61,8 +83,14 @@ for (const backend of TEST_BACKENDS) {
         for (let j = 1; j < W - 1; j++) {
           const rigid = (i - ci) * a - (j - cj) * b;
           const stretched = ((i - ci) * a * (W - 1)) / (H - 1) - ((j - cj) * b * (H - 1)) / (W - 1);
-          assert.ok(Math.abs(iso[i][j][0] - rigid) < TOL.float32Reordered, `isotropic (${i}, ${j}): ${iso[i][j][0]} vs ${rigid}`);
-          assert.ok(Math.abs(nor[i][j][0] - stretched) < TOL.float32Reordered, `normalized (${i}, ${j}): ${nor[i][j][0]} vs ${stretched}`);
+          assert.ok(
+            Math.abs(iso[i][j][0] - rigid) < TOL.float32Reordered,
+            `isotropic (${i}, ${j}): ${iso[i][j][0]} vs ${rigid}`,
+          );
+          assert.ok(
+            Math.abs(nor[i][j][0] - stretched) < TOL.float32Reordered,
+            `normalized (${i}, ${j}): ${nor[i][j][0]} vs ${stretched}`,
+          );
         }
       }
       x.dispose();
@@ -75,7 +103,10 @@ for (const backend of TEST_BACKENDS) {
       assert.equal(pixelsPerUnit(W, H, W, 'isotropic'), 5);
       const x = tf.randomUniform([2, H, W, 3], 0, 1, 'float32', 3) as tf.Tensor4D;
       const down = applyGroup(x, 'translate-y', 1 / s, { coordinates: 'isotropic' }); // out(i) = in(i + 1)
-      const want = tf.concat([x.slice([0, 1, 0, 0], [-1, H - 1, -1, -1]), x.slice([0, H - 2, 0, 0], [-1, 1, -1, -1])], 1);
+      const want = tf.concat(
+        [x.slice([0, 1, 0, 0], [-1, H - 1, -1, -1]), x.slice([0, H - 2, 0, 0], [-1, 1, -1, -1])],
+        1,
+      );
       assert.ok(relError(down.dataSync(), want.dataSync()) < TOL.float32FewOps);
       // units 'pixels' count along the longer side for both axes under isotropic coordinates.
       const byPixels = applyGroup(x, 'translate-y', 1, { coordinates: 'isotropic', units: 'pixels' });
@@ -85,15 +116,22 @@ for (const backend of TEST_BACKENDS) {
 
     it('the finite action and the tangent agree: (T_h x − T_−h x)/2h → L x (isotropic, non-square, smooth image)', (t) => {
       const { images } = readImagesNpy(path.join(CASE, 'radial.npy'));
-      const smooth = tf.tidy(() => tf.add(images, linearImage(16, 32, 0.01, 0.02, 0)).clipByValue(0, 10)) as tf.Tensor4D;
+      const smooth = tf.tidy(() =>
+        tf.add(images, linearImage(16, 32, 0.01, 0.02, 0)).clipByValue(0, 10),
+      ) as tf.Tensor4D;
       for (const g of ['rotate', 'shear-x', 'translate-y', 'scale']) {
         const h = 1e-3;
-        const [plus, minus] = [applyGroup(smooth, g, h, { coordinates: 'isotropic' }), applyGroup(smooth, g, -h, { coordinates: 'isotropic' })];
+        const [plus, minus] = [
+          applyGroup(smooth, g, h, { coordinates: 'isotropic' }),
+          applyGroup(smooth, g, -h, { coordinates: 'isotropic' }),
+        ];
         const quotient = tf.tidy(() => tf.sub(plus, minus).div(2 * h)) as tf.Tensor4D;
         const lx = imageTangent(smooth, g, { coordinates: 'isotropic' });
         // Interior only: at the border the reflected sampler has a kink. Bilinear interpolation of a
         // smooth image: the quotient is the central difference up to O(h) — measured ≤ 3.4e-4 relative.
-        const err = tf.tidy(() => interiorMax(tf.sub(quotient, lx) as tf.Tensor4D, 2) / Math.max(interiorMax(lx, 2), 1e-12));
+        const err = tf.tidy(
+          () => interiorMax(tf.sub(quotient, lx) as tf.Tensor4D, 2) / Math.max(interiorMax(lx, 2), 1e-12),
+        );
         t.diagnostic(`${g}: ${err.toExponential(2)}`);
         assert.ok(err < TOL.discreteTangentSmoothImage, `${g}: ${err}`);
         tf.dispose([plus, minus, quotient, lx]);
@@ -105,10 +143,22 @@ for (const backend of TEST_BACKENDS) {
       const x = tf.randomUniform([2, 7, 7, 3], 0, 1, 'float32', 5) as tf.Tensor4D;
       for (const g of GROUP_NAMES) {
         for (const difference of ['central', 'forward', 'gaussian'] as const) {
-          assert.deepEqual(imageTangent(x, g, { difference, coordinates: 'isotropic' }).dataSync(), imageTangent(x, g, { difference }).dataSync(), `${g} ${difference}`);
+          assert.deepEqual(
+            imageTangent(x, g, { difference, coordinates: 'isotropic' }).dataSync(),
+            imageTangent(x, g, { difference }).dataSync(),
+            `${g} ${difference}`,
+          );
         }
-        assert.deepEqual(featureTangent(x, g, { coordinates: 'isotropic' }).dataSync(), featureTangent(x, g).dataSync(), g);
-        assert.deepEqual(applyGroup(x, g, 0.1, { coordinates: 'isotropic' }).dataSync(), applyGroup(x, g, 0.1).dataSync(), g);
+        assert.deepEqual(
+          featureTangent(x, g, { coordinates: 'isotropic' }).dataSync(),
+          featureTangent(x, g).dataSync(),
+          g,
+        );
+        assert.deepEqual(
+          applyGroup(x, g, 0.1, { coordinates: 'isotropic' }).dataSync(),
+          applyGroup(x, g, 0.1).dataSync(),
+          g,
+        );
       }
       assert.equal(gridCoord(3, 7, 7, 7, 'isotropic'), gridCoord(3, 7, 7, 7, 'normalized'));
       x.dispose();
@@ -119,7 +169,12 @@ for (const backend of TEST_BACKENDS) {
       await expectNoLeak(() => imageTangent(x, 'rotate', { coordinates: 'isotropic' }), 'imageTangent');
       await expectNoLeak(() => applyGroup(x, 'rotate', [0.1, 0.2], { coordinates: 'isotropic' }), 'applyGroup');
       await expectNoLeak(() => featureTangent(x, 'rotate', { coordinates: 'isotropic' }), 'featureTangent');
-      assert.throws(() => imageTangent(x, 'rotate', { coordinates: 'pixel' as never }), (e: unknown) => e instanceof UnknownNameError && /unknown coordinates 'pixel'; valid: normalized, isotropic/.test((e as Error).message));
+      assert.throws(
+        () => imageTangent(x, 'rotate', { coordinates: 'pixel' as never }),
+        (e: unknown) =>
+          e instanceof UnknownNameError &&
+          /unknown coordinates 'pixel'; valid: normalized, isotropic/.test((e as Error).message),
+      );
       assert.throws(() => applyGroup(x, 'rotate', 0.1, { coordinates: 'square' as never }), UnknownNameError);
       x.dispose();
     });

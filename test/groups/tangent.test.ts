@@ -48,7 +48,10 @@ for (const backend of TEST_BACKENDS) {
           t.diagnostic(`${group} ${difference}: ${e.map((v) => v.toExponential(2)).join(' → ')}`);
           for (let i = 0; i < 2; i++) {
             const ratio = e[i] / e[i + 1];
-            assert.ok(ratio > 3.5 && ratio < 4.6, `error ${e.map((v) => v.toExponential(2)).join(' → ')}: ratio ${ratio.toFixed(2)} is not ~4`);
+            assert.ok(
+              ratio > 3.5 && ratio < 4.6,
+              `error ${e.map((v) => v.toExponential(2)).join(' → ')}: ratio ${ratio.toFixed(2)} is not ~4`,
+            );
           }
           assert.ok(e[2] < TOL.discreteTangentFinestGrid, `finest-grid error ${e[2]} should be small`);
         });
@@ -57,11 +60,13 @@ for (const backend of TEST_BACKENDS) {
         // The reflection rule zeroes the derivative at border pixels, which is wrong for a plane
         // wave: compare pixels at least 1 px inside.
         const e = [1, 2, 4].map((k) => closedFormError(group, 'central', k, PLANE_WAVES, 1));
-        for (let i = 0; i < 2; i++) assert.ok(e[i] / e[i + 1] > 3.5 && e[i] / e[i + 1] < 4.6, `ratios of ${e.join(', ')}`);
+        for (let i = 0; i < 2; i++)
+          assert.ok(e[i] / e[i + 1] > 3.5 && e[i] / e[i + 1] < 4.6, `ratios of ${e.join(', ')}`);
       });
       it(`${group} forward: only first order (error halves), which is why central is the default`, () => {
         const e = [1, 2, 4].map((k) => closedFormError(group, 'forward', k, PLANE_WAVES, 1));
-        for (let i = 0; i < 2; i++) assert.ok(e[i] / e[i + 1] > 1.7 && e[i] / e[i + 1] < 2.4, `ratios of ${e.join(', ')}`);
+        for (let i = 0; i < 2; i++)
+          assert.ok(e[i] / e[i + 1] > 1.7 && e[i] / e[i + 1] < 2.4, `ratios of ${e.join(', ')}`);
       });
     }
 
@@ -70,16 +75,21 @@ for (const backend of TEST_BACKENDS) {
       // forward: 1−0 = 1, 4−1 = 3, and at the last column the reflected neighbour x1 − x2 = −3.
       const x = tf.tensor4d([0, 1, 4, 0, 1, 4, 0, 1, 4], [1, 3, 3, 1]);
       assert.deepEqual(plain(imageTangent(x, 'translate-x').dataSync()), [0, 2, 0, 0, 2, 0, 0, 2, 0]);
-      assert.deepEqual(plain(imageTangent(x, 'translate-x', { difference: 'forward' }).dataSync()), [1, 3, -3, 1, 3, -3, 1, 3, -3]);
+      assert.deepEqual(
+        plain(imageTangent(x, 'translate-x', { difference: 'forward' }).dataSync()),
+        [1, 3, -3, 1, 3, -3, 1, 3, -3],
+      );
       assert.deepEqual(plain(imageTangent(x, 'translate-y').dataSync()), Array(9).fill(0));
     });
 
-    it("forward on a linear ramp 0→1: +0.5 everywhere except −0.5 in the last column (test/fixtures/reference/PROVENANCE.md)", () => {
+    it('forward on a linear ramp 0→1: +0.5 everywhere except −0.5 in the last column (test/fixtures/reference/PROVENANCE.md)', () => {
       const W = 32;
       const ramp = tf.tidy(() => tf.tile(tf.reshape(tf.linspace(0, 1, W), [1, 1, W, 1]), [1, 4, 1, 3])) as tf.Tensor4D;
       const lx = imageTangent(ramp, 'translate-x', { difference: 'forward' }).arraySync()[0][2];
       // d/dt per normalized unit = (W−1)/2 · (1/(W−1)) = 0.5; tolerance: float32 linspace steps.
-      lx.forEach((px, j) => assert.ok(Math.abs(px[0] - (j === W - 1 ? -0.5 : 0.5)) < TOL.float32Reordered, `column ${j}: ${px[0]}`));
+      lx.forEach((px, j) =>
+        assert.ok(Math.abs(px[0] - (j === W - 1 ? -0.5 : 0.5)) < TOL.float32Reordered, `column ${j}: ${px[0]}`),
+      );
     });
 
     it('gaussian: exact on a ramp away from the border, and → central as σ → 0', () => {
@@ -87,14 +97,18 @@ for (const backend of TEST_BACKENDS) {
       const ramp = tf.tidy(() => tf.tile(tf.reshape(tf.linspace(0, 1, W), [1, 1, W, 1]), [1, 2, 1, 3])) as tf.Tensor4D;
       const lx = imageTangent(ramp, 'translate-x', { difference: 'gaussian', sigma: 2 }).arraySync()[0][0];
       // Stencil radius ceil(3σ) = 6; Σ k·c_k = 1 makes it exact on ramps up to float32 (1e-5).
-      for (let j = 6; j < W - 6; j++) assert.ok(Math.abs(lx[j][1] - 0.5) < TOL.float32Reordered, `column ${j}: ${lx[j][1]}`);
+      for (let j = 6; j < W - 6; j++)
+        assert.ok(Math.abs(lx[j][1] - 0.5) < TOL.float32Reordered, `column ${j}: ${lx[j][1]}`);
       assert.deepEqual(derivativeStencil('gaussian', 0.3), [{ plus: 1, minus: -1, coef: 0.5 }]);
       assert.throws(() => imageTangent(ramp, 'rotate', { difference: 'gaussian', sigma: 0 }), InputError);
     });
 
     it('a linear combination of groups has the combined tangent (shear-x − shear-y = rotate)', () => {
       const x = sampleImage(PLANE_WAVES, 12, 15);
-      const combo = combineGroups('rot-as-shears', [[1, 'shear-x'], [-1, 'shear-y']]);
+      const combo = combineGroups('rot-as-shears', [
+        [1, 'shear-x'],
+        [-1, 'shear-y'],
+      ]);
       const a = imageTangent(x, combo).dataSync();
       const b = imageTangent(x, 'rotate').dataSync();
       assert.ok(relError(a, b) < TOL.float32FewOps, `rel ${relError(a, b)}`); // same field, float32 rounding only
@@ -123,7 +137,10 @@ for (const backend of TEST_BACKENDS) {
         t.diagnostic(`${group}: ${errs.map((e) => e.toExponential(2)).join(', ')}`);
         assert.ok(errs[1] < tol, `errors at t = 1e-2, 1e-3: ${errs.join(', ')}`);
         // Either the error shrinks with t, or both sit at the float32 noise floor (~1e-7/t ≤ 1e-4).
-        assert.ok(errs[1] < errs[0] || Math.max(...errs) < TOL.colourTangentVsQuotient, `no convergence: ${errs.join(', ')}`);
+        assert.ok(
+          errs[1] < errs[0] || Math.max(...errs) < TOL.colourTangentVsQuotient,
+          `no convergence: ${errs.join(', ')}`,
+        );
         x.dispose();
       });
     }
@@ -133,7 +150,10 @@ for (const backend of TEST_BACKENDS) {
       const t = 1e-3;
       const q = tf.tidy(() => tf.div(tf.sub(applyGroup(x, 'translate-x', t), x), t)).dataSync();
       // For a shift below one pixel the bilinear sampler is exactly x + δ·(x[j+1] − x[j]).
-      assert.ok(relError(q, imageTangent(x, 'translate-x', { difference: 'forward' }).dataSync()) < TOL.oneSidedQuotientVsForward);
+      assert.ok(
+        relError(q, imageTangent(x, 'translate-x', { difference: 'forward' }).dataSync()) <
+          TOL.oneSidedQuotientVsForward,
+      );
       assert.ok(relError(q, imageTangent(x, 'translate-x').dataSync()) > TOL.mustDifferLarge);
     });
 
@@ -152,15 +172,34 @@ for (const backend of TEST_BACKENDS) {
       const luma = (k: number) => 0.299 * data[3 * k] + 0.587 * data[3 * k + 1] + 0.114 * data[3 * k + 2];
       const m = [0, 1, 2, 3].reduce((acc, k) => acc + luma(k), 0) / 4;
       assert.ok(relError(imageTangent(x, 'brightness').dataSync(), data) < TOL.float32FewOps);
-      assert.ok(relError(imageTangent(x, 'saturation').dataSync(), data.map((v, i) => v - luma(Math.floor(i / 3)))) < TOL.float32FewOps);
-      assert.ok(relError(imageTangent(x, 'contrast').dataSync(), data.map((v) => v - m)) < TOL.float32FewOps);
+      assert.ok(
+        relError(
+          imageTangent(x, 'saturation').dataSync(),
+          data.map((v, i) => v - luma(Math.floor(i / 3))),
+        ) < TOL.float32FewOps,
+      );
+      assert.ok(
+        relError(
+          imageTangent(x, 'contrast').dataSync(),
+          data.map((v) => v - m),
+        ) < TOL.float32FewOps,
+      );
     });
 
     it('input checks: unknown group lists the valid names; colour groups need 3 channels; unknown difference', () => {
       const x = tf.zeros([1, 4, 4, 3]) as tf.Tensor4D;
-      assert.throws(() => imageTangent(x, 'rotation'), (e: unknown) => e instanceof UnknownNameError && /valid: translate-x, translate-y, rotate/.test(e.message));
-      assert.throws(() => imageTangent(x, 'rotate', { difference: 'backward' as Difference }), /unknown difference 'backward'; valid: central, forward, gaussian/);
-      assert.throws(() => imageTangent(tf.zeros([1, 4, 4, 1]) as tf.Tensor4D, 'hue'), /must have shape \[B, H, W, 3\], got \[1, 4, 4, 1\]/);
+      assert.throws(
+        () => imageTangent(x, 'rotation'),
+        (e: unknown) => e instanceof UnknownNameError && /valid: translate-x, translate-y, rotate/.test(e.message),
+      );
+      assert.throws(
+        () => imageTangent(x, 'rotate', { difference: 'backward' as Difference }),
+        /unknown difference 'backward'; valid: central, forward, gaussian/,
+      );
+      assert.throws(
+        () => imageTangent(tf.zeros([1, 4, 4, 1]) as tf.Tensor4D, 'hue'),
+        /must have shape \[B, H, W, 3\], got \[1, 4, 4, 1\]/,
+      );
       assert.throws(() => imageTangent(tf.zeros([4, 4, 3]) as unknown as tf.Tensor4D, 'rotate'), InputError);
       // Spatial groups take any channel count (grey MNIST digits).
       assert.deepEqual(imageTangent(tf.zeros([2, 4, 4, 1]) as tf.Tensor4D, 'rotate').shape, [2, 4, 4, 1]);
@@ -186,9 +225,15 @@ for (const backend of TEST_BACKENDS) {
       // Patch grid rows [0, 1, 4] (x = j²): central translate-x gives [0, 2, 0] per row; the class token (7) gets 0.
       const tokens = tf.tensor3d([7, 0, 1, 4, 0, 1, 4, 0, 1, 4], [1, 10, 1]);
       assert.deepEqual(plain(featureTangent(tokens, 'translate-x').dataSync()), [0, 0, 2, 0, 0, 2, 0, 0, 2, 0]);
-      assert.deepEqual(plain(featureTangent(tokens, 'translate-x', { leadingTokens: 1, difference: 'forward' }).dataSync()), [0, 1, 3, -3, 1, 3, -3, 1, 3, -3]);
+      assert.deepEqual(
+        plain(featureTangent(tokens, 'translate-x', { leadingTokens: 1, difference: 'forward' }).dataSync()),
+        [0, 1, 3, -3, 1, 3, -3, 1, 3, -3],
+      );
       // Without a class token, 9 tokens are the grid itself.
-      assert.deepEqual(plain(featureTangent(tokens.slice([0, 1, 0], [1, 9, 1]), 'translate-x').dataSync()), [0, 2, 0, 0, 2, 0, 0, 2, 0]);
+      assert.deepEqual(
+        plain(featureTangent(tokens.slice([0, 1, 0], [1, 9, 1]), 'translate-x').dataSync()),
+        [0, 2, 0, 0, 2, 0, 0, 2, 0],
+      );
     });
 
     it('tokens with several register tokens match the NHWC tangent of the patch grid', () => {
@@ -197,7 +242,10 @@ for (const backend of TEST_BACKENDS) {
       const tokens = tf.concat([lead, tf.reshape(grid, [1, 16, 6])], 1);
       const lx = featureTangent(tokens, 'rotate', { leadingTokens: 5 });
       assert.deepEqual(Array.from(lx.slice([0, 0, 0], [1, 5, 6]).dataSync()), Array(30).fill(0));
-      assert.ok(relError(lx.slice([0, 5, 0], [1, 16, 6]).dataSync(), featureTangent(grid, 'rotate').dataSync()) < TOL.float32Ulp);
+      assert.ok(
+        relError(lx.slice([0, 5, 0], [1, 16, 6]).dataSync(), featureTangent(grid, 'rotate').dataSync()) <
+          TOL.float32Ulp,
+      );
       assert.throws(() => featureTangent(tf.zeros([1, 12, 2]), 'rotate'), /pass leadingTokens/);
       assert.throws(() => featureTangent(tokens, 'rotate', { leadingTokens: 2 }), /not a square patch grid/);
     });
@@ -216,7 +264,8 @@ for (const backend of TEST_BACKENDS) {
     it('imageTangent, featureTangent and applyGroup leave numTensors unchanged (except their result)', async () => {
       const x = sampleImage(PLANE_WAVES, 8, 10);
       for (const g of GROUP_NAMES) {
-        for (const difference of ['central', 'forward', 'gaussian'] as const) await expectNoLeak(() => imageTangent(x, g, { difference }), `imageTangent ${g} ${difference}`);
+        for (const difference of ['central', 'forward', 'gaussian'] as const)
+          await expectNoLeak(() => imageTangent(x, g, { difference }), `imageTangent ${g} ${difference}`);
         await expectNoLeak(() => applyGroup(x, g, 0.1), `applyGroup ${g}`);
         await expectNoLeak(() => applyGroup(x, g, [0.1, -0.2, 0]), `applyGroup ${g} t-vector`);
         await expectNoLeak(() => featureTangent(x, g), `featureTangent ${g} NHWC`);
@@ -227,7 +276,10 @@ for (const backend of TEST_BACKENDS) {
       const flat = tf.randomUniform([2, 9]);
       await expectNoLeak(() => featureTangent(flat, 'rotate'), 'featureTangent rank 2');
       // A failing call must not leak either.
-      await expectNoLeak(() => assert.throws(() => featureTangent(tokens, 'rotate', { leadingTokens: 3 })), 'failed featureTangent');
+      await expectNoLeak(
+        () => assert.throws(() => featureTangent(tokens, 'rotate', { leadingTokens: 3 })),
+        'failed featureTangent',
+      );
       tf.dispose([x, tokens, flat]);
     });
   });

@@ -11,5 +11,8 @@ export function wrapLayer(layer: tf.layers.Layer, inputShape: number[], name = '
 export function seededUniform(shape: number[], seed: number, lo = -1, hi = 1): tf.Tensor {
   const rand = mulberry32(seed);
   const n = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor(Float32Array.from({ length: n }, () => lo + (hi - lo) * rand()), shape);
+  return tf.tensor(
+    Float32Array.from({ length: n }, () => lo + (hi - lo) * rand()),
+    shape,
+  );
 }

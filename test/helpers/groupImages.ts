@@ -36,14 +36,19 @@ export const PLANE_WAVES: AnalyticImage = (() => {
   const phi = [0.3, 1.1, -0.5];
   return {
     value: (u, v, c) => 0.5 + 0.4 * Math.sin(a[c] * u + b[c] * v + phi[c]),
-    grad: (u, v, c) => [0.4 * a[c] * Math.cos(a[c] * u + b[c] * v + phi[c]), 0.4 * b[c] * Math.cos(a[c] * u + b[c] * v + phi[c])],
+    grad: (u, v, c) => [
+      0.4 * a[c] * Math.cos(a[c] * u + b[c] * v + phi[c]),
+      0.4 * b[c] * Math.cos(a[c] * u + b[c] * v + phi[c]),
+    ],
   };
 })();
 
 /** Samples an analytic image on the H×W grid as a [1, H, W, 3] float32 tensor. */
 export function sampleImage(img: AnalyticImage, H: number, W: number): tf.Tensor4D {
   const data = new Float32Array(H * W * 3);
-  for (let i = 0; i < H; i++) for (let j = 0; j < W; j++) for (let c = 0; c < 3; c++) data[(i * W + j) * 3 + c] = img.value(coord(j, W), coord(i, H), c);
+  for (let i = 0; i < H; i++)
+    for (let j = 0; j < W; j++)
+      for (let c = 0; c < 3; c++) data[(i * W + j) * 3 + c] = img.value(coord(j, W), coord(i, H), c);
   return tf.tensor4d(data, [1, H, W, 3]);
 }
 

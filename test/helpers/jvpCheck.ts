@@ -11,7 +11,12 @@ import { TOL } from './tolerances';
  * Inputs must keep x ± h·v away from kinks (ReLU zeros, max-pool ties) for the FD to be exact.
  * Returns the measured relative error.
  */
-export function checkJvpAgainstFd(model: tf.LayersModel, x: tf.Tensor, v: tf.Tensor, { h = TOL.fdStepSmooth, tol = TOL.fdRel, what = model.name } = {}): number {
+export function checkJvpAgainstFd(
+  model: tf.LayersModel,
+  x: tf.Tensor,
+  v: tf.Tensor,
+  { h = TOL.fdStepSmooth, tol = TOL.fdRel, what = model.name } = {},
+): number {
   const k = v.shape[0] / x.shape[0];
   const fwd = jvpLayersModel(model, x, v, { k });
   const fd = jvpFiniteDifference((xx) => model.apply(xx) as tf.Tensor, x, v, k, h);
@@ -30,7 +35,7 @@ export function checkJvpAgainstFd(model: tf.LayersModel, x: tf.Tensor, v: tf.Ten
 export function separatedValues(shape: number[], seed: number, gap = 0.01): tf.Tensor {
   const n = shape.reduce((a, b) => a * b, 1);
   let s = seed >>> 0;
-  const rand = () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  const rand = () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
   const idx = Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));

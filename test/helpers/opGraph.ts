@@ -38,23 +38,53 @@ export async function tinyGraph(
   inputShape: number[],
   nodes: TinyNode[],
   consts: Record<string, tf.Tensor> = {},
-  { signature, inputDtype = 'DT_FLOAT' }: { signature?: Record<string, unknown>; inputDtype?: 'DT_FLOAT' | 'DT_INT32' } = {},
+  {
+    signature,
+    inputDtype = 'DT_FLOAT',
+  }: { signature?: Record<string, unknown>; inputDtype?: 'DT_FLOAT' | 'DT_INT32' } = {},
 ): Promise<tf.GraphModel> {
   const constNodes: TinyNode[] = Object.entries(consts).map(([name, t]) => {
     const dtype = t.dtype === 'int32' ? 'DT_INT32' : 'DT_FLOAT';
-    return { name, op: 'Const', input: [], attr: { value: { tensor: { dtype, tensorShape: dims(t.shape) } }, dtype: attr.type(dtype) } };
+    return {
+      name,
+      op: 'Const',
+      input: [],
+      attr: { value: { tensor: { dtype, tensorShape: dims(t.shape) } }, dtype: attr.type(dtype) },
+    };
   });
-  const placeholder: TinyNode = { name: 'x', op: 'Placeholder', input: [], attr: { shape: { shape: dims(inputShape) }, dtype: attr.type(inputDtype) } };
-  const weightSpecs = Object.entries(consts).map(([name, t]) => ({ name, shape: t.shape, dtype: t.dtype as 'float32' | 'int32' }));
-  const buffers = Object.values(consts).map((t) => new Uint8Array((t.dataSync() as Float32Array | Int32Array).slice().buffer));
+  const placeholder: TinyNode = {
+    name: 'x',
+    op: 'Placeholder',
+    input: [],
+    attr: { shape: { shape: dims(inputShape) }, dtype: attr.type(inputDtype) },
+  };
+  const weightSpecs = Object.entries(consts).map(([name, t]) => ({
+    name,
+    shape: t.shape,
+    dtype: t.dtype as 'float32' | 'int32',
+  }));
+  const buffers = Object.values(consts).map(
+    (t) => new Uint8Array((t.dataSync() as Float32Array | Int32Array).slice().buffer),
+  );
   const weightData = new Uint8Array(buffers.reduce((n, b) => n + b.length, 0));
   let offset = 0;
   for (const b of buffers) {
     weightData.set(b, offset);
     offset += b.length;
   }
-  const modelTopology = { node: [placeholder, ...constNodes, ...nodes].map((n) => ({ ...n, attr: { T: attr.type(), ...n.attr } })), versions: { producer: 1 } };
-  return tf.loadGraphModel(tf.io.fromMemory({ modelTopology, weightSpecs, weightData: weightData.buffer, format: 'graph-model', ...(signature ? { signature } : {}) }));
+  const modelTopology = {
+    node: [placeholder, ...constNodes, ...nodes].map((n) => ({ ...n, attr: { T: attr.type(), ...n.attr } })),
+    versions: { producer: 1 },
+  };
+  return tf.loadGraphModel(
+    tf.io.fromMemory({
+      modelTopology,
+      weightSpecs,
+      weightData: weightData.buffer,
+      format: 'graph-model',
+      ...(signature ? { signature } : {}),
+    }),
+  );
 }
 
 export interface GraphJvpCheck {
@@ -68,7 +98,14 @@ export interface GraphJvpCheck {
 }
 
 /** Central differences (f(x + h v_j) − f(x − h v_j)) / 2h per direction j, evaluated by tfjs's executor. */
-export function graphFiniteDifference(model: tf.GraphModel, x: tf.Tensor, v: tf.Tensor, k: number, h: number, outputNode?: string): Float64Array {
+export function graphFiniteDifference(
+  model: tf.GraphModel,
+  x: tf.Tensor,
+  v: tf.Tensor,
+  k: number,
+  h: number,
+  outputNode?: string,
+): Float64Array {
   const parts: Float64Array[] = [];
   const B = x.shape[0];
   for (let j = 0; j < k; j++) {
@@ -85,7 +122,12 @@ export function graphFiniteDifference(model: tf.GraphModel, x: tf.Tensor, v: tf.
 }
 
 /** Runs jvpGraphModel on (x, v) and compares with model.execute and with central differences. */
-export function checkGraphJvp(model: tf.GraphModel, x: tf.Tensor, v: tf.Tensor, opts: { h: number; outputNode?: string }): GraphJvpCheck {
+export function checkGraphJvp(
+  model: tf.GraphModel,
+  x: tf.Tensor,
+  v: tf.Tensor,
+  opts: { h: number; outputNode?: string },
+): GraphJvpCheck {
   const k = v.shape[0] / x.shape[0];
   const { primal, tangent } = jvpGraphModel(model, x, v, { outputNode: opts.outputNode });
   const expected = model.execute(x, opts.outputNode) as tf.Tensor;
@@ -134,6 +176,9 @@ export function assertGraphJvp(
   tf.dispose([x, v]);
   if (leaked !== 0) throw new Error(`${what}: jvpGraphModel leaked ${leaked} tensor(s)`);
   if (check.primalMaxAbs !== 0) throw new Error(`${what}: primal differs from model.execute by ${check.primalMaxAbs}`);
-  if (!(check.tangentRel <= opts.tol)) throw new Error(`${what}: tangent vs central differences rel. error ${check.tangentRel.toExponential(2)} > ${opts.tol}`);
+  if (!(check.tangentRel <= opts.tol))
+    throw new Error(
+      `${what}: tangent vs central differences rel. error ${check.tangentRel.toExponential(2)} > ${opts.tol}`,
+    );
   return check;
 }

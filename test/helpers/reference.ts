@@ -22,7 +22,12 @@ function repoRoot(): string {
   return dir;
 }
 
-export interface RefTensor { shape: number[]; layout?: string; dtype: 'float32' | 'float64'; data: ArrayLike<number> }
+export interface RefTensor {
+  shape: number[];
+  layout?: string;
+  dtype: 'float32' | 'float64';
+  data: ArrayLike<number>;
+}
 
 export type ReferenceFile = 'smallcnn_inputs' | 'smallcnn_outputs' | 'smallcnn_weights' | 'smallcnn_image_tangents';
 
@@ -32,7 +37,8 @@ const bins = new Map<string, Float32Array>();
 /** A little-endian float32 file of the fixture, read once. */
 function bin(file: string): Float32Array {
   if (!bins.has(file)) {
-    if (os.endianness() !== 'LE') throw new Error('reference fixtures are little-endian float32; this machine is big-endian');
+    if (os.endianness() !== 'LE')
+      throw new Error('reference fixtures are little-endian float32; this machine is big-endian');
     const buf = fs.readFileSync(path.join(REFERENCE_DIR, file));
     bins.set(file, new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength)));
   }
@@ -60,7 +66,8 @@ export function loadReference(file: ReferenceFile): any {
       cache.set(file, { ...group, layers: group.layers.map((l: any) => ({ ...l, data_tf: values(l) })) });
     } else {
       const out: Record<string, RefTensor> = {};
-      for (const [name, e] of Object.entries<any>(group)) out[name] = { shape: e.shape, layout: e.layout, dtype: e.dtype, data: values(e) };
+      for (const [name, e] of Object.entries<any>(group))
+        out[name] = { shape: e.shape, layout: e.layout, dtype: e.dtype, data: values(e) };
       cache.set(file, out);
     }
   }

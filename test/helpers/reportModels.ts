@@ -27,7 +27,12 @@ export async function makeTinyModelsDir(specs: TinyModelSpec[]): Promise<string>
     const test = loadDataset(s.dataset, { split: 'test', limit: 200 });
     const model = buildZooModel(s.architecture, { seed: s.seed ?? 1, inputShape: [28, 28, 3], numClasses: 10 });
     try {
-      await saveModel(model, path.join(dir, s.name), { name: s.name, inputSize: [28, 28], preprocess: IDENTITY_PREPROCESS, classNames: test.classNames });
+      await saveModel(model, path.join(dir, s.name), {
+        name: s.name,
+        inputSize: [28, 28],
+        preprocess: IDENTITY_PREPROCESS,
+        classNames: test.classNames,
+      });
       entries.push({
         name: s.name,
         architecture: s.architecture,

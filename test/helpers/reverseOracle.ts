@@ -15,14 +15,24 @@ import { TOL } from './tolerances';
 type Backend = (typeof TEST_BACKENDS)[number];
 
 /** J·v_j for each of the k directions in v [k·B, ...], direction-major, by reverse mode on the current backend. */
-export function reverseModeJv(model: tf.GraphModel, x: tf.Tensor, v: tf.Tensor, k: number, outputNode?: string): Float64Array {
+export function reverseModeJv(
+  model: tf.GraphModel,
+  x: tf.Tensor,
+  v: tf.Tensor,
+  k: number,
+  outputNode?: string,
+): Float64Array {
   const f = (xx: tf.Tensor) => model.execute(xx, outputNode) as tf.Tensor;
   const n = tf.tidy(() => f(x).size);
   const B = x.shape[0];
   const vs = tf.tidy(() => Array.from({ length: k }, (_, j) => tf.slice(v, [j * B], [B]).dataSync()));
   const out = new Float64Array(k * n);
   for (let m = 0; m < n; m++) {
-    const g = tf.tidy(() => tf.grad((xx: tf.Tensor) => tf.gather(tf.reshape(f(xx), [-1]), m))(x).dataSync());
+    const g = tf.tidy(() =>
+      tf
+        .grad((xx: tf.Tensor) => tf.gather(tf.reshape(f(xx), [-1]), m))(x)
+        .dataSync(),
+    );
     for (let j = 0; j < k; j++) {
       let s = 0;
       for (let i = 0; i < g.length; i++) s += g[i] * vs[j][i];
@@ -63,7 +73,16 @@ export async function checkAgainstOracle(
   model: tf.GraphModel,
   xShape: number[],
   backend: Backend,
-  opts: { k?: number; seed?: number; margin?: number; outputNode?: string; oracle?: 'reverse' | 'fd'; h?: number; oracleModel?: tf.GraphModel; closedForm?: ClosedForm } = {},
+  opts: {
+    k?: number;
+    seed?: number;
+    margin?: number;
+    outputNode?: string;
+    oracle?: 'reverse' | 'fd';
+    h?: number;
+    oracleModel?: tf.GraphModel;
+    closedForm?: ClosedForm;
+  } = {},
 ): Promise<OracleCheck> {
   const { k = 2, seed = 1, margin = 0, outputNode, oracle = 'reverse', h = 1e-2 } = opts;
   await setTestBackend(backend);
@@ -82,7 +101,11 @@ export async function checkAgainstOracle(
   const [xc, vc] = [tf.tensor(xData, xShape), tf.tensor(vData, v.shape)];
   const expected = tf.tidy(() => (model.execute(xc, outputNode) as tf.Tensor).dataSync());
   const om = opts.oracleModel ?? model;
-  const ref = opts.closedForm ? opts.closedForm(xData as Float32Array, vData as Float32Array, k) : oracle === 'fd' ? graphFiniteDifference(om, xc, vc, k, h, outputNode) : reverseModeJv(om, xc, vc, k, outputNode);
+  const ref = opts.closedForm
+    ? opts.closedForm(xData as Float32Array, vData as Float32Array, k)
+    : oracle === 'fd'
+      ? graphFiniteDifference(om, xc, vc, k, h, outputNode)
+      : reverseModeJv(om, xc, vc, k, outputNode);
   tf.dispose([xc, vc]);
   await setTestBackend(backend);
   return { tangentRel: maxRel(jv, ref), primalRel: maxRel(primal, expected), leaked };
@@ -106,7 +129,12 @@ export interface OracleCase {
 }
 
 /** Registers one `it` per case and backend: forward mode on that backend vs the cpu oracle, no leak. */
-export function oracleSuite(title: string, cases: OracleCase[], backends: readonly Backend[], defaultTol: number): void {
+export function oracleSuite(
+  title: string,
+  cases: OracleCase[],
+  backends: readonly Backend[],
+  defaultTol: number,
+): void {
   for (const backend of backends) {
     describe(`${title} (${backend}) vs an independent oracle`, () => {
       after(() => setTestBackend(backend));
@@ -116,12 +144,25 @@ export function oracleSuite(title: string, cases: OracleCase[], backends: readon
           const placeholder = [-1, ...c.shape.slice(1)];
           const m = await tinyGraph(placeholder, c.nodes, c.consts ?? {});
           const om = c.oracleNodes ? await tinyGraph(placeholder, c.oracleNodes, c.consts ?? {}) : undefined;
-          const r = await checkAgainstOracle(m, c.shape, backend, { oracle: c.oracle, closedForm: c.closedForm, oracleModel: om, outputNode: c.outputNode ?? 'y', margin: c.margin, h: c.h });
+          const r = await checkAgainstOracle(m, c.shape, backend, {
+            oracle: c.oracle,
+            closedForm: c.closedForm,
+            oracleModel: om,
+            outputNode: c.outputNode ?? 'y',
+            margin: c.margin,
+            h: c.h,
+          });
           m.dispose();
           om?.dispose();
           assert.equal(r.leaked, 0, `${c.what}: leaked ${r.leaked} tensors`);
-          assert.ok(r.primalRel <= TOL.float32Reordered, `${c.what}: primal differs from cpu model.execute by ${r.primalRel.toExponential(2)} (rel.)`);
-          assert.ok(r.tangentRel <= (c.tol ?? defaultTol), `${c.what}: tangent vs oracle rel. error ${r.tangentRel.toExponential(2)} > ${c.tol ?? defaultTol}`);
+          assert.ok(
+            r.primalRel <= TOL.float32Reordered,
+            `${c.what}: primal differs from cpu model.execute by ${r.primalRel.toExponential(2)} (rel.)`,
+          );
+          assert.ok(
+            r.tangentRel <= (c.tol ?? defaultTol),
+            `${c.what}: tangent vs oracle rel. error ${r.tangentRel.toExponential(2)} > ${c.tol ?? defaultTol}`,
+          );
         });
       }
     });

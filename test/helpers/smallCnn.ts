@@ -8,7 +8,16 @@ import { loadReference, refTensor } from './reference';
  */
 export function buildReferenceSmallCnn(): tf.LayersModel {
   const model = tf.sequential({ name: 'smallcnn' });
-  model.add(tf.layers.conv2d({ name: 'conv1', inputShape: [32, 32, 3], filters: 32, kernelSize: 3, padding: 'same', activation: 'relu' }));
+  model.add(
+    tf.layers.conv2d({
+      name: 'conv1',
+      inputShape: [32, 32, 3],
+      filters: 32,
+      kernelSize: 3,
+      padding: 'same',
+      activation: 'relu',
+    }),
+  );
   model.add(tf.layers.maxPooling2d({ name: 'pool1', poolSize: 2, strides: 2 }));
   model.add(tf.layers.conv2d({ name: 'conv2', filters: 64, kernelSize: 3, padding: 'same', activation: 'relu' }));
   model.add(tf.layers.maxPooling2d({ name: 'pool2', poolSize: 2, strides: 2 }));

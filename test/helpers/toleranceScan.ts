@@ -22,12 +22,24 @@ export function codeOf(line: string, state: { inBlock: boolean } = { inBlock: fa
   for (let i = 0; i < line.length; i++) {
     const c = line[i];
     if (state.inBlock) {
-      if (c === '*' && line[i + 1] === '/') { state.inBlock = false; out += '  '; i++; } else out += ' ';
+      if (c === '*' && line[i + 1] === '/') {
+        state.inBlock = false;
+        out += '  ';
+        i++;
+      } else out += ' ';
       continue;
     }
     if (quote) {
-      if (c === '\\') { out += '  '; i++; continue; }
-      if (c === quote) { quote = undefined; out += c; continue; }
+      if (c === '\\') {
+        out += '  ';
+        i++;
+        continue;
+      }
+      if (c === quote) {
+        quote = undefined;
+        out += c;
+        continue;
+      }
       if (quote === '`' && c === '$' && line[i + 1] === '{') {
         let depth = 0;
         let j = i + 1;
@@ -43,7 +55,12 @@ export function codeOf(line: string, state: { inBlock: boolean } = { inBlock: fa
       continue;
     }
     if (c === '/' && line[i + 1] === '/') break;
-    if (c === '/' && line[i + 1] === '*') { state.inBlock = true; out += '  '; i++; continue; }
+    if (c === '/' && line[i + 1] === '*') {
+      state.inBlock = true;
+      out += '  ';
+      i++;
+      continue;
+    }
     if (c === "'" || c === '"' || c === '`') quote = c;
     out += c;
   }

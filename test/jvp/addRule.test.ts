@@ -16,8 +16,15 @@ for (const backend of TEST_BACKENDS) {
   describe(`Add rule (${backend})`, () => {
     before(() => setTestBackend(backend));
     for (const shapes of [
-      [[2, 5, 5, 4], [2, 5, 5, 4]],
-      [[2, 5, 5, 4], [2, 5, 5, 4], [2, 1, 1, 4]],
+      [
+        [2, 5, 5, 4],
+        [2, 5, 5, 4],
+      ],
+      [
+        [2, 5, 5, 4],
+        [2, 5, 5, 4],
+        [2, 1, 1, 4],
+      ],
     ]) {
       it(`${shapes.length} inputs ${shapes.map((s) => `[${s}]`).join(' + ')}: equal to the layer bit for bit, no Identity, no leak`, async () => {
         const layer = tf.layers.add();
@@ -25,7 +32,8 @@ for (const backend of TEST_BACKENDS) {
         const vs = shapes.map((s, i) => tf.randomUniform([2 * s[0], ...s.slice(1)], -1, 1, 'float32', i + 10));
         layer.apply(xs);
         const inputs = xs.map((x, i) => ({ primal: x, tangent: vs[i] }));
-        const call = () => layerRuleFor(layer).jvp({ layer, inputs, k: 2 }) as { primal: tf.Tensor; tangent: tf.Tensor };
+        const call = () =>
+          layerRuleFor(layer).jvp({ layer, inputs, k: 2 }) as { primal: tf.Tensor; tangent: tf.Tensor };
         await expectNoLeak(() => {
           const d = call();
           return [d.primal, d.tangent];

@@ -19,12 +19,19 @@ for (const backend of TEST_BACKENDS) {
 
     for (const useBias of [false, true]) {
       it(`Conv2D${useBias ? ' with bias' : ''}: primal = the layer, tangent = conv(ẋ, W), no Identity kernel, no leak`, async () => {
-        const layer = tf.layers.conv2d({ filters: 5, kernelSize: 3, padding: 'same', useBias, biasInitializer: 'randomNormal' });
+        const layer = tf.layers.conv2d({
+          filters: 5,
+          kernelSize: 3,
+          padding: 'same',
+          useBias,
+          biasInitializer: 'randomNormal',
+        });
         const x = tf.randomUniform([2, 7, 7, 3], -1, 1, 'float32', 1);
         layer.apply(x);
         const v = tf.randomUniform([4, 7, 7, 3], -1, 1, 'float32', 2);
         const rule = layerRuleFor(layer);
-        const call = () => rule.jvp({ layer, inputs: [{ primal: x, tangent: v }], k: 2 }) as { primal: tf.Tensor; tangent: tf.Tensor };
+        const call = () =>
+          rule.jvp({ layer, inputs: [{ primal: x, tangent: v }], k: 2 }) as { primal: tf.Tensor; tangent: tf.Tensor };
         await expectNoLeak(() => {
           const d = call();
           return [d.primal, d.tangent];
@@ -42,7 +49,11 @@ for (const backend of TEST_BACKENDS) {
         const got = d.tangent.dataSync();
         const want = wantTangent.dataSync();
         assert.equal(got.length, want.length);
-        for (let i = 0; i < got.length; i++) assert.ok(Math.abs(got[i] - want[i]) <= TOL.float32FewOps * (1 + Math.abs(want[i])), `tangent[${i}] ${got[i]} vs ${want[i]}`);
+        for (let i = 0; i < got.length; i++)
+          assert.ok(
+            Math.abs(got[i] - want[i]) <= TOL.float32FewOps * (1 + Math.abs(want[i])),
+            `tangent[${i}] ${got[i]} vs ${want[i]}`,
+          );
         tf.dispose([x, v, d.primal, d.tangent, wantPrimal, wantTangent]);
       });
     }
@@ -53,14 +64,24 @@ for (const backend of TEST_BACKENDS) {
       layer.apply(x);
       const v = tf.randomUniform([6, 6], -1, 1, 'float32', 4);
       const p = await tf.profile(() => {
-        const d = layerRuleFor(layer).jvp({ layer, inputs: [{ primal: x, tangent: v }], k: 2 }) as { primal: tf.Tensor; tangent: tf.Tensor };
+        const d = layerRuleFor(layer).jvp({ layer, inputs: [{ primal: x, tangent: v }], k: 2 }) as {
+          primal: tf.Tensor;
+          tangent: tf.Tensor;
+        };
         tf.dispose([d.primal, d.tangent]);
       });
       assert.ok(!p.kernels.map((kk) => kk.name).includes('Identity'));
-      const d = layerRuleFor(layer).jvp({ layer, inputs: [{ primal: x, tangent: v }], k: 2 }) as { primal: tf.Tensor; tangent: tf.Tensor };
+      const d = layerRuleFor(layer).jvp({ layer, inputs: [{ primal: x, tangent: v }], k: 2 }) as {
+        primal: tf.Tensor;
+        tangent: tf.Tensor;
+      };
       const want = tf.matMul(v, layer.getWeights()[0]);
       const got = d.tangent.dataSync();
-      want.dataSync().forEach((w, i) => assert.ok(Math.abs(got[i] - w) <= TOL.float32FewOps * (1 + Math.abs(w)), `${got[i]} vs ${w}`));
+      want
+        .dataSync()
+        .forEach((w, i) =>
+          assert.ok(Math.abs(got[i] - w) <= TOL.float32FewOps * (1 + Math.abs(w)), `${got[i]} vs ${w}`),
+        );
       tf.dispose([x, v, d.primal, d.tangent, want]);
     });
   });

@@ -16,11 +16,26 @@ import { TOL } from '../helpers/tolerances';
 type PrivateExecutor = { executor: { graph: { nodes: Record<string, unknown> } } };
 
 const convNet = () =>
-  tinyGraph([-1, 5, 5, 2], [
-    { name: 'c', op: '_FusedConv2D', input: ['x', 'w', 'b'], attr: { strides: attr.ints([1, 1, 1, 1]), padding: attr.s('SAME'), dilations: attr.ints([1, 1, 1, 1]), fused_ops: attr.strs(['BiasAdd', 'Relu6']), num_args: attr.i(1) } },
-    { name: 'm', op: 'Mean', input: ['c', 'axes'], attr: { keep_dims: attr.b(false) } },
-    { name: 'y', op: 'Softmax', input: ['m'] },
-  ], { w: seededNormal([3, 3, 2, 4], 41), b: seededNormal([4], 42), axes: tf.tensor1d([1, 2], 'int32') });
+  tinyGraph(
+    [-1, 5, 5, 2],
+    [
+      {
+        name: 'c',
+        op: '_FusedConv2D',
+        input: ['x', 'w', 'b'],
+        attr: {
+          strides: attr.ints([1, 1, 1, 1]),
+          padding: attr.s('SAME'),
+          dilations: attr.ints([1, 1, 1, 1]),
+          fused_ops: attr.strs(['BiasAdd', 'Relu6']),
+          num_args: attr.i(1),
+        },
+      },
+      { name: 'm', op: 'Mean', input: ['c', 'axes'], attr: { keep_dims: attr.b(false) } },
+      { name: 'y', op: 'Softmax', input: ['m'] },
+    ],
+    { w: seededNormal([3, 3, 2, 4], 41), b: seededNormal([4], 42), axes: tf.tensor1d([1, 2], 'int32') },
+  );
 
 describe('op rule registry', () => {
   it('registers every exported rule of rules/ops exactly once', () => {
@@ -30,11 +45,60 @@ describe('op rule registry', () => {
   });
 
   it('covers the ops the brief requires', () => {
-    const required = ['Conv2D', '_FusedConv2D', 'DepthwiseConv2dNative', 'FusedDepthwiseConv2dNative', 'MatMul', '_FusedMatMul', 'BiasAdd', 'Add', 'AddV2', 'AddN', 'Sub', 'Mul',
-      'RealDiv', 'Maximum', 'Minimum', 'Relu', 'Relu6', 'Elu', 'Selu', 'LeakyRelu', 'Sigmoid', 'Tanh', 'Softmax', 'Softplus', 'Mean', 'Max', 'Sum', 'AvgPool', 'MaxPool',
-      'Reshape', 'Squeeze', 'ExpandDims', 'Pad', 'PadV2', 'MirrorPad', 'ConcatV2', 'Identity', 'Transpose', 'StridedSlice', 'Slice', 'Cast', 'FusedBatchNorm', 'FusedBatchNormV3',
-      'Rsqrt', 'Square', 'Sqrt', 'Exp', 'Log'];
-    assert.deepEqual(required.filter((op) => !registeredOps().includes(op)), []);
+    const required = [
+      'Conv2D',
+      '_FusedConv2D',
+      'DepthwiseConv2dNative',
+      'FusedDepthwiseConv2dNative',
+      'MatMul',
+      '_FusedMatMul',
+      'BiasAdd',
+      'Add',
+      'AddV2',
+      'AddN',
+      'Sub',
+      'Mul',
+      'RealDiv',
+      'Maximum',
+      'Minimum',
+      'Relu',
+      'Relu6',
+      'Elu',
+      'Selu',
+      'LeakyRelu',
+      'Sigmoid',
+      'Tanh',
+      'Softmax',
+      'Softplus',
+      'Mean',
+      'Max',
+      'Sum',
+      'AvgPool',
+      'MaxPool',
+      'Reshape',
+      'Squeeze',
+      'ExpandDims',
+      'Pad',
+      'PadV2',
+      'MirrorPad',
+      'ConcatV2',
+      'Identity',
+      'Transpose',
+      'StridedSlice',
+      'Slice',
+      'Cast',
+      'FusedBatchNorm',
+      'FusedBatchNormV3',
+      'Rsqrt',
+      'Square',
+      'Sqrt',
+      'Exp',
+      'Log',
+    ];
+    assert.deepEqual(
+      required.filter((op) => !registeredOps().includes(op)),
+      [],
+    );
   });
 });
 
@@ -63,7 +127,11 @@ for (const backend of TEST_BACKENDS) {
       for (let j = 0; j < 3; j++) {
         const vj = tf.slice(v, [2 * j], [2]);
         const one = jvpGraphModel(m, x, vj);
-        assert.deepEqual(Array.from(one.tangent.dataSync()), Array.from(tf.slice(d.tangent, [2 * j], [2]).dataSync()), `direction ${j}`);
+        assert.deepEqual(
+          Array.from(one.tangent.dataSync()),
+          Array.from(tf.slice(d.tangent, [2 * j], [2]).dataSync()),
+          `direction ${j}`,
+        );
         tf.dispose([vj, one.primal, one.tangent]);
       }
       tf.dispose([x, v, d.primal, d.tangent, expected]);
@@ -72,18 +140,38 @@ for (const backend of TEST_BACKENDS) {
 
     it('an op without a rule raises UnsupportedLayerError naming node, op and fallbacks, and leaks nothing', async () => {
       // Prod has no rule (docs/OPS.md: its derivative divides by the factors).
-      const m = await tinyGraph([-1, 3], [{ name: 'h', op: 'Relu', input: ['x'] }, { name: 'weird', op: 'Prod', input: ['h', 'ax'], attr: { keep_dims: attr.b(false) } }], { ax: tf.tensor1d([1], 'int32') });
+      const m = await tinyGraph(
+        [-1, 3],
+        [
+          { name: 'h', op: 'Relu', input: ['x'] },
+          { name: 'weird', op: 'Prod', input: ['h', 'ax'], attr: { keep_dims: attr.b(false) } },
+        ],
+        { ax: tf.tensor1d([1], 'int32') },
+      );
       const x = seededNormal([1, 3], 3);
       await expectNoLeak(() =>
-        assert.throws(() => jvpGraphModel(m, x, x), (e: unknown) =>
-          e instanceof UnsupportedLayerError && /'weird'/.test(e.message) && /op Prod/.test(e.message) && /double-vjp/.test(e.message) && /'fd'/.test(e.message)),
+        assert.throws(
+          () => jvpGraphModel(m, x, x),
+          (e: unknown) =>
+            e instanceof UnsupportedLayerError &&
+            /'weird'/.test(e.message) &&
+            /op Prod/.test(e.message) &&
+            /double-vjp/.test(e.message) &&
+            /'fd'/.test(e.message),
+        ),
       );
       x.dispose();
       m.dispose();
     });
 
     it('an output that does not depend on x gets a zero tangent of the stacked shape', async () => {
-      const m = await tinyGraph([-1, 3], [{ name: 'shp', op: 'Shape', input: ['x'], attr: { out_type: attr.type('DT_INT32') } }, { name: 'y', op: 'Cast', input: ['shp'], attr: { DstT: attr.type('DT_FLOAT') } }]);
+      const m = await tinyGraph(
+        [-1, 3],
+        [
+          { name: 'shp', op: 'Shape', input: ['x'], attr: { out_type: attr.type('DT_INT32') } },
+          { name: 'y', op: 'Cast', input: ['shp'], attr: { DstT: attr.type('DT_FLOAT') } },
+        ],
+      );
       const x = seededNormal([2, 3], 4);
       const v = seededNormal([4, 3], 5);
       const { primal, tangent } = jvpGraphModel(m, x, v);
@@ -98,10 +186,23 @@ for (const backend of TEST_BACKENDS) {
       const m = await convNet();
       const x = seededNormal([2, 5, 5, 2], 1);
       const bad = seededNormal([3, 5, 5, 2], 1);
-      assert.throws(() => jvpGraphModel(m, x, bad), (e: unknown) => e instanceof InputError && /\[k·B, 5, 5, 2\]/.test(e.message) && /got \[3, 5, 5, 2\]/.test(e.message));
-      assert.throws(() => jvpGraphModel(m, x, x, { k: 2 }), (e: unknown) => e instanceof InputError && /opts.k = 2/.test(e.message));
-      assert.throws(() => jvpGraphModel(m, x, x, { outputNode: 'nope' }), (e: unknown) => e instanceof InputError && /unknown node 'nope'/.test(e.message));
-      assert.throws(() => jvpGraphModel({} as tf.GraphModel, x, x), (e: unknown) => e instanceof InputError && /tf.GraphModel/.test(e.message));
+      assert.throws(
+        () => jvpGraphModel(m, x, bad),
+        (e: unknown) =>
+          e instanceof InputError && /\[k·B, 5, 5, 2\]/.test(e.message) && /got \[3, 5, 5, 2\]/.test(e.message),
+      );
+      assert.throws(
+        () => jvpGraphModel(m, x, x, { k: 2 }),
+        (e: unknown) => e instanceof InputError && /opts.k = 2/.test(e.message),
+      );
+      assert.throws(
+        () => jvpGraphModel(m, x, x, { outputNode: 'nope' }),
+        (e: unknown) => e instanceof InputError && /unknown node 'nope'/.test(e.message),
+      );
+      assert.throws(
+        () => jvpGraphModel({} as tf.GraphModel, x, x),
+        (e: unknown) => e instanceof InputError && /tf.GraphModel/.test(e.message),
+      );
       tf.dispose([x, bad]);
       m.dispose();
     });
@@ -118,7 +219,9 @@ describe('jvpGraphModel on the nsfwjs MobileNetV2 GraphModel (cpu): adjoint iden
     // Tolerance 1e-4: two float32 sums over 6·10⁵ products (measured 5e-6).
     const { net, outputLayer } = await loadMobileNetV2Backbone({ variant: 'graph' });
     const model = net as tf.GraphModel;
-    const stop = Object.keys((model as unknown as PrivateExecutor).executor.graph.nodes).find((n) => n.endsWith('expanded_conv/depthwise/depthwise'))!;
+    const stop = Object.keys((model as unknown as PrivateExecutor).executor.graph.nodes).find((n) =>
+      n.endsWith('expanded_conv/depthwise/depthwise'),
+    )!;
     assert.ok(stop && outputLayer);
     const x = tf.randomUniform([1, 224, 224, 3], 0, 1, 'float32', 7);
     const v = seededNormal([1, 224, 224, 3], 8);
@@ -156,7 +259,9 @@ for (const { backend, B, stopSuffix } of CASES) {
     it(`batch ${B}, rotate + hue stacked (k = 2)${stopSuffix ? `, output …/${stopSuffix}` : ''}: primal = execute, tangent ≈ FD, no leak`, async () => {
       const { net } = await loadMobileNetV2Backbone({ variant: 'graph' });
       const model = net as tf.GraphModel;
-      const stop = stopSuffix && Object.keys((model as unknown as PrivateExecutor).executor.graph.nodes).find((n) => n.endsWith(stopSuffix));
+      const stop =
+        stopSuffix &&
+        Object.keys((model as unknown as PrivateExecutor).executor.graph.nodes).find((n) => n.endsWith(stopSuffix));
       const x = smoothImages(B);
       const v = groupTangents(x);
       const before = tf.memory().numTensors;
@@ -166,7 +271,10 @@ for (const { backend, B, stopSuffix } of CASES) {
       const expected = model.execute(x, stop) as tf.Tensor;
       assert.equal(tf.max(tf.abs(tf.sub(primal, expected))).dataSync()[0], 0);
       const errors = fdRelL2((t) => model.execute(t, stop) as tf.Tensor, x, v, tangent, FD_H);
-      assert.ok(errors.every((e) => e <= FD_TOL), `L2-relative FD errors (rotate, hue): ${errors.map((e) => e.toExponential(2))}`);
+      assert.ok(
+        errors.every((e) => e <= FD_TOL),
+        `L2-relative FD errors (rotate, hue): ${errors.map((e) => e.toExponential(2))}`,
+      );
       tf.dispose([x, v, primal, tangent, expected]);
       model.dispose();
     });

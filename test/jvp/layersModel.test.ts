@@ -16,7 +16,8 @@ import { TOL } from '../helpers/tolerances';
 const FD_STEP = 1e-2;
 const FD_TOL = TOL.fdRelDeepNet;
 
-const dispose = (...ds: Array<{ primal: tf.Tensor; tangent: tf.Tensor }>) => ds.forEach((d) => tf.dispose([d.primal, d.tangent]));
+const dispose = (...ds: Array<{ primal: tf.Tensor; tangent: tf.Tensor }>) =>
+  ds.forEach((d) => tf.dispose([d.primal, d.tangent]));
 
 describe('layerGraph', () => {
   it('flattens a nested Sequential and orders nodes topologically', () => {
@@ -26,7 +27,8 @@ describe('layerGraph', () => {
     assert.ok(!names.includes('block'));
     const last = g.nodes.find((n) => n.endsModels?.includes('block'));
     assert.equal(last?.layer.getClassName(), 'MaxPooling2D');
-    for (const n of g.nodes) for (const r of n.inputs) if ('node' in r) assert.ok(r.node < n.index, `${n.layer.name} after its inputs`);
+    for (const n of g.nodes)
+      for (const r of n.inputs) if ('node' in r) assert.ok(r.node < n.index, `${n.layer.name} after its inputs`);
     assert.equal(g.nodes[g.outputs[0].node].layer.name, 'head');
   });
 });
@@ -79,11 +81,17 @@ for (const backend of ['cpu', 'wasm'] as const) {
       const pred = relu.predict(x) as tf.Tensor;
       assert.ok(relError(fwd.primal.dataSync(), pred.dataSync()) < TOL.float32Reordered);
       if (backend === 'wasm') {
-        assert.throws(() => jvp(relu, x, v, { method: 'double-vjp' }), /DepthwiseConv2dNativeBackpropInput.*Fallbacks: method 'forward'/);
+        assert.throws(
+          () => jvp(relu, x, v, { method: 'double-vjp' }),
+          /DepthwiseConv2dNativeBackpropInput.*Fallbacks: method 'forward'/,
+        );
       } else {
         const dv = jvp(relu, x, v, { method: 'double-vjp' });
         // The same float32 products summed in another order (transposed convolutions): ~1e-7.
-        assert.ok(relError(dv.tangent.dataSync(), fwd.tangent.dataSync()) < TOL.float32Reordered, `double-vjp ${relError(dv.tangent.dataSync(), fwd.tangent.dataSync())}`);
+        assert.ok(
+          relError(dv.tangent.dataSync(), fwd.tangent.dataSync()) < TOL.float32Reordered,
+          `double-vjp ${relError(dv.tangent.dataSync(), fwd.tangent.dataSync())}`,
+        );
         dispose(dv);
       }
       const smooth = buildResidualNet({ size: 12, smooth: true });
@@ -143,7 +151,8 @@ for (const backend of ['cpu', 'wasm'] as const) {
       const x = tf.randomUniform([1, 12, 12, 3], 0, 1, 'float32', 41);
       const v = tf.randomNormal([1, 12, 12, 3], 0, 1, 'float32', 42);
       const out = jvpLayersModel(model, x, v, {
-        onNode: (node, d) => (node.layer.name === 'stem' ? { primal: d.primal, tangent: tf.zerosLike(d.tangent) } : undefined),
+        onNode: (node, d) =>
+          node.layer.name === 'stem' ? { primal: d.primal, tangent: tf.zerosLike(d.tangent) } : undefined,
       });
       assert.equal(tf.max(tf.abs(out.tangent)).dataSync()[0], 0);
       tf.dispose([x, v]);
@@ -154,7 +163,9 @@ for (const backend of ['cpu', 'wasm'] as const) {
       const model = buildResidualNet({ size: 12 });
       const x = tf.randomUniform([2, 12, 12, 3], 0, 1, 'float32', 51);
       const v = tf.randomNormal([4, 12, 12, 3], 0, 1, 'float32', 52);
-      for (const method of backend === 'cpu' ? (['forward', 'double-vjp', 'fd'] as const) : (['forward', 'fd'] as const)) {
+      for (const method of backend === 'cpu'
+        ? (['forward', 'double-vjp', 'fd'] as const)
+        : (['forward', 'fd'] as const)) {
         await expectNoLeak(() => {
           const d = jvp(model, x, v, { method });
           return [d.primal, d.tangent];

@@ -14,7 +14,15 @@ import { expectNoLeak } from '../helpers/noLeak';
 
 type Pad = 'same' | 'valid' | number;
 
-function reference(x: number[], v: number[], k: number, [B, H, W, C]: number[], [fh, fw]: number[], [sh, sw]: number[], pad: Pad): number[] {
+function reference(
+  x: number[],
+  v: number[],
+  k: number,
+  [B, H, W, C]: number[],
+  [fh, fw]: number[],
+  [sh, sw]: number[],
+  pad: Pad,
+): number[] {
   let Ho: number, Wo: number, top: number, left: number;
   if (pad === 'same') {
     Ho = Math.ceil(H / sh);

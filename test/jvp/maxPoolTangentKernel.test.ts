@@ -12,7 +12,12 @@ import { setTestBackend, TEST_BACKENDS } from '../helpers/backends';
 import { expectNoLeak } from '../helpers/noLeak';
 
 type Pad = 'same' | 'valid' | number;
-const CASES: Array<{ filter: [number, number]; strides: [number, number]; pad: Pad; shape: [number, number, number, number] }> = [
+const CASES: Array<{
+  filter: [number, number];
+  strides: [number, number];
+  pad: Pad;
+  shape: [number, number, number, number];
+}> = [
   { filter: [2, 2], strides: [2, 2], pad: 'valid', shape: [3, 8, 10, 5] },
   { filter: [2, 2], strides: [2, 2], pad: 'same', shape: [2, 9, 7, 4] },
   { filter: [3, 3], strides: [2, 2], pad: 'same', shape: [2, 12, 12, 6] }, // ResNet's stem pool
@@ -57,9 +62,14 @@ for (const backend of TEST_BACKENDS) {
       it(`${filter.join('×')} stride ${strides.join('×')} pad ${pad}: NaN never wins, a NaN first entry gives way to the first number, ±∞ compare as numbers`, () => {
         const n = shape.reduce((p, q) => p * q);
         const specials = [NaN, Infinity, -Infinity, 0];
-        const xs = Float32Array.from({ length: n }, (_, i) => (i % 5 === 0 ? specials[(i / 5) % 4] : i % 3 === 0 ? NaN : Math.cos(i * 0.37)));
+        const xs = Float32Array.from({ length: n }, (_, i) =>
+          i % 5 === 0 ? specials[(i / 5) % 4] : i % 3 === 0 ? NaN : Math.cos(i * 0.37),
+        );
         const x = tf.tensor4d(xs, shape);
-        const v = tf.tensor4d(Float32Array.from({ length: n }, (_, i) => i + 1), shape);
+        const v = tf.tensor4d(
+          Float32Array.from({ length: n }, (_, i) => i + 1),
+          shape,
+        );
         const got = maxPoolTangent(x, v, 1, filter, strides, pad);
         const [B, H, W, C] = shape;
         const [, Ho, Wo] = got.shape;

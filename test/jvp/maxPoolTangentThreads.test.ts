@@ -42,9 +42,22 @@ const script = `
 
 describe('max-pool tangent kernel, threaded wasm', () => {
   it('splits the rows with a helper thread, equals the one-thread loop bit for bit, and the process exits', () => {
-    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 120_000, cwd: path.resolve(__dirname, '..', '..', '..') });
-    assert.equal(r.status, 0, `exit ${r.status} (signal ${r.signal}; a timeout means the helper kept the process alive): ${r.stderr}`);
-    const out = JSON.parse(r.stdout.trim().split('\n').pop() as string) as { line: string; jobs: number; same: boolean[]; sizes: number[] };
+    const r = spawnSync(process.execPath, ['-e', script], {
+      encoding: 'utf8',
+      timeout: 120_000,
+      cwd: path.resolve(__dirname, '..', '..', '..'),
+    });
+    assert.equal(
+      r.status,
+      0,
+      `exit ${r.status} (signal ${r.signal}; a timeout means the helper kept the process alive): ${r.stderr}`,
+    );
+    const out = JSON.parse(r.stdout.trim().split('\n').pop() as string) as {
+      line: string;
+      jobs: number;
+      same: boolean[];
+      sizes: number[];
+    };
     assert.match(out.line, /2 threads/);
     assert.equal(out.jobs, 3, 'the helper did half of each of the three kernels');
     assert.deepEqual(out.same, [true, true, true], `sizes ${out.sizes}`);

@@ -51,7 +51,12 @@ function reverseModeLie(F: (x: tf.Tensor4D) => tf.Tensor2D, x: tf.Tensor4D, grou
   });
 }
 
-async function lieVector(model: Parameters<typeof lieDerivative>[0], x: tf.Tensor4D, group: string, opts: Parameters<typeof lieDerivative>[3] = {}): Promise<Float64Array> {
+async function lieVector(
+  model: Parameters<typeof lieDerivative>[0],
+  x: tf.Tensor4D,
+  group: string,
+  opts: Parameters<typeof lieDerivative>[3] = {},
+): Promise<Float64Array> {
   const [r] = await lieDerivative(model, x, [group], opts);
   const v = Float64Array.from(r.lie.dataSync());
   r.lie.dispose();
@@ -89,10 +94,17 @@ describe('the measured model: input and output contracts (cpu, against reverse m
       // Repeated grey RGB and the 1-channel image are the same function of the same picture.
       assert.ok(relErr(await lieVector(model, g0, group), oracle) < TOL.jvpVsOracle, `${group} (1 channel)`);
     }
-    const rows = await lee(model, { images: tf.slice(grey, [0], [1]) as tf.Tensor4D }, { groups: ['rotate', 'translate-x'] });
+    const rows = await lee(
+      model,
+      { images: tf.slice(grey, [0], [1]) as tf.Tensor4D },
+      { groups: ['rotate', 'translate-x'] },
+    );
     assert.ok(Math.abs(rows[0].lee - 0.20152099328115583) / 0.2015 < TOL.papersCodeParity, `rotate ${rows[0].lee}`);
     assert.ok(Math.abs(rows[1].lee - 0.2872433112002909) / 0.2872 < TOL.papersCodeParity, `translate-x ${rows[1].lee}`);
-    await assert.rejects(lieDerivative(model, g0, ['hue']), (e: unknown) => e instanceof InputError && /colour groups \(hue\) act on RGB/.test((e as Error).message));
+    await assert.rejects(
+      lieDerivative(model, g0, ['hue']),
+      (e: unknown) => e instanceof InputError && /colour groups \(hue\) act on RGB/.test((e as Error).message),
+    );
     tf.dispose([grey, rgb, x0, g0]);
     model.net.dispose();
   });
@@ -123,34 +135,61 @@ describe('the measured model: input and output contracts (cpu, against reverse m
     const cases: Array<[Record<string, unknown>, number[], number[]]> = [
       [{ inputRange: '0..255' }, [255, 255, 255], [0, 0, 0]],
       [{ inputRange: '-1..1' }, [2, 2, 2], [-1, -1, -1]],
-      [{ inputRange: '0..255', mean: mean.map((v) => 255 * v), std: std.map((v) => 255 * v) }, std.map((s) => 1 / s), mean.map((mu, i) => -mu / std[i])],
+      [
+        { inputRange: '0..255', mean: mean.map((v) => 255 * v), std: std.map((v) => 255 * v) },
+        std.map((s) => 1 / s),
+        mean.map((mu, i) => -mu / std[i]),
+      ],
     ];
     for (const [contract, a, c] of cases) {
       const folded = fold(a, c);
       for (const group of ['rotate', 'hue']) {
-        const got = await lieVector({ name: 'n', net, inputSize: [6, 6], preprocess: { mean: [0], std: [1] } }, x, group, { output: 'logits', ...contract });
+        const got = await lieVector(
+          { name: 'n', net, inputSize: [6, 6], preprocess: { mean: [0], std: [1] } },
+          x,
+          group,
+          { output: 'logits', ...contract },
+        );
         const want = reverseModeLie((xx) => folded.predict(xx) as tf.Tensor2D, x, group);
         assert.ok(relErr(got, want) < TOL.jvpVsOracle, `${JSON.stringify(contract)} ${group}: ${relErr(got, want)}`);
       }
       folded.dispose();
     }
-    assert.match(measuredModel({ name: 'n', net }, { output: 'logits', inputRange: '-1..1' }).formula, /^net \(raw output\) ∘ \(2x−1\) on 6×6 RGB$/);
+    assert.match(
+      measuredModel({ name: 'n', net }, { output: 'logits', inputRange: '-1..1' }).formula,
+      /^net \(raw output\) ∘ \(2x−1\) on 6×6 RGB$/,
+    );
     // Library callers' options are checked as the CLI's are: '0-255' was measured as 0..1 while the provenance said "option".
-    const refuses = (o: object, re: RegExp) => assert.throws(() => measuredModel({ name: 'n', net }, { output: 'logits', ...o } as never), (e: unknown) => e instanceof InputError && re.test((e as Error).message));
-    refuses({ inputRange: '0-255' }, /inputRange "0-255" is not a range liederiv knows; expected one of '0\.\.1', '0\.\.255', '-1\.\.1'/);
-    refuses({ layout: 'NCHW' }, /layout "NCHW" is not a layout liederiv knows; expected one of 'auto', 'nhwc', 'nchw' in lower case/);
+    const refuses = (o: object, re: RegExp) =>
+      assert.throws(
+        () => measuredModel({ name: 'n', net }, { output: 'logits', ...o } as never),
+        (e: unknown) => e instanceof InputError && re.test((e as Error).message),
+      );
+    refuses(
+      { inputRange: '0-255' },
+      /inputRange "0-255" is not a range liederiv knows; expected one of '0\.\.1', '0\.\.255', '-1\.\.1'/,
+    );
+    refuses(
+      { layout: 'NCHW' },
+      /layout "NCHW" is not a layout liederiv knows; expected one of 'auto', 'nhwc', 'nchw' in lower case/,
+    );
     refuses({ mean: [Number.NaN, 0, 0] }, /mean \[null,0,0\] must be a non-empty array of finite numbers/);
     refuses({ std: [] }, /std \[\] must be a non-empty array/);
     tf.dispose([W, b, x]);
     net.dispose();
   });
 
-  it('a Softmax behind Identity is the model\'s own: probs is not softmaxed twice, logits is the softmax\'s input', async () => {
+  it("a Softmax behind Identity is the model's own: probs is not softmaxed twice, logits is the softmax's input", async () => {
     const g = await tinyGraph(
       [-1, 4, 4, 3],
       [
         { name: 'flat', op: 'Reshape', input: ['x', 'shape'] },
-        { name: 'fc', op: 'MatMul', input: ['flat', 'w'], attr: { transpose_a: attr.b(false), transpose_b: attr.b(false) } },
+        {
+          name: 'fc',
+          op: 'MatMul',
+          input: ['flat', 'w'],
+          attr: { transpose_a: attr.b(false), transpose_b: attr.b(false) },
+        },
         { name: 'sm', op: 'Softmax', input: ['fc'] },
         { name: 'Identity', op: 'Identity', input: ['sm'] },
       ],
@@ -161,7 +200,10 @@ describe('the measured model: input and output contracts (cpu, against reverse m
     assert.equal(probs.output.softmax, 'model');
     const run = (node: string) => (xx: tf.Tensor4D) => g.execute(xx, node) as tf.Tensor2D;
     assert.ok(relErr(await lieVector(g, x, 'rotate'), reverseModeLie(run('Identity'), x, 'rotate')) < TOL.jvpVsOracle);
-    assert.ok(relErr(await lieVector(g, x, 'rotate', { output: 'logits' }), reverseModeLie(run('fc'), x, 'rotate')) < TOL.jvpVsOracle);
+    assert.ok(
+      relErr(await lieVector(g, x, 'rotate', { output: 'logits' }), reverseModeLie(run('fc'), x, 'rotate')) <
+        TOL.jvpVsOracle,
+    );
     tf.dispose(x);
     g.dispose();
   });
@@ -169,30 +211,84 @@ describe('the measured model: input and output contracts (cpu, against reverse m
   it('outputs: signature keys, several outputs (refused, then chosen by name), [B, 1] outputs refused for probs', async () => {
     const nodes = [
       { name: 'flat', op: 'Reshape', input: ['x', 'shape'] },
-      { name: 'emb', op: 'MatMul', input: ['flat', 'w'], attr: { transpose_a: attr.b(false), transpose_b: attr.b(false) } },
-      { name: 'score', op: 'MatMul', input: ['flat', 'w1'], attr: { transpose_a: attr.b(false), transpose_b: attr.b(false) } },
+      {
+        name: 'emb',
+        op: 'MatMul',
+        input: ['flat', 'w'],
+        attr: { transpose_a: attr.b(false), transpose_b: attr.b(false) },
+      },
+      {
+        name: 'score',
+        op: 'MatMul',
+        input: ['flat', 'w1'],
+        attr: { transpose_a: attr.b(false), transpose_b: attr.b(false) },
+      },
       { name: 'Identity', op: 'Identity', input: ['emb'] },
       { name: 'Identity_1', op: 'Identity', input: ['score'] },
       { name: 'Identity_2', op: 'Tanh', input: ['emb'] },
     ];
-    const consts = { shape: tf.tensor1d([-1, 48], 'int32'), w: tf.randomNormal([48, 6], 0, 0.5, 'float32', 9), w1: tf.randomNormal([48, 1], 0, 0.5, 'float32', 10) };
-    const t = (name: string, k: number) => ({ name: `${name}:0`, dtype: 'DT_FLOAT', tensorShape: { dim: [{ size: '-1' }, { size: String(k) }] } });
+    const consts = {
+      shape: tf.tensor1d([-1, 48], 'int32'),
+      w: tf.randomNormal([48, 6], 0, 0.5, 'float32', 9),
+      w1: tf.randomNormal([48, 1], 0, 0.5, 'float32', 10),
+    };
+    const t = (name: string, k: number) => ({
+      name: `${name}:0`,
+      dtype: 'DT_FLOAT',
+      tensorShape: { dim: [{ size: '-1' }, { size: String(k) }] },
+    });
     const signature = {
-      inputs: { image: { name: 'x:0', dtype: 'DT_FLOAT', tensorShape: { dim: [{ size: '-1' }, { size: '4' }, { size: '4' }, { size: '3' }] } } },
+      inputs: {
+        image: {
+          name: 'x:0',
+          dtype: 'DT_FLOAT',
+          tensorShape: { dim: [{ size: '-1' }, { size: '4' }, { size: '4' }, { size: '3' }] },
+        },
+      },
       outputs: { embedding: t('Identity', 6), regression: t('Identity_1', 1), activation_6: t('Identity_2', 6) },
     };
     const g = await tinyGraph([-1, 4, 4, 3], nodes, consts, { signature });
     const x = tf.randomUniform([2, 4, 4, 3], 0, 1, 'float32', 11) as tf.Tensor4D;
-    assert.throws(() => measuredModel({ name: 'three', net: g }), (e: unknown) => e instanceof InputError && /has 3 outputs \(.*embedding \(node Identity\).*regression.*activation_6.*\); say which one to measure with output: NAME \(--output NAME\)/.test((e as Error).message));
+    assert.throws(
+      () => measuredModel({ name: 'three', net: g }),
+      (e: unknown) =>
+        e instanceof InputError &&
+        /has 3 outputs \(.*embedding \(node Identity\).*regression.*activation_6.*\); say which one to measure with output: NAME \(--output NAME\)/.test(
+          (e as Error).message,
+        ),
+    );
     // Signature keys and node names both select a tensor; each matches reverse mode through the executor.
-    for (const [name, node] of [['activation_6', 'Identity_2'], ['embedding', 'Identity'], ['emb', 'emb']]) {
+    for (const [name, node] of [
+      ['activation_6', 'Identity_2'],
+      ['embedding', 'Identity'],
+      ['emb', 'emb'],
+    ]) {
       const got = await lieVector(g, x, 'rotate', { output: name });
-      assert.ok(relErr(got, reverseModeLie((xx) => g.execute(xx, node) as tf.Tensor2D, x, 'rotate')) < TOL.jvpVsOracle, name);
+      assert.ok(
+        relErr(
+          got,
+          reverseModeLie((xx) => g.execute(xx, node) as tf.Tensor2D, x, 'rotate'),
+        ) < TOL.jvpVsOracle,
+        name,
+      );
     }
-    assert.throws(() => measuredModel({ name: 'three', net: g }, { output: 'nope' }), /unknown graph tensor 'nope'.*embedding \(node Identity\)/);
+    assert.throws(
+      () => measuredModel({ name: 'three', net: g }, { output: 'nope' }),
+      /unknown graph tensor 'nope'.*embedding \(node Identity\)/,
+    );
     // One output component: a softmax over it is constantly 1, LEE 0 for every image — refused.
-    const one = await tinyGraph([-1, 4, 4, 3], nodes.slice(0, 3).concat([{ name: 'out', op: 'Identity', input: ['score'] }]).filter((n) => n.name !== 'emb'), { shape: consts.shape, w1: consts.w1 });
-    await assert.rejects(lieDerivative(one, x, ['rotate'], { output: 'probs' }), /output 'probs' needs class scores.*is \[B, 1\] \(one value: a softmax over it is constantly 1\)\. Use output 'logits' \(--output logits/);
+    const one = await tinyGraph(
+      [-1, 4, 4, 3],
+      nodes
+        .slice(0, 3)
+        .concat([{ name: 'out', op: 'Identity', input: ['score'] }])
+        .filter((n) => n.name !== 'emb'),
+      { shape: consts.shape, w1: consts.w1 },
+    );
+    await assert.rejects(
+      lieDerivative(one, x, ['rotate'], { output: 'probs' }),
+      /output 'probs' needs class scores.*is \[B, 1\] \(one value: a softmax over it is constantly 1\)\. Use output 'logits' \(--output logits/,
+    );
     assert.ok((await lieVector(one, x, 'rotate', { output: 'logits' })).some((v) => v !== 0));
     tf.dispose([x, ...Object.values(consts)]);
     g.dispose();
@@ -200,12 +296,15 @@ describe('the measured model: input and output contracts (cpu, against reverse m
   });
 
   it('StopGradient is the identity of the forward function: a straight-through round has derivative 0', async () => {
-    const g = await tinyGraph([-1, 2, 2, 3], [
-      { name: 'r', op: 'Round', input: ['x'] },
-      { name: 'd', op: 'Sub', input: ['r', 'x'] },
-      { name: 'sg', op: 'StopGradient', input: ['d'] },
-      { name: 'out', op: 'AddV2', input: ['x', 'sg'] },
-    ]);
+    const g = await tinyGraph(
+      [-1, 2, 2, 3],
+      [
+        { name: 'r', op: 'Round', input: ['x'] },
+        { name: 'd', op: 'Sub', input: ['r', 'x'] },
+        { name: 'sg', op: 'StopGradient', input: ['d'] },
+        { name: 'out', op: 'AddV2', input: ['x', 'sg'] },
+      ],
+    );
     const { jvpGraphModel } = await import('../../src/jvp/graphModel');
     const x = tf.randomUniform([1, 2, 2, 3], 0.1, 0.4, 'float32', 3);
     const v = tf.randomNormal([1, 2, 2, 3], 0, 1, 'float32', 4);
@@ -217,8 +316,16 @@ describe('the measured model: input and output contracts (cpu, against reverse m
   });
 
   it('integer inputs are refused: no Lie derivative at an integer input', async () => {
-    const g = await tinyGraph([-1, 4, 4, 3], [{ name: 'c', op: 'Cast', input: ['x'], attr: { SrcT: attr.type('DT_INT32'), DstT: attr.type('DT_FLOAT') } }], {}, { inputDtype: 'DT_INT32' });
-    assert.throws(() => measuredModel({ name: 'int', net: g }), /takes int32 input 'x': integer pixels cannot be differentiated.*float32 version/);
+    const g = await tinyGraph(
+      [-1, 4, 4, 3],
+      [{ name: 'c', op: 'Cast', input: ['x'], attr: { SrcT: attr.type('DT_INT32'), DstT: attr.type('DT_FLOAT') } }],
+      {},
+      { inputDtype: 'DT_INT32' },
+    );
+    assert.throws(
+      () => measuredModel({ name: 'int', net: g }),
+      /takes int32 input 'x': integer pixels cannot be differentiated.*float32 version/,
+    );
     g.dispose();
   });
 
@@ -228,19 +335,32 @@ describe('the measured model: input and output contracts (cpu, against reverse m
     for (const output of ['probs', 'logits']) {
       const res = await expectNoLeak(() => layerwise(model, x, 'rotate', { output }), 'layerwise');
       assert.ok(res.meta.telescopingError < TOL.telescopingSum, `${output}: ${res.meta.telescopingError}`);
-      assert.ok(res.layers.some((l) => l.className === 'Conv2D' && l.kind === 'conv'), res.layers.map((l) => l.className).join());
-      assert.ok(res.layers.some((l) => l.name === 'nchw'), 'the layout adapter is a step');
+      assert.ok(
+        res.layers.some((l) => l.className === 'Conv2D' && l.kind === 'conv'),
+        res.layers.map((l) => l.className).join(),
+      );
+      assert.ok(
+        res.layers.some((l) => l.name === 'nchw'),
+        'the layout adapter is a step',
+      );
       // Σ projections = ‖L f‖, with L f from reverse mode.
-      const F = (xx: tf.Tensor4D) => tf.tidy(() => {
-        const y = model.net.execute(tf.transpose(xx, [0, 3, 1, 2]), output === 'logits' ? 'fc/MatMul' : 'Identity') as tf.Tensor2D;
-        return y;
-      });
+      const F = (xx: tf.Tensor4D) =>
+        tf.tidy(() => {
+          const y = model.net.execute(
+            tf.transpose(xx, [0, 3, 1, 2]),
+            output === 'logits' ? 'fc/MatMul' : 'Identity',
+          ) as tf.Tensor2D;
+          return y;
+        });
       const lf = reverseModeLie(F, x, 'rotate');
       const K = lf.length / 2;
       for (let i = 0; i < 2; i++) {
         const norm = Math.hypot(...lf.subarray(i * K, (i + 1) * K));
         const sum = res.rows.filter((r) => r.image === i).reduce((s, r) => s + r.projection, 0);
-        assert.ok(Math.abs(sum - norm) < TOL.telescopingSum * norm + TOL.absFloorLee, `${output} image ${i}: Σ projection ${sum} vs ‖L f‖ ${norm}`);
+        assert.ok(
+          Math.abs(sum - norm) < TOL.telescopingSum * norm + TOL.absFloorLee,
+          `${output} image ${i}: Σ projection ${sum} vs ‖L f‖ ${norm}`,
+        );
       }
     }
     tf.dispose(x);
@@ -271,7 +391,7 @@ async function graphOracle(modelDir: string, x: tf.Tensor4D, group: string, extr
   return out;
 }
 
-describe('real users\' model cases through the CLI (wasm, the default backend)', () => {
+describe("real users' model cases through the CLI (wasm, the default backend)", () => {
   let dir: string;
   const oracle: Record<string, number[]> = {};
   before(async () => {
@@ -292,18 +412,37 @@ describe('real users\' model cases through the CLI (wasm, the default backend)',
   const leeJson = async (...args: string[]) => {
     const r = await runHere(['lee', '--format', 'json', '--backend', 'wasm', ...args]);
     assert.equal(r.code, 0, r.err);
-    return { rows: JSON.parse(r.out).rows as Array<{ image: number; group: string; lee: number }>, err: r.err, meta: JSON.parse(r.out).meta };
+    return {
+      rows: JSON.parse(r.out).rows as Array<{ image: number; group: string; lee: number }>,
+      err: r.err,
+      meta: JSON.parse(r.out).meta,
+    };
   };
-  const close = (got: number, want: number, tol = TOL.jvpVsOracle) => assert.ok(Math.abs(got - want) <= tol * Math.abs(want), `${got} vs ${want}`);
+  const close = (got: number, want: number, tol = TOL.jvpVsOracle) =>
+    assert.ok(Math.abs(got - want) <= tol * Math.abs(want), `${got} vs ${want}`);
 
   it('grayscale-model: 1-channel .npy, repeated RGB .npy and a PNG folder all run', async () => {
     const m = path.join(CASES, 'grayscale-model', 'model', 'model.json');
     for (const images of ['grey_1ch.npy', 'grey_rgb.npy']) {
-      const { rows } = await leeJson('--model', m, '--images', path.join(CASES, 'grayscale-model', images), '--groups', 'rotate,translate-x');
+      const { rows } = await leeJson(
+        '--model',
+        m,
+        '--images',
+        path.join(CASES, 'grayscale-model', images),
+        '--groups',
+        'rotate,translate-x',
+      );
       close(rows[0].lee, 0.20152099328115583);
       close(rows[1].lee, 0.2872433112002909);
     }
-    const { rows, err } = await leeJson('--model', m, '--images', path.join(CASES, 'grayscale-model', 'folder'), '--groups', 'rotate');
+    const { rows, err } = await leeJson(
+      '--model',
+      m,
+      '--images',
+      path.join(CASES, 'grayscale-model', 'folder'),
+      '--groups',
+      'rotate',
+    );
     assert.equal(rows.length, 1);
     assert.ok(Number.isFinite(rows[0].lee));
     assert.match(err, /measures net \(its softmax\) ∘ luma on 28×28 RGB/);
@@ -311,7 +450,14 @@ describe('real users\' model cases through the CLI (wasm, the default backend)',
 
   it('graph-nchw-input: the layout is detected, the photo measured at 28×28 (as the NHWC twin); --layout nchw agrees', async () => {
     const imgs = path.join(CASES, 'graph-nchw-input', 'imgs');
-    const auto = await leeJson('--model', path.join(CASES, 'graph-nchw-input', 'model', 'model.json'), '--images', imgs, '--groups', 'rotate');
+    const auto = await leeJson(
+      '--model',
+      path.join(CASES, 'graph-nchw-input', 'model', 'model.json'),
+      '--images',
+      imgs,
+      '--groups',
+      'rotate',
+    );
     // The graph's own softmax, once (reverse mode); the cases' README value 1.3044e-4 is the doubled softmax.
     close(auto.rows[0].lee, oracle.nchw[0], TOL.jvpVsOracleNchw);
     close(oracle.nchwTwice[0], 1.304446529275083e-4, TOL.papersCodeParity);
@@ -319,18 +465,54 @@ describe('real users\' model cases through the CLI (wasm, the default backend)',
     assert.match(auto.err, /note: the input range the model expects is assumed to be 0\.\.1/);
     assert.equal(auto.meta.model.input.layout, 'nchw');
     assert.match(auto.meta.model.decidedBy.layout, /detected: input shape \[\?, 3, 28, 28\] has the channels second/);
-    const forced = await leeJson('--model', path.join(CASES, 'graph-nchw-input', 'model', 'model.json'), '--images', imgs, '--groups', 'rotate', '--layout', 'nchw');
+    const forced = await leeJson(
+      '--model',
+      path.join(CASES, 'graph-nchw-input', 'model', 'model.json'),
+      '--images',
+      imgs,
+      '--groups',
+      'rotate',
+      '--layout',
+      'nchw',
+    );
     assert.equal(forced.rows[0].lee, auto.rows[0].lee);
-    const twin = await leeJson('--model', path.join(CASES, 'graph-nchw-input', 'nhwc-reference', 'model.json'), '--images', imgs, '--groups', 'rotate');
+    const twin = await leeJson(
+      '--model',
+      path.join(CASES, 'graph-nchw-input', 'nhwc-reference', 'model.json'),
+      '--images',
+      imgs,
+      '--groups',
+      'rotate',
+    );
     close(twin.rows[0].lee, auto.rows[0].lee, TOL.float32Reordered);
     // Read as NHWC the model would take 28 channels: refused, naming the fix.
-    const r = await runHere(['lee', '--model', path.join(CASES, 'graph-nchw-input', 'model', 'model.json'), '--images', imgs, '--groups', 'rotate', '--layout', 'nhwc']);
+    const r = await runHere([
+      'lee',
+      '--model',
+      path.join(CASES, 'graph-nchw-input', 'model', 'model.json'),
+      '--images',
+      imgs,
+      '--groups',
+      'rotate',
+      '--layout',
+      'nhwc',
+    ]);
     assert.equal(r.code, 1);
-    assert.match(r.err, /takes 28 channels \(input shape \[\?, 3, 28, 28\], read as NHWC \(layout nhwc from the option --layout\)\).*The shape has 3 channels second: use layout auto \(--layout auto/);
+    assert.match(
+      r.err,
+      /takes 28 channels \(input shape \[\?, 3, 28, 28\], read as NHWC \(layout nhwc from the option --layout\)\).*The shape has 3 channels second: use layout auto \(--layout auto/,
+    );
   });
 
   it('graph-fixed-batch1: detected, images run one at a time at the default --batch', async () => {
-    const { rows, err } = await leeJson('--model', path.join(CASES, 'graph-fixed-batch1', 'model', 'model.json'), '--images', path.join(CASES, 'baseline', 'x.npy'), '--groups', 'rotate');
+    const { rows, err } = await leeJson(
+      '--model',
+      path.join(CASES, 'graph-fixed-batch1', 'model', 'model.json'),
+      '--images',
+      path.join(CASES, 'baseline', 'x.npy'),
+      '--groups',
+      'rotate',
+    );
     rows.forEach((r, i) => close(r.lee, oracle.fixed[i], TOL.jvpVsOracleNchw));
     // The cases' README lists softmax ∘ softmax ∘ net (main's bug: a second softmax behind Identity).
     const readme = [0.012886771652847528, 0.007864608555973974, 0.017242336078197695, 0.014070562040433287];
@@ -339,7 +521,14 @@ describe('real users\' model cases through the CLI (wasm, the default backend)',
   });
 
   it('baseline: cnn-relu-mnist on x.npy, rotate = the case value; the header names the measured function', async () => {
-    const { rows, err } = await leeJson('--model', path.resolve(__dirname, '..', '..', '..', 'datasets', 'models', 'cnn-relu-mnist', 'model.json'), '--images', path.join(CASES, 'baseline', 'x.npy'), '--groups', 'rotate');
+    const { rows, err } = await leeJson(
+      '--model',
+      path.resolve(__dirname, '..', '..', '..', 'datasets', 'models', 'cnn-relu-mnist', 'model.json'),
+      '--images',
+      path.join(CASES, 'baseline', 'x.npy'),
+      '--groups',
+      'rotate',
+    );
     close(rows[0].lee, 0.2537653509294614);
     assert.match(err, /measures net \(its softmax\) on 28×28 RGB/);
     // Its liederiv.json states preprocessing on [0, 1] images: nothing is assumed.
@@ -347,18 +536,37 @@ describe('real users\' model cases through the CLI (wasm, the default backend)',
   });
 
   it('the sidecar states the contract; unknown sidecar fields are refused', async () => {
-    const net = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [4, 4, 3] }), tf.layers.dense({ units: 3, kernelInitializer: tf.initializers.glorotNormal({ seed: 1 }) })] });
+    const net = tf.sequential({
+      layers: [
+        tf.layers.flatten({ inputShape: [4, 4, 3] }),
+        tf.layers.dense({ units: 3, kernelInitializer: tf.initializers.glorotNormal({ seed: 1 }) }),
+      ],
+    });
     const folder = path.join(dir, 'side');
     await saveModel(net, folder, { name: 'side', contract: { inputRange: '-1..1', output: 'logits' } });
     const x = path.join(dir, 'x4.npy');
-    writeNpy(x, new Float32Array(2 * 48).map((_, i) => (i % 7) / 7), [2, 4, 4, 3]);
-    const { err, meta } = await leeJson('--model', path.join(folder, 'model.json'), '--images', x, '--groups', 'rotate');
+    writeNpy(
+      x,
+      new Float32Array(2 * 48).map((_, i) => (i % 7) / 7),
+      [2, 4, 4, 3],
+    );
+    const { err, meta } = await leeJson(
+      '--model',
+      path.join(folder, 'model.json'),
+      '--images',
+      x,
+      '--groups',
+      'rotate',
+    );
     assert.match(err, /measures net \(raw output\) ∘ \(2x−1\) on 4×4 RGB/);
     assert.equal(meta.model.decidedBy.inputRange, 'sidecar');
     fs.writeFileSync(path.join(folder, 'liederiv.json'), JSON.stringify({ name: 'side', inputrange: '0..255' }));
     const r = await runHere(['lee', '--model', path.join(folder, 'model.json'), '--images', x, '--groups', 'rotate']);
     assert.equal(r.code, 1);
-    assert.match(r.err, /liederiv\.json: unknown field\(s\) inputrange \(did you mean 'inputrange' → 'inputRange'\?\); the sidecar's fields are name, inputSize, classNames, preprocess, inputRange, mean, std, layout, output/);
+    assert.match(
+      r.err,
+      /liederiv\.json: unknown field\(s\) inputrange \(did you mean 'inputrange' → 'inputRange'\?\); the sidecar's fields are name, inputSize, classNames, preprocess, inputRange, mean, std, layout, output/,
+    );
     net.dispose();
   });
 });

@@ -51,12 +51,17 @@ describe('softmaxTangent on a saturated softmax', () => {
           return tf.mul(s, tf.sub(dz, tf.sum(tf.mul(dz, s), -1, true))).dataSync();
         });
         assert.ok(maxRel(got, want) <= TOL.jvpVsOracle, `shifted form: ${maxRel(got, want)}`);
-        assert.ok(maxRel(naive, want) > TOL.mustDifferSmall, `the test must be sensitive: naive error ${maxRel(naive, want)}`);
+        assert.ok(
+          maxRel(naive, want) > TOL.mustDifferSmall,
+          `the test must be sensitive: naive error ${maxRel(naive, want)}`,
+        );
       });
 
       it('stacks k directions like separate calls', () => {
         const v2 = v.map((x) => -2 * x + 0.5);
-        const both = tf.tidy(() => softmaxTangent(tf.softmax(tf.tensor2d([z])), tf.tensor2d([v, v2]), 2).arraySync() as number[][]);
+        const both = tf.tidy(
+          () => softmaxTangent(tf.softmax(tf.tensor2d([z])), tf.tensor2d([v, v2]), 2).arraySync() as number[][],
+        );
         assert.ok(maxRel(both[1], reference(z, v2)) <= TOL.jvpVsOracle);
       });
     });

@@ -74,7 +74,10 @@ describe('hutchinsonSqNorms', () => {
       const rms = rmsRelError(hutchinsonSqNorms(c, [L, 1, K], { probes: P, seed: 2 }), exact);
       errors.push(rms);
       const expected = Math.sqrt(2 / P);
-      assert.ok(Math.abs(rms / expected - 1) < 0.25, `P = ${P}: RMS relative error ${rms.toFixed(4)}, expected ${expected.toFixed(4)}`);
+      assert.ok(
+        Math.abs(rms / expected - 1) < 0.25,
+        `P = ${P}: RMS relative error ${rms.toFixed(4)}, expected ${expected.toFixed(4)}`,
+      );
     }
     // Each 4× more probes halves the error (1/√P); allow the same ±25% statistical slack.
     for (let i = 1; i < errors.length; i++) {
@@ -102,7 +105,10 @@ describe('hutchinsonSqNorms', () => {
   });
 
   it('rejects a wrong length and a non-positive probe count with InputError', () => {
-    assert.throws(() => hutchinsonSqNorms([1, 2, 3], [1, 1, 4], { probes: 2 }), (e: unknown) => e instanceof InputError && /\[L, N, K\] = \[1, 1, 4\]/.test((e as Error).message));
+    assert.throws(
+      () => hutchinsonSqNorms([1, 2, 3], [1, 1, 4], { probes: 2 }),
+      (e: unknown) => e instanceof InputError && /\[L, N, K\] = \[1, 1, 4\]/.test((e as Error).message),
+    );
     assert.throws(() => hutchinsonSqNorms([1, 2], [1, 1, 2], { probes: 0 }), InputError);
   });
 });

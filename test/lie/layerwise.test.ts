@@ -27,7 +27,12 @@ function images(n: number, size: number, seed: number): tf.Tensor4D {
 }
 
 /** Σ_i C_i against lieDerivative (an independent walk: the lee engine), ≤ TELESCOPING_TOL. */
-async function checkTelescoping(model: tf.LayersModel | ModelWrapper, x: tf.Tensor4D, group: string, output: LayerwiseOutput = 'probs'): Promise<number> {
+async function checkTelescoping(
+  model: tf.LayersModel | ModelWrapper,
+  x: tf.Tensor4D,
+  group: string,
+  output: LayerwiseOutput = 'probs',
+): Promise<number> {
   const r = layerContributions(model, x, group, { output });
   const [ref] = await lieDerivative(model, x, [group], { output });
   const sum = tf.sum(r.contribs, 0);
@@ -75,12 +80,21 @@ for (const backend of ['wasm', 'cpu'] as const) {
         const share = mine.reduce((a, r) => a + r.meanSqShare, 0);
         const naive = mine.reduce((a, r) => a + r.meanSq, 0);
         mine.forEach((r) => assert.equal(r.meanSq, r.sqnorm / K));
-        assert.ok(Math.abs(t.meanSq - meanSq[t.image]) <= TELESCOPING_TOL * meanSq[t.image], `image ${t.image}: total mean-sq ${t.meanSq} vs ${meanSq[t.image]}`);
-        assert.ok(Math.abs(share - meanSq[t.image]) <= TELESCOPING_TOL * meanSq[t.image], `image ${t.image}: Σ meanSqShare ${share} vs mean-sq LEE ${meanSq[t.image]}`);
+        assert.ok(
+          Math.abs(t.meanSq - meanSq[t.image]) <= TELESCOPING_TOL * meanSq[t.image],
+          `image ${t.image}: total mean-sq ${t.meanSq} vs ${meanSq[t.image]}`,
+        );
+        assert.ok(
+          Math.abs(share - meanSq[t.image]) <= TELESCOPING_TOL * meanSq[t.image],
+          `image ${t.image}: Σ meanSqShare ${share} vs mean-sq LEE ${meanSq[t.image]}`,
+        );
         apart = Math.max(apart, Math.abs(naive - t.meanSq) / t.meanSq);
       }
       // The squares miss the cross terms Σ_{i≠j}⟨C_i, C_j⟩/K: far more than round-off on a real network.
-      assert.ok(apart > 100 * TELESCOPING_TOL, `Σ meanSq should differ from the total by the cross terms, got relative ${apart}`);
+      assert.ok(
+        apart > 100 * TELESCOPING_TOL,
+        `Σ meanSq should differ from the total by the cross terms, got relative ${apart}`,
+      );
     });
 
     it('Σ projection = ‖L f‖ per image, and totals = ‖lieDerivative‖ (vit-tiny, rotate)', async () => {
@@ -99,7 +113,8 @@ for (const backend of ['wasm', 'cpu'] as const) {
       }
       assert.ok(res.meta.telescopingError <= TELESCOPING_TOL, `meta.telescopingError ${res.meta.telescopingError}`);
       const kinds = new Set(res.layers.map((l) => l.kind));
-      for (const k of ['conv', 'norm', 'attention', 'add/merge', 'dense', 'activation']) assert.ok(kinds.has(k as never), `vit-tiny has a '${k}' layer`);
+      for (const k of ['conv', 'norm', 'attention', 'add/merge', 'dense', 'activation'])
+        assert.ok(kinds.has(k as never), `vit-tiny has a '${k}' layer`);
     });
   });
 }
@@ -113,7 +128,12 @@ describe('layerwise: where the defect sits (wasm)', () => {
 
   for (const group of ['hue', 'contrast']) {
     it(`colour group ${group}: all of C at the first layer that mixes the input, none at preprocessing`, async () => {
-      const wrapper: ModelWrapper = { name: 'cnn-relu-imagenet', net: buildZooModel('cnn-relu', { seed: 2 }), inputSize: [28, 28], preprocess: IMAGENET_PREPROCESS };
+      const wrapper: ModelWrapper = {
+        name: 'cnn-relu-imagenet',
+        net: buildZooModel('cnn-relu', { seed: 2 }),
+        inputSize: [28, 28],
+        preprocess: IMAGENET_PREPROCESS,
+      };
       await checkTelescoping(wrapper, x, group);
       const r = layerContributions(wrapper, x, group);
       assert.equal(r.layers[0].name, 'preprocess');
@@ -123,7 +143,8 @@ describe('layerwise: where the defect sits (wasm)', () => {
       tf.dispose([r.contribs, r.lf]);
       // Colour acts on the input only (D = 0 on feature maps): every other C_i is exactly 0.
       per.forEach((c, i) => {
-        if (i !== 1) assert.equal(Math.max(...Array.from(c, Math.abs)), 0, `${r.layers[i].name} has a non-zero contribution`);
+        if (i !== 1)
+          assert.equal(Math.max(...Array.from(c, Math.abs)), 0, `${r.layers[i].name} has a non-zero contribution`);
       });
       const err = relError(per[1], lf);
       assert.ok(err <= TOL.float32FewOps, `conv1's C vs L f: ${err}`); // the same walk: round-off only
@@ -131,32 +152,65 @@ describe('layerwise: where the defect sits (wasm)', () => {
   }
 
   it('spatial groups: preprocessing (a per-channel affine) has zero defect', async () => {
-    const wrapper: ModelWrapper = { name: 'cnn-relu-imagenet', net: buildZooModel('cnn-relu', { seed: 2 }), inputSize: [28, 28], preprocess: IMAGENET_PREPROCESS };
+    const wrapper: ModelWrapper = {
+      name: 'cnn-relu-imagenet',
+      net: buildZooModel('cnn-relu', { seed: 2 }),
+      inputSize: [28, 28],
+      preprocess: IMAGENET_PREPROCESS,
+    };
     for (const g of ['translate-y', 'rotate']) {
       const res = await layerwise(wrapper, x, g);
       for (const row of res.rows.filter((r) => r.layer === 'preprocess')) {
         assert.ok(row.pushed > 1, `${g}: the input tangent is not trivial`);
-        assert.ok(row.defect <= COMMUTES_TOL * row.pushed, `${g} image ${row.image}: preprocess defect ${row.defect} vs ${row.pushed}`);
+        assert.ok(
+          row.defect <= COMMUTES_TOL * row.pushed,
+          `${g} image ${row.image}: preprocess defect ${row.defect} vs ${row.pushed}`,
+        );
       }
     }
   });
 
   it('1×1 conv and per-channel affine (batch norm) commute with D; strided conv and ReLU do not (aliasing)', async () => {
     const input = tf.input({ shape: [16, 16, 3] });
-    let h = tf.layers.conv2d({ filters: 4, kernelSize: 1, name: 'conv1x1', kernelInitializer: tf.initializers.glorotNormal({ seed: 1 }), biasInitializer: 'ones' }).apply(input) as tf.SymbolicTensor;
+    let h = tf.layers
+      .conv2d({
+        filters: 4,
+        kernelSize: 1,
+        name: 'conv1x1',
+        kernelInitializer: tf.initializers.glorotNormal({ seed: 1 }),
+        biasInitializer: 'ones',
+      })
+      .apply(input) as tf.SymbolicTensor;
     const bn = tf.layers.batchNormalization({ name: 'affine' });
     h = bn.apply(h) as tf.SymbolicTensor;
     h = tf.layers.activation({ activation: 'relu', name: 'relu' }).apply(h) as tf.SymbolicTensor;
-    h = tf.layers.conv2d({ filters: 4, kernelSize: 3, strides: 2, padding: 'same', name: 'strided', kernelInitializer: tf.initializers.glorotNormal({ seed: 2 }) }).apply(h) as tf.SymbolicTensor;
+    h = tf.layers
+      .conv2d({
+        filters: 4,
+        kernelSize: 3,
+        strides: 2,
+        padding: 'same',
+        name: 'strided',
+        kernelInitializer: tf.initializers.glorotNormal({ seed: 2 }),
+      })
+      .apply(h) as tf.SymbolicTensor;
     h = tf.layers.flatten().apply(h) as tf.SymbolicTensor;
-    h = tf.layers.dense({ units: 10, activation: 'softmax', kernelInitializer: tf.initializers.glorotNormal({ seed: 3 }) }).apply(h) as tf.SymbolicTensor;
+    h = tf.layers
+      .dense({ units: 10, activation: 'softmax', kernelInitializer: tf.initializers.glorotNormal({ seed: 3 }) })
+      .apply(h) as tf.SymbolicTensor;
     const model = tf.model({ inputs: input, outputs: h });
     // A non-trivial per-channel affine: gamma, beta, moving mean and variance all differ per channel.
-    bn.setWeights([tf.tensor1d([0.5, 2, -1, 1.5]), tf.tensor1d([0.1, -0.3, 0.2, 0]), tf.tensor1d([0.2, -0.1, 0.4, 0.3]), tf.tensor1d([0.8, 1.7, 0.6, 2.2])]);
+    bn.setWeights([
+      tf.tensor1d([0.5, 2, -1, 1.5]),
+      tf.tensor1d([0.1, -0.3, 0.2, 0]),
+      tf.tensor1d([0.2, -0.1, 0.4, 0.3]),
+      tf.tensor1d([0.8, 1.7, 0.6, 2.2]),
+    ]);
     const xs = images(2, 16, 8);
     for (const g of ['translate-x', 'rotate', 'scale']) {
       const res = await layerwise(model, xs, g);
-      const rel = (layer: string) => Math.max(...res.rows.filter((r) => r.layer === layer).map((r) => r.defect / r.pushed));
+      const rel = (layer: string) =>
+        Math.max(...res.rows.filter((r) => r.layer === layer).map((r) => r.defect / r.pushed));
       assert.ok(rel('conv1x1') <= COMMUTES_TOL, `${g}: 1×1 conv relative defect ${rel('conv1x1')}`);
       assert.ok(rel('affine') <= COMMUTES_TOL, `${g}: batch norm relative defect ${rel('affine')}`);
       assert.ok(rel('relu') >= ALIASES_MIN, `${g}: ReLU relative defect ${rel('relu')}`);
@@ -172,7 +226,10 @@ describe('layerwise: where the defect sits (wasm)', () => {
     const [kernel, bias] = conv.getWeights();
     const want = tf.tidy(() => {
       const pre = tf.add(tf.conv2d(x, kernel as tf.Tensor4D, 1, 'same'), bias);
-      const delta = tf.sub(tf.conv2d(imageTangent(x, 'rotate'), kernel as tf.Tensor4D, 1, 'same'), featureTangent(pre, 'rotate'));
+      const delta = tf.sub(
+        tf.conv2d(imageTangent(x, 'rotate'), kernel as tf.Tensor4D, 1, 'same'),
+        featureTangent(pre, 'rotate'),
+      );
       return tf.sum(tf.abs(delta), 3);
     });
     const wantV = want.arraySync() as number[][][];
@@ -183,13 +240,22 @@ describe('layerwise: where the defect sits (wasm)', () => {
       assert.equal(row.height, 28);
       assert.equal(row.width, 28);
       // Same float32 ops in another grouping: round-off of values ~10² → 1e-5 relative.
-      assert.ok(relError(row.values, wantV[b].flat()) <= TOL.float32Reordered, `image ${b}: ${relError(row.values, wantV[b].flat())}`);
+      assert.ok(
+        relError(row.values, wantV[b].flat()) <= TOL.float32Reordered,
+        `image ${b}: ${relError(row.values, wantV[b].flat())}`,
+      );
     }
-    assert.deepEqual([...new Set(maps.map((m) => `${m.layer} ${m.height}×${m.width}`))], ['conv1 28×28', 'conv1/relu 28×28', 'maxpool1 14×14', 'conv2 14×14', 'conv2/relu 14×14', 'maxpool2 7×7']);
+    assert.deepEqual(
+      [...new Set(maps.map((m) => `${m.layer} ${m.height}×${m.width}`))],
+      ['conv1 28×28', 'conv1/relu 28×28', 'maxpool1 14×14', 'conv2 14×14', 'conv2/relu 14×14', 'maxpool2 7×7'],
+    );
     const vitMaps = await layerDefectMaps(buildZooModel('vit-tiny', { seed: 1 }), x, 'translate-x');
     const ln = vitMaps.find((m) => m.layer === 'block1_ln1');
     assert.ok(ln && ln.height === 7 && ln.width === 7, 'token layers map to the 7×7 patch grid');
-    assert.ok(ln.values.some((v) => v > 0), 'layer norm has a defect');
+    assert.ok(
+      ln.values.some((v) => v > 0),
+      'layer norm has a defect',
+    );
   });
 });
 
@@ -250,7 +316,10 @@ describe('layerwise: options, Hutchinson, memory, errors (wasm)', () => {
     // The cumulative projection ends at the mean ‖L f‖ over images.
     const ys = cumulative.data[0].y as number[];
     const meanL2 = res.totals.reduce((a, t) => a + t.l2, 0) / res.totals.length;
-    assert.ok(Math.abs(ys[ys.length - 1] - meanL2) <= TOL.telescopingSum * meanL2, `cumulative ends at ${ys[ys.length - 1]}, mean ‖L f‖ ${meanL2}`);
+    assert.ok(
+      Math.abs(ys[ys.length - 1] - meanL2) <= TOL.telescopingSum * meanL2,
+      `cumulative ends at ${ys[ys.length - 1]}, mean ‖L f‖ ${meanL2}`,
+    );
     assert.ok(layerwiseByKind(rows).data.length > 0);
     assert.ok(layerHeatmap(maps).data.length === maps.length);
   });
@@ -262,9 +331,16 @@ describe('layerwise: options, Hutchinson, memory, errors (wasm)', () => {
   });
 
   it('bad input throws typed errors that say what was expected', async () => {
-    await assert.rejects(layerwise(model, images(1, 16, 1), 'rotate'), (e: unknown) => e instanceof InputError && /expects 28×28 images, got 16×16/.test((e as Error).message));
+    await assert.rejects(
+      layerwise(model, images(1, 16, 1), 'rotate'),
+      (e: unknown) => e instanceof InputError && /expects 28×28 images, got 16×16/.test((e as Error).message),
+    );
     // Any tensor can be decomposed (layer-wise works on named outputs too); an unknown name lists the layers.
-    await assert.rejects(layerwise(model, x, 'rotate', { output: 'embedding' as LayerwiseOutput }), (e: unknown) => e instanceof UnknownNameError && /unknown layer 'embedding'; valid: stem_conv/.test((e as Error).message));
+    await assert.rejects(
+      layerwise(model, x, 'rotate', { output: 'embedding' as LayerwiseOutput }),
+      (e: unknown) =>
+        e instanceof UnknownNameError && /unknown layer 'embedding'; valid: stem_conv/.test((e as Error).message),
+    );
     await assert.rejects(layerwise(model, x, 'spin'), UnknownNameError);
     await assert.rejects(layerwise(model, x, 'rotate', { probes: 0 }), InputError);
   });

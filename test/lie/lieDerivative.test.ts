@@ -27,7 +27,12 @@ for (const backend of ['cpu', 'wasm'] as const) {
       it(`probs, difference '${difference}': lee_* ${difference === 'central' ? '_centraldiff ' : ''}within 1e-4 relative`, async () => {
         const out = loadReference('smallcnn_outputs');
         const { x, v } = referenceInputs();
-        const res = await lieDerivative(model, x, REF_GROUPS.map(([g]) => g), { difference });
+        const res = await lieDerivative(
+          model,
+          x,
+          REF_GROUPS.map(([g]) => g),
+          { difference },
+        );
         for (const [i, [group, key]] of REF_GROUPS.entries()) {
           assert.equal(res[i].group, group);
           assert.deepEqual(res[i].lie.shape, [8, 10]);
@@ -52,14 +57,19 @@ describe('lieDerivative: structure (wasm, the default CPU backend)', () => {
     const { x, v } = referenceInputs();
     const images = x.slice(0, 3) as tf.Tensor4D;
     const groups = ['translate-x', 'rotate', 'hue', 'contrast'];
-    const all = await expectNoLeak(() => lieDerivative(model, images, groups).then((r) => r.map((g) => g.lie)), 'lieDerivative');
+    const all = await expectNoLeak(
+      () => lieDerivative(model, images, groups).then((r) => r.map((g) => g.lie)),
+      'lieDerivative',
+    );
     void all;
     const together = await lieDerivative(model, images, groups);
     for (const [i, g] of groups.entries()) {
       const [alone] = await lieDerivative(model, images, [g]);
       // Same ops on a different batch size: float32 round-off only.
       assert.ok(relError(together[i].lie.dataSync(), alone.lie.dataSync()) < TOL.float32Reordered, g);
-      const singles = await Promise.all([0, 1, 2].map((n) => lieDerivative(model, images.slice(n, 1) as tf.Tensor4D, [g])));
+      const singles = await Promise.all(
+        [0, 1, 2].map((n) => lieDerivative(model, images.slice(n, 1) as tf.Tensor4D, [g])),
+      );
       const stacked = tf.concat(singles.map((s) => s[0].lie));
       assert.ok(relError(stacked.dataSync(), alone.lie.dataSync()) < TOL.float32Reordered, `${g} batch`);
       tf.dispose([alone.lie, stacked, ...singles.map((s) => s[0].lie)]);
@@ -71,7 +81,9 @@ describe('lieDerivative: structure (wasm, the default CPU backend)', () => {
     const images = tf.randomUniform([2, 32, 32, 3], 0, 1, 'float32', 5) as tf.Tensor4D;
     const plain = buildReferenceSmallCnn();
     // The same network ending in an Activation('softmax') layer.
-    const withSoftmax = tf.sequential({ layers: [...plain.layers.map((l) => l), tf.layers.activation({ activation: 'softmax' })] });
+    const withSoftmax = tf.sequential({
+      layers: [...plain.layers.map((l) => l), tf.layers.activation({ activation: 'softmax' })],
+    });
     for (const output of ['probs', 'logits'] as const) {
       const [a] = await lieDerivative(plain, images, ['rotate'], { output });
       const [b] = await lieDerivative(withSoftmax, images, ['rotate'], { output });
@@ -89,7 +101,9 @@ describe('lieDerivative: structure (wasm, the default CPU backend)', () => {
     // Per pixel and linear, f commutes with the discrete derivative stencil, so J·(Lx) = L_out f(x)
     // exactly in real arithmetic (a nonlinear per-pixel map would not commute with the stencil).
     const input = tf.input({ shape: [12, 12, 3] });
-    const out = tf.layers.conv2d({ filters: 4, kernelSize: 1, biasInitializer: 'randomNormal' }).apply(input) as tf.SymbolicTensor;
+    const out = tf.layers
+      .conv2d({ filters: 4, kernelSize: 1, biasInitializer: 'randomNormal' })
+      .apply(input) as tf.SymbolicTensor;
     const model = tf.model({ inputs: input, outputs: out });
     const images = tf.randomUniform([2, 12, 12, 3], 0, 1, 'float32', 6) as tf.Tensor4D;
     // 'probs' would be a softmax over the 4 channels of each pixel: refused, in the library's words.

@@ -15,7 +15,17 @@ import { relError } from '../helpers/reference';
 import { buildReferenceSmallCnn } from '../helpers/smallCnn';
 import { TOL } from '../helpers/tolerances';
 
-const SPATIAL = ['translate-x', 'translate-y', 'rotate', 'shear-x', 'shear-y', 'stretch-x', 'stretch-y', 'scale', 'hyperbolic-rotate'];
+const SPATIAL = [
+  'translate-x',
+  'translate-y',
+  'rotate',
+  'shear-x',
+  'shear-y',
+  'stretch-x',
+  'stretch-y',
+  'scale',
+  'hyperbolic-rotate',
+];
 
 describe('lieDerivative: basis directions and chunked passes (wasm)', () => {
   before(async () => {
@@ -27,14 +37,20 @@ describe('lieDerivative: basis directions and chunked passes (wasm)', () => {
       const model = buildReferenceSmallCnn();
       const images = tf.randomUniform([5, 32, 32, 3], 0, 1, 'float32', 11) as tf.Tensor4D;
       const groups = [...SPATIAL, 'hue'];
-      await expectNoLeak(() => lieDerivative(model, images, groups, { difference }).then((r) => r.map((g) => g.lie)), 'lieDerivative');
+      await expectNoLeak(
+        () => lieDerivative(model, images, groups, { difference }).then((r) => r.map((g) => g.lie)),
+        'lieDerivative',
+      );
       const together = await lieDerivative(model, images, groups, { difference });
       const chunked = await lieDerivative(model, images, groups, { difference, imagesPerPass: 2 });
       for (const [i, g] of groups.entries()) {
         const [alone] = await lieDerivative(model, images, [g], { difference });
         const ref = alone.lie.dataSync();
         assert.equal(together[i].group, g);
-        assert.ok(relError(together[i].lie.dataSync(), ref) < TOL.float32Reordered, `${g}: together vs alone ${relError(together[i].lie.dataSync(), ref)}`);
+        assert.ok(
+          relError(together[i].lie.dataSync(), ref) < TOL.float32Reordered,
+          `${g}: together vs alone ${relError(together[i].lie.dataSync(), ref)}`,
+        );
         assert.ok(relError(chunked[i].lie.dataSync(), ref) < TOL.float32Reordered, `${g}: chunked vs alone`);
         alone.lie.dispose();
       }
@@ -46,7 +62,10 @@ describe('lieDerivative: basis directions and chunked passes (wasm)', () => {
   it('rejects a non-positive imagesPerPass', async () => {
     const model = buildReferenceSmallCnn();
     const images = tf.zeros([2, 32, 32, 3]) as tf.Tensor4D;
-    await assert.rejects(() => lieDerivative(model, images, ['rotate'], { imagesPerPass: 0 }), /imagesPerPass must be a positive integer, got 0/);
+    await assert.rejects(
+      () => lieDerivative(model, images, ['rotate'], { imagesPerPass: 0 }),
+      /imagesPerPass must be a positive integer, got 0/,
+    );
     images.dispose();
     model.dispose();
   });

@@ -15,8 +15,18 @@ describe('opKind', () => {
 
   it('LayersModel: strided convs are pooling/stride, split activations are activations, two-input adds are residual', async () => {
     const x = tf.input({ shape: [16, 16, 3] });
-    const pad = tf.layers.zeroPadding2d({ padding: [[0, 1], [0, 1]], name: 'pad' }).apply(x) as tf.SymbolicTensor;
-    const c1 = tf.layers.conv2d({ filters: 4, kernelSize: 3, strides: 2, activation: 'relu', name: 'c1' }).apply(pad) as tf.SymbolicTensor;
+    const pad = tf.layers
+      .zeroPadding2d({
+        padding: [
+          [0, 1],
+          [0, 1],
+        ],
+        name: 'pad',
+      })
+      .apply(x) as tf.SymbolicTensor;
+    const c1 = tf.layers
+      .conv2d({ filters: 4, kernelSize: 3, strides: 2, activation: 'relu', name: 'c1' })
+      .apply(pad) as tf.SymbolicTensor;
     const bn = tf.layers.batchNormalization({ name: 'bn' }).apply(c1) as tf.SymbolicTensor;
     const dw = tf.layers.depthwiseConv2d({ kernelSize: 3, padding: 'same', name: 'dw' }).apply(bn) as tf.SymbolicTensor;
     const add = tf.layers.add({ name: 'add' }).apply([bn, dw]) as tf.SymbolicTensor;
@@ -46,13 +56,50 @@ describe('opKind', () => {
     const net = await tinyGraph(
       [-1, 8, 8, 3],
       [
-        { name: 'conv', op: '_FusedConv2D', input: ['x', 'w', 'b'], attr: { strides: attr.ints([1, 2, 2, 1]), padding: attr.s('SAME'), fused_ops: attr.strs(['BiasAdd', 'Relu6']), num_args: attr.i(1), data_format: attr.s('NHWC'), dilations: attr.ints([1, 1, 1, 1]) } },
-        { name: 'dw', op: 'DepthwiseConv2dNative', input: ['conv', 'dk'], attr: { strides: attr.ints([1, 1, 1, 1]), padding: attr.s('SAME'), data_format: attr.s('NHWC'), dilations: attr.ints([1, 1, 1, 1]) } },
+        {
+          name: 'conv',
+          op: '_FusedConv2D',
+          input: ['x', 'w', 'b'],
+          attr: {
+            strides: attr.ints([1, 2, 2, 1]),
+            padding: attr.s('SAME'),
+            fused_ops: attr.strs(['BiasAdd', 'Relu6']),
+            num_args: attr.i(1),
+            data_format: attr.s('NHWC'),
+            dilations: attr.ints([1, 1, 1, 1]),
+          },
+        },
+        {
+          name: 'dw',
+          op: 'DepthwiseConv2dNative',
+          input: ['conv', 'dk'],
+          attr: {
+            strides: attr.ints([1, 1, 1, 1]),
+            padding: attr.s('SAME'),
+            data_format: attr.s('NHWC'),
+            dilations: attr.ints([1, 1, 1, 1]),
+          },
+        },
         { name: 'bias', op: 'AddV2', input: ['dw', 'c'] },
         { name: 'res', op: 'AddV2', input: ['bias', 'conv'] },
         { name: 'act', op: 'Relu', input: ['res'] },
-        { name: 'pool', op: 'MaxPool', input: ['act'], attr: { ksize: attr.ints([1, 2, 2, 1]), strides: attr.ints([1, 2, 2, 1]), padding: attr.s('VALID'), data_format: attr.s('NHWC') } },
-        { name: 'up', op: 'ResizeBilinear', input: ['pool', 'size'], attr: { align_corners: attr.b(false), half_pixel_centers: attr.b(true) } },
+        {
+          name: 'pool',
+          op: 'MaxPool',
+          input: ['act'],
+          attr: {
+            ksize: attr.ints([1, 2, 2, 1]),
+            strides: attr.ints([1, 2, 2, 1]),
+            padding: attr.s('VALID'),
+            data_format: attr.s('NHWC'),
+          },
+        },
+        {
+          name: 'up',
+          op: 'ResizeBilinear',
+          input: ['pool', 'size'],
+          attr: { align_corners: attr.b(false), half_pixel_centers: attr.b(true) },
+        },
       ],
       {
         w: tf.randomNormal([3, 3, 3, 4], 0, 1, 'float32', 2),

@@ -12,7 +12,10 @@ describe('reductions', () => {
   });
 
   it('hand-checked: rows [3, −4] and [0, 1]', async () => {
-    const lie = tf.tensor2d([[3, -4], [0, 1]]);
+    const lie = tf.tensor2d([
+      [3, -4],
+      [0, 1],
+    ]);
     // mean-abs: (3+4)/2 = 3.5, (0+1)/2 = 0.5; l2: 5, 1; sq-l2: 25, 1.
     assert.deepEqual(Array.from(await expectNoLeak(() => reduceLie(lie, 'mean-abs'))), [3.5, 0.5]);
     assert.deepEqual(Array.from(reduceLie(lie, 'l2')), [5, 1]);
@@ -26,11 +29,16 @@ describe('reductions', () => {
   });
 });
 
-describe('lee rows carry every reduction, mean-sq included (the paper\'s Eq. 4)', () => {
+describe("lee rows carry every reduction, mean-sq included (the paper's Eq. 4)", () => {
   it('mean-sq = sq-l2 / K and ≥ mean-abs² (Jensen) on a real model', async () => {
     await useBackend('cpu');
     const { lee } = await import('../../src/lie/lee');
-    const net = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [5, 5, 3] }), tf.layers.dense({ units: 4, kernelInitializer: tf.initializers.glorotNormal({ seed: 1 }) })] });
+    const net = tf.sequential({
+      layers: [
+        tf.layers.flatten({ inputShape: [5, 5, 3] }),
+        tf.layers.dense({ units: 4, kernelInitializer: tf.initializers.glorotNormal({ seed: 1 }) }),
+      ],
+    });
     const x = tf.randomUniform([3, 5, 5, 3], 0, 1, 'float32', 2) as tf.Tensor4D;
     const rows = await lee(net, { images: x }, { groups: ['rotate', 'hue'], output: 'logits', reduction: 'mean-sq' });
     for (const r of rows) {

@@ -48,13 +48,19 @@ describe('loadMobileNetV2Backbone', () => {
       if (bb.net instanceof tf.GraphModel) {
         assert.deepEqual(bb.net.outputNodes, [bb.outputLayer]);
         const ops = graphModelOps(bb.net);
-        assert.deepEqual(ops.filter((op) => op === 'Softmax' || op === '_FusedMatMul' || op === 'MatMul'), []);
+        assert.deepEqual(
+          ops.filter((op) => op === 'Softmax' || op === '_FusedMatMul' || op === 'MatMul'),
+          [],
+        );
         const y = bb.net.execute(x) as tf.Tensor;
         assert.deepEqual(y.shape, [2, bb.featureDim]);
         y.dispose();
       } else {
         assert.deepEqual(bb.net.outputNames, [bb.outputLayer]);
-        assert.deepEqual(bb.net.layers.filter((l) => l.getClassName() === 'Dense'), []);
+        assert.deepEqual(
+          bb.net.layers.filter((l) => l.getClassName() === 'Dense'),
+          [],
+        );
         const y = bb.net.predict(x) as tf.Tensor;
         assert.deepEqual(y.shape, [2, bb.featureDim]);
         // ReLU6 features pooled over 7×7: non-negative, ≤ 6, not all zero.
@@ -69,7 +75,10 @@ describe('loadMobileNetV2Backbone', () => {
   }
 
   it('rejects an unknown variant with UnknownNameError listing the valid ones', async () => {
-    await assert.rejects(loadMobileNetV2Backbone({ variant: 'onnx' as BackboneVariant }), (e: unknown) => e instanceof UnknownNameError && /layers, graph/.test(e.message));
+    await assert.rejects(
+      loadMobileNetV2Backbone({ variant: 'onnx' as BackboneVariant }),
+      (e: unknown) => e instanceof UnknownNameError && /layers, graph/.test(e.message),
+    );
   });
 });
 
@@ -105,7 +114,10 @@ describe('LayersModel variant: forward mode through the layer rules vs finite di
     const expected = model.predict(x) as tf.Tensor;
     assert.equal(tf.max(tf.abs(tf.sub(primal, expected))).dataSync()[0], 0);
     const errors = fdRelL2((t) => model.predict(t) as tf.Tensor, x, v, tangent, 3e-4);
-    assert.ok(errors.every((e) => e <= 0.1), `L2-relative FD errors (rotate, hue): ${errors.map((e) => e.toExponential(2))}`);
+    assert.ok(
+      errors.every((e) => e <= 0.1),
+      `L2-relative FD errors (rotate, hue): ${errors.map((e) => e.toExponential(2))}`,
+    );
     tf.dispose([x, v, primal, tangent, expected]);
     model.dispose();
   });

@@ -55,7 +55,8 @@ describe('Keras 3 model.json files load as the same network (cpu)', () => {
     const want = tf.tidy(() => {
       const conv1 = zoo.getLayer('conv1');
       let h = tf.add(conv1.apply(x) as tf.Tensor, conv1.apply(tf.neg(x)) as tf.Tensor);
-      for (const name of ['maxpool1', 'conv2', 'maxpool2', 'flatten', 'dropout1', 'fc1', 'logits', 'probs']) h = zoo.getLayer(name).apply(h) as tf.Tensor;
+      for (const name of ['maxpool1', 'conv2', 'maxpool2', 'flatten', 'dropout1', 'fc1', 'logits', 'probs'])
+        h = zoo.getLayer(name).apply(h) as tf.Tensor;
       return h;
     });
     assert.ok(maxAbsDiff(m.predict(x) as tf.Tensor, want) < TOL.float32FewOps);
@@ -83,7 +84,19 @@ describe('forward mode through translated Keras 3 models (wasm)', () => {
   before(() => setTestBackend('wasm'));
 
   it('lee on the keras3-model-json case: image 0 of baseline/x.npy, rotate = 0.2537653509294614 (cases/README.md)', async () => {
-    const r = await runHere(['lee', '--model', materialize('cnn-relu-functional'), '--images', BASELINE, '--groups', 'rotate', '--format', 'json', '--backend', 'wasm']);
+    const r = await runHere([
+      'lee',
+      '--model',
+      materialize('cnn-relu-functional'),
+      '--images',
+      BASELINE,
+      '--groups',
+      'rotate',
+      '--format',
+      'json',
+      '--backend',
+      'wasm',
+    ]);
     assert.equal(r.code, 0, r.err);
     const lee0 = JSON.parse(r.out).rows[0].lee;
     assert.ok(Math.abs(lee0 - 0.2537653509294614) < TOL.pinnedFloat32Value, `rotate image 0 = ${lee0}`);
@@ -141,41 +154,84 @@ describe('fromKeras3 (pure translation)', () => {
     assert.equal(layers[1].config.dtype, 'float32');
     assert.deepEqual(layers[1].inbound_nodes, [[['image', 0, 0, {}]]]);
     const text = JSON.stringify(out.modelTopology);
-    for (const key of ['"module"', '"registered_name"', '__keras_tensor__', 'DTypePolicy']) assert.ok(!text.includes(key), `${key} left in`);
+    for (const key of ['"module"', '"registered_name"', '__keras_tensor__', 'DTypePolicy'])
+      assert.ok(!text.includes(key), `${key} left in`);
   });
 
   it('maps weight names carrying model names to the layer/weight names tfjs expects', () => {
     const seq = fromKeras3(readFixture('cnn-relu-sequential'));
-    assert.deepEqual(seq.weightsManifest[0].weights.map((w: { name: string }) => w.name).slice(0, 2), ['conv1/kernel', 'conv1/bias']);
+    assert.deepEqual(seq.weightsManifest[0].weights.map((w: { name: string }) => w.name).slice(0, 2), [
+      'conv1/kernel',
+      'conv1/bias',
+    ]);
     const nested = fromKeras3(readFixture('cnn-relu-nested'));
-    assert.deepEqual(nested.weightsManifest[0].weights.map((w: { name: string }) => w.name), ['conv1/kernel', 'conv1/bias', 'conv2/kernel', 'conv2/bias', 'fc1/kernel', 'fc1/bias', 'logits/kernel', 'logits/bias']);
+    assert.deepEqual(
+      nested.weightsManifest[0].weights.map((w: { name: string }) => w.name),
+      [
+        'conv1/kernel',
+        'conv1/bias',
+        'conv2/kernel',
+        'conv2/bias',
+        'fc1/kernel',
+        'fc1/bias',
+        'logits/kernel',
+        'logits/bias',
+      ],
+    );
   });
 
   it('numbers calls of nested models as tfjs does (+1 for the built-in node) and accepts flat input_layers', () => {
     const nested = fromKeras3(readFixture('cnn-relu-nested')).modelTopology.model_config.config;
-    assert.deepEqual(nested.layers.find((l: { name: string }) => l.name === 'dropout1').inbound_nodes, [[['features', 1, 0, {}]]]);
+    assert.deepEqual(nested.layers.find((l: { name: string }) => l.name === 'dropout1').inbound_nodes, [
+      [['features', 1, 0, {}]],
+    ]);
     assert.deepEqual(nested.output_layers, [['head', 1, 0]]);
     const shared = fromKeras3(readFixture('cnn-relu-shared')).modelTopology.model_config.config;
     assert.deepEqual(shared.input_layers, [['image', 0, 0]]);
-    assert.deepEqual(shared.layers.find((l: { name: string }) => l.name === 'sum').inbound_nodes, [[['conv1', 0, 0, {}], ['conv1', 1, 0, {}]]]);
+    assert.deepEqual(shared.layers.find((l: { name: string }) => l.name === 'sum').inbound_nodes, [
+      [
+        ['conv1', 0, 0, {}],
+        ['conv1', 1, 0, {}],
+      ],
+    ]);
   });
 
   it('refuses, by file and layer, calls tfjs cannot express and Resizing options tfjs lacks', () => {
     const k3 = readFixture('cnn-relu-functional');
-    k3.modelTopology.model_config.config.layers[1].inbound_nodes[0].kwargs = { mask: { class_name: '__keras_tensor__', config: { keras_history: ['image', 0, 0] } } };
-    assert.throws(() => fromKeras3(k3, 'my/model.json'), (e: Error) => e instanceof FileFormatError && /my\/model\.json/.test(e.message) && /conv1/.test(e.message) && /mask/.test(e.message));
+    k3.modelTopology.model_config.config.layers[1].inbound_nodes[0].kwargs = {
+      mask: { class_name: '__keras_tensor__', config: { keras_history: ['image', 0, 0] } },
+    };
+    assert.throws(
+      () => fromKeras3(k3, 'my/model.json'),
+      (e: Error) =>
+        e instanceof FileFormatError &&
+        /my\/model\.json/.test(e.message) &&
+        /conv1/.test(e.message) &&
+        /mask/.test(e.message),
+    );
     const grouped = readFixture('cnn-relu-functional');
     grouped.modelTopology.model_config.config.layers[3].config.groups = 4;
-    assert.throws(() => fromKeras3(grouped, 'g.json'), (e: Error) => e instanceof FileFormatError && /conv2/.test(e.message) && /groups = 4/.test(e.message));
+    assert.throws(
+      () => fromKeras3(grouped, 'g.json'),
+      (e: Error) => e instanceof FileFormatError && /conv2/.test(e.message) && /groups = 4/.test(e.message),
+    );
     const rs = readFixture('cnn-relu-resizing');
     rs.modelTopology.model_config.config.layers[1].config.pad_to_aspect_ratio = true;
-    assert.throws(() => prepareLayersModelJson(rs, 'r.json'), (e: Error) => e instanceof FileFormatError && /resize/.test(e.message) && /pad_to_aspect_ratio/.test(e.message));
+    assert.throws(
+      () => prepareLayersModelJson(rs, 'r.json'),
+      (e: Error) => e instanceof FileFormatError && /resize/.test(e.message) && /pad_to_aspect_ratio/.test(e.message),
+    );
   });
 
   it("tfjs's own Resizing layer keeps its semantics but now reports the batch axis, so a following layer builds", async () => {
     await setTestBackend('cpu');
     installTfjsLayerFixes();
-    const m = tf.sequential({ layers: [tf.layers.resizing({ height: 8, width: 6, inputShape: [16, 16, 3] }), tf.layers.conv2d({ filters: 2, kernelSize: 3 })] });
+    const m = tf.sequential({
+      layers: [
+        tf.layers.resizing({ height: 8, width: 6, inputShape: [16, 16, 3] }),
+        tf.layers.conv2d({ filters: 2, kernelSize: 3 }),
+      ],
+    });
     assert.deepEqual(m.layers[0].outputShape, [null, 8, 6, 3]);
     const y = m.predict(tf.ones([1, 16, 16, 3])) as tf.Tensor;
     assert.deepEqual(y.shape, [1, 6, 4, 2]);

@@ -20,7 +20,11 @@ describe('models/load', () => {
   it('saveModel → loadModel round-trips weights, predictions and the sidecar', async () => {
     const model = buildReferenceSmallCnn();
     const out = path.join(dir, 'smallcnn');
-    await saveModel(model, out, { name: 'SmallCNN', preprocess: { mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] }, classNames: ['a', 'b'] });
+    await saveModel(model, out, {
+      name: 'SmallCNN',
+      preprocess: { mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] },
+      classNames: ['a', 'b'],
+    });
     assert.deepEqual(fs.readdirSync(out).sort(), ['liederiv.json', 'model.json', 'weights.bin']);
     const loaded = await loadModel(path.join(out, 'model.json'));
     assert.equal(loaded.name, 'SmallCNN');
@@ -47,7 +51,10 @@ describe('models/load', () => {
     fs.truncateSync(weights, 100);
     await assert.rejects(loadModel(out), (e: Error) => e instanceof FileFormatError && /truncated/.test(e.message));
     fs.rmSync(weights);
-    await assert.rejects(loadModel(out), (e: Error) => e instanceof FileFormatError && /weights\.bin.*missing/.test(e.message));
+    await assert.rejects(
+      loadModel(out),
+      (e: Error) => e instanceof FileFormatError && /weights\.bin.*missing/.test(e.message),
+    );
     fs.writeFileSync(path.join(out, 'model.json'), '{"hello": 1}');
     await assert.rejects(loadModel(out), /not a TF\.js model\.json/);
     await assert.rejects(loadModel(path.join(dir, 'nope', 'model.json')), /model\.json not found/);

@@ -8,7 +8,13 @@ import { useBackend } from '../../src/backend';
 import { loadMnist } from '../../src/data/mnist';
 import { augmentBatch, parseAugmentations } from '../../src/models/augment';
 import { mulberry32 } from '../../src/data/rng';
-import { readManifest, scheduledLearningRate, trainCommandLine, trainModel, trainZooModel } from '../../src/models/train';
+import {
+  readManifest,
+  scheduledLearningRate,
+  trainCommandLine,
+  trainModel,
+  trainZooModel,
+} from '../../src/models/train';
 import { buildZooModel } from '../../src/models/zoo';
 import { main } from '../../src/cli/main';
 import { UnknownNameError } from '../../src/errors';
@@ -29,7 +35,9 @@ describe('training', () => {
       const before = tf.memory().numTensors;
       const logs = await trainModel(m, data, { epochs: 2, seed, augment: ['translate', 'hue'] });
       // the optimizer's slots belong to the model; count them as part of it
-      const slots = (m.optimizer as tf.Optimizer).getWeights ? (await (m.optimizer as tf.Optimizer).getWeights()).length : 0;
+      const slots = (m.optimizer as tf.Optimizer).getWeights
+        ? (await (m.optimizer as tf.Optimizer).getWeights()).length
+        : 0;
       const w = m.getWeights().map((t) => Array.from(t.dataSync()));
       return { logs, w, leaked: tf.memory().numTensors - before, slots, m };
     };
@@ -62,7 +70,10 @@ describe('training', () => {
     const cosine = await train('cosine');
     assert.equal(constant.rate, 1e-3);
     // 2 epochs × 4 batches: the last step (7 of 8) used 1e-3 · (1 + cos(7π/8)) / 2
-    assert.ok(Math.abs(cosine.rate - scheduledLearningRate(1e-3, 'cosine', 7, 8)) < TOL.float64FewOps, `last rate ${cosine.rate}`);
+    assert.ok(
+      Math.abs(cosine.rate - scheduledLearningRate(1e-3, 'cosine', 7, 8)) < TOL.float64FewOps,
+      `last rate ${cosine.rate}`,
+    );
     assert.notDeepEqual(constant.w, cosine.w);
     const unused = buildZooModel('mlp');
     await assert.rejects(trainModel(unused, data, { learningRateSchedule: 'linear' as 'cosine' }), UnknownNameError);
@@ -92,13 +103,33 @@ describe('training', () => {
   });
 
   it('trainCommandLine: defaults left out, every other option in usage order', () => {
-    assert.equal(trainCommandLine({ model: 'mlp', dataset: 'mnist', out: 'o', backend: 'wasm' }), 'liederiv train --model mlp --dataset mnist --epochs 5 --seed 0 --out o');
     assert.equal(
-      trainCommandLine({ model: 'cnn-relu', dataset: 'mnist', out: 'o', epochs: 3, augment: ['translate', 'hue'], seed: 2, name: 'n', batchSize: 16, learningRate: 0.01, learningRateSchedule: 'cosine', dropout: 0.25, checkpoints: true, backend: 'cpu' }),
+      trainCommandLine({ model: 'mlp', dataset: 'mnist', out: 'o', backend: 'wasm' }),
+      'liederiv train --model mlp --dataset mnist --epochs 5 --seed 0 --out o',
+    );
+    assert.equal(
+      trainCommandLine({
+        model: 'cnn-relu',
+        dataset: 'mnist',
+        out: 'o',
+        epochs: 3,
+        augment: ['translate', 'hue'],
+        seed: 2,
+        name: 'n',
+        batchSize: 16,
+        learningRate: 0.01,
+        learningRateSchedule: 'cosine',
+        dropout: 0.25,
+        checkpoints: true,
+        backend: 'cpu',
+      }),
       'liederiv train --model cnn-relu --dataset mnist --epochs 3 --augment translate,hue --seed 2 --out o --name n --batch 16 --lr 0.01 --lr-schedule cosine --dropout 0.25 --checkpoints --backend cpu',
     );
     // A study label is recorded (the manifest's `study` field comes from it), after --checkpoints.
-    assert.equal(trainCommandLine({ model: 'cnn-relu-half', dataset: 'mnist', out: 'o', study: 'model-size', backend: 'wasm' }), 'liederiv train --model cnn-relu-half --dataset mnist --epochs 5 --seed 0 --out o --study model-size');
+    assert.equal(
+      trainCommandLine({ model: 'cnn-relu-half', dataset: 'mnist', out: 'o', study: 'model-size', backend: 'wasm' }),
+      'liederiv train --model cnn-relu-half --dataset mnist --epochs 5 --seed 0 --out o --study model-size',
+    );
   });
 
   it('augmentation: hue keeps grey pixels grey; translate moves mass but keeps shape; seeded', () => {
@@ -120,8 +151,29 @@ describe('training', () => {
     const out = path.join(dir, 'models');
     let stderr = '';
     // main() only calls write() on its streams.
-    const io = { stdout: { write: () => true } as unknown as NodeJS.WritableStream, stderr: { write: (s: string) => ((stderr += s), true) } as unknown as NodeJS.WritableStream };
-    const code = await main(['train', '--model', 'mlp', '--dataset', 'mnist', '--epochs', '1', '--out', out, '--name', 'tiny', '--lr-schedule', 'cosine', '--checkpoints'], io);
+    const io = {
+      stdout: { write: () => true } as unknown as NodeJS.WritableStream,
+      stderr: { write: (s: string) => ((stderr += s), true) } as unknown as NodeJS.WritableStream,
+    };
+    const code = await main(
+      [
+        'train',
+        '--model',
+        'mlp',
+        '--dataset',
+        'mnist',
+        '--epochs',
+        '1',
+        '--out',
+        out,
+        '--name',
+        'tiny',
+        '--lr-schedule',
+        'cosine',
+        '--checkpoints',
+      ],
+      io,
+    );
     assert.equal(code, 0, stderr);
     assert.match(stderr, /epoch 1: loss .* test acc/);
     const manifest = readManifest(out);
@@ -130,9 +182,13 @@ describe('training', () => {
     assert.equal(e.name, 'tiny');
     assert.equal(e.testCount, 2000);
     assert.ok(e.testAccuracy > 0.8, `mlp after one epoch: ${e.testAccuracy}`);
-    assert.match(e.command, /^liederiv train --model mlp --dataset mnist --epochs 1 --seed 0 --out .* --name tiny --lr-schedule cosine --checkpoints$/);
+    assert.match(
+      e.command,
+      /^liederiv train --model mlp --dataset mnist --epochs 1 --seed 0 --out .* --name tiny --lr-schedule cosine --checkpoints$/,
+    );
     assert.equal(e.learningRateSchedule, 'cosine');
-    for (const f of ['model.json', 'weights.bin', 'liederiv.json', 'epochs/epoch-1/model.json']) assert.ok(fs.existsSync(path.join(out, 'tiny', f)), f);
+    for (const f of ['model.json', 'weights.bin', 'liederiv.json', 'epochs/epoch-1/model.json'])
+      assert.ok(fs.existsSync(path.join(out, 'tiny', f)), f);
     assert.equal(await main(['train', '--model', 'nope', '--dataset', 'mnist'], io), 2); // an unknown name is a usage error (test/cli/exitCodes.test.ts)
     assert.equal(await main(['train', '--dataset', 'mnist'], io), 2);
     assert.equal(await main(['train', '--model', 'mlp', '--dataset', 'mnist', '--lr-schedule', 'linear'], io), 2);

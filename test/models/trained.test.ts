@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { useBackend } from '../../src/backend';
@@ -22,7 +22,8 @@ describe('committed zoo models (datasets/models/manifest.json)', () => {
     const { models } = readManifest(MODELS_DIR);
     assert.ok(models.length > 0, 'no trained models committed');
     for (const m of models) {
-      for (const f of ['model.json', 'weights.bin', 'liederiv.json']) assert.ok(fs.existsSync(path.join(MODELS_DIR, m.name, f)), `${m.name}/${f}`);
+      for (const f of ['model.json', 'weights.bin', 'liederiv.json'])
+        assert.ok(fs.existsSync(path.join(MODELS_DIR, m.name, f)), `${m.name}/${f}`);
       assert.ok(m.command.startsWith('liederiv train --model ' + m.architecture), m.name);
       assert.ok(m.weightBytes <= 1_000_000, `${m.name}: ${m.weightBytes} bytes`);
       assert.ok(m.trainSeconds > 0 && m.epochs > 0 && m.testCount > 0);
@@ -46,7 +47,10 @@ describe('committed zoo models (datasets/models/manifest.json)', () => {
       const test = loadDataset(m.dataset, { split: 'test' });
       const wrapper = await loadModel(path.join(MODELS_DIR, m.name));
       const acc = await evaluateAccuracy(wrapper.net as tf.LayersModel, test.images, test.labels);
-      assert.ok(Math.abs(acc - m.testAccuracy) <= TOL.manifestAccuracy, `${m.name}: ${acc} vs manifest ${m.testAccuracy}`);
+      assert.ok(
+        Math.abs(acc - m.testAccuracy) <= TOL.manifestAccuracy,
+        `${m.name}: ${acc} vs manifest ${m.testAccuracy}`,
+      );
       // Well above the 10% of chance; issue 6's bar for the CNNs on MNIST is 98%.
       assert.ok(acc >= 0.5, `${m.name}: ${acc}`);
       // Study models (short, equal-recipe runs for one comparison) are held to 90%, the quarter-width

@@ -7,11 +7,22 @@ import { seededUniform } from '../helpers/customLayers';
 import { relError } from '../helpers/reference';
 import { TOL } from '../helpers/tolerances';
 
-async function filterGrad(backend: 'cpu' | 'wasm', strides: number, pad: 'same' | 'valid', shape: [number, number, number, number], filter: [number, number, number, number]): Promise<Float32Array> {
+async function filterGrad(
+  backend: 'cpu' | 'wasm',
+  strides: number,
+  pad: 'same' | 'valid',
+  shape: [number, number, number, number],
+  filter: [number, number, number, number],
+): Promise<Float32Array> {
   await useBackend(backend);
   const x = seededUniform(shape, 1) as tf.Tensor4D;
   const w = seededUniform(filter, 2) as tf.Tensor4D;
-  const g = tf.grad((ww: tf.Tensor) => tf.conv2d(x, ww as tf.Tensor4D, strides, pad).square().sum())(w);
+  const g = tf.grad((ww: tf.Tensor) =>
+    tf
+      .conv2d(x, ww as tf.Tensor4D, strides, pad)
+      .square()
+      .sum(),
+  )(w);
   const out = g.dataSync() as Float32Array;
   tf.dispose([x, w, g]);
   return out;

@@ -50,14 +50,18 @@ describe('model zoo', () => {
       return values;
     };
     // Seed 0 is the default; tfjs treats an initializer seed of 0 as "unseeded" (regression).
-    for (const name of SMALL) for (const seed of [0, 3]) assert.deepEqual(w(name, seed), w(name, seed), `${name} seed ${seed}`);
+    for (const name of SMALL)
+      for (const seed of [0, 3]) assert.deepEqual(w(name, seed), w(name, seed), `${name} seed ${seed}`);
     assert.notDeepEqual(w('vit-tiny', 3), w('vit-tiny', 4));
   });
 
   it('CNN dropout: two Dropout layers, same weights and the same function (and Lie derivative) at inference', async () => {
     const plain = buildZooModel('cnn-relu', { seed: 4 });
     const dropped = buildZooModel('cnn-relu', { seed: 4, dropout: 0.4 });
-    assert.deepEqual(dropped.layers.filter((l) => l.getClassName() === 'Dropout').map((l) => l.name), ['dropout1', 'dropout2']);
+    assert.deepEqual(
+      dropped.layers.filter((l) => l.getClassName() === 'Dropout').map((l) => l.name),
+      ['dropout1', 'dropout2'],
+    );
     assert.equal(plain.layers.filter((l) => l.getClassName() === 'Dropout').length, 0);
     const x = seededUniform([2, 28, 28, 3], 6, 0, 1) as tf.Tensor4D;
     const before = tf.memory().numTensors;
@@ -99,7 +103,11 @@ describe('model zoo', () => {
     x.dispose();
     const used = new Set(SMALL.flatMap((n) => buildZooModel(n).layers.map((l) => l.getClassName())));
     // A custom layer class has the static className that tf.serialization.registerClass reads; tfjs types do not say so.
-    for (const cls of CUSTOM_LAYER_CLASSES) assert.ok(used.has((cls as unknown as { className: string }).className), `${(cls as unknown as { className: string }).className} is used by a zoo model`);
+    for (const cls of CUSTOM_LAYER_CLASSES)
+      assert.ok(
+        used.has((cls as unknown as { className: string }).className),
+        `${(cls as unknown as { className: string }).className} is used by a zoo model`,
+      );
   });
 
   it('forward mode through the transformer zoo models matches finite differences', () => {

@@ -20,8 +20,14 @@ test('toDataFrame → a danfo DataFrame that show() renders as an escaped table'
 });
 
 test('dataFrameToTable: default index dropped, other index kept as first column; isDataFrame rejects look-alikes', () => {
-  assert.deepEqual(dataFrameToTable({ columns: ['a'], values: [[1], [2]], shape: [2, 1], index: [0, 1] }), { columns: ['a'], values: [[1], [2]] });
-  assert.deepEqual(dataFrameToTable({ columns: ['a'], values: [[1]], shape: [1, 1], index: ['r'] }), { columns: ['', 'a'], values: [['r', 1]] });
+  assert.deepEqual(dataFrameToTable({ columns: ['a'], values: [[1], [2]], shape: [2, 1], index: [0, 1] }), {
+    columns: ['a'],
+    values: [[1], [2]],
+  });
+  assert.deepEqual(dataFrameToTable({ columns: ['a'], values: [[1]], shape: [1, 1], index: ['r'] }), {
+    columns: ['', 'a'],
+    values: [['r', 1]],
+  });
   assert.equal(isDataFrame({ columns: ['a'], values: [[1]] }), false);
   assert.equal(isDataFrame([{ a: 1 }]), false);
 });

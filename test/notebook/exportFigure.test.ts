@@ -34,7 +34,13 @@ test('exportFigure: unknown format is an InputError; missing Chromium is a clear
   const saved = process.env.LIEDERIV_CHROMIUM;
   process.env.LIEDERIV_CHROMIUM = '/nonexistent/chromium';
   try {
-    await assert.rejects(exportFigure(leeByGroup(leeRows), path.join(os.tmpdir(), 'never.svg')), (e: Error) => e instanceof LiederivError && (e as LiederivError).code === 'E_NO_CHROMIUM' && /LIEDERIV_CHROMIUM/.test(e.message));
+    await assert.rejects(
+      exportFigure(leeByGroup(leeRows), path.join(os.tmpdir(), 'never.svg')),
+      (e: Error) =>
+        e instanceof LiederivError &&
+        (e as LiederivError).code === 'E_NO_CHROMIUM' &&
+        /LIEDERIV_CHROMIUM/.test(e.message),
+    );
   } finally {
     if (saved === undefined) delete process.env.LIEDERIV_CHROMIUM;
     else process.env.LIEDERIV_CHROMIUM = saved;

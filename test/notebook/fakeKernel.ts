@@ -23,7 +23,10 @@ export function fakeKernel(): { sent: SentMessage[]; restore: () => void } {
     filename: FAKE_JUPYTER,
     loaded: true,
     exports: {
-      lastWriteDisplayData: (msg: { data: Record<string, unknown>; transient?: { display_id?: string } }, update: boolean) => {
+      lastWriteDisplayData: (
+        msg: { data: Record<string, unknown>; transient?: { display_id?: string } },
+        update: boolean,
+      ) => {
         sent.push({ data: msg.data, transient: msg.transient, update });
       },
     },

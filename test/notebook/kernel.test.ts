@@ -14,7 +14,11 @@ test('in a (fake) tslab kernel: one message carries every mime type; updates kee
   try {
     assert.equal(inKernel(), true);
     assert.equal(sendBundle({ 'text/html': '<b>x</b>', 'text/plain': 'x', 'application/json': { a: 1 } }), true);
-    assert.deepEqual(k.sent[0], { data: { 'text/html': '<b>x</b>', 'text/plain': 'x', 'application/json': { a: 1 } }, transient: undefined, update: false });
+    assert.deepEqual(k.sent[0], {
+      data: { 'text/html': '<b>x</b>', 'text/plain': 'x', 'application/json': { a: 1 } },
+      transient: undefined,
+      update: false,
+    });
     sendBundle({ 'text/plain': 'y' }, { displayId: 'abc', update: true });
     assert.deepEqual(k.sent[1].transient, { display_id: 'abc' });
     assert.equal(k.sent[1].update, true);

@@ -11,7 +11,10 @@ import { leeRows, mapRows } from '../figures/fixtures';
 
 test('figureDivHtml: data cannot close the script element', () => {
   const evil = '</script><script>alert(1)</script><!--';
-  const html = figureDivHtml({ data: [{ type: 'bar', name: evil, x: [evil], y: [1] }], layout: { title: { text: evil } } }, 'f1');
+  const html = figureDivHtml(
+    { data: [{ type: 'bar', name: evil, x: [evil], y: [1] }], layout: { title: { text: evil } } },
+    'f1',
+  );
   assert.equal(html.split('</script>').length - 1, 1, 'only our own closing tag');
   assert.ok(!html.includes('<!--'));
   // The embedded JSON still carries the exact string (\u003c escapes decode back).

@@ -33,9 +33,14 @@ test('toBundle(rows): escaped HTML table and text', () => {
 });
 
 test('toBundle: image grid → html + png + text; LaTeX → latex + markdown + text; strings; other values', () => {
-  const grid = imageGrid([{ cells: [{ image: { width: 2, height: 2, channels: 1, data: [0, 1, 2, 3] }, label: 'map' }] }]);
+  const grid = imageGrid([
+    { cells: [{ image: { width: 2, height: 2, channels: 1, data: [0, 1, 2, 3] }, label: 'map' }] },
+  ]);
   assert.deepEqual(Object.keys(toBundle(grid)).sort(), ['image/png', 'text/html', 'text/plain']);
-  const tex = latex([[0, 1], [-1, 0]]);
+  const tex = latex([
+    [0, 1],
+    [-1, 0],
+  ]);
   assert.deepEqual(toBundle(tex), { 'text/latex': tex, 'text/markdown': tex, 'text/plain': tex });
   assert.deepEqual(toBundle('hello'), { 'text/plain': 'hello' });
   assert.deepEqual(toBundle({ a: 1 }), { 'text/plain': '{\n  "a": 1\n}' });
@@ -73,7 +78,11 @@ test('show in a kernel: one display_data per call with all mime types; plotly.js
     assert.equal(count(html[1], PLOTLY_MARKER), 0, 'second figure reuses it');
     const ids = html.slice(0, 2).map((h) => /id="([^"]+)"/.exec(h)![1]);
     assert.notEqual(ids[0], ids[1], 'each figure has its own div id');
-    assert.equal(show(leeByGroup(leeRows)), undefined, 'show returns nothing (a cell ending in show() prints no value)');
+    assert.equal(
+      show(leeByGroup(leeRows)),
+      undefined,
+      'show returns nothing (a cell ending in show() prints no value)',
+    );
   } finally {
     k.restore();
   }

@@ -29,6 +29,11 @@ test('tableHtml/tableText: maxRows truncates with a count', () => {
 });
 
 test('tableText: aligned columns, numbers right-aligned', () => {
-  const text = tableText(rowsToTable([{ name: 'a', lee: 0.5 }, { name: 'long name', lee: 12.25 }]));
+  const text = tableText(
+    rowsToTable([
+      { name: 'a', lee: 0.5 },
+      { name: 'long name', lee: 12.25 },
+    ]),
+  );
   assert.equal(text, ['name         lee', '---------  -----', 'a            0.5', 'long name  12.25'].join('\n'));
 });

@@ -24,7 +24,12 @@ function dense(kernel: number, bias: number, activation?: 'softmax'): tf.LayersM
   return tf.sequential({
     layers: [
       tf.layers.flatten({ inputShape: [8, 8, 3] }),
-      tf.layers.dense({ units: 3, kernelInitializer: tf.initializers.constant({ value: kernel }), biasInitializer: tf.initializers.constant({ value: bias }), activation }),
+      tf.layers.dense({
+        units: 3,
+        kernelInitializer: tf.initializers.constant({ value: kernel }),
+        biasInitializer: tf.initializers.constant({ value: bias }),
+        activation,
+      }),
     ],
   });
 }
@@ -38,7 +43,10 @@ describe('bad models → clear errors, nothing half-written', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'liederiv-badmodel-'));
     // Vector outputs are (test) classifiers; the conv-only 'fcn' is not one.
     const save = async (name: string, net: tf.LayersModel) => {
-      await saveModel(net, path.join(dir, name), { name, classNames: net.outputs[0].shape.length === 2 ? classNamesOf(net) : undefined });
+      await saveModel(net, path.join(dir, name), {
+        name,
+        classNames: net.outputs[0].shape.length === 2 ? classNamesOf(net) : undefined,
+      });
       net.dispose();
       model[name] = path.join(dir, name, 'model.json');
     };
@@ -46,10 +54,29 @@ describe('bad models → clear errors, nothing half-written', () => {
     // 192 inputs × 0.5 × 1e37 overflows float32 (max 3.4e38): Inf output for bright images only.
     await save('overflow', dense(1e37, 0));
     const input = tf.input({ shape: [8, 8, 3] });
-    await save('fcn', tf.model({ inputs: input, outputs: tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same' }).apply(input) as tf.SymbolicTensor }));
+    await save(
+      'fcn',
+      tf.model({
+        inputs: input,
+        outputs: tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same' }).apply(input) as tf.SymbolicTensor,
+      }),
+    );
     const input2 = tf.input({ shape: [8, 8, 3] });
-    await save('fcn-softmax', tf.model({ inputs: input2, outputs: tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', activation: 'softmax' }).apply(input2) as tf.SymbolicTensor }));
-    await save('rnn', tf.sequential({ layers: [tf.layers.reshape({ targetShape: [8, 24], inputShape: [8, 8, 3] }), tf.layers.simpleRNN({ units: 4 })] }));
+    await save(
+      'fcn-softmax',
+      tf.model({
+        inputs: input2,
+        outputs: tf.layers
+          .conv2d({ filters: 4, kernelSize: 3, padding: 'same', activation: 'softmax' })
+          .apply(input2) as tf.SymbolicTensor,
+      }),
+    );
+    await save(
+      'rnn',
+      tf.sequential({
+        layers: [tf.layers.reshape({ targetShape: [8, 24], inputShape: [8, 8, 3] }), tf.layers.simpleRNN({ units: 4 })],
+      }),
+    );
     // Images 0–4 black (finite output), image 5 mid-grey (Inf output in 'overflow').
     const x = new Float32Array(6 * 8 * 8 * 3);
     x.fill(0.5, 5 * 192);
@@ -59,7 +86,17 @@ describe('bad models → clear errors, nothing half-written', () => {
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   const cli = (command: string, name: string, ...args: string[]) =>
-    runHere([command, '--model', model[name], '--images', npy, ...(command === 'lee' ? ['--groups', 'rotate'] : ['--group', 'rotate']), '--backend', 'cpu', ...args]);
+    runHere([
+      command,
+      '--model',
+      model[name],
+      '--images',
+      npy,
+      ...(command === 'lee' ? ['--groups', 'rotate'] : ['--group', 'rotate']),
+      '--backend',
+      'cpu',
+      ...args,
+    ]);
 
   for (const command of ['lee', 'layerwise']) {
     it(`${command}: NaN output on every image → NumericalError naming model and image 0; no output file`, async () => {
@@ -71,7 +108,14 @@ describe('bad models → clear errors, nothing half-written', () => {
       assert.match(r.err, /the model's own output on image 0 is already NaN\/Inf/);
       assert.doesNotMatch(r.err, /\n\s+at /);
       assert.equal(fs.existsSync(out), false, 'no output file when the first batch fails');
-      record({ area: 'model', case: 'output NaN on every image', trigger: `liederiv ${command} on a Dense with NaN bias, --out`, outcome: 'exit 1 (NumericalError), no file', message: r.err.trim().split('\n').pop() as string, test: T });
+      record({
+        area: 'model',
+        case: 'output NaN on every image',
+        trigger: `liederiv ${command} on a Dense with NaN bias, --out`,
+        outcome: 'exit 1 (NumericalError), no file',
+        message: r.err.trim().split('\n').pop() as string,
+        test: T,
+      });
     });
 
     it(`${command}: Inf output on image 5 → error names image 5; --out keeps the 2 whole batches before it`, async () => {
@@ -86,14 +130,31 @@ describe('bad models → clear errors, nothing half-written', () => {
       const images = new Set(rows.map((l) => l.split(',')[0]));
       assert.deepEqual([...images], ['0', '1', '2', '3'], 'whole batches 0 and 1 only');
       assert.equal(rows.length % 4, 0, 'the same number of rows for each of the 4 images');
-      record({ area: 'model', case: 'output Inf on one image (batch 2 of 3)', trigger: `liederiv ${command} --batch 2 --out on 6 images, image 5 overflows`, outcome: 'exit 1 (NumericalError); CSV keeps batches 0–1', message: r.err.trim().split('\n').pop() as string, test: T });
+      record({
+        area: 'model',
+        case: 'output Inf on one image (batch 2 of 3)',
+        trigger: `liederiv ${command} --batch 2 --out on 6 images, image 5 overflows`,
+        outcome: 'exit 1 (NumericalError); CSV keeps batches 0–1',
+        message: r.err.trim().split('\n').pop() as string,
+        test: T,
+      });
     });
 
     it(`${command}: --output probs on an image-like output without softmax → clear error; logits works; a final softmax is accepted`, async () => {
       let r = await cli(command, 'fcn');
       assert.equal(r.code, 1, r.err);
-      assert.match(r.err, /model 'fcn': output 'probs' needs class scores \(a vector of K ≥ 2 per image\), but output '\w+' is \[B, 8, 8, 4\] \(image-like\)\. Use output 'logits' \(--output logits/);
-      record({ area: 'model', case: 'output shape does not fit --output probs', trigger: `liederiv ${command} on a conv-only model [B, 8, 8, 4]`, outcome: 'exit 1 (InputError)', message: r.err.trim().split('\n').pop() as string, test: T });
+      assert.match(
+        r.err,
+        /model 'fcn': output 'probs' needs class scores \(a vector of K ≥ 2 per image\), but output '\w+' is \[B, 8, 8, 4\] \(image-like\)\. Use output 'logits' \(--output logits/,
+      );
+      record({
+        area: 'model',
+        case: 'output shape does not fit --output probs',
+        trigger: `liederiv ${command} on a conv-only model [B, 8, 8, 4]`,
+        outcome: 'exit 1 (InputError)',
+        message: r.err.trim().split('\n').pop() as string,
+        test: T,
+      });
       r = await cli(command, 'fcn', '--output', 'logits');
       assert.equal(r.code, 0, r.err);
       r = await cli(command, 'fcn-softmax');
@@ -106,17 +167,35 @@ describe('bad models → clear errors, nothing half-written', () => {
       assert.match(r.err, /no forward-mode JVP rule for layer 'simple_rnn\w*' \(class SimpleRNN\)\./);
       // Only fallbacks that were checked to run for this model on this backend are suggested.
       if (command === 'lee') assert.match(r.err, /Fallbacks checked for this model: `--method fd`/);
-      else assert.match(r.err, /needs a rule for every layer \(no fallback\); 'liederiv lee --method fd' still measures the whole model/);
-      record({ area: 'model', case: 'unsupported layer', trigger: `liederiv ${command} on Reshape → SimpleRNN`, outcome: 'exit 1 (UnsupportedLayerError)', message: r.err.trim().split('\n').pop()!.slice(0, 260) + '…', test: T });
+      else
+        assert.match(
+          r.err,
+          /needs a rule for every layer \(no fallback\); 'liederiv lee --method fd' still measures the whole model/,
+        );
+      record({
+        area: 'model',
+        case: 'unsupported layer',
+        trigger: `liederiv ${command} on Reshape → SimpleRNN`,
+        outcome: 'exit 1 (UnsupportedLayerError)',
+        message: r.err.trim().split('\n').pop()!.slice(0, 260) + '…',
+        test: T,
+      });
       assert.match(r.err, /Supported classes: Activation, Add, /);
     });
   }
 
   it('library: unsupported layer → UnsupportedLayerError; --method fd is the working fallback', async () => {
-    const rnn = tf.sequential({ layers: [tf.layers.reshape({ targetShape: [8, 24], inputShape: [8, 8, 3] }), tf.layers.simpleRNN({ units: 4 })] });
+    const rnn = tf.sequential({
+      layers: [tf.layers.reshape({ targetShape: [8, 24], inputShape: [8, 8, 3] }), tf.layers.simpleRNN({ units: 4 })],
+    });
     const x = tf.fill([1, 8, 8, 3], 0.5) as tf.Tensor4D;
     try {
-      await expectError({ area: 'model', case: 'unsupported layer', trigger: 'lee(simpleRNN model)', test: T }, () => lee(rnn, { images: x }, { groups: ['rotate'] }), UnsupportedLayerError, [/layer 'simple_rnn\w*' \(class SimpleRNN\)/, /Fallbacks checked for this model: .*`--method fd`/]);
+      await expectError(
+        { area: 'model', case: 'unsupported layer', trigger: 'lee(simpleRNN model)', test: T },
+        () => lee(rnn, { images: x }, { groups: ['rotate'] }),
+        UnsupportedLayerError,
+        [/layer 'simple_rnn\w*' \(class SimpleRNN\)/, /Fallbacks checked for this model: .*`--method fd`/],
+      );
       const rows = await lee(rnn, { images: x }, { groups: ['rotate'], method: 'fd' });
       assert.equal(rows.length, 1);
       assert.ok(Number.isFinite(rows[0].lee));
@@ -124,7 +203,19 @@ describe('bad models → clear errors, nothing half-written', () => {
       tf.dispose([x]);
       rnn.dispose();
     }
-    const r = await runHere(['lee', '--model', model.rnn, '--images', npy, '--groups', 'rotate', '--backend', 'cpu', '--method', 'fd']);
+    const r = await runHere([
+      'lee',
+      '--model',
+      model.rnn,
+      '--images',
+      npy,
+      '--groups',
+      'rotate',
+      '--backend',
+      'cpu',
+      '--method',
+      'fd',
+    ]);
     assert.equal(r.code, 0, r.err);
   });
 });

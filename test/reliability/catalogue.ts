@@ -39,7 +39,10 @@ export async function expectError(
   }
   assert.ok(caught, `${entry.case}: expected ${type.name}, nothing was thrown`);
   const err = caught as Error;
-  assert.ok(err instanceof type, `${entry.case}: expected ${type.name}, got ${err?.constructor?.name}: ${err?.message}`);
+  assert.ok(
+    err instanceof type,
+    `${entry.case}: expected ${type.name}, got ${err?.constructor?.name}: ${err?.message}`,
+  );
   for (const p of patterns) assert.match(err.message, p, `${entry.case}: message`);
   record({ ...entry, outcome: type.name, message: err.message });
 }

@@ -7,7 +7,11 @@
 import * as fs from 'node:fs';
 import type { CatalogueEntry } from './catalogue';
 
-const cell = (s: string) => s.replace(/\/tmp\/liederiv-[\w-]+/g, '$TMP').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const cell = (s: string) =>
+  s
+    .replace(/\/tmp\/liederiv-[\w-]+/g, '$TMP')
+    .replace(/\|/g, '\\|')
+    .replace(/\n/g, ' ');
 /** Outside code spans: markup shows as text, and very long messages (lists of layer classes) are cut. */
 const text = (s: string) => {
   const c = cell(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -33,7 +37,10 @@ export function catalogueTables(entries: CatalogueEntry[]): string {
         '',
         '| case | triggered by | outcome | message / measurement (verbatim) | test |',
         '|---|---|---|---|---|',
-        ...rows.map((e) => `| ${text(e.case)} | ${e.triggers.map((t) => `\`${cell(t).replace(/`/g, "'")}\``).join('<br>')} | ${text(e.outcome)} | ${text(e.message)} | ${e.test.replace('test/reliability/', '')} |`),
+        ...rows.map(
+          (e) =>
+            `| ${text(e.case)} | ${e.triggers.map((t) => `\`${cell(t).replace(/`/g, "'")}\``).join('<br>')} | ${text(e.outcome)} | ${text(e.message)} | ${e.test.replace('test/reliability/', '')} |`,
+        ),
         '',
       ].join('\n');
     })
@@ -42,6 +49,10 @@ export function catalogueTables(entries: CatalogueEntry[]): string {
 
 if (require.main === module) {
   const file = process.argv[2];
-  const entries = fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as CatalogueEntry);
+  const entries = fs
+    .readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as CatalogueEntry);
   process.stdout.write(catalogueTables(entries));
 }

@@ -14,8 +14,15 @@ export const BIN = path.join(ROOT, 'bin', 'liederiv.js');
 export { runHere } from '../helpers/cli';
 
 /** `node bin/liederiv.js <args>` in a child process. */
-export function runProcess(args: string[], env: NodeJS.ProcessEnv = {}): { code: number | null; out: string; err: string } {
-  const p = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd: ROOT, env: { ...process.env, ...env } });
+export function runProcess(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): { code: number | null; out: string; err: string } {
+  const p = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+  });
   return { code: p.status, out: p.stdout, err: p.stderr };
 }
 
@@ -23,7 +30,11 @@ export function runProcess(args: string[], env: NodeJS.ProcessEnv = {}): { code:
  * Starts `node bin/liederiv.js <args>` and SIGKILLs it as soon as `file` holds at least `minLines`
  * complete lines. Resolves with the signal it died of (null if it finished first) and the lines seen.
  */
-export function killWhen(args: string[], file: string, minLines: number): Promise<{ signal: NodeJS.Signals | null; code: number | null; linesAtKill: number; stderr: string }> {
+export function killWhen(
+  args: string[],
+  file: string,
+  minLines: number,
+): Promise<{ signal: NodeJS.Signals | null; code: number | null; linesAtKill: number; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
@@ -46,7 +57,10 @@ export function killWhen(args: string[], file: string, minLines: number): Promis
 }
 
 /** A temp dir with a zoo model saved in it and a .npy of `n` seeded random images. */
-export async function cliFixture(prefix: string, { zoo = 'cnn-relu', n = 8, seed = 3 }: { zoo?: string; n?: number; seed?: number } = {}): Promise<{ dir: string; model: string; npy: string }> {
+export async function cliFixture(
+  prefix: string,
+  { zoo = 'cnn-relu', n = 8, seed = 3 }: { zoo?: string; n?: number; seed?: number } = {},
+): Promise<{ dir: string; model: string; npy: string }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `liederiv-${prefix}-`));
   const net = buildZooModel(zoo, { seed });
   await saveModel(net, path.join(dir, 'model'), { name: zoo, classNames: classNamesOf(net) });

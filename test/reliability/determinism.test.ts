@@ -58,7 +58,11 @@ describe('determinism', () => {
             assert.equal(l1.sqnormMethod, 'hutchinson');
             assert.deepEqual(l1.rows, l2.rows);
             const l3 = await layerwise(net, xb, 'rotate', { exactLimit: 4, probes: 16, seed: 4, batchSize: 3 });
-            assert.notDeepEqual(l3.rows.map((r) => r.sqnorm), l1.rows.map((r) => r.sqnorm), 'another seed gives other probes');
+            assert.notDeepEqual(
+              l3.rows.map((r) => r.sqnorm),
+              l1.rows.map((r) => r.sqnorm),
+              'another seed gives other probes',
+            );
           }
           net.dispose();
         }
@@ -78,10 +82,19 @@ describe('determinism', () => {
       const rel = maxRel(w, c);
       const relVec = maxRel(wv, cv);
       const identical = c.every((v, i) => v === w[i]);
-      lines.push(`${name}: lee ${rel.toExponential(1)}, L f ${relVec.toExponential(1)}${identical ? ' (identical)' : ''}`);
+      lines.push(
+        `${name}: lee ${rel.toExponential(1)}, L f ${relVec.toExponential(1)}${identical ? ' (identical)' : ''}`,
+      );
       assert.ok(rel < CROSS_BACKEND_TOL, `${name}: cpu vs wasm lee rel ${rel}`);
     }
-    record({ area: 'determinism', case: 'cpu vs wasm (max relative difference)', trigger: `lee on ${ZOO.join(', ')} (seed 4), 4 images, ${GROUPS.length} groups`, outcome: `< ${CROSS_BACKEND_TOL}`, message: lines.join('; '), test: T });
+    record({
+      area: 'determinism',
+      case: 'cpu vs wasm (max relative difference)',
+      trigger: `lee on ${ZOO.join(', ')} (seed 4), 4 images, ${GROUPS.length} groups`,
+      outcome: `< ${CROSS_BACKEND_TOL}`,
+      message: lines.join('; '),
+      test: T,
+    });
   });
 
   it('across processes: `liederiv lee --format json --vectors` twice per backend → byte-identical; equal to in-process', async () => {
@@ -90,7 +103,23 @@ describe('determinism', () => {
       for (const backend of ['cpu', 'wasm']) {
         // The same configuration twice: wasm's default thread count follows the idle cores at start-up
         // (test/backendThreadsDefault.test.ts), so it is pinned here; rows are identical across counts anyway.
-        const args = ['lee', '--model', fx.model, '--images', fx.npy, '--groups', GROUPS.join(','), '--vectors', '--format', 'json', '--backend', backend, '--batch', '2', ...(backend === 'wasm' ? ['--threads', '2'] : [])];
+        const args = [
+          'lee',
+          '--model',
+          fx.model,
+          '--images',
+          fx.npy,
+          '--groups',
+          GROUPS.join(','),
+          '--vectors',
+          '--format',
+          'json',
+          '--backend',
+          backend,
+          '--batch',
+          '2',
+          ...(backend === 'wasm' ? ['--threads', '2'] : []),
+        ];
         const p1 = runProcess(args);
         const p2 = runProcess(args);
         assert.equal(p1.code, 0, p1.err);
@@ -101,7 +130,14 @@ describe('determinism', () => {
         assert.equal(here.code, 0, here.err);
         assert.deepEqual(JSON.parse(here.out).rows, JSON.parse(p1.out).rows, `${backend}: in-process vs child process`);
       }
-      record({ area: 'determinism', case: 'same inputs, seeds, backend across processes', trigger: 'liederiv lee --vectors --format json, twice per backend (cpu, wasm) + once in-process', outcome: 'byte-identical rows', message: 'equal JSON text (shortest round-trip doubles ⇒ equal bits)', test: T });
+      record({
+        area: 'determinism',
+        case: 'same inputs, seeds, backend across processes',
+        trigger: 'liederiv lee --vectors --format json, twice per backend (cpu, wasm) + once in-process',
+        outcome: 'byte-identical rows',
+        message: 'equal JSON text (shortest round-trip doubles ⇒ equal bits)',
+        test: T,
+      });
     } finally {
       fs.rmSync(fx.dir, { recursive: true, force: true });
     }

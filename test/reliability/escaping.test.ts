@@ -37,15 +37,53 @@ function hostileRows() {
   const h = (tag: string) => `${tag} ${HOSTILE}`;
   return {
     lee: [
-      { model: h('model'), group: h('group'), output: 'probs', reduction: 'mean-abs', lee: 0.01, image: 0, accuracy: 0.7, family: h('family') },
-      { model: h('model'), group: h('group2'), output: 'probs', reduction: 'mean-abs', lee: 0.02, image: 1, accuracy: 0.7, family: h('family') },
-      { model: h('other'), group: h('group'), output: 'probs', reduction: 'mean-abs', lee: 0.03, image: 0, accuracy: 0.8, family: h('family2') },
+      {
+        model: h('model'),
+        group: h('group'),
+        output: 'probs',
+        reduction: 'mean-abs',
+        lee: 0.01,
+        image: 0,
+        accuracy: 0.7,
+        family: h('family'),
+      },
+      {
+        model: h('model'),
+        group: h('group2'),
+        output: 'probs',
+        reduction: 'mean-abs',
+        lee: 0.02,
+        image: 1,
+        accuracy: 0.7,
+        family: h('family'),
+      },
+      {
+        model: h('other'),
+        group: h('group'),
+        output: 'probs',
+        reduction: 'mean-abs',
+        lee: 0.03,
+        image: 0,
+        accuracy: 0.8,
+        family: h('family2'),
+      },
     ],
     layer: [
       { model: h('model'), image: 0, index: 0, layer: h('layer'), kind: 'conv', sqnorm: 1, projection: 0.5 },
       { model: h('model'), image: 0, index: 1, layer: h('layer2'), kind: 'activation', sqnorm: 2, projection: 1 },
     ],
-    map: [{ model: h('model'), image: 0, index: 0, layer: h('layer'), height: 2, width: 2, values: [0, 1, 2, 3], quantity: h('quantity') }],
+    map: [
+      {
+        model: h('model'),
+        image: 0,
+        index: 0,
+        layer: h('layer'),
+        height: 2,
+        width: 2,
+        values: [0, 1, 2, 3],
+        quantity: h('quantity'),
+      },
+    ],
     epoch: [
       { run: h('run'), epoch: 1, group: 'rotate', output: 'logits', reduction: 'l2', lee: 2, accuracy: 0.5 },
       { run: h('run'), epoch: 2, group: 'rotate', output: 'logits', reduction: 'l2', lee: 1, accuracy: 0.7 },
@@ -55,8 +93,24 @@ function hostileRows() {
       { group: h('group'), t: 0.01, quotient: 'symmetric', relError: 1e-4 },
     ],
     discrete: [
-      { model: h('model'), metric: h('metric'), value: 30, lee: 0.02, output: 'probs', reduction: 'mean-abs', group: h('group') },
-      { model: h('other'), metric: h('metric'), value: 45, lee: 0.001, output: 'probs', reduction: 'mean-abs', group: h('group') },
+      {
+        model: h('model'),
+        metric: h('metric'),
+        value: 30,
+        lee: 0.02,
+        output: 'probs',
+        reduction: 'mean-abs',
+        group: h('group'),
+      },
+      {
+        model: h('other'),
+        metric: h('metric'),
+        value: 45,
+        lee: 0.001,
+        output: 'probs',
+        reduction: 'mean-abs',
+        group: h('group'),
+      },
     ],
   };
 }
@@ -82,14 +136,25 @@ describe('escaping: user strings never become markup', () => {
       for (const raw of RAW) assert.doesNotMatch(json, raw, `${name}: raw markup in the figure spec`);
       assert.match(json, /&lt;img src=x onerror=alert\(1\)&gt;/, `${name}: the hostile label is shown, escaped`);
     }
-    record({ area: 'escaping', case: 'figure labels (8 builders)', trigger: `model/group/layer/run/metric/quantity = ${HOSTILE}`, outcome: 'escaped', message: 'labels carry &lt;img …&gt;; no raw <img / <script in any spec', test: T });
+    record({
+      area: 'escaping',
+      case: 'figure labels (8 builders)',
+      trigger: `model/group/layer/run/metric/quantity = ${HOSTILE}`,
+      outcome: 'escaped',
+      message: 'labels carry &lt;img …&gt;; no raw <img / <script in any spec',
+      test: T,
+    });
   });
 
   it('figure HTML: the embedded spec cannot close its <script>; the text summary is plain text', () => {
     for (const [name, fig] of figures()) {
       const html = figureDivHtml(fig, 'plot-1');
       for (const raw of RAW) assert.doesNotMatch(html, raw, name);
-      assert.equal(html.match(/<\/script>/g)?.length ?? 0, html.match(/<script>/g)?.length ?? 0, `${name}: balanced script tags`);
+      assert.equal(
+        html.match(/<\/script>/g)?.length ?? 0,
+        html.match(/<script>/g)?.length ?? 0,
+        `${name}: balanced script tags`,
+      );
       assert.ok(figureText(fig).length > 0);
       const bundle = toBundle(fig, { includePlotly: false });
       for (const raw of RAW) assert.doesNotMatch(bundle['text/html'] as string, raw, `${name}: toBundle`);
@@ -101,35 +166,77 @@ describe('escaping: user strings never become markup', () => {
     const table = tableHtml(rowsToTable(rows), { caption: `caption ${HOSTILE}` });
     const bundle = toBundle(rows)['text/html'] as string;
     const grid = imageGridBundle(
-      imageGrid([{ label: `row ${HOSTILE}`, cells: [{ image: { width: 2, height: 2, channels: 1, data: [0, 1, 2, 3] }, label: `file ${HOSTILE}.jpg` }] }], { title: `title ${HOSTILE}` }),
+      imageGrid(
+        [
+          {
+            label: `row ${HOSTILE}`,
+            cells: [{ image: { width: 2, height: 2, channels: 1, data: [0, 1, 2, 3] }, label: `file ${HOSTILE}.jpg` }],
+          },
+        ],
+        { title: `title ${HOSTILE}` },
+      ),
     ).html;
     const report = reportHtml(
-      [{ title: `section ${HOSTILE}`, text: `text ${HOSTILE}`, figures: figures().map(([, f]) => f), tables: [rows, hostileRows().lee] }],
+      [
+        {
+          title: `section ${HOSTILE}`,
+          text: `text ${HOSTILE}`,
+          figures: figures().map(([, f]) => f),
+          tables: [rows, hostileRows().lee],
+        },
+      ],
       { title: `report ${HOSTILE}`, subtitle: `subtitle ${HOSTILE}` },
     );
-    for (const [name, html] of [['tableHtml', table], ['toBundle(rows)', bundle], ['imageGridBundle', grid], ['reportHtml', report]] as const) {
+    for (const [name, html] of [
+      ['tableHtml', table],
+      ['toBundle(rows)', bundle],
+      ['imageGridBundle', grid],
+      ['reportHtml', report],
+    ] as const) {
       for (const raw of RAW) assert.doesNotMatch(html, raw, `${name}: raw markup`);
       assert.match(html, /&lt;img src=x onerror=alert\(1\)&gt;/, `${name}: shown as text`);
     }
     // The report keeps exactly its own scripts: plotly.js once, and one per figure.
     const scripts = report.match(/<script\b/g)?.length ?? 0;
-    assert.ok(scripts >= 1 + figures().length && scripts <= 2 + 2 * figures().length, `report has ${scripts} <script> tags`);
-    record({ area: 'escaping', case: 'tables, image grids, report', trigger: `column names/values, class and file names, captions, titles, section text = ${HOSTILE}`, outcome: 'escaped', message: 'shown as &lt;img …&gt; text; no raw <img / <script', test: T });
+    assert.ok(
+      scripts >= 1 + figures().length && scripts <= 2 + 2 * figures().length,
+      `report has ${scripts} <script> tags`,
+    );
+    record({
+      area: 'escaping',
+      case: 'tables, image grids, report',
+      trigger: `column names/values, class and file names, captions, titles, section text = ${HOSTILE}`,
+      outcome: 'escaped',
+      message: 'shown as &lt;img …&gt; text; no raw <img / <script',
+      test: T,
+    });
   });
 });
 
 describe('safety: no code from data files is executed', () => {
   it("src/ evaluates code in one place only: backbone.ts's vm bundle reader, on nsfwjs's own files", () => {
     const root = path.resolve(__dirname, '..', '..', '..', 'src');
-    const walk = (d: string): string[] => fs.readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : e.name.endsWith('.ts') ? [path.join(d, e.name)] : []));
-    const dynamic = /\beval\s*\(|new Function\s*\(|\bvm\.\w+\(|runInNewContext|runInThisContext|compileFunction|(?<!typeof )\bimport\s*\(/; // `typeof import('x')` is a type
+    const walk = (d: string): string[] =>
+      fs
+        .readdirSync(d, { withFileTypes: true })
+        .flatMap((e) =>
+          e.isDirectory() ? walk(path.join(d, e.name)) : e.name.endsWith('.ts') ? [path.join(d, e.name)] : [],
+        );
+    const dynamic =
+      /\beval\s*\(|new Function\s*\(|\bvm\.\w+\(|runInNewContext|runInThisContext|compileFunction|(?<!typeof )\bimport\s*\(/; // `typeof import('x')` is a type
     const hits: string[] = [];
     for (const f of walk(root)) {
-      fs.readFileSync(f, 'utf8').split('\n').forEach((line, i) => {
-        if (dynamic.test(line) && !/^\s*(\/\/|\*)/.test(line)) hits.push(`${path.relative(root, f)}:${i + 1}`);
-      });
+      fs.readFileSync(f, 'utf8')
+        .split('\n')
+        .forEach((line, i) => {
+          if (dynamic.test(line) && !/^\s*(\/\/|\*)/.test(line)) hits.push(`${path.relative(root, f)}:${i + 1}`);
+        });
     }
-    assert.deepEqual(hits.map((h) => h.split(':')[0]), ['models/backbone.ts'], `dynamic code evaluation in: ${hits.join(', ')}`);
+    assert.deepEqual(
+      hits.map((h) => h.split(':')[0]),
+      ['models/backbone.ts'],
+      `dynamic code evaluation in: ${hits.join(', ')}`,
+    );
     // That reader only ever sees files under the installed nsfwjs package's dist/models folder.
     const backbone = fs.readFileSync(path.join(root, 'models', 'backbone.ts'), 'utf8');
     assert.match(backbone, /const dir = path\.join\(modelsDir\(\), spec\.folder\);/);
@@ -137,6 +244,14 @@ describe('safety: no code from data files is executed', () => {
     // Model files go through JSON.parse and tfjs's class registry only (badFiles.test.ts runs the JS-looking-strings case).
     const load = fs.readFileSync(path.join(root, 'models', 'load.ts'), 'utf8');
     assert.match(load, /JSON\.parse\(text\)/);
-    record({ area: 'safety', case: 'code evaluation in src/', trigger: 'scan src/**/*.ts for eval, new Function, vm.*, dynamic import', outcome: 'one site', message: "models/backbone.ts vm.runInNewContext on nsfwjs@4.3.0's own dist/models bundles (fixed folder, trusted package files; not a sandbox)", test: T });
+    record({
+      area: 'safety',
+      case: 'code evaluation in src/',
+      trigger: 'scan src/**/*.ts for eval, new Function, vm.*, dynamic import',
+      outcome: 'one site',
+      message:
+        "models/backbone.ts vm.runInNewContext on nsfwjs@4.3.0's own dist/models bundles (fixed folder, trusted package files; not a sandbox)",
+      test: T,
+    });
   });
 });

@@ -32,10 +32,21 @@ const RSS_MARGIN = 48 * 1024 * 1024;
 function tinyCnn(): tf.LayersModel {
   return tf.sequential({
     layers: [
-      tf.layers.conv2d({ inputShape: [8, 8, 3], filters: 4, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
+      tf.layers.conv2d({
+        inputShape: [8, 8, 3],
+        filters: 4,
+        kernelSize: 3,
+        padding: 'same',
+        activation: 'relu',
+        kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }),
+      }),
       tf.layers.maxPooling2d({ poolSize: 2 }),
       tf.layers.flatten(),
-      tf.layers.dense({ units: 5, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
+      tf.layers.dense({
+        units: 5,
+        activation: 'softmax',
+        kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }),
+      }),
     ],
   });
 }
@@ -61,21 +72,35 @@ for (const backend of ['wasm', 'cpu'] as const) {
       const counts: number[] = [];
       let rss50 = 0;
       const t0 = Date.now();
-      const rows = await lee(net, { images: x }, {
-        groups: ['rotate', 'translate-x'],
-        batchSize: 1,
-        onBatch: (_rows, b) => {
-          counts.push(tf.memory().numTensors);
-          if (b === 49) rss50 = process.memoryUsage().rss;
+      const rows = await lee(
+        net,
+        { images: x },
+        {
+          groups: ['rotate', 'translate-x'],
+          batchSize: 1,
+          onBatch: (_rows, b) => {
+            counts.push(tf.memory().numTensors);
+            if (b === 49) rss50 = process.memoryUsage().rss;
+          },
         },
-      });
+      );
       const seconds = (Date.now() - t0) / 1000;
       const rssEnd = process.memoryUsage().rss;
       assert.equal(rows.length, 2 * BATCHES);
       assert.equal(counts.length, BATCHES);
-      assert.ok(counts.every((c) => c === base), `numTensors drifted: first ${counts[0]}, last ${counts[counts.length - 1]}, base ${base}`);
+      assert.ok(
+        counts.every((c) => c === base),
+        `numTensors drifted: first ${counts[0]}, last ${counts[counts.length - 1]}, base ${base}`,
+      );
       assert.ok(rssEnd - rss50 < RSS_MARGIN, `RSS grew ${((rssEnd - rss50) / 2 ** 20).toFixed(1)} MiB`);
-      record({ area: 'long runs', case: `lee, ${BATCHES} batches (${backend})`, trigger: 'tiny CNN 8×8, batch 1, rotate + translate-x', outcome: `numTensors constant (${base})`, message: `RSS batch 50 → ${BATCHES}: ${((rssEnd - rss50) / 2 ** 20).toFixed(1)} MiB; ${seconds.toFixed(1)} s`, test: T });
+      record({
+        area: 'long runs',
+        case: `lee, ${BATCHES} batches (${backend})`,
+        trigger: 'tiny CNN 8×8, batch 1, rotate + translate-x',
+        outcome: `numTensors constant (${base})`,
+        message: `RSS batch 50 → ${BATCHES}: ${((rssEnd - rss50) / 2 ** 20).toFixed(1)} MiB; ${seconds.toFixed(1)} s`,
+        test: T,
+      });
     });
 
     it(`layerwise: numTensors constant after each of ${BATCHES} batches; RSS bounded`, async () => {
@@ -94,9 +119,19 @@ for (const backend of ['wasm', 'cpu'] as const) {
       const rssEnd = process.memoryUsage().rss;
       assert.equal(res.totals.length, BATCHES);
       assert.equal(counts.length, BATCHES);
-      assert.ok(counts.every((c) => c === base), `numTensors drifted: first ${counts[0]}, last ${counts[counts.length - 1]}, base ${base}`);
+      assert.ok(
+        counts.every((c) => c === base),
+        `numTensors drifted: first ${counts[0]}, last ${counts[counts.length - 1]}, base ${base}`,
+      );
       assert.ok(rssEnd - rss50 < RSS_MARGIN, `RSS grew ${((rssEnd - rss50) / 2 ** 20).toFixed(1)} MiB`);
-      record({ area: 'long runs', case: `layerwise, ${BATCHES} batches (${backend})`, trigger: 'tiny CNN 8×8, batch 1, rotate', outcome: `numTensors constant (${base})`, message: `RSS batch 50 → ${BATCHES}: ${((rssEnd - rss50) / 2 ** 20).toFixed(1)} MiB; ${seconds.toFixed(1)} s`, test: T });
+      record({
+        area: 'long runs',
+        case: `layerwise, ${BATCHES} batches (${backend})`,
+        trigger: 'tiny CNN 8×8, batch 1, rotate',
+        outcome: `numTensors constant (${base})`,
+        message: `RSS batch 50 → ${BATCHES}: ${((rssEnd - rss50) / 2 ** 20).toFixed(1)} MiB; ${seconds.toFixed(1)} s`,
+        test: T,
+      });
     });
 
     if (backend === 'wasm') {
@@ -108,12 +143,33 @@ for (const backend of ['wasm', 'cpu'] as const) {
           writeNpy(npy, x.dataSync() as Float32Array, x.shape);
           const tensors = tf.memory().numTensors;
           const fds = openFds();
-          for (const [command, group] of [['lee', '--groups'], ['layerwise', '--group']]) {
+          for (const [command, group] of [
+            ['lee', '--groups'],
+            ['layerwise', '--group'],
+          ]) {
             const out = path.join(dir, `${command}.csv`);
-            const r = await runHere([command, '--model', path.join(dir, 'model'), '--images', npy, group, 'rotate', '--batch', '1', '--backend', 'wasm', '--out', out]);
+            const r = await runHere([
+              command,
+              '--model',
+              path.join(dir, 'model'),
+              '--images',
+              npy,
+              group,
+              'rotate',
+              '--batch',
+              '1',
+              '--backend',
+              'wasm',
+              '--out',
+              out,
+            ]);
             assert.equal(r.code, 0, r.err);
             const lines = fs.readFileSync(out, 'utf8').trim().split('\n');
-            assert.equal(lines.length - 1, command === 'lee' ? BATCHES : BATCHES * 6, `${command}: one row per image (and layer)`);
+            assert.equal(
+              lines.length - 1,
+              command === 'lee' ? BATCHES : BATCHES * 6,
+              `${command}: one row per image (and layer)`,
+            );
           }
           assert.equal(tf.memory().numTensors, tensors, 'tensors left by the CLI');
           assert.equal(openFds(), fds, 'file descriptors left open');

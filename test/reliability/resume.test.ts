@@ -30,7 +30,18 @@ describe('resumable output (SIGKILL mid-run, then --resume)', () => {
 
   for (const c of cases) {
     it(`${c.command}: killed after ≥ 1 batch, resumed → identical to an uninterrupted run`, async () => {
-      const common = [c.command, '--model', fx.model, '--images', fx.npy, ...c.args, '--batch', '2', '--backend', 'wasm'];
+      const common = [
+        c.command,
+        '--model',
+        fx.model,
+        '--images',
+        fx.npy,
+        ...c.args,
+        '--batch',
+        '2',
+        '--backend',
+        'wasm',
+      ];
       const ref = path.join(fx.dir, `${c.command}-ref.csv`);
       const r0 = await runHere([...common, '--out', ref]);
       assert.equal(r0.code, 0, r0.err);
@@ -45,7 +56,10 @@ describe('resumable output (SIGKILL mid-run, then --resume)', () => {
       assert.ok(partialRows < N * c.rowsPerImage, `killed run already complete (${partialRows} rows)`);
       // Atomic batches: the killed file is a prefix of the reference made of whole batches
       // (a torn append could leave a partial last line; SIGKILL between syscalls leaves none).
-      assert.ok(want.startsWith(partial.slice(0, partial.lastIndexOf('\n') + 1)), 'killed file is a prefix of the reference');
+      assert.ok(
+        want.startsWith(partial.slice(0, partial.lastIndexOf('\n') + 1)),
+        'killed file is a prefix of the reference',
+      );
       assert.equal(partialRows % (2 * c.rowsPerImage), 0, `whole batches only (${partialRows} rows)`);
       assert.ok(fs.existsSync(metaPathOf(out)), 'sidecar written before the first batch');
 
@@ -53,7 +67,12 @@ describe('resumable output (SIGKILL mid-run, then --resume)', () => {
       fs.appendFileSync(out, `${partialRows / c.rowsPerImage},rot`);
       const r1 = await runHere([...common, '--out', out, '--resume']);
       assert.equal(r1.code, 0, r1.err);
-      assert.match(r1.err, new RegExp(`resuming .*: ${partialRows} rows kept, continuing at batch ${partialRows / (2 * c.rowsPerImage)} of 30`));
+      assert.match(
+        r1.err,
+        new RegExp(
+          `resuming .*: ${partialRows} rows kept, continuing at batch ${partialRows / (2 * c.rowsPerImage)} of 30`,
+        ),
+      );
       const got = fs.readFileSync(out, 'utf8');
       assert.equal(got, want, 'resumed file differs from the uninterrupted run');
       // (image, group) for lee, (image, index) for layerwise: found by name, since lee's rows also carry pred (and file/label).
@@ -79,12 +98,29 @@ describe('resumable output (SIGKILL mid-run, then --resume)', () => {
 
   it('--resume refuses a run with other options, model or images, and leaves the file alone', async () => {
     const out = path.join(fx.dir, 'refuse.csv');
-    const common = ['lee', '--model', fx.model, '--images', fx.npy, '--groups', 'rotate', '--batch', '30', '--backend', 'wasm', '--out', out];
+    const common = [
+      'lee',
+      '--model',
+      fx.model,
+      '--images',
+      fx.npy,
+      '--groups',
+      'rotate',
+      '--batch',
+      '30',
+      '--backend',
+      'wasm',
+      '--out',
+      out,
+    ];
     assert.equal((await runHere(common)).code, 0);
     const before = fs.readFileSync(out, 'utf8');
     let r = await runHere([...common.slice(0, -2), '--out', out, '--resume', '--reduction', 'l2']);
     assert.equal(r.code, 1);
-    assert.match(r.err, /--resume: .*refuse\.csv was written with reduction "mean-abs", this run has "l2"; run without --resume to start over/);
+    assert.match(
+      r.err,
+      /--resume: .*refuse\.csv was written with reduction "mean-abs", this run has "l2"; run without --resume to start over/,
+    );
     r = await runHere([...common, '--resume', '--batch', '4']);
     assert.equal(r.code, 1);
     assert.match(r.err, /written with batchSize 30, this run has 4/);
@@ -93,7 +129,22 @@ describe('resumable output (SIGKILL mid-run, then --resume)', () => {
     const bytes = fs.readFileSync(fx.npy);
     bytes[bytes.length - 4] ^= 1; // the lowest mantissa bit of the last pixel (little-endian float32)
     fs.writeFileSync(copy, bytes);
-    r = await runHere(['lee', '--model', fx.model, '--images', copy, '--groups', 'rotate', '--batch', '30', '--backend', 'wasm', '--out', out, '--resume']);
+    r = await runHere([
+      'lee',
+      '--model',
+      fx.model,
+      '--images',
+      copy,
+      '--groups',
+      'rotate',
+      '--batch',
+      '30',
+      '--backend',
+      'wasm',
+      '--out',
+      out,
+      '--resume',
+    ]);
     assert.equal(r.code, 1);
     assert.match(r.err, /written with images "[0-9a-f]{64}", this run has "[0-9a-f]{64}"/);
     assert.equal(fs.readFileSync(out, 'utf8'), before, 'a refused resume must not touch the file');
@@ -102,7 +153,14 @@ describe('resumable output (SIGKILL mid-run, then --resume)', () => {
     r = await runHere([...common, '--resume']);
     assert.equal(r.code, 1);
     assert.match(r.err, /refuse\.csv\.meta\.json: missing, so .* cannot be checked against this run/);
-    record({ area: 'resume', case: '--resume with other options / images / no sidecar', trigger: '--reduction l2; --batch 4; one bit of one pixel changed; sidecar deleted', outcome: 'exit 1, file untouched', message: r.err.trim().split('\n').pop() as string, test: 'test/reliability/resume.test.ts' });
+    record({
+      area: 'resume',
+      case: '--resume with other options / images / no sidecar',
+      trigger: '--reduction l2; --batch 4; one bit of one pixel changed; sidecar deleted',
+      outcome: 'exit 1, file untouched',
+      message: r.err.trim().split('\n').pop() as string,
+      test: 'test/reliability/resume.test.ts',
+    });
   });
 
   it('--resume needs --out and CSV (usage errors, exit 2)', async () => {
@@ -120,7 +178,22 @@ describe('resumable output (SIGKILL mid-run, then --resume)', () => {
 
   it('--resume with nothing to resume starts a fresh run', async () => {
     const out = path.join(fx.dir, 'fresh.csv');
-    const r = await runHere(['lee', '--model', fx.model, '--images', fx.npy, '--groups', 'rotate', '--batch', '60', '--backend', 'wasm', '--out', out, '--resume']);
+    const r = await runHere([
+      'lee',
+      '--model',
+      fx.model,
+      '--images',
+      fx.npy,
+      '--groups',
+      'rotate',
+      '--batch',
+      '60',
+      '--backend',
+      'wasm',
+      '--out',
+      out,
+      '--resume',
+    ]);
     assert.equal(r.code, 0, r.err);
     assert.equal(fs.readFileSync(out, 'utf8').split('\n').length - 2, N);
   });

@@ -49,8 +49,14 @@ test('checkRenderedHtml reports page errors, network requests and undrawn figure
     const result = await checkRenderedHtml(file, { timeoutMs: 1500 });
     assert.equal(result.figures, 1);
     assert.equal(result.drawn, 0);
-    assert.ok(result.errors.some((e) => /network request refused.*cdn\.example\.com/.test(e)), result.errors.join('\n'));
-    assert.ok(result.errors.some((e) => /page error: boom/.test(e)), result.errors.join('\n'));
+    assert.ok(
+      result.errors.some((e) => /network request refused.*cdn\.example\.com/.test(e)),
+      result.errors.join('\n'),
+    );
+    assert.ok(
+      result.errors.some((e) => /page error: boom/.test(e)),
+      result.errors.join('\n'),
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

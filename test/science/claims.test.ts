@@ -1,6 +1,16 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { accuracyTrend, averageOver, compareSamples, contradicts, pearson, ranks, slope, spearman, summarizeSample } from '../../src/science/claims';
+import {
+  accuracyTrend,
+  averageOver,
+  compareSamples,
+  contradicts,
+  pearson,
+  ranks,
+  slope,
+  spearman,
+  summarizeSample,
+} from '../../src/science/claims';
 import { borderSpeed, perBorderPixel } from '../../src/science/scales';
 import { mulberry32 } from '../../src/data/rng';
 import { InputError } from '../../src/errors';
@@ -21,7 +31,11 @@ describe('generated claims (src/science/claims)', () => {
     assert.match(c.sentence, /A is higher than B/);
     assert.match(c.sentence, /excludes 0; 400 shared images/);
     // The same shift is not shown with an unpaired comparison of such noisy samples of 10 values.
-    const few = compareSamples(noise(10, 5).map((x) => 1.05 + x), noise(10, 6).map((x) => 1 + x), { a: 'A', b: 'B', what: 'test' });
+    const few = compareSamples(
+      noise(10, 5).map((x) => 1.05 + x),
+      noise(10, 6).map((x) => 1 + x),
+      { a: 'A', b: 'B', what: 'test' },
+    );
     assert.equal(few.verdict, 'no difference shown');
     assert.match(few.sentence, /no difference shown between A and B.*contains 0/);
   });
@@ -38,19 +52,33 @@ describe('generated claims (src/science/claims)', () => {
     assert.ok(Math.abs(slope([1, 2, 3], [2, 4, 6]) - 2) < TOL.float64ClosedForm);
     assert.ok(Math.abs(pearson([1, 2, 3], [3, 2, 1]) + 1) < TOL.float64ClosedForm);
     assert.ok(Number.isNaN(pearson([1, 1, 1], [1, 2, 3])));
-    assert.deepEqual(averageOver([[1, 2], [3, 4]]), [2, 3]);
+    assert.deepEqual(
+      averageOver([
+        [1, 2],
+        [3, 4],
+      ]),
+      [2, 3],
+    );
   });
 
   it('the accuracy trend resamples images for accuracy and LEE together', () => {
     const n = 1000;
     const r = mulberry32(3);
     // Three models whose accuracies differ by 10 points and whose LEE falls 10× per 10 points.
-    const models = [0.8, 0.9, 0.99].map((acc, k) => ({ model: `m${k}`, correct: Array.from({ length: n }, () => (r() < acc ? 1 : 0)), lee: Array.from({ length: n }, () => 10 ** -k * (0.5 + r())) }));
+    const models = [0.8, 0.9, 0.99].map((acc, k) => ({
+      model: `m${k}`,
+      correct: Array.from({ length: n }, () => (r() < acc ? 1 : 0)),
+      lee: Array.from({ length: n }, () => 10 ** -k * (0.5 + r())),
+    }));
     const t = accuracyTrend(models, 'synthetic', { resamples: 400 });
     assert.equal(t.verdict, 'more accurate models are more equivariant');
     assert.ok(t.slope.hi < 0 && t.r.estimate < -0.9);
     // Same accuracy (one binomial s.e. apart at most) and LEE unrelated to it: nothing is shown.
-    const flat = [0, 1, 2].map((k) => ({ model: `f${k}`, correct: Array.from({ length: n }, () => (r() < 0.98 ? 1 : 0)), lee: Array.from({ length: n }, () => 0.5 + r()) }));
+    const flat = [0, 1, 2].map((k) => ({
+      model: `f${k}`,
+      correct: Array.from({ length: n }, () => (r() < 0.98 ? 1 : 0)),
+      lee: Array.from({ length: n }, () => 0.5 + r()),
+    }));
     assert.equal(accuracyTrend(flat, 'flat', { resamples: 400 }).verdict, 'no relation shown');
     assert.throws(() => accuracyTrend(models.slice(0, 2), 'x'), InputError);
   });
@@ -58,7 +86,10 @@ describe('generated claims (src/science/claims)', () => {
   it('contradicts() only when one verdict says lower and the other higher', () => {
     assert.equal(contradicts('lower', 'higher'), true);
     assert.equal(contradicts('lower', 'no difference shown'), false);
-    assert.equal(contradicts('more accurate models are more equivariant', 'more accurate models are less equivariant'), true);
+    assert.equal(
+      contradicts('more accurate models are more equivariant', 'more accurate models are less equivariant'),
+      true,
+    );
     assert.equal(contradicts('higher', 'higher'), false);
   });
 });
@@ -74,7 +105,12 @@ describe('common scale: LEE per pixel of border displacement (src/science/scales
     // Oracle: the mean distance of the border pixel centres from the image centre, in pixels.
     let s = 0;
     let c = 0;
-    for (let i = 0; i < 28; i++) for (let j = 0; j < 28; j++) if (i === 0 || j === 0 || i === 27 || j === 27) { s += Math.hypot(i - 13.5, j - 13.5); c++; }
+    for (let i = 0; i < 28; i++)
+      for (let j = 0; j < 28; j++)
+        if (i === 0 || j === 0 || i === 27 || j === 27) {
+          s += Math.hypot(i - 13.5, j - 13.5);
+          c++;
+        }
     assert.ok(Math.abs(borderSpeed('rotate', 28, 28) - s / c) < TOL.float64Accumulated);
     assert.ok(borderSpeed('rotate', 28, 28) > 13.5 && borderSpeed('rotate', 28, 28) < 13.5 * Math.SQRT2);
   });

@@ -36,9 +36,20 @@ describe('notebook 07 mathematics (src/science/mathFindings)', () => {
       assert.equal(tf.memory().numTensors, before + 1, 'upwindTangent keeps only its result');
       const q = tf.tidy(() => tf.div(tf.sub(applyGroup(x, g, 1e-3), x), 1e-3)) as tf.Tensor4D;
       const fw = imageTangent(x, g, { difference: 'forward' });
-      assert.ok(interiorRel(q, up) < TOL.oneSidedVsUpwindInterior, `${g}: one-sided quotient vs upwind ${interiorRel(q, up)}`);
-      if (g === 'translate-x') assert.ok(interiorRel(up, fw) < TOL.float32Reordered, 'translate-x: the field is +1 everywhere, upwind = forward');
-      else assert.ok(interiorRel(q, fw) > 0.1, `rotate: the field changes sign, the forward tangent is not the limit (${interiorRel(q, fw)})`);
+      assert.ok(
+        interiorRel(q, up) < TOL.oneSidedVsUpwindInterior,
+        `${g}: one-sided quotient vs upwind ${interiorRel(q, up)}`,
+      );
+      if (g === 'translate-x')
+        assert.ok(
+          interiorRel(up, fw) < TOL.float32Reordered,
+          'translate-x: the field is +1 everywhere, upwind = forward',
+        );
+      else
+        assert.ok(
+          interiorRel(q, fw) > 0.1,
+          `rotate: the field changes sign, the forward tangent is not the limit (${interiorRel(q, fw)})`,
+        );
       tf.dispose([up, q, fw]);
     }
     assert.throws(() => upwindTangent(x, 'hue'), InputError);
@@ -47,7 +58,10 @@ describe('notebook 07 mathematics (src/science/mathFindings)', () => {
 
   it('the image bracket [L_rot, L_tx] x is −L_[G_rot, G_tx] x = +L_ty x on smooth images', async () => {
     const r = mulberry32(5);
-    const x = tf.tensor4d(Float32Array.from({ length: 4 * 28 * 28 * 3 }, () => r()), [4, 28, 28, 3]);
+    const x = tf.tensor4d(
+      Float32Array.from({ length: 4 * 28 * 28 * 3 }, () => r()),
+      [4, 28, 28, 3],
+    );
     const b = await expectNoLeak(() => bracketFindings(x), 'bracketFindings');
     assert.equal(b.matrixLine, '-1 · G_translate-y');
     assert.ok(b.opposite && b.coef > 0.8 && b.coef < 1.2 && b.cosine > 0.95, JSON.stringify(b));

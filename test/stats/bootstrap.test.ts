@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { mulberry32 } from '../../src/data/rng';
-import { compareMeans, formatInterval, meanCI, median, medianCI, quantileSorted, verdict } from '../../src/stats/bootstrap';
+import {
+  compareMeans,
+  formatInterval,
+  meanCI,
+  median,
+  medianCI,
+  quantileSorted,
+  verdict,
+} from '../../src/stats/bootstrap';
 import { TOL } from '../helpers/tolerances';
 
 /** n standard normals (Box–Muller) from a seed. */
@@ -49,7 +57,10 @@ describe('bootstrap intervals', () => {
     const paired = compareMeans(a, b, { paired: true });
     assert.equal(verdict(unpaired.diff), 'no difference shown'); // 0.2 is lost in the ±0.8 spread of two independent means
     assert.equal(verdict(paired.diff), 'higher');
-    assert.ok(paired.diff.hi - paired.diff.lo < TOL.pairedBootstrapWidth, `paired width ${paired.diff.hi - paired.diff.lo}`);
+    assert.ok(
+      paired.diff.hi - paired.diff.lo < TOL.pairedBootstrapWidth,
+      `paired width ${paired.diff.hi - paired.diff.lo}`,
+    );
     assert.ok(Math.abs(paired.diff.estimate - 0.2) < TOL.pairedBootstrapEstimate);
     const lower = compareMeans(b, a, { paired: true });
     assert.equal(verdict(lower.diff), 'lower');
@@ -72,6 +83,9 @@ describe('bootstrap intervals', () => {
   });
 
   it('formats as estimate [lo, hi]', () => {
-    assert.equal(formatInterval({ estimate: 0.044512, lo: 0.03012, hi: 0.06123, level: 0.95, n: 10 }), '0.0445 [0.0301, 0.0612]');
+    assert.equal(
+      formatInterval({ estimate: 0.044512, lo: 0.03012, hi: 0.06123, level: 0.95, n: 10 }),
+      '0.0445 [0.0301, 0.0612]',
+    );
   });
 });

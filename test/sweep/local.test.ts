@@ -35,7 +35,9 @@ describe('liederiv sweep run (local worker processes)', () => {
     await waitFor(
       () => {
         const markers = runningMarkers(sweep.out).filter((m) => !fs.existsSync(path.join(shards, `${m.key}.json`)));
-        const m = markers.find((x) => x.key.startsWith('vit-tiny') && hasPartial(sweep.out, x.key)) ?? markers.find((x) => hasPartial(sweep.out, x.key));
+        const m =
+          markers.find((x) => x.key.startsWith('vit-tiny') && hasPartial(sweep.out, x.key)) ??
+          markers.find((x) => hasPartial(sweep.out, x.key));
         if (!m) return false;
         process.kill(m.pid, 'SIGKILL');
         killed = m;
@@ -46,9 +48,16 @@ describe('liederiv sweep run (local worker processes)', () => {
     );
     const first = await running;
     assert.equal(first.code, 1, first.err);
-    assert.match(first.err, new RegExp(`1 of 6 tasks failed[\\s\\S]*task \\d+ ${killed!.key}: worker process ${killed!.pid} killed by SIGKILL`));
+    assert.match(
+      first.err,
+      new RegExp(
+        `1 of 6 tasks failed[\\s\\S]*task \\d+ ${killed!.key}: worker process ${killed!.pid} killed by SIGKILL`,
+      ),
+    );
     assert.match(first.err, /5 tasks done, 0 already done, 1 failed, 2 workers/);
-    const error = readJsonFile<{ kind: string; signal: string; pid: number }>(path.join(sweep.out, 'errors', `${killed!.key}.json`))!;
+    const error = readJsonFile<{ kind: string; signal: string; pid: number }>(
+      path.join(sweep.out, 'errors', `${killed!.key}.json`),
+    )!;
     assert.deepEqual([error.kind, error.signal, error.pid], ['killed', 'SIGKILL', killed!.pid]);
     assert.ok(hasPartial(sweep.out, killed!.key), 'the killed task kept its finished batches');
     assert.equal(fs.readdirSync(shards).filter((f) => /^[^.]+__.*\d\.json$/.test(f)).length, 5);
@@ -60,7 +69,10 @@ describe('liederiv sweep run (local worker processes)', () => {
     const second = await runHere(['sweep', 'run', sweep.spec, '--jobs', '2']);
     assert.equal(second.code, 0, second.err);
     assert.match(second.err, /1 tasks done \(1 resumed from partial shards\), 5 already done, 0 failed/);
-    assert.ok(!fs.existsSync(path.join(sweep.out, 'errors', `${killed!.key}.json`)), 'a finished task keeps no error file');
+    assert.ok(
+      !fs.existsSync(path.join(sweep.out, 'errors', `${killed!.key}.json`)),
+      'a finished task keeps no error file',
+    );
 
     assert.equal((await runHere(['sweep', 'merge', sweep.spec])).code, 0);
     const merged = readMerged(sweep.out);

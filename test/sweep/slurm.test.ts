@@ -30,11 +30,27 @@ describe('liederiv sweep --executor slurm on a real single-node Slurm', () => {
     if (sweep) fs.rmSync(sweep.dir, { recursive: true, force: true });
   });
 
-  const queue = () => cluster.cli('squeue', ['-h', '-r', '-o', '%A|%K|%T']).trim().split('\n').filter(Boolean).map((l) => l.split('|'));
-  const waitForEmptyQueue = (what: string) => waitFor(() => queue().length === 0, 240_000, () => `${what}: the array did not finish within 240 s; queue: ${JSON.stringify(queue())}\n${cluster.logs()}`);
+  const queue = () =>
+    cluster
+      .cli('squeue', ['-h', '-r', '-o', '%A|%K|%T'])
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.split('|'));
+  const waitForEmptyQueue = (what: string) =>
+    waitFor(
+      () => queue().length === 0,
+      240_000,
+      () => `${what}: the array did not finish within 240 s; queue: ${JSON.stringify(queue())}\n${cluster.logs()}`,
+    );
   const logsOf = (out: string) => {
     const dir = path.join(out, 'slurm', 'logs');
-    return fs.existsSync(dir) ? fs.readdirSync(dir).map((f) => `--- ${f}\n${fs.readFileSync(path.join(dir, f), 'utf8').slice(-1500)}`).join('\n') : '(no job logs)';
+    return fs.existsSync(dir)
+      ? fs
+          .readdirSync(dir)
+          .map((f) => `--- ${f}\n${fs.readFileSync(path.join(dir, f), 'utf8').slice(-1500)}`)
+          .join('\n')
+      : '(no job logs)';
   };
 
   it('a cancelled array task is resubmitted alone, and the merge equals a local --jobs 1 run', async () => {
@@ -64,24 +80,39 @@ describe('liederiv sweep --executor slurm on a real single-node Slurm', () => {
       await waitFor(
         () => {
           const q = queue();
-          if (!q.length) throw new Error(`every array task finished before one could be cancelled (attempt ${attempt + 1})\n${logsOf(sweep.out)}`);
+          if (!q.length)
+            throw new Error(
+              `every array task finished before one could be cancelled (attempt ${attempt + 1})\n${logsOf(sweep.out)}`,
+            );
           const running = new Set(q.filter(([, , st]) => st === 'RUNNING').map(([, k]) => Number(k)));
-          const markers = runningMarkers(sweep.out).filter((m) => m.slurmJob && running.has(Number(m.slurmJob.split('_')[1])) && !fs.existsSync(path.join(shards, `${m.key}.json`)));
+          const markers = runningMarkers(sweep.out).filter(
+            (m) =>
+              m.slurmJob &&
+              running.has(Number(m.slurmJob.split('_')[1])) &&
+              !fs.existsSync(path.join(shards, `${m.key}.json`)),
+          );
           const m = markers.find((x) => x.key.startsWith('vit-tiny')) ?? (attempt > 0 ? markers[0] : undefined);
           if (m) pick = { key: m.key, index: Number(m.slurmJob!.split('_')[1]) };
           return pick !== undefined;
         },
         180_000,
-        () => `no array task was seen running with its marker; queue ${JSON.stringify(queue())}\n${logsOf(sweep.out)}\n${cluster.logs()}`,
+        () =>
+          `no array task was seen running with its marker; queue ${JSON.stringify(queue())}\n${logsOf(sweep.out)}\n${cluster.logs()}`,
       );
       cluster.cli('scancel', [`${jobId}_${pick!.index}`]);
-      await waitFor(() => !queue().some(([, k]) => Number(k) === pick!.index), 60_000, () => `array task ${pick!.index} did not leave the queue after scancel\n${cluster.logs()}`);
+      await waitFor(
+        () => !queue().some(([, k]) => Number(k) === pick!.index),
+        60_000,
+        () => `array task ${pick!.index} did not leave the queue after scancel\n${cluster.logs()}`,
+      );
       if (!fs.existsSync(path.join(shards, `${pick!.key}.json`))) victim = pick;
     }
     assert.ok(victim, 'every cancelled task had finished before its signal arrived');
     await waitForEmptyQueue('first submission');
 
-    const error = readJsonFile<{ kind: string; signal?: string; slurmJob?: string }>(path.join(sweep.out, 'errors', `${victim!.key}.json`));
+    const error = readJsonFile<{ kind: string; signal?: string; slurmJob?: string }>(
+      path.join(sweep.out, 'errors', `${victim!.key}.json`),
+    );
     assert.ok(error, `the cancelled task recorded no error; job logs:\n${logsOf(sweep.out)}`);
     assert.equal(error.kind, 'cancelled');
     assert.equal(error.slurmJob, `${jobId}_${victim!.index}`);
@@ -107,9 +138,14 @@ describe('liederiv sweep --executor slurm on a real single-node Slurm', () => {
     assert.equal(keys.length, 3 * 8 * 2);
     assert.equal(duplicates, 0);
     assert.equal(merged, readMerged(ref), 'the Slurm sweep differs from the local --jobs 1 run');
-    const meta = readJsonFile<{ complete: boolean; shards: Array<{ slurmJob?: string }> }>(path.join(sweep.out, 'merged.meta.json'))!;
+    const meta = readJsonFile<{ complete: boolean; shards: Array<{ slurmJob?: string }> }>(
+      path.join(sweep.out, 'merged.meta.json'),
+    )!;
     assert.equal(meta.complete, true);
-    assert.ok(meta.shards.every((s) => s.slurmJob && /^\d+_\d+$/.test(s.slurmJob)), 'every shard was computed by a Slurm array task');
+    assert.ok(
+      meta.shards.every((s) => s.slurmJob && /^\d+_\d+$/.test(s.slurmJob)),
+      'every shard was computed by a Slurm array task',
+    );
 
     const nothing = await runHere(['sweep', 'run', sweep.spec, '--executor', 'slurm']);
     assert.equal(nothing.code, 0);

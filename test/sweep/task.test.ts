@@ -4,7 +4,7 @@
  * same numbers, a finished shard is skipped, a shard from another spec is refused, merge refuses
  * an incomplete sweep, and nothing leaks tensors.
  */
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -50,11 +50,22 @@ describe('sweep task', () => {
     const shard = readShard(plan, plan.tasks[1])!;
     const data = loadDataset('mnist', { split: 'test', limit: 6, seed: 1 });
     const model = await loadTrainedModel('cnn-relu-mnist');
-    const oracle = await lee(model, { images: data.images.slice([4], [2]) as tf.Tensor4D, labels: data.labels.slice(4) }, { groups: SPEC.groups, batchSize: 1 });
+    const oracle = await lee(
+      model,
+      { images: data.images.slice([4], [2]) as tf.Tensor4D, labels: data.labels.slice(4) },
+      { groups: SPEC.groups, batchSize: 1 },
+    );
     data.images.dispose();
     model.net.dispose();
-    assert.deepEqual(shard.rows.map((x) => [x.image, x.label, x.group, x.lee, x.l2]), oracle.map((x) => [x.image + 4, x.label, x.group, x.lee, x.l2]));
-    assert.ok(shard.rows.every((x) => x.model === 'cnn-relu-mnist' && x.images === 'mnist-test-6-s1' && x.file === 'mnist/test'));
+    assert.deepEqual(
+      shard.rows.map((x) => [x.image, x.label, x.group, x.lee, x.l2]),
+      oracle.map((x) => [x.image + 4, x.label, x.group, x.lee, x.l2]),
+    );
+    assert.ok(
+      shard.rows.every(
+        (x) => x.model === 'cnn-relu-mnist' && x.images === 'mnist-test-6-s1' && x.file === 'mnist/test',
+      ),
+    );
     assert.equal(shard.meta.backend, 'wasm');
     assert.equal((await runTask(plan, 1)).status, 'skipped');
   });
@@ -87,7 +98,12 @@ describe('sweep task', () => {
     const changed = writeSpec({ ...SPEC, reduction: 'l2' }, 'liederiv-sweep-stale-');
     try {
       const plan = planSweep(changed.spec, { out });
-      await assert.rejects(runTask(plan, 1), (err: unknown) => err instanceof FileFormatError && /computed with a different measure than the spec now asks for; use a new "out" folder/.test(err.message));
+      await assert.rejects(
+        runTask(plan, 1),
+        (err: unknown) =>
+          err instanceof FileFormatError &&
+          /computed with a different measure than the spec now asks for; use a new "out" folder/.test(err.message),
+      );
       assert.throws(() => mergeSweep(plan, { partial: true }), /computed with other options/);
     } finally {
       fs.rmSync(changed.dir, { recursive: true, force: true });
@@ -99,9 +115,16 @@ describe('sweep task', () => {
     assert.throws(() => mergeSweep(plan), /sweep 'task-test' is incomplete: 1 of 2 tasks have no shard.*--partial/s);
     const part = mergeSweep(plan, { partial: true });
     assert.equal(part.meta.complete, false);
-    assert.deepEqual(part.meta.missing.map((m) => [m.index, m.state]), [[0, 'todo']]);
+    assert.deepEqual(
+      part.meta.missing.map((m) => [m.index, m.state]),
+      [[0, 'todo']],
+    );
     assert.equal(part.rows.length, 2 * 3);
-    assert.ok(part.rows.every((r) => r.accuracy === plan.models[0].zoo!.testAccuracy && r.family === 'CNN' && r.dataset === 'mnist'));
+    assert.ok(
+      part.rows.every(
+        (r) => r.accuracy === plan.models[0].zoo!.testAccuracy && r.family === 'CNN' && r.dataset === 'mnist',
+      ),
+    );
   });
 
   it('leaves no tensors behind once its cache is cleared', async () => {

@@ -27,7 +27,8 @@ async function main(): Promise<void> {
   const [id, backend, ...nodes] = process.argv.slice(2);
   const manifest = readManifest();
   const m = manifest.models.find((e) => e.id === id);
-  if (!m || !m.contract.inputSize || !nodes.length) throw new Error('usage: bisect.js MODEL_ID cpu|wasm NODE [NODE ...]');
+  if (!m || !m.contract.inputSize || !nodes.length)
+    throw new Error('usage: bisect.js MODEL_ID cpu|wasm NODE [NODE ...]');
   await useBackend(backend as 'cpu' | 'wasm');
   ensureOracleGradients();
   const { dirs } = readInventories({ ...manifest, models: [m] });
@@ -51,7 +52,10 @@ async function main(): Promise<void> {
           ? tf.tidy(() => {
               const k = cmp.chosen[0];
               const y = F(x);
-              const u = tf.oneHot(tf.tensor1d([k], 'int32'), y.size).reshape(y.shape).toFloat();
+              const u = tf
+                .oneHot(tf.tensor1d([k], 'int32'), y.size)
+                .reshape(y.shape)
+                .toFloat();
               const grad = tf.grad((z: tf.Tensor) => tf.sum(tf.mul(F(z as tf.Tensor4D), u)))(x);
               return GROUPS.map((g) => {
                 const p = tf.mul(grad, imageTangent(x, g));

@@ -18,12 +18,28 @@ async function main(): Promise<number> {
   for (const be of ['cpu', 'wasm']) {
     await tf.setBackend(be);
     await tf.ready();
-    out[be] = tf.tidy(() => Array.from(tf.grad((z: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(z as tf.Tensor4D, 2, 2, 'valid'), tf.tensor4d(u, [1, 2, 2, 1]))))(tf.tensor4d(x, [1, 4, 4, 1])).dataSync()));
+    out[be] = tf.tidy(() =>
+      Array.from(
+        tf
+          .grad((z: tf.Tensor) =>
+            tf.sum(tf.mul(tf.maxPool(z as tf.Tensor4D, 2, 2, 'valid'), tf.tensor4d(u, [1, 2, 2, 1]))),
+          )(tf.tensor4d(x, [1, 4, 4, 1]))
+          .dataSync(),
+      ),
+    );
     process.stdout.write(`${be.padEnd(4)} dx = [${out[be].join(', ')}]\n`);
   }
   const same = out.cpu.every((v, i) => v === out.wasm[i]);
-  process.stdout.write(same ? 'agree\n' : 'DIFFER: wasm MaxPoolGrad routes the gradient wrongly in all-negative windows\n');
+  process.stdout.write(
+    same ? 'agree\n' : 'DIFFER: wasm MaxPoolGrad routes the gradient wrongly in all-negative windows\n',
+  );
   return same ? 0 : 1;
 }
 
-main().then((c) => process.exit(c));
+main().then(
+  (c) => process.exit(c),
+  (err) => {
+    process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
+    process.exit(2);
+  },
+);

@@ -40,7 +40,11 @@ export const exploreCommand: Command & { stop?: Promise<void> } = {
   options: { port: { type: 'string' }, model: { type: 'string', multiple: true }, images: { type: 'string' } },
   async run(values, io: CliIO) {
     const port = intOption(values, 'port', 8421, { min: 0 });
-    const models = Array.isArray(values.model) ? values.model : typeof values.model === 'string' ? [values.model] : undefined;
+    const models = Array.isArray(values.model)
+      ? values.model
+      : typeof values.model === 'string'
+        ? [values.model]
+        : undefined;
     const images = typeof values.images === 'string' && values.images !== '' ? values.images : undefined;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'liederiv-explore-'));
     try {

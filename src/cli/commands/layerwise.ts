@@ -1,11 +1,29 @@
 import * as tf from '@tensorflow/tfjs';
 import { UnknownNameError, UnsupportedLayerError } from '../../errors';
 import { getGroup, GROUP_NAMES, nonSquareWarning } from '../../groups';
-import { DEFAULT_EXACT_LIMIT, DEFAULT_LAYERWISE_BATCH, DEFAULT_PROBES, layerwise, type LayerwiseResult } from '../../lie/layerwise';
+import {
+  DEFAULT_EXACT_LIMIT,
+  DEFAULT_LAYERWISE_BATCH,
+  DEFAULT_PROBES,
+  layerwise,
+  type LayerwiseResult,
+} from '../../lie/layerwise';
 import { loadModel, writeAtomic } from '../../models/load';
 import { liederivVersion } from '../../version';
 import { intOption, requireOption, UsageError, type CliIO, type Command } from '../command';
-import { assertFiniteResult, contractMeta, CONTRACT_HELP, measuredForRun, imagesFingerprint, loadImages, MEASUREMENT_OPTIONS, modelFingerprint, parseMeasurementOptions, startBackend, THREADS_HELP } from '../options';
+import {
+  assertFiniteResult,
+  contractMeta,
+  CONTRACT_HELP,
+  measuredForRun,
+  imagesFingerprint,
+  loadImages,
+  MEASUREMENT_OPTIONS,
+  modelFingerprint,
+  parseMeasurementOptions,
+  startBackend,
+  THREADS_HELP,
+} from '../options';
 import { ResumableCsv } from '../output';
 
 const USAGE = `liederiv layerwise --model <model.json> --images <file.npy | folder> --group <name>
@@ -42,15 +60,33 @@ const CSV_HEADER = 'image,index,layer,kind,sqnorm,projection,meanSq,meanSqShare\
 const quote = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
 function csvLines(rows: LayerwiseResult['rows']): string {
-  return rows.map((r) => [r.image, r.index, quote(r.layer), quote(r.kind), r.sqnorm, r.projection, r.meanSq, r.meanSqShare].join(',') + '\n').join('');
+  return rows
+    .map(
+      (r) =>
+        [r.image, r.index, quote(r.layer), quote(r.kind), r.sqnorm, r.projection, r.meanSq, r.meanSqShare].join(',') +
+        '\n',
+    )
+    .join('');
 }
 
 function toJson(res: LayerwiseResult, meta: Record<string, unknown>): string {
   return (
     JSON.stringify({
-      meta: { ...meta, sqnormMethod: res.sqnormMethod, outputs: res.meta.outputs, telescopingError: res.meta.telescopingError },
+      meta: {
+        ...meta,
+        sqnormMethod: res.sqnormMethod,
+        outputs: res.meta.outputs,
+        telescopingError: res.meta.telescopingError,
+      },
       layers: res.layers.map((l) => ({ index: l.index, name: l.name, kind: l.kind })),
-      rows: res.rows.map((r) => ({ image: r.image, layer: r.layer, sqnorm: r.sqnorm, projection: r.projection, meanSq: r.meanSq, meanSqShare: r.meanSqShare })),
+      rows: res.rows.map((r) => ({
+        image: r.image,
+        layer: r.layer,
+        sqnorm: r.sqnorm,
+        projection: r.projection,
+        meanSq: r.meanSq,
+        meanSqShare: r.meanSqShare,
+      })),
       totals: res.totals,
     }) + '\n'
   );
@@ -68,7 +104,8 @@ export const layerwiseCommand: Command = {
     seed: { type: 'string' },
   },
   async run(values, io: CliIO) {
-    const { modelPath, imagesPath, difference, coordinates, format, batchSize, out, resume, contract } = parseMeasurementOptions(values, DEFAULT_LAYERWISE_BATCH);
+    const { modelPath, imagesPath, difference, coordinates, format, batchSize, out, resume, contract } =
+      parseMeasurementOptions(values, DEFAULT_LAYERWISE_BATCH);
     const group = requireOption(values, 'group');
     try {
       getGroup(group);
@@ -90,7 +127,9 @@ export const layerwiseCommand: Command = {
       const { images, files } = await loadImages(imagesPath, model, measured, 'layerwise');
       measured = measuredForRun(model, outputOption, contract, images);
       const N = images.shape[0];
-      io.stderr.write(`layerwise: ${N} images, group ${group}, model ${model.name} (${model.source}), output ${output}\n`);
+      io.stderr.write(
+        `layerwise: ${N} images, group ${group}, model ${model.name} (${model.source}), output ${output}\n`,
+      );
       io.stderr.write(`layerwise: measures ${measured.formula}\n`);
       for (const note of measured.notes) io.stderr.write(`layerwise: note: ${note}\n`);
       const nonSquare = nonSquareWarning(images.shape[1], images.shape[2], coordinates);
@@ -100,7 +139,13 @@ export const layerwiseCommand: Command = {
       // Batch by batch here (not inside one layerwise call), so each finished batch can be written.
       // Identical to one call: the same batches, and batch b's probes are seeded seed + b·batch.
       // meta is set from the first batch's result below; LayerwiseResult requires it, so the placeholder is cast.
-      const merged: LayerwiseResult = { layers: [], rows: [], totals: [], sqnormMethod: 'exact', meta: undefined as unknown as LayerwiseResult['meta'] };
+      const merged: LayerwiseResult = {
+        layers: [],
+        rows: [],
+        totals: [],
+        sqnormMethod: 'exact',
+        meta: undefined as unknown as LayerwiseResult['meta'],
+      };
       try {
         if (out && format === 'csv') {
           const identity = {
@@ -120,7 +165,10 @@ export const layerwiseCommand: Command = {
             images: imagesFingerprint(imagesPath, files),
           };
           csv = ResumableCsv.open({ out, resume, identity, images: N, batchSize });
-          if (csv.startBatch > 0) io.stderr.write(`layerwise: resuming ${out}: ${csv.keptRows} rows kept, continuing at batch ${csv.startBatch} of ${csv.batches}\n`);
+          if (csv.startBatch > 0)
+            io.stderr.write(
+              `layerwise: resuming ${out}: ${csv.keptRows} rows kept, continuing at batch ${csv.startBatch} of ${csv.batches}\n`,
+            );
         }
         for (let b = csv?.startBatch ?? 0; b * batchSize < N; b++) {
           const start = b * batchSize;
@@ -128,11 +176,26 @@ export const layerwiseCommand: Command = {
           const batch = tf.slice(images, [start], [n]) as tf.Tensor4D;
           let res: LayerwiseResult;
           try {
-            res = await layerwise(model, batch, group, { output: outputOption, ...contract, difference, coordinates, probes, exact, seed: seed + start, batchSize });
+            res = await layerwise(model, batch, group, {
+              output: outputOption,
+              ...contract,
+              difference,
+              coordinates,
+              probes,
+              exact,
+              seed: seed + start,
+              batchSize,
+            });
           } catch (err) {
             // The decomposition walks every layer: lee's fallback engines do not apply here.
             if (err instanceof UnsupportedLayerError) {
-              throw new UnsupportedLayerError(err.layerName, err.className, err.supported, 'layer', `The layer-wise decomposition needs a rule for every layer (no fallback); 'liederiv lee --method fd' still measures the whole model.`);
+              throw new UnsupportedLayerError(
+                err.layerName,
+                err.className,
+                err.supported,
+                'layer',
+                `The layer-wise decomposition needs a rule for every layer (no fallback); 'liederiv lee --method fd' still measures the whole model.`,
+              );
             }
             throw err;
           } finally {
@@ -146,7 +209,13 @@ export const layerwiseCommand: Command = {
           else if (format === 'csv' && !out) io.stdout.write((b === 0 ? CSV_HEADER : '') + csvLines(res.rows));
           merged.layers = res.layers;
           merged.sqnormMethod = res.sqnormMethod;
-          merged.meta = merged.meta ? { ...res.meta, images: N, telescopingError: Math.max(merged.meta.telescopingError, res.meta.telescopingError) } : { ...res.meta, images: N };
+          merged.meta = merged.meta
+            ? {
+                ...res.meta,
+                images: N,
+                telescopingError: Math.max(merged.meta.telescopingError, res.meta.telescopingError),
+              }
+            : { ...res.meta, images: N };
           if (format === 'json') {
             merged.rows.push(...res.rows);
             merged.totals.push(...res.totals);
@@ -168,10 +237,22 @@ export const layerwiseCommand: Command = {
         liederiv: liederivVersion(),
         model: { name: model.name, source: model.source, inputSize: measured.input.size, ...contractMeta(measured) },
         images: { source: imagesPath, count: N },
-        options: { group, output, ...contract, difference, probes, exact, exactLimit: DEFAULT_EXACT_LIMIT, seed, batch: batchSize },
+        options: {
+          group,
+          output,
+          ...contract,
+          difference,
+          probes,
+          exact,
+          exactLimit: DEFAULT_EXACT_LIMIT,
+          seed,
+          batch: batchSize,
+        },
         seconds: (Date.now() - started) / 1000,
       };
-      io.stderr.write(`layerwise: ${merged.layers.length} layers, ‖C_i‖² ${merged.sqnormMethod}, telescoping error ${merged.meta.telescopingError.toExponential(2)}\n`);
+      io.stderr.write(
+        `layerwise: ${merged.layers.length} layers, ‖C_i‖² ${merged.sqnormMethod}, telescoping error ${merged.meta.telescopingError.toExponential(2)}\n`,
+      );
       if (format === 'json') {
         const text = toJson(merged, meta);
         if (out) writeAtomic(out, text);

@@ -7,9 +7,32 @@ import { liederivVersion } from '../../version';
 import { REDUCTIONS, type Reduction } from '../../lie/reductions';
 import { loadModel, writeAtomic } from '../../models/load';
 import { requireOption, UsageError, type CliIO, type Command } from '../command';
-import { contractMeta, CONTRACT_HELP, measuredForRun, translucentWarning, withNonFiniteDiagnosis, choice, imagesFingerprint, loadImages, MEASUREMENT_OPTIONS, modelFingerprint, parseMeasurementOptions, startBackend, THREADS_HELP } from '../options';
+import {
+  contractMeta,
+  CONTRACT_HELP,
+  measuredForRun,
+  translucentWarning,
+  withNonFiniteDiagnosis,
+  choice,
+  imagesFingerprint,
+  loadImages,
+  MEASUREMENT_OPTIONS,
+  modelFingerprint,
+  parseMeasurementOptions,
+  startBackend,
+  THREADS_HELP,
+} from '../options';
 import { ResumableCsv } from '../output';
-import { csvField, npyCompanionLabels, parseCsvLine, resizeWarning, summarize, summaryText, topOnePredictions, unitsLine } from '../traceable';
+import {
+  csvField,
+  npyCompanionLabels,
+  parseCsvLine,
+  resizeWarning,
+  summarize,
+  summaryText,
+  topOnePredictions,
+  unitsLine,
+} from '../traceable';
 import * as fs from 'node:fs';
 
 const USAGE = `liederiv lee --model <model.json> --images <file.npy | image folder> --groups <g1,g2,... | all>
@@ -55,7 +78,10 @@ ${CONTRACT_HELP}`;
 
 function parseGroups(spec: string): string[] {
   if (spec === 'all') return [...GROUP_NAMES];
-  const names = spec.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (names.length === 0) throw new UsageError(`--groups must list at least one group or be 'all'`);
   for (const n of names) {
     try {
@@ -80,7 +106,11 @@ interface ImageColumns {
 
 /** The identifying columns in order, for the header and every row: image, file, label, pred. */
 function idColumns(c: ImageColumns): Array<'file' | 'label' | 'pred'> {
-  return [...(c.files ? ['file' as const] : []), ...(c.labels ? ['label' as const] : []), ...(c.preds ? ['pred' as const] : [])];
+  return [
+    ...(c.files ? ['file' as const] : []),
+    ...(c.labels ? ['label' as const] : []),
+    ...(c.preds ? ['pred' as const] : []),
+  ];
 }
 
 function idValue(c: ImageColumns, col: 'file' | 'label' | 'pred', image: number): string {
@@ -88,12 +118,31 @@ function idValue(c: ImageColumns, col: 'file' | 'label' | 'pred', image: number)
 }
 
 function csvHeader(c: ImageColumns, k: number | undefined): string {
-  return ['image', ...idColumns(c), 'group', 'lee', ...(k === undefined ? [] : Array.from({ length: k }, (_, i) => `lie_${i}`))].join(',') + '\n';
+  return (
+    [
+      'image',
+      ...idColumns(c),
+      'group',
+      'lee',
+      ...(k === undefined ? [] : Array.from({ length: k }, (_, i) => `lie_${i}`)),
+    ].join(',') + '\n'
+  );
 }
 
 function csvLines(rows: LeeRow[], c: ImageColumns, vectors: boolean): string {
   const cols = idColumns(c);
-  return rows.map((r) => [r.image, ...cols.map((col) => csvField(idValue(c, col, r.image))), r.group, r.lee, ...(vectors ? (r.lie ?? []) : [])].join(',') + '\n').join('');
+  return rows
+    .map(
+      (r) =>
+        [
+          r.image,
+          ...cols.map((col) => csvField(idValue(c, col, r.image))),
+          r.group,
+          r.lee,
+          ...(vectors ? (r.lie ?? []) : []),
+        ].join(',') + '\n',
+    )
+    .join('');
 }
 
 function jsonRow(r: LeeRow, c: ImageColumns, vectors: boolean): Record<string, unknown> {
@@ -106,7 +155,10 @@ function jsonRow(r: LeeRow, c: ImageColumns, vectors: boolean): Record<string, u
 
 /** Group and lee of every row of a finished CSV (a resumed run's summary covers the whole file, not just this run's batches). */
 function leeFromCsv(file: string): Array<{ group: string; lee: number }> {
-  const lines = fs.readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
+  const lines = fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '');
   const header = parseCsvLine(lines[0]);
   const g = header.indexOf('group');
   const v = header.indexOf('lee');
@@ -129,7 +181,8 @@ export const leeCommand: Command = {
     summary: { type: 'boolean' },
   },
   async run(values, io: CliIO) {
-    const { modelPath, imagesPath, difference, coordinates, format, batchSize, out, resume, contract } = parseMeasurementOptions(values, DEFAULT_LEE_BATCH);
+    const { modelPath, imagesPath, difference, coordinates, format, batchSize, out, resume, contract } =
+      parseMeasurementOptions(values, DEFAULT_LEE_BATCH);
     const groups = parseGroups(requireOption(values, 'groups'));
     const outputOption = typeof values.output === 'string' && values.output !== '' ? values.output : undefined;
     const reduction = choice<Reduction>(values, 'reduction', REDUCTIONS, 'mean-abs');
@@ -147,7 +200,9 @@ export const leeCommand: Command = {
       measured = measuredForRun(model, outputOption, contract, data.images);
       const N = data.images.shape[0];
       const [H, W] = [data.images.shape[1], data.images.shape[2]];
-      io.stderr.write(`lee: ${N} images × ${groups.length} groups, model ${model.name} (${model.source}), output ${output}, ${reduction}\n`);
+      io.stderr.write(
+        `lee: ${N} images × ${groups.length} groups, model ${model.name} (${model.source}), output ${output}, ${reduction}\n`,
+      );
       io.stderr.write(`lee: measures ${measured.formula}\n`);
       for (const note of measured.notes) io.stderr.write(`lee: note: ${note}\n`);
       const nonSquare = nonSquareWarning(data.images.shape[1], data.images.shape[2], coordinates);
@@ -161,7 +216,12 @@ export const leeCommand: Command = {
       if (companion) io.stderr.write(`lee: labels from ${companion.file}\n`);
       const columns: ImageColumns = {
         files: data.files,
-        labels: data.labels && data.classNames ? data.labels.map((l) => data.classNames![l]) : companion ? companion.labels.map(String) : undefined,
+        labels:
+          data.labels && data.classNames
+            ? data.labels.map((l) => data.classNames![l])
+            : companion
+              ? companion.labels.map(String)
+              : undefined,
       };
       // Filled from the first finished batch (lee has validated the images by then): a model whose
       // output is not class scores gets no pred column.
@@ -171,7 +231,10 @@ export const leeCommand: Command = {
         const first = batchRows[0].image;
         const count = batchRows[batchRows.length - 1].image - first + 1;
         if (predsProbed && !columns.preds) return;
-        const preds = measured.input.batch === 'one' ? undefined : topOnePredictions(model, data.images, first, count, { ...contract, output: outputOption });
+        const preds =
+          measured.input.batch === 'one'
+            ? undefined
+            : topOnePredictions(model, data.images, first, count, { ...contract, output: outputOption });
         if (!predsProbed) {
           predsProbed = true;
           if (preds) columns.preds = new Array<string | undefined>(N);
@@ -198,7 +261,10 @@ export const leeCommand: Command = {
             images: imagesFingerprint(imagesPath, data.files),
           };
           csv = ResumableCsv.open({ out, resume, identity, images: N, batchSize });
-          if (csv.startBatch > 0) io.stderr.write(`lee: resuming ${out}: ${csv.keptRows} rows kept, continuing at batch ${csv.startBatch} of ${csv.batches}\n`);
+          if (csv.startBatch > 0)
+            io.stderr.write(
+              `lee: resuming ${out}: ${csv.keptRows} rows kept, continuing at batch ${csv.startBatch} of ${csv.batches}\n`,
+            );
         }
         let wroteHeader = false;
         const rows = await lee(model, data, {
@@ -233,13 +299,27 @@ export const leeCommand: Command = {
               backendDetail: backend.line,
               tfjs: tf.version.tfjs,
               liederiv: liederivVersion(),
-              model: { name: model.name, source: model.source, inputSize: measured.input.size, ...contractMeta(measured) },
-              images: { source: imagesPath, count: N, height: H, width: W, ...(resized ? { resized } : {}), ...(companion ? { labels: companion.file } : {}) },
+              model: {
+                name: model.name,
+                source: model.source,
+                inputSize: measured.input.size,
+                ...contractMeta(measured),
+              },
+              images: {
+                source: imagesPath,
+                count: N,
+                height: H,
+                width: W,
+                ...(resized ? { resized } : {}),
+                ...(companion ? { labels: companion.file } : {}),
+              },
               units: unitsLine(H, W),
               options: { groups, output, ...contract, difference, reduction, method, batch: batchSize, vectors },
             },
             rows: rows.map((r) => jsonRow(r, columns, vectors)),
-            ...(wantSummary ? { summary: summarize(rows.map((r) => ({ model: model.name, group: r.group, lee: r.lee }))) } : {}),
+            ...(wantSummary
+              ? { summary: summarize(rows.map((r) => ({ model: model.name, group: r.group, lee: r.lee }))) }
+              : {}),
           };
           const text = JSON.stringify(doc) + '\n';
           if (out) writeAtomic(out, text);
@@ -247,7 +327,12 @@ export const leeCommand: Command = {
         }
         if (wantSummary) {
           const all = csv && csv.startBatch > 0 ? leeFromCsv(out!) : rows;
-          io.stderr.write(summaryText(summarize(all.map((r) => ({ model: model.name, group: r.group, lee: r.lee }))), `LEE (${reduction} of ${output})`));
+          io.stderr.write(
+            summaryText(
+              summarize(all.map((r) => ({ model: model.name, group: r.group, lee: r.lee }))),
+              `LEE (${reduction} of ${output})`,
+            ),
+          );
         }
       } finally {
         csv?.close();

@@ -4,7 +4,14 @@ import { LiederivError, UnknownNameError } from '../../errors';
 import { describeProblems, renderReportFigures } from '../../report/renderedFigures';
 import { getGroup, GROUP_NAMES, SPATIAL_GROUP_NAMES } from '../../groups';
 import { writeAtomic } from '../../models/load';
-import { computeHeadline, DEFAULT_HEADLINE_IMAGES, DEFAULT_LAYERWISE_GROUP, DEFAULT_LAYERWISE_IMAGES, HEADLINE_GROUPS, type HeadlineProgress } from '../../report/headline';
+import {
+  computeHeadline,
+  DEFAULT_HEADLINE_IMAGES,
+  DEFAULT_LAYERWISE_GROUP,
+  DEFAULT_LAYERWISE_IMAGES,
+  HEADLINE_GROUPS,
+  type HeadlineProgress,
+} from '../../report/headline';
 import { headlineCsvs, headlineSections, headlineSummaryText } from '../../report/headlineReport';
 import { trainedModelsDir } from '../../models/trainedModels';
 import { writeReport } from '../../report/writeReport';
@@ -37,7 +44,10 @@ function parseGroups(spec: string | undefined): string[] {
   if (spec === undefined) return HEADLINE_GROUPS;
   if (spec === 'all') return [...GROUP_NAMES];
   if (spec === 'spatial') return [...SPATIAL_GROUP_NAMES, 'hue'];
-  const names = spec.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (!names.length) throw new UsageError(`--groups must list at least one group, 'spatial' or 'all'`);
   for (const n of names) {
     try {
@@ -59,9 +69,12 @@ async function exportFigures(report: string, outDir: string, stderr: NodeJS.Writ
   const t0 = Date.now();
   try {
     const r = await renderReportFigures(report, { exportDir: outDir });
-    stderr.write(`report: exported ${r.exported.length / 2} figures as SVG and PNG to ${outDir} in ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
+    stderr.write(
+      `report: exported ${r.exported.length / 2} figures as SVG and PNG to ${outDir} in ${((Date.now() - t0) / 1000).toFixed(0)} s\n`,
+    );
     for (const e of r.errors) stderr.write(`report: warning: ${e}\n`);
-    if (r.problems.length) stderr.write(`report: warning: ${r.problems.length} label layout problem(s):\n${describeProblems(r.problems)}\n`);
+    if (r.problems.length)
+      stderr.write(`report: warning: ${r.problems.length} label layout problem(s):\n${describeProblems(r.problems)}\n`);
   } catch (err) {
     if (!(err instanceof LiederivError) || err.code !== 'E_NO_CHROMIUM') throw err;
     stderr.write(`report: figures not exported as SVG/PNG (report.html is complete): ${err.message}\n`);
@@ -92,17 +105,37 @@ export const reportCommand: Command = {
     const images = intOption(values, 'images', DEFAULT_HEADLINE_IMAGES);
     const layerwiseImages = intOption(values, 'layerwise-images', DEFAULT_LAYERWISE_IMAGES);
     const groups = parseGroups(values.groups as string | undefined);
-    const layerwiseGroup = values['layerwise-group'] === undefined ? DEFAULT_LAYERWISE_GROUP : parseGroups(String(values['layerwise-group']))[0];
-    const models = typeof values.models === 'string' ? values.models.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
-    const modelsDir = typeof values['models-dir'] === 'string' ? path.resolve(values['models-dir']) : trainedModelsDir();
+    const layerwiseGroup =
+      values['layerwise-group'] === undefined
+        ? DEFAULT_LAYERWISE_GROUP
+        : parseGroups(String(values['layerwise-group']))[0];
+    const models =
+      typeof values.models === 'string'
+        ? values.models
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : undefined;
+    const modelsDir =
+      typeof values['models-dir'] === 'string' ? path.resolve(values['models-dir']) : trainedModelsDir();
     const backend = await startBackend(values);
     io.stderr.write(backend.line + '\n');
     io.stderr.write(`report: models from ${modelsDir}, ${images} images per model, groups ${groups.join(', ')}\n`);
     const onProgress = (p: HeadlineProgress) => {
       const secs = ((Date.now() - started) / 1000).toFixed(0);
-      io.stderr.write(`report: ${p.stage === 'lee' ? 'LEE' : 'layer-wise'} ${p.done}/${p.total} models (${p.model}) ${secs}s\n`);
+      io.stderr.write(
+        `report: ${p.stage === 'lee' ? 'LEE' : 'layer-wise'} ${p.done}/${p.total} models (${p.model}) ${secs}s\n`,
+      );
     };
-    const result = await computeHeadline({ modelsDir, models, images, groups, layerwiseImages, layerwiseGroup, onProgress });
+    const result = await computeHeadline({
+      modelsDir,
+      models,
+      images,
+      groups,
+      layerwiseImages,
+      layerwiseGroup,
+      onProgress,
+    });
 
     fs.mkdirSync(outDir, { recursive: true });
     const csvs = headlineCsvs(result);
@@ -112,7 +145,13 @@ export const reportCommand: Command = {
       title: 'liederiv — learned equivariance of the bundled models',
       subtitle: `liederiv ${liederivVersion()}, backend ${result.meta.backend}, ${result.models.length} models, ${images} images each, ${new Date().toISOString().slice(0, 19).replace('T', ' ')} UTC, ${seconds.toFixed(0)} s`,
     });
-    io.stderr.write(`report: wrote ${written.path} (${written.figures} figures, ${written.tables} tables, ${(written.bytes / 1e6).toFixed(1)} MB) and ${Object.keys(csvs).map((n) => path.join(outDir, n)).join(', ')} in ${seconds.toFixed(0)} s\n`);
+    io.stderr.write(
+      `report: wrote ${written.path} (${written.figures} figures, ${written.tables} tables, ${(written.bytes / 1e6).toFixed(1)} MB) and ${Object.keys(
+        csvs,
+      )
+        .map((n) => path.join(outDir, n))
+        .join(', ')} in ${seconds.toFixed(0)} s\n`,
+    );
     if (values['no-export'] !== true && written.figures > 0) await exportFigures(written.path, outDir, io.stderr);
     io.stdout.write(headlineSummaryText(result));
   },

@@ -36,11 +36,21 @@ const USAGE = `liederiv sweep plan|run|task|status|merge SPEC [INDEX] [options]
 
 const SUBCOMMANDS = ['plan', 'run', 'task', 'status', 'merge'] as const;
 
-const fmtSeconds = (s: number) => (s < 90 ? `${s.toFixed(0)} s` : s < 5400 ? `${(s / 60).toFixed(1)} min` : `${(s / 3600).toFixed(1)} h`);
+const fmtSeconds = (s: number) =>
+  s < 90 ? `${s.toFixed(0)} s` : s < 5400 ? `${(s / 60).toFixed(1)} min` : `${(s / 3600).toFixed(1)} h`;
 
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()).join('\n') + '\n';
+  return (
+    rows
+      .map((r) =>
+        r
+          .map((c, i) => c.padEnd(widths[i]))
+          .join('  ')
+          .trimEnd(),
+      )
+      .join('\n') + '\n'
+  );
 }
 
 /** Seconds per image of each model, from its finished shards (the plan's cost calibration). */
@@ -63,7 +73,12 @@ function planText(plan: SweepPlan): string {
   const weightMb = (json: string) => {
     try {
       const m = JSON.parse(fs.readFileSync(json, 'utf8'));
-      const bytes = (m.weightsManifest ?? []).flatMap((g: { paths: string[] }) => g.paths).reduce((a: number, p: string) => a + fs.statSync(path.join(path.dirname(json), decodeURIComponent(p))).size, 0);
+      const bytes = (m.weightsManifest ?? [])
+        .flatMap((g: { paths: string[] }) => g.paths)
+        .reduce(
+          (a: number, p: string) => a + fs.statSync(path.join(path.dirname(json), decodeURIComponent(p))).size,
+          0,
+        );
       return (bytes / 1e6).toFixed(2);
     } catch {
       return '?';
@@ -84,17 +99,30 @@ function planText(plan: SweepPlan): string {
     const r = rate.get(t.model.id);
     if (r === undefined) unknown++;
     else estimated += r * n;
-    rows.push([String(t.index), t.model.name, mb.get(t.model.id)!, t.images.id + (t.images.dataset === 'own' ? `(${t.dataset})` : ''), `${t.kind === 'layerwise' ? `layerwise ${plan.layerwise!.group} ` : ''}${t.start}-${t.end}`, t.kind === 'lee' ? String(p) : '-', r === undefined ? '?' : fmtSeconds(r * n), state]);
+    rows.push([
+      String(t.index),
+      t.model.name,
+      mb.get(t.model.id)!,
+      t.images.id + (t.images.dataset === 'own' ? `(${t.dataset})` : ''),
+      `${t.kind === 'layerwise' ? `layerwise ${plan.layerwise!.group} ` : ''}${t.start}-${t.end}`,
+      t.kind === 'lee' ? String(p) : '-',
+      r === undefined ? '?' : fmtSeconds(r * n),
+      state,
+    ]);
   }
   const m = plan.measure;
   const head =
     `sweep '${plan.name}' → ${plan.out}\n` +
     `${plan.models.length} models × ${plan.imageSets.length} image sets × ${G} groups (${m.groups.join(', ')}); ${m.reduction} of ${m.output}, ${m.difference}, method ${m.method}, batch ${m.batch}, backend ${m.backend}` +
     `${Object.keys(m.options).length ? `, options ${JSON.stringify(m.options)}` : ''}\n` +
-    `${plan.tasks.length} tasks of ≤ ${plan.shardSize} images: ${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')}\n`;
+    `${plan.tasks.length} tasks of ≤ ${plan.shardSize} images: ${Object.entries(counts)
+      .map(([k, v]) => `${v} ${k}`)
+      .join(', ')}\n`;
   const cost =
     `cost: ${passes} forward-pass equivalents (images × (1 + groups), DESIGN §4)` +
-    (unknown < plan.tasks.length ? `; ${fmtSeconds(estimated)} of computation estimated from finished shards${unknown ? ` for ${plan.tasks.length - unknown} tasks (${unknown} of models with no finished shard yet)` : ''}` : '; seconds are estimated once a model has a finished shard') +
+    (unknown < plan.tasks.length
+      ? `; ${fmtSeconds(estimated)} of computation estimated from finished shards${unknown ? ` for ${plan.tasks.length - unknown} tasks (${unknown} of models with no finished shard yet)` : ''}`
+      : '; seconds are estimated once a model has a finished shard') +
     '\n';
   return head + table(rows) + cost;
 }
@@ -107,7 +135,10 @@ function progressLine(p: LocalProgress): string {
 async function runCommand(plan: SweepPlan, values: Record<string, unknown>, io: CliIO): Promise<void> {
   const executor = choice(values, 'executor', ['local', 'slurm'] as const, 'local');
   if (executor === 'slurm') {
-    if (values.jobs !== undefined) throw new UsageError('--jobs is for the local executor; with --executor slurm set "slurm": {"concurrency": N} in the spec');
+    if (values.jobs !== undefined)
+      throw new UsageError(
+        '--jobs is for the local executor; with --executor slurm set "slurm": {"concurrency": N} in the spec',
+      );
     const r = submitSlurm(plan, { dryRun: values['dry-run'] === true });
     if (r.script !== undefined) {
       io.stdout.write(r.script);
@@ -117,7 +148,9 @@ async function runCommand(plan: SweepPlan, values: Record<string, unknown>, io: 
       io.stderr.write(`sweep: nothing to submit: ${r.reason}\n`);
       return;
     }
-    io.stderr.write(`sweep: submitted job array ${r.submission.jobId} (${r.submission.indices.length} tasks; ${r.done} already done, ${r.queued} still queued) from ${r.submission.script}; follow it with: liederiv sweep status ${plan.specFile}\n`);
+    io.stderr.write(
+      `sweep: submitted job array ${r.submission.jobId} (${r.submission.indices.length} tasks; ${r.done} already done, ${r.queued} still queued) from ${r.submission.script}; follow it with: liederiv sweep status ${plan.specFile}\n`,
+    );
     io.stdout.write(r.submission.jobId + '\n');
     return;
   }
@@ -138,20 +171,33 @@ async function runCommand(plan: SweepPlan, values: Record<string, unknown>, io: 
   if (tty) io.stderr.write('\n');
   const done = summary.done.length;
   const resumed = summary.done.filter((d) => d.resumedBatches > 0).length;
-  io.stderr.write(`sweep: ${done} tasks done${resumed ? ` (${resumed} resumed from partial shards)` : ''}, ${summary.skipped} already done, ${summary.failed.length} failed, ${summary.jobs} workers, ${fmtSeconds(summary.seconds)}\n`);
+  io.stderr.write(
+    `sweep: ${done} tasks done${resumed ? ` (${resumed} resumed from partial shards)` : ''}, ${summary.skipped} already done, ${summary.failed.length} failed, ${summary.jobs} workers, ${fmtSeconds(summary.seconds)}\n`,
+  );
   if (summary.failed.length) {
-    const list = summary.failed.slice(0, 5).map((f) => `  task ${f.index} ${f.key}: ${f.message.split('\n')[0]}`).join('\n');
-    throw new LiederivError(`${summary.failed.length} of ${plan.tasks.length} tasks failed (errors in ${path.join(plan.out, 'errors')}):\n${list}${summary.failed.length > 5 ? '\n  …' : ''}\nrun 'liederiv sweep run ${plan.specFile}' again to retry them; finished shards are kept`, 'E_SWEEP');
+    const list = summary.failed
+      .slice(0, 5)
+      .map((f) => `  task ${f.index} ${f.key}: ${f.message.split('\n')[0]}`)
+      .join('\n');
+    throw new LiederivError(
+      `${summary.failed.length} of ${plan.tasks.length} tasks failed (errors in ${path.join(plan.out, 'errors')}):\n${list}${summary.failed.length > 5 ? '\n  …' : ''}\nrun 'liederiv sweep run ${plan.specFile}' again to retry them; finished shards are kept`,
+      'E_SWEEP',
+    );
   }
 }
 
 async function taskCommand(plan: SweepPlan, indexText: string | undefined, io: CliIO): Promise<void> {
-  if (indexText === undefined || !/^\d+$/.test(indexText)) throw new UsageError(`sweep task needs a task index 0..${plan.tasks.length - 1}, got ${indexText === undefined ? 'none' : `'${indexText}'`}`);
+  if (indexText === undefined || !/^\d+$/.test(indexText))
+    throw new UsageError(
+      `sweep task needs a task index 0..${plan.tasks.length - 1}, got ${indexText === undefined ? 'none' : `'${indexText}'`}`,
+    );
   const index = Number(indexText);
   const stop = recordCancellation(plan, () => index);
   try {
     const r = await attemptTask(plan, index);
-    io.stderr.write(`sweep: task ${index} ${r.key}: ${r.status === 'skipped' ? 'already done' : `${r.images} images in ${r.seconds.toFixed(1)} s${r.resumedBatches ? ` (resumed after ${r.resumedBatches} batches)` : ''}`}\n`);
+    io.stderr.write(
+      `sweep: task ${index} ${r.key}: ${r.status === 'skipped' ? 'already done' : `${r.images} images in ${r.seconds.toFixed(1)} s${r.resumedBatches ? ` (resumed after ${r.resumedBatches} batches)` : ''}`}\n`,
+    );
   } finally {
     stop();
   }
@@ -167,7 +213,14 @@ function statusCommand(plan: SweepPlan, io: CliIO): void {
   const slurm = readSubmissions(plan).length > 0;
   const st = slurm ? slurmStatus(plan) : undefined;
   type Row = { index: number; key: string; state: TaskState | 'lost'; slurm?: string; jobId?: string; error?: string };
-  const tasks: Row[] = st?.tasks ?? plan.tasks.map((t) => ({ index: t.index, key: t.key, state: stateHere(plan, t), error: readTaskError(plan, t)?.message.split('\n')[0] }));
+  const tasks: Row[] =
+    st?.tasks ??
+    plan.tasks.map((t) => ({
+      index: t.index,
+      key: t.key,
+      state: stateHere(plan, t),
+      error: readTaskError(plan, t)?.message.split('\n')[0],
+    }));
   const counts = new Map<string, number>();
   for (const t of tasks) {
     const k = t.state === 'done' ? 'done' : t.slurm ? t.slurm.toLowerCase() : t.state;
@@ -176,13 +229,31 @@ function statusCommand(plan: SweepPlan, io: CliIO): void {
   const ORDER = ['done', 'running', 'pending', 'partial', 'failed', 'todo'];
   const rank = (k: string) => (ORDER.includes(k) ? ORDER.indexOf(k) : ORDER.length);
   const summary = [...counts].sort((a, b) => rank(a[0]) - rank(b[0]) || (a[0] < b[0] ? -1 : 1));
-  io.stdout.write(`sweep '${plan.name}' (${plan.out}): ${summary.map(([k, v]) => `${v} ${k}`).join(', ')} of ${plan.tasks.length} tasks\n`);
-  if (st) io.stdout.write(`slurm: ${st.submissions.length} submission${st.submissions.length === 1 ? '' : 's'} (job ${st.submissions.map((s) => s.jobId).join(', ')})${st.sacctNote ? `; ${st.sacctNote}` : ''}\n`);
+  io.stdout.write(
+    `sweep '${plan.name}' (${plan.out}): ${summary.map(([k, v]) => `${v} ${k}`).join(', ')} of ${plan.tasks.length} tasks\n`,
+  );
+  if (st)
+    io.stdout.write(
+      `slurm: ${st.submissions.length} submission${st.submissions.length === 1 ? '' : 's'} (job ${st.submissions.map((s) => s.jobId).join(', ')})${st.sacctNote ? `; ${st.sacctNote}` : ''}\n`,
+    );
   const open = tasks.filter((t) => t.state !== 'done');
   if (open.length) {
     const head = slurm ? ['task', 'key', 'state', 'slurm', 'job', 'error'] : ['task', 'key', 'state', 'error'];
-    io.stdout.write(table([head, ...open.map((t) => [String(t.index), t.key, t.state, ...(slurm ? [t.slurm ?? '', t.jobId ?? ''] : []), t.error ?? ''])]));
-    io.stdout.write(`rerun 'liederiv sweep run ${plan.specFile}${slurm ? ' --executor slurm' : ''}' to ${slurm ? 'resubmit' : 'run'} the unfinished tasks not in the queue\n`);
+    io.stdout.write(
+      table([
+        head,
+        ...open.map((t) => [
+          String(t.index),
+          t.key,
+          t.state,
+          ...(slurm ? [t.slurm ?? '', t.jobId ?? ''] : []),
+          t.error ?? '',
+        ]),
+      ]),
+    );
+    io.stdout.write(
+      `rerun 'liederiv sweep run ${plan.specFile}${slurm ? ' --executor slurm' : ''}' to ${slurm ? 'resubmit' : 'run'} the unfinished tasks not in the queue\n`,
+    );
   }
 }
 
@@ -200,9 +271,11 @@ export const sweepCommand: Command = {
   },
   async run(values, io, positionals) {
     const [sub, spec, ...rest] = positionals;
-    if (!sub || !(SUBCOMMANDS as readonly string[]).includes(sub)) throw new UsageError(`expected one of ${SUBCOMMANDS.join(', ')}, got ${sub ? `'${sub}'` : 'nothing'}`);
+    if (!sub || !(SUBCOMMANDS as readonly string[]).includes(sub))
+      throw new UsageError(`expected one of ${SUBCOMMANDS.join(', ')}, got ${sub ? `'${sub}'` : 'nothing'}`);
     if (!spec) throw new UsageError(`sweep ${sub} needs the spec file (JSON)`);
-    if (rest.length > (sub === 'task' ? 1 : 0)) throw new UsageError(`unexpected argument${rest.length > 1 ? 's' : ''} ${rest.map((r) => `'${r}'`).join(' ')}`);
+    if (rest.length > (sub === 'task' ? 1 : 0))
+      throw new UsageError(`unexpected argument${rest.length > 1 ? 's' : ''} ${rest.map((r) => `'${r}'`).join(' ')}`);
     if (values.partial !== undefined && sub !== 'merge') throw new UsageError('--partial is for sweep merge');
     const out = typeof values.out === 'string' && values.out !== '' ? values.out : undefined;
     await startSweepBackend(spec); // planning may load a dataset to count its images
@@ -220,7 +293,9 @@ export const sweepCommand: Command = {
       case 'merge': {
         const result = mergeSweep(plan, { partial: values.partial === true });
         const files = writeMerge(result, plan.out);
-        io.stderr.write(`sweep: merged ${result.meta.merged} of ${result.meta.tasks} tasks (${result.rows.length} rows${files.layers ? `, ${result.layers.length} layer rows in ${files.layers}` : ''}) into ${files.csv} and ${files.meta}${result.meta.complete ? '' : ` — partial: ${result.meta.missing.length} tasks missing`}; figures: liederiv report --sweep ${plan.out}\n`);
+        io.stderr.write(
+          `sweep: merged ${result.meta.merged} of ${result.meta.tasks} tasks (${result.rows.length} rows${files.layers ? `, ${result.layers.length} layer rows in ${files.layers}` : ''}) into ${files.csv} and ${files.meta}${result.meta.complete ? '' : ` — partial: ${result.meta.missing.length} tasks missing`}; figures: liederiv report --sweep ${plan.out}\n`,
+        );
         return;
       }
     }
@@ -230,10 +305,18 @@ export const sweepCommand: Command = {
 /** `liederiv report --sweep DIR [--out DIR2]`: the merged sweep's figures (src/sweep/report.ts). */
 export async function sweepReportCommand(values: Record<string, unknown>, io: CliIO): Promise<void> {
   const dir = typeof values.sweep === 'string' && values.sweep !== '' ? values.sweep : undefined;
-  if (!dir) throw new UsageError('--sweep needs the sweep folder (the "out" of the spec, merged with liederiv sweep merge)');
-  const others = ['images', 'groups', 'models', 'layerwise-images', 'layerwise-group', 'models-dir'].filter((k) => values[k] !== undefined);
-  if (others.length) throw new UsageError(`--sweep draws a merged sweep as it is; ${others.map((k) => `--${k}`).join(', ')} belong${others.length === 1 ? 's' : ''} in the sweep spec`);
+  if (!dir)
+    throw new UsageError('--sweep needs the sweep folder (the "out" of the spec, merged with liederiv sweep merge)');
+  const others = ['images', 'groups', 'models', 'layerwise-images', 'layerwise-group', 'models-dir'].filter(
+    (k) => values[k] !== undefined,
+  );
+  if (others.length)
+    throw new UsageError(
+      `--sweep draws a merged sweep as it is; ${others.map((k) => `--${k}`).join(', ')} belong${others.length === 1 ? 's' : ''} in the sweep spec`,
+    );
   const out = typeof values.out === 'string' && values.out !== '' ? path.join(values.out, 'report.html') : undefined;
   const written = writeSweepReport(dir, out);
-  io.stderr.write(`report: wrote ${written.path} (${written.figures} figures, ${written.tables} tables, ${(written.bytes / 1e6).toFixed(1)} MB) from ${dir}\n`);
+  io.stderr.write(
+    `report: wrote ${written.path} (${written.figures} figures, ${written.tables} tables, ${(written.bytes / 1e6).toFixed(1)} MB) from ${dir}\n`,
+  );
 }

@@ -29,12 +29,17 @@ const USAGE = `liederiv tangent --images <file.npy | image folder> --group <name
 /** `--size HxW` (also H,W). */
 function parseSize(spec: string): [number, number] {
   const m = /^(\d+)\s*[x×,]\s*(\d+)$/i.exec(spec.trim());
-  if (!m || Number(m[1]) < 2 || Number(m[2]) < 2) throw new UsageError(`--size must be HxW with H, W ≥ 2 pixels (e.g. 28x28), got '${spec}'`);
+  if (!m || Number(m[1]) < 2 || Number(m[2]) < 2)
+    throw new UsageError(`--size must be HxW with H, W ≥ 2 pixels (e.g. 28x28), got '${spec}'`);
   return [Number(m[1]), Number(m[2])];
 }
 
 /** `--images`: a .npy, or an image folder at `size` (default: the first file's decoded size), with a resize warning. */
-function loadTangentImages(spec: string, size: [number, number] | undefined, stderr: NodeJS.WritableStream): { images: tf.Tensor4D; files?: string[] } {
+function loadTangentImages(
+  spec: string,
+  size: [number, number] | undefined,
+  stderr: NodeJS.WritableStream,
+): { images: tf.Tensor4D; files?: string[] } {
   if (!(fs.existsSync(spec) && fs.statSync(spec).isDirectory())) return { images: loadImagesNpy(spec) };
   let target = size;
   if (!target) {
@@ -44,7 +49,10 @@ function loadTangentImages(spec: string, size: [number, number] | undefined, std
     target = probe.sourceSizes[0];
   }
   const folder = loadImageFolder(spec, { size: target });
-  const warning = resizeWarning(folder.sourceSizes, target, { to: size ? '--size' : "the first file's size", hint: '--size HxW sets the size' });
+  const warning = resizeWarning(folder.sourceSizes, target, {
+    to: size ? '--size' : "the first file's size",
+    hint: '--size HxW sets the size',
+  });
   if (warning) stderr.write(`liederiv tangent: ${warning}\n`);
   return { images: folder.images, files: folder.files };
 }
@@ -52,7 +60,8 @@ function loadTangentImages(spec: string, size: [number, number] | undefined, std
 /** `liederiv tangent`: the image tangent L x of one group for a batch of images (DESIGN §2–3). */
 export const tangentCommand: Command = {
   name: 'tangent',
-  summary: 'Write the image tangent L x = d/dt T_t x |_{t=0} of a group for a .npy batch or an image folder, with a PNG preview',
+  summary:
+    'Write the image tangent L x = d/dt T_t x |_{t=0} of a group for a .npy batch or an image folder, with a PNG preview',
   usage: USAGE,
   options: {
     images: { type: 'string' },
@@ -85,12 +94,20 @@ export const tangentCommand: Command = {
     let sigma: number | undefined;
     if (values.sigma !== undefined) {
       sigma = Number(values.sigma);
-      if (!Number.isFinite(sigma) || sigma <= 0) throw new UsageError(`--sigma must be a positive number of pixels, got '${String(values.sigma)}'`);
-      if (difference !== 'gaussian') throw new UsageError(`--sigma only applies to --difference gaussian (got --difference ${difference})`);
+      if (!Number.isFinite(sigma) || sigma <= 0)
+        throw new UsageError(`--sigma must be a positive number of pixels, got '${String(values.sigma)}'`);
+      if (difference !== 'gaussian')
+        throw new UsageError(`--sigma only applies to --difference gaussian (got --difference ${difference})`);
     }
     const size = values.size === undefined ? undefined : parseSize(String(values.size));
-    if (values['no-preview'] === true && values.preview !== undefined) throw new UsageError('--preview and --no-preview exclude each other');
-    const previewPath = values['no-preview'] === true ? undefined : typeof values.preview === 'string' ? values.preview : outPath.replace(/\.npy$/i, '') + '.png';
+    if (values['no-preview'] === true && values.preview !== undefined)
+      throw new UsageError('--preview and --no-preview exclude each other');
+    const previewPath =
+      values['no-preview'] === true
+        ? undefined
+        : typeof values.preview === 'string'
+          ? values.preview
+          : outPath.replace(/\.npy$/i, '') + '.png';
     await useBackend(backendChoice(values));
 
     const { images, files } = loadTangentImages(imagesPath, size, io.stderr);
@@ -100,11 +117,18 @@ export const tangentCommand: Command = {
       const shape = lx.shape;
       lx.dispose();
       writeNpy(outPath, data, shape);
-      io.stderr.write(`liederiv tangent: wrote ${outPath}: float32 (${shape.join(', ')}), group ${groupName}, ${difference} differences${difference === 'gaussian' ? ` (σ = ${sigma ?? 1} px)` : ''}, backend ${tf.getBackend()}; ${unitsLine(shape[1], shape[2])}\n`);
-      if (files) io.stderr.write(`liederiv tangent: images in order: ${files.slice(0, 8).join(', ')}${files.length > 8 ? `, … (${files.length})` : ''}\n`);
+      io.stderr.write(
+        `liederiv tangent: wrote ${outPath}: float32 (${shape.join(', ')}), group ${groupName}, ${difference} differences${difference === 'gaussian' ? ` (σ = ${sigma ?? 1} px)` : ''}, backend ${tf.getBackend()}; ${unitsLine(shape[1], shape[2])}\n`,
+      );
+      if (files)
+        io.stderr.write(
+          `liederiv tangent: images in order: ${files.slice(0, 8).join(', ')}${files.length > 8 ? `, … (${files.length})` : ''}\n`,
+        );
       if (previewPath) {
         const k = writeTangentPreview(previewPath, (await images.data()) as Float32Array, data, shape);
-        io.stderr.write(`liederiv tangent: wrote ${previewPath}: the first ${k} images (top) and L x (bottom, grey = 0)\n`);
+        io.stderr.write(
+          `liederiv tangent: wrote ${previewPath}: the first ${k} images (top) and L x (bottom, grey = 0)\n`,
+        );
       }
     } finally {
       images.dispose();

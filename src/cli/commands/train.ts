@@ -53,16 +53,25 @@ export const trainCommand: Command = {
     const seed = intOption(values, 'seed', 0, { min: 0 });
     const batchSize = intOption(values, 'batch', 32);
     const learningRate = values.lr === undefined ? 1e-3 : Number(values.lr);
-    if (!(learningRate > 0 && learningRate <= 1)) throw new UsageError(`--lr must be a number in (0, 1], got '${String(values.lr)}'`);
+    if (!(learningRate > 0 && learningRate <= 1))
+      throw new UsageError(`--lr must be a number in (0, 1], got '${String(values.lr)}'`);
     const learningRateSchedule = choice(values, 'lr-schedule', LEARNING_RATE_SCHEDULES, 'constant');
     const dropout = values.dropout === undefined ? 0 : Number(values.dropout);
-    if (!(dropout >= 0 && dropout < 1)) throw new UsageError(`--dropout must be a rate in [0, 1), got '${String(values.dropout)}'`);
-    if (dropout > 0 && !model.startsWith('cnn-')) throw new UsageError(`--dropout is an option of the cnn-* models, not of '${model}'`);
+    if (!(dropout >= 0 && dropout < 1))
+      throw new UsageError(`--dropout must be a rate in [0, 1), got '${String(values.dropout)}'`);
+    if (dropout > 0 && !model.startsWith('cnn-'))
+      throw new UsageError(`--dropout is an option of the cnn-* models, not of '${model}'`);
     const augment = asUsage(() => parseAugmentations(typeof values.augment === 'string' ? values.augment : ''));
     const out = typeof values.out === 'string' ? values.out : path.join('datasets', 'models');
     // Checked before training, not after minutes of it.
-    if (fs.existsSync(out) && !fs.statSync(out).isDirectory()) throw new UsageError(`--out '${out}' is a file; expected a folder (the model is written to --out/<name>/)`);
-    const backend = asUsage(() => checkName('training backend', typeof values.backend === 'string' ? values.backend : 'wasm', ['wasm', 'cpu'] as const));
+    if (fs.existsSync(out) && !fs.statSync(out).isDirectory())
+      throw new UsageError(`--out '${out}' is a file; expected a folder (the model is written to --out/<name>/)`);
+    const backend = asUsage(() =>
+      checkName('training backend', typeof values.backend === 'string' ? values.backend : 'wasm', [
+        'wasm',
+        'cpu',
+      ] as const),
+    );
     await useBackend(backend);
     const entry = await trainZooModel({
       model,
@@ -79,11 +88,16 @@ export const trainCommand: Command = {
       checkpoints: values.checkpoints === true,
       study: typeof values.study === 'string' ? values.study : undefined,
       onProgress: (p) => {
-        if (p.batch % 25 === 0 || p.batch === p.batches) io.stderr.write(`\repoch ${p.epoch}/${p.epochs} batch ${p.batch}/${p.batches} loss ${p.loss.toFixed(4)}   `);
+        if (p.batch % 25 === 0 || p.batch === p.batches)
+          io.stderr.write(`\repoch ${p.epoch}/${p.epochs} batch ${p.batch}/${p.batches} loss ${p.loss.toFixed(4)}   `);
       },
       onEpoch: (log) =>
-        io.stderr.write(`\nepoch ${log.epoch}: loss ${log.loss.toFixed(4)} train acc ${(100 * log.trainAccuracy).toFixed(2)}% test acc ${log.testAccuracy === undefined ? '-' : (100 * log.testAccuracy).toFixed(2) + '%'} (${log.seconds.toFixed(0)} s)\n`),
+        io.stderr.write(
+          `\nepoch ${log.epoch}: loss ${log.loss.toFixed(4)} train acc ${(100 * log.trainAccuracy).toFixed(2)}% test acc ${log.testAccuracy === undefined ? '-' : (100 * log.testAccuracy).toFixed(2) + '%'} (${log.seconds.toFixed(0)} s)\n`,
+        ),
     });
-    io.stdout.write(`${JSON.stringify({ name: entry.name, testAccuracy: entry.testAccuracy, trainSeconds: entry.trainSeconds, weightBytes: entry.weightBytes })}\n`);
+    io.stdout.write(
+      `${JSON.stringify({ name: entry.name, testAccuracy: entry.testAccuracy, trainSeconds: entry.trainSeconds, weightBytes: entry.weightBytes })}\n`,
+    );
   },
 };

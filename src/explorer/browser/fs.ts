@@ -100,7 +100,11 @@ export function readdirSync(p: string, opts?: { withFileTypes?: boolean }): Arra
   }
   const names = [...entries.keys()].sort();
   if (!opts?.withFileTypes) return names;
-  return names.map((name) => ({ name, isDirectory: () => entries.get(name) === true, isFile: () => entries.get(name) !== true }));
+  return names.map((name) => ({
+    name,
+    isDirectory: () => entries.get(name) === true,
+    isFile: () => entries.get(name) !== true,
+  }));
 }
 
 function unavailable(name: string): () => never {
@@ -123,4 +127,17 @@ export const writeSync = unavailable('writeSync');
 export const createReadStream = unavailable('createReadStream');
 export const createWriteStream = unavailable('createWriteStream');
 export const promises = {};
-export default { existsSync, statSync, lstatSync, readFileSync, readdirSync, writeFileSync, mkdirSync, openSync, closeSync, fsyncSync, renameSync, rmSync };
+export default {
+  existsSync,
+  statSync,
+  lstatSync,
+  readFileSync,
+  readdirSync,
+  writeFileSync,
+  mkdirSync,
+  openSync,
+  closeSync,
+  fsyncSync,
+  renameSync,
+  rmSync,
+};

@@ -6,5 +6,12 @@ import { Buffer } from 'buffer';
 
 const g = globalThis as Record<string, unknown>;
 if (!g.Buffer) g.Buffer = Buffer;
-export const process = { env: {} as Record<string, string | undefined>, pid: 0, platform: 'browser', versions: {}, cwd: () => '/', nextTick: (f: () => void) => Promise.resolve().then(f) };
+export const process = {
+  env: {} as Record<string, string | undefined>,
+  pid: 0,
+  platform: 'browser',
+  versions: {},
+  cwd: () => '/',
+  nextTick: (f: () => void) => Promise.resolve().then(f),
+};
 export { Buffer };

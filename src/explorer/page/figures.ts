@@ -43,7 +43,9 @@ export function layerBars(layers: NonNullable<ExploreResult['layers']>, model: s
       },
     ],
     layout: {
-      title: { text: `Per-layer contributions to ‖L f‖ = ${layers.total.toPrecision(3)} (${escapeLabel(layers.group)}) — ${escapeLabel(model)}` },
+      title: {
+        text: `Per-layer contributions to ‖L f‖ = ${layers.total.toPrecision(3)} (${escapeLabel(layers.group)}) — ${escapeLabel(model)}`,
+      },
       yaxis: { title: { text: '⟨C<sub>i</sub>, L f⟩ / ‖L f‖' }, automargin: true },
       xaxis: { automargin: true, tickangle: -45 },
       height: 380,

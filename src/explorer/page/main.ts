@@ -116,7 +116,8 @@ async function useModel(key: string, path: string): Promise<void> {
   const model = await loadModel(path);
   state.model = model;
   state.modelKey = key;
-  $('model-info').textContent = `${model.name}: input ${model.inputSize[0]}×${model.inputSize[1]}${model.classNames ? `, ${model.classNames.length} classes` : ''}`;
+  $('model-info').textContent =
+    `${model.name}: input ${model.inputSize[0]}×${model.inputSize[1]}${model.classNames ? `, ${model.classNames.length} classes` : ''}`;
 }
 
 function selectedModelPath(): { key: string; path: string } {
@@ -137,8 +138,14 @@ async function dropModel(files: FileList | File[]): Promise<void> {
   const dir = `/drop/model-${++state.dropped}`;
   removeTree(dir);
   for (const f of list) putFile(`${dir}/${f.name}`, new Uint8Array(await f.arrayBuffer()));
-  const json = list.find((f) => f.name === 'model.json') ?? list.find((f) => /\.json$/i.test(f.name) && f.name !== 'liederiv.json');
-  if (!json) throw new LiederivError(`the dropped files (${list.map((f) => f.name).join(', ') || 'none'}) hold no model.json; drop a TF.js model.json together with its weight files (and optionally liederiv.json)`, 'E_FILE');
+  const json =
+    list.find((f) => f.name === 'model.json') ??
+    list.find((f) => /\.json$/i.test(f.name) && f.name !== 'liederiv.json');
+  if (!json)
+    throw new LiederivError(
+      `the dropped files (${list.map((f) => f.name).join(', ') || 'none'}) hold no model.json; drop a TF.js model.json together with its weight files (and optionally liederiv.json)`,
+      'E_FILE',
+    );
   const path = `${dir}/${json.name}`;
   const key = `drop:${path}`;
   await useModel(key, path);
@@ -163,7 +170,8 @@ function addImage(name: string, bytes: Uint8Array, label: string): string {
 
 async function dropImages(files: FileList | File[]): Promise<void> {
   let last = '';
-  for (const f of Array.from(files as ArrayLike<File>)) last = addImage(f.name, new Uint8Array(await f.arrayBuffer()), `${f.name} (dropped)`);
+  for (const f of Array.from(files as ArrayLike<File>))
+    last = addImage(f.name, new Uint8Array(await f.arrayBuffer()), `${f.name} (dropped)`);
   if (last) $<HTMLSelectElement>('image').value = last;
 }
 
@@ -181,14 +189,22 @@ function loadPickedImage(model: ModelWrapper): tf.Tensor4D {
 
 // ---------- drawing ----------
 
-function drawPixels(canvas: HTMLCanvasElement, values: ArrayLike<number>, H: number, W: number, C: number, map: (v: number) => number): void {
+function drawPixels(
+  canvas: HTMLCanvasElement,
+  values: ArrayLike<number>,
+  H: number,
+  W: number,
+  C: number,
+  map: (v: number) => number,
+): void {
   const src = document.createElement('canvas');
   src.width = W;
   src.height = H;
   const ctx = src.getContext('2d')!;
   const img = ctx.createImageData(W, H);
   for (let p = 0; p < H * W; p++) {
-    for (let c = 0; c < 3; c++) img.data[p * 4 + c] = Math.round(255 * Math.min(1, Math.max(0, map(values[p * C + (C === 1 ? 0 : c)]))));
+    for (let c = 0; c < 3; c++)
+      img.data[p * 4 + c] = Math.round(255 * Math.min(1, Math.max(0, map(values[p * C + (C === 1 ? 0 : c)]))));
     img.data[p * 4 + 3] = 255;
   }
   ctx.putImageData(img, 0, 0);
@@ -227,9 +243,23 @@ async function renderFocus(r: ExploreResult): Promise<void> {
   const name = $<HTMLSelectElement>('focus').value;
   const g = r.groups.find((v) => v.group === name) ?? r.groups[0];
   const m = g.tangentMaxAbs || 1;
-  drawPixels($<HTMLCanvasElement>('tangent-canvas'), g.tangent, r.height, r.width, r.channels, (v) => 0.5 + (0.5 * v) / m);
-  $('tangent-caption').textContent = `L x for ${g.group} (grey = 0, max |L x| = ${g.tangentMaxAbs.toPrecision(3)} per normalized unit of t)`;
-  const fig = tSlider(g, { height: r.height, width: r.width, channels: r.channels, component: `${r.output}[${r.component.name}]`, model: r.model });
+  drawPixels(
+    $<HTMLCanvasElement>('tangent-canvas'),
+    g.tangent,
+    r.height,
+    r.width,
+    r.channels,
+    (v) => 0.5 + (0.5 * v) / m,
+  );
+  $('tangent-caption').textContent =
+    `L x for ${g.group} (grey = 0, max |L x| = ${g.tangentMaxAbs.toPrecision(3)} per normalized unit of t)`;
+  const fig = tSlider(g, {
+    height: r.height,
+    width: r.width,
+    channels: r.channels,
+    component: `${r.output}[${r.component.name}]`,
+    model: r.model,
+  });
   await Plotly.newPlot($('slider-plot'), { ...fig, config: { displaylogo: false, responsive: true } } as never);
 }
 
@@ -252,8 +282,12 @@ async function render(r: ExploreResult): Promise<void> {
   await Plotly.newPlot($('lee-plot'), { ...leeBars(r), config: { displaylogo: false, responsive: true } } as never);
   if (r.layers) {
     $('layers-plot').hidden = false;
-    await Plotly.newPlot($('layers-plot'), { ...layerBars(r.layers, r.model), config: { displaylogo: false, responsive: true } } as never);
-    $('layers-caption').textContent = `Σ projections = ‖L f‖ up to ${r.layers.telescopingError.toExponential(1)} (relative); ‖C_i‖² ${r.layers.sqnormMethod}`;
+    await Plotly.newPlot($('layers-plot'), {
+      ...layerBars(r.layers, r.model),
+      config: { displaylogo: false, responsive: true },
+    } as never);
+    $('layers-caption').textContent =
+      `Σ projections = ‖L f‖ up to ${r.layers.telescopingError.toExponential(1)} (relative); ‖C_i‖² ${r.layers.sqnormMethod}`;
   } else {
     $('layers-plot').hidden = true;
     $('layers-caption').textContent = '';
@@ -365,8 +399,14 @@ async function main(): Promise<void> {
   };
   const modelDrop = onDrop(dropModel);
   const imageDrop = onDrop(dropImages);
-  $<HTMLInputElement>('model-files').addEventListener('change', (e) => void modelDrop((e.target as HTMLInputElement).files));
-  $<HTMLInputElement>('image-files').addEventListener('change', (e) => void imageDrop((e.target as HTMLInputElement).files));
+  $<HTMLInputElement>('model-files').addEventListener(
+    'change',
+    (e) => void modelDrop((e.target as HTMLInputElement).files),
+  );
+  $<HTMLInputElement>('image-files').addEventListener(
+    'change',
+    (e) => void imageDrop((e.target as HTMLInputElement).files),
+  );
   for (const [zone, handler] of [
     ['model-zone', modelDrop],
     ['image-zone', imageDrop],

@@ -10,7 +10,11 @@ export const avgPoolGradGradConfig: tf.GradConfig = {
   inputsToSave: ['input'],
   gradFunc: (ddx: tf.Tensor | tf.Tensor[], saved: tf.Tensor[], attrs: tf.NamedAttrMap) => {
     const [input] = saved;
-    const { filterSize, strides, pad } = attrs as { filterSize: [number, number]; strides: [number, number]; pad: 'same' | 'valid' | number };
+    const { filterSize, strides, pad } = attrs as {
+      filterSize: [number, number];
+      strides: [number, number];
+      pad: 'same' | 'valid' | number;
+    };
     return {
       dy: () => tf.avgPool(ddx as tf.Tensor4D, filterSize, strides, pad),
       input: () => tf.zerosLike(input),

@@ -1,6 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 
-type Attrs = { strides: [number, number] | number; pad: 'same' | 'valid' | number; dilations: [number, number] | number; dimRoundingMode?: 'floor' | 'round' | 'ceil' };
+type Attrs = {
+  strides: [number, number] | number;
+  pad: 'same' | 'valid' | number;
+  dilations: [number, number] | number;
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+};
 
 /**
  * Second-order gradient of DepthwiseConv2dNativeBackpropInput (missing in tfjs 4.22), for method
@@ -18,7 +23,13 @@ export const depthwiseConv2dNativeBackpropInputGradConfig: tf.GradConfig = {
     return {
       dy: () => tf.depthwiseConv2d(x, filter, strides, pad, 'NHWC', dilations, dimRoundingMode),
       filter: () =>
-        tf.engine().runKernel('DepthwiseConv2dNativeBackpropFilter', { x, dy }, { strides, pad, dilations, dimRoundingMode, filterShape: filter.shape } as tf.NamedAttrMap) as tf.Tensor,
+        tf.engine().runKernel('DepthwiseConv2dNativeBackpropFilter', { x, dy }, {
+          strides,
+          pad,
+          dilations,
+          dimRoundingMode,
+          filterShape: filter.shape,
+        } as tf.NamedAttrMap) as tf.Tensor,
     };
   },
 };

@@ -9,7 +9,12 @@ import { maxPoolGradGradConfig } from './maxPoolGrad';
  * registrations silently, so a future tfjs gradient wins). Idempotent.
  */
 export function registerMissingGradients(): void {
-  for (const config of [avgPoolGradGradConfig, depthwiseConv2dNativeBackpropInputGradConfig, eluGradGradConfig, maxPoolGradGradConfig]) {
+  for (const config of [
+    avgPoolGradGradConfig,
+    depthwiseConv2dNativeBackpropInputGradConfig,
+    eluGradGradConfig,
+    maxPoolGradGradConfig,
+  ]) {
     if (!tf.getGradient(config.kernelName)) tf.registerGradient(config);
   }
 }

@@ -12,7 +12,11 @@ export const maxPoolGradGradConfig: tf.GradConfig = {
   inputsToSave: ['dy', 'input', 'output'],
   gradFunc: (ddx: tf.Tensor | tf.Tensor[], saved: tf.Tensor[], attrs: tf.NamedAttrMap) => {
     const [, input, output] = saved as tf.Tensor4D[];
-    const { filterSize, strides, pad } = attrs as { filterSize: number | [number, number]; strides: number | [number, number]; pad: 'same' | 'valid' | number };
+    const { filterSize, strides, pad } = attrs as {
+      filterSize: number | [number, number];
+      strides: number | [number, number];
+      pad: 'same' | 'valid' | number;
+    };
     const pair = (n: number | [number, number]): [number, number] => (Array.isArray(n) ? n : [n, n]);
     return {
       dy: () => maxPoolTangent(input, ddx as tf.Tensor4D, 1, pair(filterSize), pair(strides), pad),

@@ -90,4 +90,5 @@ for (const rule of [
   thresholdedReLURule,
   upSampling2dRule,
   zeroPadding2dRule,
-]) registerLayerRule(rule);
+])
+  registerLayerRule(rule);

@@ -85,8 +85,10 @@ export interface EqRAngleRow {
  *    source coordinates within 1e-9 of an integer are snapped (θ = 0 and multiples of 90° exact).
  */
 export function rotateWithMask(x: tf.Tensor4D, angleRad: number): { rotated: tf.Tensor4D; mask: tf.Tensor4D } {
-  if (!(x instanceof tf.Tensor) || x.rank !== 4) throw new InputError('rotateWithMask: x must be a [B, H, W, C] tensor');
-  if (!Number.isFinite(angleRad)) throw new InputError(`rotateWithMask: angleRad must be a finite number, got ${angleRad}`);
+  if (!(x instanceof tf.Tensor) || x.rank !== 4)
+    throw new InputError('rotateWithMask: x must be a [B, H, W, C] tensor');
+  if (!Number.isFinite(angleRad))
+    throw new InputError(`rotateWithMask: angleRad must be a finite number, got ${angleRad}`);
   const [B, H, W, C] = x.shape;
   const n = H * W;
   const idx = [new Int32Array(n), new Int32Array(n), new Int32Array(n), new Int32Array(n)];
@@ -126,7 +128,8 @@ export function rotateWithMask(x: tf.Tensor4D, angleRad: number): { rotated: tf.
   return tf.tidy(() => {
     const flat = tf.reshape(x, [B, n, C]);
     let out = tf.zeros([B, n, C]);
-    for (let k = 0; k < 4; k++) out = tf.add(out, tf.mul(tf.gather(flat, tf.tensor1d(idx[k], 'int32'), 1), tf.tensor3d(wts[k], [1, n, 1])));
+    for (let k = 0; k < 4; k++)
+      out = tf.add(out, tf.mul(tf.gather(flat, tf.tensor1d(idx[k], 'int32'), 1), tf.tensor3d(wts[k], [1, n, 1])));
     return { rotated: tf.reshape(out, [B, H, W, C]) as tf.Tensor4D, mask: tf.tensor4d(mask, [1, H, W, 1]) };
   });
 }
@@ -148,12 +151,18 @@ export function psnrDb(mse: number, peak = 1): number {
  *  - errors: InputError for an empty angle list, non-finite angles, a peak ≤ 0, an unknown
  *    `compare`, or (for 'rotated-outputs') an output that is not H·W·C per image.
  */
-export async function eqRByAngle(model: ModelWrapper | tf.LayersModel | tf.GraphModel, images: tf.Tensor4D, opts: EqROptions = {}): Promise<EqRAngleRow[]> {
+export async function eqRByAngle(
+  model: ModelWrapper | tf.LayersModel | tf.GraphModel,
+  images: tf.Tensor4D,
+  opts: EqROptions = {},
+): Promise<EqRAngleRow[]> {
   checkMetricImages(images, 'eqR');
   const { compare, output, peak } = checkOptions(opts);
   const angles = opts.anglesRad ?? eqRAngles();
-  if (!Array.isArray(angles) || !angles.length) throw new InputError('eqR: anglesRad must list at least one angle (radians)');
-  for (const a of angles) if (!Number.isFinite(a)) throw new InputError(`eqR: anglesRad must be finite numbers (radians), got ${a}`);
+  if (!Array.isArray(angles) || !angles.length)
+    throw new InputError('eqR: anglesRad must list at least one angle (radians)');
+  for (const a of angles)
+    if (!Number.isFinite(a)) throw new InputError(`eqR: anglesRad must be finite numbers (radians), got ${a}`);
   const [N, H, W] = images.shape;
   const f0 = modelOutput(model, images, output);
   const rows: EqRAngleRow[] = [];
@@ -177,7 +186,10 @@ export async function eqRByAngle(model: ModelWrapper | tf.LayersModel | tf.Graph
       const [sse, count] = Array.from(await sums.data());
       sums.dispose();
       const mse = count > 0 ? sse / count : 0;
-      if (!Number.isFinite(sse)) throw new InputError(`eqR: the model's output is not finite at angle ${angle} rad (check the inputs and the model)`);
+      if (!Number.isFinite(sse))
+        throw new InputError(
+          `eqR: the model's output is not finite at angle ${angle} rad (check the inputs and the model)`,
+        );
       rows.push({ angleRad: angle, sse, count, mse, db: psnrDb(mse, peak) });
     }
   } finally {
@@ -192,18 +204,25 @@ export async function eqRByAngle(model: ModelWrapper | tf.LayersModel | tf.Graph
  * entries, so this is the plain mean of squares of f(R x) − f(x) (e2e_other.py's EQ_R before its
  * commented-out PSNR line). Same conventions and errors as eqRByAngle.
  */
-export async function eqR(model: ModelWrapper | tf.LayersModel | tf.GraphModel, images: tf.Tensor4D, opts: EqROptions = {}): Promise<number> {
+export async function eqR(
+  model: ModelWrapper | tf.LayersModel | tf.GraphModel,
+  images: tf.Tensor4D,
+  opts: EqROptions = {},
+): Promise<number> {
   const rows = await eqRByAngle(model, images, opts);
   const sse = rows.reduce((s, r) => s + r.sse, 0);
   const count = rows.reduce((s, r) => s + r.count, 0);
-  if (count === 0) throw new InputError('eqR: the rotated valid mask is empty (image smaller than 3×3?); use larger images');
+  if (count === 0)
+    throw new InputError('eqR: the rotated valid mask is empty (image smaller than 3×3?); use larger images');
   return psnrDb(sse / count, checkOptions(opts).peak);
 }
 
 function checkOptions(opts: EqROptions): { compare: EqRCompare; output: OutputMode; peak: number } {
   const compare = opts.compare ?? 'outputs';
-  if (!(EQR_COMPARE as readonly string[]).includes(compare)) throw new InputError(`eqR: compare must be one of ${EQR_COMPARE.join(', ')}, got '${compare}'`);
+  if (!(EQR_COMPARE as readonly string[]).includes(compare))
+    throw new InputError(`eqR: compare must be one of ${EQR_COMPARE.join(', ')}, got '${compare}'`);
   const peak = opts.peak ?? 1;
-  if (!(peak > 0) || !Number.isFinite(peak)) throw new InputError(`eqR: peak must be a positive number (1 for probabilities), got ${peak}`);
+  if (!(peak > 0) || !Number.isFinite(peak))
+    throw new InputError(`eqR: peak must be a positive number (1 for probabilities), got ${peak}`);
   return { compare, output: opts.output ?? 'probs', peak };
 }

@@ -38,7 +38,10 @@ export async function eqT(
     const f0 = modelOutput(model, images, output);
     const moved = fractional
       ? applyGroup(images, 'translate-x', shifts, { units: 'pixels' })
-      : tf.concat(shifts.map((s) => shiftImages(images, s, 0, 'circular')), 0);
+      : tf.concat(
+          shifts.map((s) => shiftImages(images, s, 0, 'circular')),
+          0,
+        );
     const f1 = tf.reshape(modelOutput(model, moved as tf.Tensor4D, output), [shifts.length, images.shape[0], -1]);
     return tf.mean(tf.square(tf.sub(f1, tf.expandDims(f0, 0))));
   });

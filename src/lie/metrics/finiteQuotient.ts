@@ -35,7 +35,8 @@ export async function finiteQuotientErrors(
 ): Promise<FiniteQuotientRow[]> {
   checkMetricImages(images, 'finiteQuotientErrors');
   const g = getGroup(group);
-  if (!ts.length || ts.some((t) => !(t > 0) || !Number.isFinite(t))) throw new InputError(`finiteQuotientErrors: ts must be positive finite numbers, got [${ts.join(', ')}]`);
+  if (!ts.length || ts.some((t) => !(t > 0) || !Number.isFinite(t)))
+    throw new InputError(`finiteQuotientErrors: ts must be positive finite numbers, got [${ts.join(', ')}]`);
   const [central] = await lieDerivative(model, images, [g], { output, difference: 'central' });
   const [forward] = await lieDerivative(model, images, [g], { output, difference: 'forward' });
   const rows: FiniteQuotientRow[] = [];

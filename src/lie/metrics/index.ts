@@ -5,4 +5,14 @@ export { shiftConsistency, type ShiftConsistencyOptions } from './shiftConsisten
 export { sampleInvariance, type SampleInvarianceOptions } from './sampleInvariance';
 export { eqT, EQ_MAX_DB, type EqTOptions } from './eqT';
 export { finiteQuotientErrors, type FiniteQuotientRow } from './finiteQuotient';
-export { eqR, eqRAngles, eqRByAngle, EQR_COMPARE, psnrDb, rotateWithMask, type EqRAngleRow, type EqRCompare, type EqROptions } from './eqR';
+export {
+  eqR,
+  eqRAngles,
+  eqRByAngle,
+  EQR_COMPARE,
+  psnrDb,
+  rotateWithMask,
+  type EqRAngleRow,
+  type EqRCompare,
+  type EqROptions,
+} from './eqR';

@@ -17,9 +17,15 @@ import { asModelWrapper, measuredFor, type OutputMode } from '../lieDerivative';
  *    that leave [0, 1] slightly (brightness) are clipped back for the check only: the values
  *    passed to the model are the ones given.
  */
-export function modelOutput(model: ModelWrapper | tf.LayersModel | tf.GraphModel, images: tf.Tensor4D, output: OutputMode = 'probs', contract: Omit<ContractOptions, 'output'> = {}): tf.Tensor2D {
+export function modelOutput(
+  model: ModelWrapper | tf.LayersModel | tf.GraphModel,
+  images: tf.Tensor4D,
+  output: OutputMode = 'probs',
+  contract: Omit<ContractOptions, 'output'> = {},
+): tf.Tensor2D {
   const w = asModelWrapper(model);
-  if (!(images instanceof tf.Tensor) || images.rank !== 4) throw new InputError(`modelOutput: images must be a [N, H, W, 3] tensor`);
+  if (!(images instanceof tf.Tensor) || images.rank !== 4)
+    throw new InputError(`modelOutput: images must be a [N, H, W, 3] tensor`);
   // The metrics feed transformed images that may leave [0, 1] by round-off: check a clipped copy.
   const probe = tf.tidy(() => tf.clipByValue(tf.slice(images, [0], [1]), 0, 1) as tf.Tensor4D);
   let m: MeasuredModel;
@@ -33,7 +39,10 @@ export function modelOutput(model: ModelWrapper | tf.LayersModel | tf.GraphModel
     const N = images.shape[0];
     const one = (x: tf.Tensor) => tf.reshape(applyProgram(program, x), [x.shape[0], -1]);
     if (m.input.batch !== 'one') return one(images) as tf.Tensor2D;
-    return tf.concat(Array.from({ length: N }, (_, i) => one(tf.slice(images, [i], [1]))), 0) as tf.Tensor2D;
+    return tf.concat(
+      Array.from({ length: N }, (_, i) => one(tf.slice(images, [i], [1]))),
+      0,
+    ) as tf.Tensor2D;
   });
 }
 

@@ -26,9 +26,13 @@ export async function sampleInvariance(
   { eta = 0.1, samples = 8, output = 'probs' }: SampleInvarianceOptions = {},
 ): Promise<number[]> {
   checkMetricImages(images, 'sampleInvariance');
-  if (!(eta > 0) || !Number.isFinite(eta)) throw new InputError(`sampleInvariance: eta must be a positive number, got ${eta}`);
-  if (!Number.isInteger(samples) || samples < 2) throw new InputError(`sampleInvariance: samples must be an integer ≥ 2, got ${samples}`);
-  const ts = Array.from({ length: samples }, (_, i) => -eta + (2 * eta * i) / (samples - 1)).filter((t) => Math.abs(t) > 1e-15);
+  if (!(eta > 0) || !Number.isFinite(eta))
+    throw new InputError(`sampleInvariance: eta must be a positive number, got ${eta}`);
+  if (!Number.isInteger(samples) || samples < 2)
+    throw new InputError(`sampleInvariance: samples must be an integer ≥ 2, got ${samples}`);
+  const ts = Array.from({ length: samples }, (_, i) => -eta + (2 * eta * i) / (samples - 1)).filter(
+    (t) => Math.abs(t) > 1e-15,
+  );
   const N = images.shape[0];
   const sq = tf.tidy(() => {
     const f0 = modelOutput(model, images, output);

@@ -75,8 +75,15 @@ function blurMatrix(n: number, s: number): tf.Tensor2D {
     m = new Float32Array(out * n);
     const reflect = (j: number) => (j < 0 ? -j : j >= n ? 2 * n - 2 - j : j);
     for (let i = 0; i < out; i++) {
-      if (n < 2) m[i * n] = 1; // nothing to reflect: a 1-pixel axis stays as it is
-      else for (const [d, w] of [[-1, 0.25], [0, 0.5], [1, 0.25]]) m[i * n + reflect(i * s + d)] += w;
+      if (n < 2)
+        m[i * n] = 1; // nothing to reflect: a 1-pixel axis stays as it is
+      else
+        for (const [d, w] of [
+          [-1, 0.25],
+          [0, 0.5],
+          [1, 0.25],
+        ])
+          m[i * n + reflect(i * s + d)] += w;
     }
     matrices.set(key, m);
   }

@@ -25,7 +25,12 @@ export class ClassToken extends tf.layers.Layer {
 
   build(inputShape: tf.Shape | tf.Shape[]): void {
     const channels = (inputShape as tf.Shape)[2] as number;
-    this.token = this.addWeight('token', [1, 1, channels], 'float32', tf.initializers.truncatedNormal({ stddev: 0.02, seed: this.seed }));
+    this.token = this.addWeight(
+      'token',
+      [1, 1, channels],
+      'float32',
+      tf.initializers.truncatedNormal({ stddev: 0.02, seed: this.seed }),
+    );
     this.built = true;
   }
 

@@ -13,6 +13,7 @@ import { PositionEmbedding } from './positionEmbedding';
 /** Every custom layer class, sorted by className (a test checks each is registered once). */
 export const CUSTOM_LAYER_CLASSES = [BlurPool2D, ClassToken, ClassTokenPool, MultiHeadSelfAttention, PositionEmbedding];
 
-for (const cls of CUSTOM_LAYER_CLASSES) tf.serialization.registerClass(cls as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);
+for (const cls of CUSTOM_LAYER_CLASSES)
+  tf.serialization.registerClass(cls as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);
 
 export { BlurPool2D, ClassToken, ClassTokenPool, MultiHeadSelfAttention, PositionEmbedding };

@@ -31,8 +31,10 @@ export class MultiHeadSelfAttention extends tf.layers.Layer {
 
   build(inputShape: tf.Shape | tf.Shape[]): void {
     const c = (inputShape as tf.Shape)[2] as number;
-    if (c % this.numHeads !== 0) throw new Error(`MultiHeadSelfAttention: channels ${c} not divisible by numHeads ${this.numHeads}`);
-    const glorot = (offset: number) => tf.initializers.glorotUniform({ seed: this.seed === undefined ? undefined : this.seed + offset });
+    if (c % this.numHeads !== 0)
+      throw new Error(`MultiHeadSelfAttention: channels ${c} not divisible by numHeads ${this.numHeads}`);
+    const glorot = (offset: number) =>
+      tf.initializers.glorotUniform({ seed: this.seed === undefined ? undefined : this.seed + offset });
     this.qkvKernel = this.addWeight('qkv/kernel', [c, 3 * c], 'float32', glorot(0));
     this.qkvBias = this.addWeight('qkv/bias', [3 * c], 'float32', tf.initializers.zeros());
     this.outKernel = this.addWeight('out/kernel', [c, c], 'float32', glorot(1));
@@ -71,19 +73,29 @@ export function tokenMatMul(x: tf.Tensor3D, kernel: tf.Tensor2D, bias?: tf.Tenso
 /** [B, N, C] → [B·h, N, d] (head-major inside each image). */
 export function splitHeads(x: tf.Tensor3D, heads: number): tf.Tensor3D {
   const [b, n, c] = x.shape;
-  return x.reshape([b, n, heads, c / heads]).transpose([0, 2, 1, 3]).reshape([b * heads, n, c / heads]);
+  return x
+    .reshape([b, n, heads, c / heads])
+    .transpose([0, 2, 1, 3])
+    .reshape([b * heads, n, c / heads]);
 }
 
 /** [B·h, N, d] → [B, N, h·d], the inverse of splitHeads. */
 export function mergeHeads(x: tf.Tensor3D, heads: number): tf.Tensor3D {
   const [bh, n, d] = x.shape;
-  return x.reshape([bh / heads, heads, n, d]).transpose([0, 2, 1, 3]).reshape([bh / heads, n, heads * d]);
+  return x
+    .reshape([bh / heads, heads, n, d])
+    .transpose([0, 2, 1, 3])
+    .reshape([bh / heads, n, heads * d]);
 }
 
 /** q, k, v per head, [B·h, N, d] each; `withBias: false` gives the tangent map (bias drops out). */
 export function qkvHeads(layer: MultiHeadSelfAttention, x: tf.Tensor3D, withBias: boolean) {
   const c = x.shape[2];
-  const qkv = tokenMatMul(x, layer.qkvKernel.read() as tf.Tensor2D, withBias ? (layer.qkvBias.read() as tf.Tensor1D) : undefined);
+  const qkv = tokenMatMul(
+    x,
+    layer.qkvKernel.read() as tf.Tensor2D,
+    withBias ? (layer.qkvBias.read() as tf.Tensor1D) : undefined,
+  );
   const [q, k, v] = tf.split(qkv, [c, c, c], 2) as tf.Tensor3D[];
   return { q: splitHeads(q, layer.numHeads), k: splitHeads(k, layer.numHeads), v: splitHeads(v, layer.numHeads) };
 }
@@ -95,5 +107,9 @@ export function attentionWeights(q: tf.Tensor3D, k: tf.Tensor3D): tf.Tensor3D {
 
 /** merged heads [B, N, C] · Wo (+ bo). */
 export function outputProjection(layer: MultiHeadSelfAttention, merged: tf.Tensor3D, withBias: boolean): tf.Tensor3D {
-  return tokenMatMul(merged, layer.outKernel.read() as tf.Tensor2D, withBias ? (layer.outBias.read() as tf.Tensor1D) : undefined);
+  return tokenMatMul(
+    merged,
+    layer.outKernel.read() as tf.Tensor2D,
+    withBias ? (layer.outBias.read() as tf.Tensor1D) : undefined,
+  );
 }

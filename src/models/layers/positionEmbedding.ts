@@ -19,7 +19,12 @@ export class PositionEmbedding extends tf.layers.Layer {
 
   build(inputShape: tf.Shape | tf.Shape[]): void {
     const [, n, c] = inputShape as number[];
-    this.embedding = this.addWeight('embedding', [1, n, c], 'float32', tf.initializers.truncatedNormal({ stddev: 0.02, seed: this.seed }));
+    this.embedding = this.addWeight(
+      'embedding',
+      [1, n, c],
+      'float32',
+      tf.initializers.truncatedNormal({ stddev: 0.02, seed: this.seed }),
+    );
     this.built = true;
   }
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { mlpBlock, patchEmbedding } from './patchEmbedding';
-import { logitsAndSoftmax, seededInit, ZooBuildOptions } from './seeds';
+import { logitsAndSoftmax, seededInit, type ZooBuildOptions } from './seeds';
 
 export interface MixerOptions extends ZooBuildOptions {
   patch?: number;
@@ -17,7 +17,16 @@ type T = tf.SymbolicTensor;
  * [LN → transpose → token MLP (GELU) → transpose → +] [LN → channel MLP (GELU) → +], final LN,
  * global average over tokens → logits → softmax. Only standard tfjs layers (Permute, Dense, …).
  */
-export function buildMixerTiny({ seed = 0, inputShape = [28, 28, 3], numClasses = 10, patch = 4, dim = 32, depth = 2, tokenMlpDim = 64, channelMlpDim = 64 }: MixerOptions = {}): tf.LayersModel {
+export function buildMixerTiny({
+  seed = 0,
+  inputShape = [28, 28, 3],
+  numClasses = 10,
+  patch = 4,
+  dim = 32,
+  depth = 2,
+  tokenMlpDim = 64,
+  channelMlpDim = 64,
+}: MixerOptions = {}): tf.LayersModel {
   const init = seededInit(seed);
   const input = tf.input({ shape: inputShape, name: 'image' });
   let x = patchEmbedding(input, patch, dim, init);
@@ -29,7 +38,9 @@ export function buildMixerTiny({ seed = 0, inputShape = [28, 28, 3], numClasses 
     t = tf.layers.permute({ dims: [2, 1], name: `block${i}_to_tokens` }).apply(t) as T;
     x = tf.layers.add({ name: `block${i}_add1` }).apply([x, t]) as T;
     const c = tf.layers.layerNormalization({ name: `block${i}_ln2` }).apply(x) as T;
-    x = tf.layers.add({ name: `block${i}_add2` }).apply([x, mlpBlock(c, channelMlpDim, dim, init, `block${i}_channel_mlp`)]) as T;
+    x = tf.layers
+      .add({ name: `block${i}_add2` })
+      .apply([x, mlpBlock(c, channelMlpDim, dim, init, `block${i}_channel_mlp`)]) as T;
   }
   x = tf.layers.layerNormalization({ name: 'final_ln' }).apply(x) as T;
   x = tf.layers.globalAveragePooling1d({ name: 'gap' }).apply(x) as T;

@@ -37,7 +37,13 @@ export interface ZooBuildOptions {
 
 /** The classifier head every zoo model ends with: Dense logits, then a separate softmax layer, so
  * 'logits' (DESIGN §1: the input of the final softmax) is a layer output the toolkit can read. */
-export function logitsAndSoftmax(x: tf.SymbolicTensor, numClasses: number, init: ReturnType<typeof seededInit>): tf.SymbolicTensor {
-  const logits = tf.layers.dense({ units: numClasses, kernelInitializer: init.kernel(), name: 'logits' }).apply(x) as tf.SymbolicTensor;
+export function logitsAndSoftmax(
+  x: tf.SymbolicTensor,
+  numClasses: number,
+  init: ReturnType<typeof seededInit>,
+): tf.SymbolicTensor {
+  const logits = tf.layers
+    .dense({ units: numClasses, kernelInitializer: init.kernel(), name: 'logits' })
+    .apply(x) as tf.SymbolicTensor;
   return tf.layers.activation({ activation: 'softmax', name: 'probs' }).apply(logits) as tf.SymbolicTensor;
 }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ClassToken, ClassTokenPool, MultiHeadSelfAttention, PositionEmbedding } from '../layers';
 import { mlpBlock, patchEmbedding } from './patchEmbedding';
-import { logitsAndSoftmax, seededInit, ZooBuildOptions } from './seeds';
+import { logitsAndSoftmax, seededInit, type ZooBuildOptions } from './seeds';
 
 export interface VitOptions extends ZooBuildOptions {
   patch?: number;
@@ -18,7 +18,16 @@ type T = tf.SymbolicTensor;
  * position embedding, `depth` pre-norm blocks [LN → MHSA (4 heads) → +] [LN → MLP (GELU) → +],
  * final LN, class token → logits → softmax. Tokens are [B, 1 + h·w, C] throughout.
  */
-export function buildVitTiny({ seed = 0, inputShape = [28, 28, 3], numClasses = 10, patch = 4, dim = 32, depth = 2, numHeads = 4, mlpDim = 64 }: VitOptions = {}): tf.LayersModel {
+export function buildVitTiny({
+  seed = 0,
+  inputShape = [28, 28, 3],
+  numClasses = 10,
+  patch = 4,
+  dim = 32,
+  depth = 2,
+  numHeads = 4,
+  mlpDim = 64,
+}: VitOptions = {}): tf.LayersModel {
   const init = seededInit(seed);
   const input = tf.input({ shape: inputShape, name: 'image' });
   let x = patchEmbedding(input, patch, dim, init);

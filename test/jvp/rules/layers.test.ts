@@ -32,7 +32,18 @@ interface Case {
   build(input: tf.SymbolicTensor): tf.SymbolicTensor;
 }
 
-const conv = (act: string) => (i: tf.SymbolicTensor) => tf.layers.conv2d({ filters: 4, kernelSize: 3, strides: 2, dilationRate: 1, padding: 'same', activation: act as Activation, biasInitializer: 'randomNormal' }).apply(i) as tf.SymbolicTensor;
+const conv = (act: string) => (i: tf.SymbolicTensor) =>
+  tf.layers
+    .conv2d({
+      filters: 4,
+      kernelSize: 3,
+      strides: 2,
+      dilationRate: 1,
+      padding: 'same',
+      activation: act as Activation,
+      biasInitializer: 'randomNormal',
+    })
+    .apply(i) as tf.SymbolicTensor;
 const single = (layer: tf.layers.Layer) => (i: tf.SymbolicTensor) => layer.apply(i) as tf.SymbolicTensor;
 /**
  * Two branches of the input for merge layers: x itself and tanh(0.5·x + 0.37), fixed weights.
@@ -43,7 +54,12 @@ const single = (layer: tf.layers.Layer) => (i: tf.SymbolicTensor) => layer.apply
 const branches = (i: tf.SymbolicTensor) => [
   i,
   tf.layers
-    .dense({ units: 3, activation: 'tanh', kernelInitializer: tf.initializers.identity({ gain: 0.5 }), biasInitializer: tf.initializers.constant({ value: 0.37 }) })
+    .dense({
+      units: 3,
+      activation: 'tanh',
+      kernelInitializer: tf.initializers.identity({ gain: 0.5 }),
+      biasInitializer: tf.initializers.constant({ value: 0.37 }),
+    })
     .apply(i) as tf.SymbolicTensor,
 ];
 const merge = (layer: tf.layers.Layer) => (i: tf.SymbolicTensor) => layer.apply(branches(i)) as tf.SymbolicTensor;
@@ -56,14 +72,56 @@ const CASES: Case[] = [
   { className: 'AlphaDropout', shape: IMG, build: single(tf.layers.alphaDropout({ rate: 0.5 })) },
   { className: 'Average', shape: IMG, build: merge(tf.layers.average()) },
   { className: 'AveragePooling1D', shape: [2, 6, 3], build: single(tf.layers.averagePooling1d({ poolSize: 2 })) },
-  { className: 'AveragePooling2D', shape: IMG, build: single(tf.layers.averagePooling2d({ poolSize: 3, strides: 2, padding: 'same' })) },
-  { className: 'BatchNormalization', shape: IMG, build: single(tf.layers.batchNormalization({ movingVarianceInitializer: 'ones', gammaInitializer: 'randomNormal', betaInitializer: 'randomNormal', movingMeanInitializer: 'randomNormal' })) },
+  {
+    className: 'AveragePooling2D',
+    shape: IMG,
+    build: single(tf.layers.averagePooling2d({ poolSize: 3, strides: 2, padding: 'same' })),
+  },
+  {
+    className: 'BatchNormalization',
+    shape: IMG,
+    build: single(
+      tf.layers.batchNormalization({
+        movingVarianceInitializer: 'ones',
+        gammaInitializer: 'randomNormal',
+        betaInitializer: 'randomNormal',
+        movingMeanInitializer: 'randomNormal',
+      }),
+    ),
+  },
   { className: 'CenterCrop', shape: IMG, build: single(tf.layers.centerCrop({ height: 4, width: 4 })) },
   { className: 'Concatenate', shape: IMG, build: merge(tf.layers.concatenate()) },
   { className: 'Conv2D', shape: IMG, build: conv('tanh') },
-  { className: 'Cropping2D', shape: IMG, build: single(tf.layers.cropping2D({ cropping: [[1, 0], [0, 2]] })) },
-  { className: 'Dense', shape: IMG, build: single(tf.layers.dense({ units: 5, activation: 'swish', biasInitializer: 'randomNormal' })) },
-  { className: 'DepthwiseConv2D', shape: IMG, build: single(tf.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2, padding: 'valid', activation: 'elu', biasInitializer: 'randomNormal' })) },
+  {
+    className: 'Cropping2D',
+    shape: IMG,
+    build: single(
+      tf.layers.cropping2D({
+        cropping: [
+          [1, 0],
+          [0, 2],
+        ],
+      }),
+    ),
+  },
+  {
+    className: 'Dense',
+    shape: IMG,
+    build: single(tf.layers.dense({ units: 5, activation: 'swish', biasInitializer: 'randomNormal' })),
+  },
+  {
+    className: 'DepthwiseConv2D',
+    shape: IMG,
+    build: single(
+      tf.layers.depthwiseConv2d({
+        kernelSize: 3,
+        depthMultiplier: 2,
+        padding: 'valid',
+        activation: 'elu',
+        biasInitializer: 'randomNormal',
+      }),
+    ),
+  },
   { className: 'Dropout', shape: IMG, build: single(tf.layers.dropout({ rate: 0.5 })) },
   { className: 'ELU', shape: IMG, build: single(tf.layers.elu()) },
   { className: 'Flatten', shape: IMG, build: single(tf.layers.flatten()) },
@@ -72,30 +130,79 @@ const CASES: Case[] = [
   { className: 'GlobalAveragePooling1D', shape: [2, 6, 3], build: single(tf.layers.globalAveragePooling1d()) },
   { className: 'GlobalAveragePooling2D', shape: IMG, build: single(tf.layers.globalAveragePooling2d({})) },
   { className: 'GlobalMaxPooling2D', shape: IMG, build: single(tf.layers.globalMaxPooling2d({})) },
-  { className: 'LayerNormalization', shape: IMG, build: single(tf.layers.layerNormalization({ axis: -1, gammaInitializer: 'randomNormal' })) },
+  {
+    className: 'LayerNormalization',
+    shape: IMG,
+    build: single(tf.layers.layerNormalization({ axis: -1, gammaInitializer: 'randomNormal' })),
+  },
   { className: 'LeakyReLU', shape: IMG, build: single(tf.layers.leakyReLU({ alpha: 0.2 })) },
   { className: 'Maximum', shape: IMG, build: merge(tf.layers.maximum()) },
-  { className: 'MaxPooling2D', shape: IMG, build: single(tf.layers.maxPooling2d({ poolSize: 3, strides: 2, padding: 'same' })) },
+  {
+    className: 'MaxPooling2D',
+    shape: IMG,
+    build: single(tf.layers.maxPooling2d({ poolSize: 3, strides: 2, padding: 'same' })),
+  },
   { className: 'Minimum', shape: IMG, build: merge(tf.layers.minimum()) },
   { className: 'Multiply', shape: IMG, build: merge(tf.layers.multiply()) },
   { className: 'Permute', shape: IMG, build: single(tf.layers.permute({ dims: [3, 1, 2] })) },
-  { className: 'PReLU', shape: IMG, build: single(tf.layers.prelu({ alphaInitializer: tf.initializers.constant({ value: 0.3 }) })) },
+  {
+    className: 'PReLU',
+    shape: IMG,
+    build: single(tf.layers.prelu({ alphaInitializer: tf.initializers.constant({ value: 0.3 }) })),
+  },
   { className: 'ReLU', shape: IMG, build: single(tf.layers.reLU({ maxValue: 0.1 })) },
   { className: 'RepeatVector', shape: [2, 5], build: single(tf.layers.repeatVector({ n: 3 })) },
   { className: 'Rescaling', shape: IMG, build: single(tf.layers.rescaling({ scale: 2.5, offset: -1 })) },
   { className: 'Reshape', shape: IMG, build: single(tf.layers.reshape({ targetShape: [9, 12] })) },
-  { className: 'SeparableConv2D', shape: IMG, build: single(tf.layers.separableConv2d({ filters: 4, kernelSize: 3, padding: 'same', activation: 'gelu', biasInitializer: 'randomNormal' })) },
+  {
+    className: 'SeparableConv2D',
+    shape: IMG,
+    build: single(
+      tf.layers.separableConv2d({
+        filters: 4,
+        kernelSize: 3,
+        padding: 'same',
+        activation: 'gelu',
+        biasInitializer: 'randomNormal',
+      }),
+    ),
+  },
   { className: 'Softmax', shape: IMG, build: single(tf.layers.softmax({ axis: -1 })) },
   { className: 'SpatialDropout1D', shape: [2, 6, 3], build: single(tf.layers.spatialDropout1d({ rate: 0.5 })) },
   { className: 'ThresholdedReLU', shape: IMG, build: single(tf.layers.thresholdedReLU({ theta: 0.06 })) },
   { className: 'Resizing', shape: IMG, build: single(tf.layers.resizing({ height: 4, width: 9 })) },
-  { className: 'KerasResizing', shape: IMG, build: single(new KerasResizing({ height: 4, width: 9, cropToAspectRatio: true })) },
-  { className: 'UpSampling2D', shape: IMG, build: single(tf.layers.upSampling2d({ size: [2, 3], interpolation: 'bilinear' })) },
+  {
+    className: 'KerasResizing',
+    shape: IMG,
+    build: single(new KerasResizing({ height: 4, width: 9, cropToAspectRatio: true })),
+  },
+  {
+    className: 'UpSampling2D',
+    shape: IMG,
+    build: single(tf.layers.upSampling2d({ size: [2, 3], interpolation: 'bilinear' })),
+  },
   { className: 'ZeroPadding2D', shape: IMG, build: single(tf.layers.zeroPadding2d({ padding: [1, 2] })) },
 ];
 
 /** Every tfjs activation name through Dense (a smooth direction keeps ReLU-type kinks away: inputs separated from 0). */
-const ACTIVATIONS = ['linear', 'relu', 'relu6', 'elu', 'selu', 'sigmoid', 'hardSigmoid', 'softplus', 'softsign', 'tanh', 'gelu', 'gelu_new', 'swish', 'mish', 'softmax', 'logSoftmax'];
+const ACTIVATIONS = [
+  'linear',
+  'relu',
+  'relu6',
+  'elu',
+  'selu',
+  'sigmoid',
+  'hardSigmoid',
+  'softplus',
+  'softsign',
+  'tanh',
+  'gelu',
+  'gelu_new',
+  'swish',
+  'mish',
+  'softmax',
+  'logSoftmax',
+];
 
 function modelFor(c: Case): tf.LayersModel {
   const input = tf.input({ shape: c.shape.slice(1) });
@@ -111,10 +218,16 @@ for (const backend of ['cpu', 'wasm'] as const) {
     for (const c of CASES) {
       it(`${c.className}`, async () => {
         const model = modelFor(c);
-        assert.ok(model.layers.some((l) => l.getClassName() === c.className), `model contains a ${c.className}`);
+        assert.ok(
+          model.layers.some((l) => l.getClassName() === c.className),
+          `model contains a ${c.className}`,
+        );
         const x = separatedValues(c.shape, 1, 0.02);
         const v = tf.randomUniform([2 * c.shape[0], ...c.shape.slice(1)], -1, 1, 'float32', 7);
-        await expectNoLeak(() => checkJvpAgainstFd(model, x, v, { h: TOL.fdStepSmooth, tol: TOL.fdRelNonlinear, what: c.className }), c.className);
+        await expectNoLeak(
+          () => checkJvpAgainstFd(model, x, v, { h: TOL.fdStepSmooth, tol: TOL.fdRelNonlinear, what: c.className }),
+          c.className,
+        );
         // Zero tangent in ⇒ zero tangent out (no bias or offset reaches the tangent).
         const zero = jvpLayersModel(model, x, tf.zerosLike(v));
         assert.equal(tf.max(tf.abs(zero.tangent)).dataSync()[0], 0, `${c.className}: zero tangent maps to zero`);
@@ -126,7 +239,12 @@ for (const backend of ['cpu', 'wasm'] as const) {
       it(`Dense with activation '${act}'`, () => {
         const input = tf.input({ shape: [6] });
         // Identity kernel, zero bias: the pre-activation is x itself, kept ≥ 0.01 away from kinks.
-        const dense = tf.layers.dense({ units: 6, activation: act as Activation, kernelInitializer: 'identity', biasInitializer: 'zeros' });
+        const dense = tf.layers.dense({
+          units: 6,
+          activation: act as Activation,
+          kernelInitializer: 'identity',
+          biasInitializer: 'zeros',
+        });
         const model = tf.model({ inputs: input, outputs: dense.apply(input) as tf.SymbolicTensor });
         const x = separatedValues([4, 6], 3, 0.25);
         const v = tf.randomUniform([8, 6], -1, 1, 'float32', 5);
@@ -135,9 +253,12 @@ for (const backend of ['cpu', 'wasm'] as const) {
       });
     }
 
-    it('MaxPooling2D, hand-checked: the tangent comes from each window\'s argmax', () => {
+    it("MaxPooling2D, hand-checked: the tangent comes from each window's argmax", () => {
       const input = tf.input({ shape: [2, 4, 1] });
-      const model = tf.model({ inputs: input, outputs: tf.layers.maxPooling2d({ poolSize: 2 }).apply(input) as tf.SymbolicTensor });
+      const model = tf.model({
+        inputs: input,
+        outputs: tf.layers.maxPooling2d({ poolSize: 2 }).apply(input) as tf.SymbolicTensor,
+      });
       // windows [[1, 5], [2, 3]] → max 5 at (0,1); [[4, 0], [7, 6]] → max 7 at (1,0)
       const x = tf.tensor4d([1, 5, 4, 0, 2, 3, 7, 6], [1, 2, 4, 1]);
       const v = tf.tensor4d([10, 20, 30, 40, 50, 60, 70, 80], [1, 2, 4, 1]);
@@ -153,7 +274,10 @@ describe('rule registry', () => {
     // The sources decide (a stale dist/ file must not count); their compiled modules give the class.
     const srcDir = path.join(__dirname, '..', '..', '..', '..', 'src', 'jvp', 'rules', 'layers');
     const dir = path.join(__dirname, '..', '..', '..', 'src', 'jvp', 'rules', 'layers');
-    const files = fs.readdirSync(srcDir).filter((f) => f.endsWith('.ts')).map((f) => f.replace(/\.ts$/, '.js'));
+    const files = fs
+      .readdirSync(srcDir)
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => f.replace(/\.ts$/, '.js'));
     const classes = files.map((f) => {
       const mod = require(path.join(dir, f)) as Record<string, { className?: string }>;
       const rule = Object.values(mod).find((r) => r && typeof r.className === 'string');
@@ -161,16 +285,29 @@ describe('rule registry', () => {
       return rule!.className as string;
     });
     const covered = new Set(CASES.map((c) => c.className));
-    assert.deepEqual(classes.filter((c) => !covered.has(c)), []);
+    assert.deepEqual(
+      classes.filter((c) => !covered.has(c)),
+      [],
+    );
     assert.equal(new Set(classes).size, classes.length, 'one class per rule file');
     for (const c of classes) assert.ok(registeredLayerClasses().includes(c), `${c} is registered`);
   });
 
   it('an unsupported layer raises an error naming it and the fallbacks', () => {
     const input = tf.input({ shape: [4, 3] });
-    const model = tf.model({ inputs: input, outputs: tf.layers.simpleRNN({ units: 2, name: 'my_rnn' }).apply(input) as tf.SymbolicTensor });
+    const model = tf.model({
+      inputs: input,
+      outputs: tf.layers.simpleRNN({ units: 2, name: 'my_rnn' }).apply(input) as tf.SymbolicTensor,
+    });
     const x = tf.ones([1, 4, 3]);
-    assert.throws(() => jvpLayersModel(model, x, x), (err: Error) => /my_rnn/.test(err.message) && /SimpleRNN/.test(err.message) && /double-vjp/.test(err.message) && /'fd'/.test(err.message));
+    assert.throws(
+      () => jvpLayersModel(model, x, x),
+      (err: Error) =>
+        /my_rnn/.test(err.message) &&
+        /SimpleRNN/.test(err.message) &&
+        /double-vjp/.test(err.message) &&
+        /'fd'/.test(err.message),
+    );
     x.dispose();
   });
 });

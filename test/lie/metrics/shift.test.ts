@@ -10,11 +10,20 @@ describe('shiftImages', () => {
   // x[b, i, j, c] = 100 i + j: every pixel names its own position.
   const H = 4;
   const W = 5;
-  const grid = () => tf.tensor4d(Float32Array.from({ length: H * W }, (_, p) => 100 * Math.floor(p / W) + (p % W)), [1, H, W, 1]);
+  const grid = () =>
+    tf.tensor4d(
+      Float32Array.from({ length: H * W }, (_, p) => 100 * Math.floor(p / W) + (p % W)),
+      [1, H, W, 1],
+    );
 
   it('circular: out[i, j] = x[(i − dy) mod H, (j − dx) mod W] (numpy.roll)', async () => {
     const x = grid();
-    for (const [dx, dy] of [[1, 0], [-2, 1], [0, -3], [4, 3]]) {
+    for (const [dx, dy] of [
+      [1, 0],
+      [-2, 1],
+      [0, -3],
+      [4, 3],
+    ]) {
       await expectNoLeak(() => shiftImages(x, dx, dy, 'circular'), 'shiftImages'); // returns one tensor, keeps nothing else
       const y = shiftImages(x, dx, dy, 'circular');
       const v = y.dataSync();

@@ -21,7 +21,9 @@ export function slurmBinary(name: string): string {
     const p = path.join(dir, name);
     if (dir && fs.existsSync(p)) return p;
   }
-  throw new Error(`'${name}' is not installed: the Slurm test needs Debian's slurm-wlm and munge (.ci/setup installs them: apt-get install slurm-wlm munge)`);
+  throw new Error(
+    `'${name}' is not installed: the Slurm test needs Debian's slurm-wlm and munge (.ci/setup installs them: apt-get install slurm-wlm munge)`,
+  );
 }
 
 async function freePort(): Promise<number> {
@@ -48,7 +50,12 @@ export interface SlurmCluster {
 }
 
 export async function startSlurmCluster(): Promise<SlurmCluster> {
-  const bins = Object.fromEntries(['munged', 'mungekey', 'slurmctld', 'slurmd', 'sbatch', 'squeue', 'scancel', 'sinfo', 'scontrol'].map((b) => [b, slurmBinary(b)]));
+  const bins = Object.fromEntries(
+    ['munged', 'mungekey', 'slurmctld', 'slurmd', 'sbatch', 'squeue', 'scancel', 'sinfo', 'scontrol'].map((b) => [
+      b,
+      slurmBinary(b),
+    ]),
+  );
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'liederiv-slurm-'));
   fs.chmodSync(dir, 0o755);
   for (const sub of ['munge', 'state', 'spool', 'log']) fs.mkdirSync(path.join(dir, sub), { mode: 0o755 });
@@ -63,7 +70,9 @@ export async function startSlurmCluster(): Promise<SlurmCluster> {
       })
       .join('\n');
   const stop = async () => {
-    spawnSync(bins.scancel, ['--full', '--user', os.userInfo().username], { env: { ...process.env, SLURM_CONF: f('slurm.conf') } });
+    spawnSync(bins.scancel, ['--full', '--user', os.userInfo().username], {
+      env: { ...process.env, SLURM_CONF: f('slurm.conf') },
+    });
     for (const c of [...children].reverse()) {
       if (c.exitCode !== null || c.signalCode !== null) continue;
       const exited = new Promise<void>((resolve) => c.once('exit', () => resolve()));
@@ -91,8 +100,24 @@ export async function startSlurmCluster(): Promise<SlurmCluster> {
     if (mk.status !== 0) throw new Error(`mungekey failed: ${mk.stderr}`);
     fs.chmodSync(key, 0o600);
     const socket = f('munge', 'munge.socket');
-    start(bins.munged, ['--foreground', '--force', `--socket=${socket}`, `--key-file=${key}`, `--log-file=${f('log', 'munged.log')}`, `--pid-file=${f('munge', 'munged.pid')}`, `--seed-file=${f('munge', 'munged.seed')}`], 'munged.out');
-    await waitFor(() => fs.existsSync(socket), 10_000, () => `munged did not create its socket\n${logs()}`);
+    start(
+      bins.munged,
+      [
+        '--foreground',
+        '--force',
+        `--socket=${socket}`,
+        `--key-file=${key}`,
+        `--log-file=${f('log', 'munged.log')}`,
+        `--pid-file=${f('munge', 'munged.pid')}`,
+        `--seed-file=${f('munge', 'munged.seed')}`,
+      ],
+      'munged.out',
+    );
+    await waitFor(
+      () => fs.existsSync(socket),
+      10_000,
+      () => `munged did not create its socket\n${logs()}`,
+    );
 
     const [ctldPort, dPort] = [await freePort(), await freePort()];
     const conf = f('slurm.conf');
@@ -142,12 +167,16 @@ export async function startSlurmCluster(): Promise<SlurmCluster> {
     const died = (c: ChildProcess) => c.exitCode !== null || c.signalCode !== null;
     await waitFor(
       () => {
-        if (died(ctld) || died(d)) throw new Error(`${died(ctld) ? 'slurmctld' : 'slurmd'} exited (${ctld.exitCode ?? ctld.signalCode}/${d.exitCode ?? d.signalCode})\n${logs()}`);
+        if (died(ctld) || died(d))
+          throw new Error(
+            `${died(ctld) ? 'slurmctld' : 'slurmd'} exited (${ctld.exitCode ?? ctld.signalCode}/${d.exitCode ?? d.signalCode})\n${logs()}`,
+          );
         const r = spawnSync(bins.sinfo, ['-h', '-o', '%T'], { env, encoding: 'utf8' });
         return r.status === 0 && /^idle/m.test(r.stdout);
       },
       60_000,
-      () => `the node did not become idle within 60 s (sinfo: ${spawnSync(bins.sinfo, [], { env, encoding: 'utf8' }).stdout.trim()})\n${logs()}`,
+      () =>
+        `the node did not become idle within 60 s (sinfo: ${spawnSync(bins.sinfo, [], { env, encoding: 'utf8' }).stdout.trim()})\n${logs()}`,
     );
     return { dir, conf, env, cli, logs, stop };
   } catch (err) {

@@ -17,7 +17,10 @@ export const ZOO_SWEEP: Omit<SweepSpec, 'out'> = {
 };
 
 /** A temporary folder with spec.json (sweep folder `out` inside it). */
-export function writeSpec(spec: Omit<SweepSpec, 'out'> & { out?: string }, prefix = 'liederiv-sweep-'): { dir: string; spec: string; out: string } {
+export function writeSpec(
+  spec: Omit<SweepSpec, 'out'> & { out?: string },
+  prefix = 'liederiv-sweep-',
+): { dir: string; spec: string; out: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   const file = path.join(dir, 'spec.json');
   fs.writeFileSync(file, JSON.stringify({ out: 'out', ...spec }, null, 2));

@@ -12,7 +12,11 @@ export const multiplyRule: LayerRule = {
       inputs.forEach((d, i) => {
         const others = inputs.filter((_, j) => j !== i).map((o) => o.primal);
         const factor = others.reduce((a, b) => tf.mul(a, b));
-        const term = mulTiled(tf.broadcastTo(d.tangent, [k * primal.shape[0], ...primal.shape.slice(1)]), tf.broadcastTo(factor, primal.shape), k);
+        const term = mulTiled(
+          tf.broadcastTo(d.tangent, [k * primal.shape[0], ...primal.shape.slice(1)]),
+          tf.broadcastTo(factor, primal.shape),
+          k,
+        );
         tangent = tangent ? tf.add(tangent, term) : term;
       });
       // TypeScript narrows `tangent` to null here: it does not see the assignment inside the forEach callback.

@@ -9,7 +9,7 @@ export const softmaxRule: LayerRule = {
   jvp: ({ layer, inputs, k }) =>
     tf.tidy(() => {
       const axisField = fieldOf<number | number[] | undefined>(layer, 'axis');
-      const axis = Array.isArray(axisField) ? axisField[0] : axisField ?? -1;
+      const axis = Array.isArray(axisField) ? axisField[0] : (axisField ?? -1);
       const s = layer.apply(inputs[0].primal) as tf.Tensor;
       return { primal: s, tangent: softmaxTangent(s, inputs[0].tangent, k, false, axis) };
     }),

@@ -14,7 +14,15 @@ export const SELU_SCALE = 1.0507009873554805; // 1.05070098735548049341933498529
 export const SELU_SCALEALPHA = 1.7580993408473768; // 1.7580993408473768599402175208123 rounded to float64
 
 export type FusedActivation = 'linear' | 'relu' | 'relu6' | 'elu' | 'leakyrelu' | 'sigmoid' | 'prelu';
-export const FUSED_ACTIVATIONS: readonly FusedActivation[] = ['linear', 'relu', 'relu6', 'elu', 'leakyrelu', 'sigmoid', 'prelu'];
+export const FUSED_ACTIVATIONS: readonly FusedActivation[] = [
+  'linear',
+  'relu',
+  'relu6',
+  'elu',
+  'leakyrelu',
+  'sigmoid',
+  'prelu',
+];
 
 /**
  * act'(pre) as a float32 tensor of y's shape, or undefined for the identity ('linear').

@@ -11,9 +11,14 @@ function fusedBatchNorm(op: string): OpRule {
     op,
     jvp: ({ inputs, attrs, name }) => {
       const [x, scaleIn, offsetIn, meanIn, varianceIn] = inputs;
-      const [scale, offset, mean, variance] = ([[scaleIn, 'scale'], [offsetIn, 'offset'], [meanIn, 'mean'], [varianceIn, 'variance']] as const).map(
-        ([v, what]) => requireConstant(v, what, op, name)!,
-      );
+      const [scale, offset, mean, variance] = (
+        [
+          [scaleIn, 'scale'],
+          [offsetIn, 'offset'],
+          [meanIn, 'mean'],
+          [varianceIn, 'variance'],
+        ] as const
+      ).map(([v, what]) => requireConstant(v, what, op, name)!);
       if (!isDual(x)) throw new Error(`${op} rule called without a dual input`);
       const epsilon = attrs.epsilon as number;
       const primal = tf.batchNorm(x.primal, mean, variance, offset, scale, epsilon);

@@ -16,7 +16,8 @@ export const conv2dRule: OpRule = {
     const filter = requireConstant(filterIn, 'filter', 'Conv2D', name)!;
     const p = convParams(attrs);
     if (!isDual(x)) throw new Error('Conv2D rule called without a dual input');
-    const conv = (t: tf.Tensor) => tf.conv2d(t as tf.Tensor4D, filter as tf.Tensor4D, p.strides, p.pad, p.dataFormat, p.dilations);
+    const conv = (t: tf.Tensor) =>
+      tf.conv2d(t as tf.Tensor4D, filter as tf.Tensor4D, p.strides, p.pad, p.dataFormat, p.dilations);
     return [{ primal: conv(x.primal), tangent: conv(x.tangent) }];
   },
 };
@@ -31,15 +32,26 @@ export const fusedConv2dRule: OpRule = {
     if (!isDual(x)) throw new Error('_FusedConv2D rule called without a dual input');
     const fused = (activation: typeof f.activation) =>
       tf.fused.conv2d({
-        x: primalOf(x) as tf.Tensor4D, filter, strides: p.strides, pad: p.pad as never, dataFormat: p.dataFormat, dilations: p.dilations,
-        bias: f.bias, activation,
+        x: primalOf(x) as tf.Tensor4D,
+        filter,
+        strides: p.strides,
+        pad: p.pad as never,
+        dataFormat: p.dataFormat,
+        dilations: p.dilations,
+        bias: f.bias,
+        activation,
         // Only for prelu: tfjs-wasm applies prelu whenever weights are passed, even with activation 'linear'.
-        preluActivationWeights: activation === 'prelu' ? f.preluWeights : undefined, leakyreluAlpha: f.leakyreluAlpha,
+        preluActivationWeights: activation === 'prelu' ? f.preluWeights : undefined,
+        leakyreluAlpha: f.leakyreluAlpha,
       });
     const y = fused(f.activation);
     const tangent = tf.tidy(() => {
       const linear = tf.conv2d(x.tangent as tf.Tensor4D, filter, p.strides, p.pad, p.dataFormat, p.dilations);
-      const slope = fusedActivationDerivative(f.activation, y, { pre: () => fused('linear'), alpha: f.leakyreluAlpha, preluWeights: f.preluWeights });
+      const slope = fusedActivationDerivative(f.activation, y, {
+        pre: () => fused('linear'),
+        alpha: f.leakyreluAlpha,
+        preluWeights: f.preluWeights,
+      });
       return slope ? scaleTangent(linear, k, slope) : linear;
     });
     return [{ primal: y, tangent }];

@@ -2,7 +2,7 @@
  * Decodes convolution attributes exactly as tfjs-converter's convolution_executor.js does
  * (fusedConvAndDepthWiseParams, getPadding). Not a rule; registers nothing.
  */
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { UnsupportedLayerError } from '../../../errors';
 import { registeredOps } from '../../registry';
 import { FUSED_ACTIVATIONS, type FusedActivation } from './activation';
@@ -23,7 +23,12 @@ export function convParams(attrs: Record<string, unknown>): ConvParams {
   let pad = attrs.pad as Pad | 'explicit';
   if (pad === 'explicit') {
     const p = attrs.explicitPaddings as number[];
-    pad = [[p[0], p[1]], [p[2], p[3]], [p[4], p[5]], [p[6], p[7]]];
+    pad = [
+      [p[0], p[1]],
+      [p[2], p[3]],
+      [p[4], p[5]],
+      [p[6], p[7]],
+    ];
   }
   return {
     strides: [strides[1], strides[2]],
@@ -41,11 +46,24 @@ export interface FusedParams {
 }
 
 /** fused_ops = [extraOp, activation] and the extra args (bias, prelu alpha), as tfjs reads them. */
-export function fusedParams(attrs: Record<string, unknown>, args: OpInput[], op: string, name: string, { preluFirstWithoutBias = true } = {}): FusedParams {
+export function fusedParams(
+  attrs: Record<string, unknown>,
+  args: OpInput[],
+  op: string,
+  name: string,
+  { preluFirstWithoutBias = true } = {},
+): FusedParams {
   const [extraOp, activationName] = (attrs.fusedOps as string[] | undefined) ?? [];
-  if (extraOp === 'fusedbatchnorm') throw new UnsupportedLayerError(name, `${op} with a fused FusedBatchNorm (tfjs cannot run it either)`, registeredOps(), 'op');
+  if (extraOp === 'fusedbatchnorm')
+    throw new UnsupportedLayerError(
+      name,
+      `${op} with a fused FusedBatchNorm (tfjs cannot run it either)`,
+      registeredOps(),
+      'op',
+    );
   const activation = (activationName ?? 'linear') as FusedActivation;
-  if (!FUSED_ACTIVATIONS.includes(activation)) throw new UnsupportedLayerError(name, `${op} with fused activation '${activationName}'`, registeredOps(), 'op');
+  if (!FUSED_ACTIVATIONS.includes(activation))
+    throw new UnsupportedLayerError(name, `${op} with fused activation '${activationName}'`, registeredOps(), 'op');
   let [biasArg, preluArg] = args;
   // Conv ops read [alpha] as the only arg when there is no BiasAdd; _FusedMatMul always reads [bias, alpha].
   if (extraOp !== 'biasadd' && preluFirstWithoutBias) {

@@ -17,7 +17,8 @@ function plainDepthwise(op: string): OpRule {
       const filter = requireConstant(filterIn, 'filter', op, name)! as tf.Tensor4D;
       const p = convParams(attrs);
       if (!isDual(x)) throw new Error(`${op} rule called without a dual input`);
-      const dw = (t: tf.Tensor) => tf.depthwiseConv2d(t as tf.Tensor4D, filter, p.strides, p.pad, p.dataFormat, p.dilations);
+      const dw = (t: tf.Tensor) =>
+        tf.depthwiseConv2d(t as tf.Tensor4D, filter, p.strides, p.pad, p.dataFormat, p.dilations);
       return [{ primal: dw(x.primal), tangent: dw(x.tangent) }];
     },
   };
@@ -36,15 +37,26 @@ export const fusedDepthwiseConv2dNativeRule: OpRule = {
     if (!isDual(x)) throw new Error('FusedDepthwiseConv2dNative rule called without a dual input');
     const fused = (activation: typeof f.activation) =>
       tf.fused.depthwiseConv2d({
-        x: x.primal as tf.Tensor4D, filter, strides: p.strides, pad: p.pad as never, dataFormat: p.dataFormat, dilations: p.dilations,
-        bias: f.bias, activation,
+        x: x.primal as tf.Tensor4D,
+        filter,
+        strides: p.strides,
+        pad: p.pad as never,
+        dataFormat: p.dataFormat,
+        dilations: p.dilations,
+        bias: f.bias,
+        activation,
         // Only for prelu: tfjs-wasm applies prelu whenever weights are passed, even with activation 'linear'.
-        preluActivationWeights: activation === 'prelu' ? f.preluWeights : undefined, leakyreluAlpha: f.leakyreluAlpha,
+        preluActivationWeights: activation === 'prelu' ? f.preluWeights : undefined,
+        leakyreluAlpha: f.leakyreluAlpha,
       });
     const y = fused(f.activation);
     const tangent = tf.tidy(() => {
       const linear = tf.depthwiseConv2d(x.tangent as tf.Tensor4D, filter, p.strides, p.pad, p.dataFormat, p.dilations);
-      const slope = fusedActivationDerivative(f.activation, y, { pre: () => fused('linear'), alpha: f.leakyreluAlpha, preluWeights: f.preluWeights });
+      const slope = fusedActivationDerivative(f.activation, y, {
+        pre: () => fused('linear'),
+        alpha: f.leakyreluAlpha,
+        preluWeights: f.preluWeights,
+      });
       return slope ? scaleTangent(linear, k, slope) : linear;
     });
     return [{ primal: y, tangent }];

@@ -20,8 +20,14 @@ export function primalOf(v: OpInput): tf.Tensor {
 }
 
 /** Inputs such as filters and biases must not depend on the image; say so by name if they do. */
-export function requireConstant(v: OpInput | undefined, what: string, op: string, nodeName: string): tf.Tensor | undefined {
-  if (isDual(v)) throw new UnsupportedLayerError(nodeName, `${op} with an input-dependent ${what}`, registeredOps(), 'op');
+export function requireConstant(
+  v: OpInput | undefined,
+  what: string,
+  op: string,
+  nodeName: string,
+): tf.Tensor | undefined {
+  if (isDual(v))
+    throw new UnsupportedLayerError(nodeName, `${op} with an input-dependent ${what}`, registeredOps(), 'op');
   return v;
 }
 

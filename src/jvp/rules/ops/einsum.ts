@@ -29,7 +29,8 @@ export interface ParsedEquation {
 /** 'ij,jk->ik' → {inputs: ['ij', 'jk'], output: 'ik'}; an implicit output is the once-used letters, sorted (numpy's rule). */
 export function parseEquation(equation: string, n: number, nodeName = 'Einsum'): ParsedEquation {
   const eq = equation.replace(/\s+/g, '');
-  const unsupported = (why: string) => new UnsupportedLayerError(nodeName, `Einsum '${equation}' (${why})`, registeredOps(), 'op');
+  const unsupported = (why: string) =>
+    new UnsupportedLayerError(nodeName, `Einsum '${equation}' (${why})`, registeredOps(), 'op');
   if (eq.includes('.')) throw unsupported('ellipsis is not supported');
   const [lhs, rhs] = eq.split('->');
   const inputs = lhs.split(',');
@@ -42,10 +43,16 @@ export function parseEquation(equation: string, n: number, nodeName = 'Einsum'):
   if (output === undefined) {
     const counts = new Map<string, number>();
     for (const c of inputs.join('')) counts.set(c, (counts.get(c) ?? 0) + 1);
-    output = [...counts].filter(([, c]) => c === 1).map(([l]) => l).sort().join('');
+    output = [...counts]
+      .filter(([, c]) => c === 1)
+      .map(([l]) => l)
+      .sort()
+      .join('');
   }
-  if (!/^[a-zA-Z]*$/.test(output) || new Set(output).size !== output.length) throw unsupported(`bad output subscripts '${output}'`);
-  for (const c of output) if (!inputs.some((s) => s.includes(c))) throw unsupported(`output subscript '${c}' appears in no operand`);
+  if (!/^[a-zA-Z]*$/.test(output) || new Set(output).size !== output.length)
+    throw unsupported(`bad output subscripts '${output}'`);
+  for (const c of output)
+    if (!inputs.some((s) => s.includes(c))) throw unsupported(`output subscript '${c}' appears in no operand`);
   return { inputs, output };
 }
 
@@ -71,10 +78,21 @@ function contractPair(a: Term, b: Term, keep: Set<string>): Term {
   const freeB = [...b.s].filter((c) => !inA.has(c));
   const size = (t: Term, letters: string[]) => letters.reduce((n, c) => n * t.t.shape[t.s.indexOf(c)], 1);
   const dimsOf = (t: Term, letters: string[]) => letters.map((c) => t.t.shape[t.s.indexOf(c)]);
-  const a3 = tf.reshape(permuteTo(a, [...batch, ...freeA, ...contracted].join('')), [size(a, batch), size(a, freeA), size(a, contracted)]);
-  const b3 = tf.reshape(permuteTo(b, [...batch, ...contracted, ...freeB].join('')), [size(b, batch), size(b, contracted), size(b, freeB)]);
+  const a3 = tf.reshape(permuteTo(a, [...batch, ...freeA, ...contracted].join('')), [
+    size(a, batch),
+    size(a, freeA),
+    size(a, contracted),
+  ]);
+  const b3 = tf.reshape(permuteTo(b, [...batch, ...contracted, ...freeB].join('')), [
+    size(b, batch),
+    size(b, contracted),
+    size(b, freeB),
+  ]);
   const y = tf.matMul(a3, b3);
-  return { t: tf.reshape(y, [...dimsOf(a, batch), ...dimsOf(a, freeA), ...dimsOf(b, freeB)]), s: [...batch, ...freeA, ...freeB].join('') };
+  return {
+    t: tf.reshape(y, [...dimsOf(a, batch), ...dimsOf(a, freeA), ...dimsOf(b, freeB)]),
+    s: [...batch, ...freeA, ...freeB].join(''),
+  };
 }
 
 /**
@@ -124,7 +142,9 @@ export const einsumRule: OpRule = {
     const operands = inputs.filter((v) => v !== undefined);
     const eq = parseEquation(String(attrs.equation), operands.length, name);
     const primals = operands.map(primalOf);
-    const primal = tfjsEinsumHandles(eq, String(attrs.equation)) ? tf.einsum(String(attrs.equation), ...primals) : einsumDecomposed(eq, primals);
+    const primal = tfjsEinsumHandles(eq, String(attrs.equation))
+      ? tf.einsum(String(attrs.equation), ...primals)
+      : einsumDecomposed(eq, primals);
     const tangent = tf.tidy(() => {
       const d = freshLetter(eq);
       const withDirection: ParsedEquation = { inputs: eq.inputs, output: d + eq.output };
@@ -133,7 +153,10 @@ export const einsumRule: OpRule = {
         if (!isDual(v)) return;
         const unfolded = tf.reshape(v.tangent, [k, ...v.primal.shape]);
         const ins = eq.inputs.map((s, j) => (j === i ? d + s : s));
-        const term = einsumDecomposed({ ...withDirection, inputs: ins }, primals.map((p, j) => (j === i ? unfolded : p)));
+        const term = einsumDecomposed(
+          { ...withDirection, inputs: ins },
+          primals.map((p, j) => (j === i ? unfolded : p)),
+        );
         sum = sum ? tf.add(sum, term) : term;
       });
       return fold(sum!);

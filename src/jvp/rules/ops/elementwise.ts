@@ -11,7 +11,12 @@ import { fold, isDual, primalOf, requireConstant, scaleTangent, unfold, type OpI
 type Partial = (a: tf.Tensor, b: tf.Tensor, y: tf.Tensor) => tf.Tensor | number;
 
 /** Σ_i ∂y/∂in_i ⊙ ḋin_i, broadcast to [k, ...y.shape] and stacked. */
-function broadcastTangent(inputs: OpInput[], partials: Array<(() => tf.Tensor | number) | null>, y: tf.Tensor, k: number): tf.Tensor {
+function broadcastTangent(
+  inputs: OpInput[],
+  partials: Array<(() => tf.Tensor | number) | null>,
+  y: tf.Tensor,
+  k: number,
+): tf.Tensor {
   let sum: tf.Tensor | undefined;
   inputs.forEach((v, i) => {
     if (!isDual(v)) return;
@@ -24,7 +29,12 @@ function broadcastTangent(inputs: OpInput[], partials: Array<(() => tf.Tensor | 
 }
 
 /** A binary elementwise op's rule from its two partial derivatives (null: the partial is 1); shared with math.ts. */
-export function binary(op: string, compute: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor, da: Partial | null, db: Partial | null): OpRule {
+export function binary(
+  op: string,
+  compute: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor,
+  da: Partial | null,
+  db: Partial | null,
+): OpRule {
   return {
     op,
     jvp: ({ inputs, k }) => {
@@ -32,7 +42,9 @@ export function binary(op: string, compute: (a: tf.Tensor, b: tf.Tensor) => tf.T
       const ap = primalOf(a);
       const bp = primalOf(b);
       const y = compute(ap, bp);
-      const tangent = tf.tidy(() => broadcastTangent([a, b], [da && (() => da(ap, bp, y)), db && (() => db(ap, bp, y))], y, k));
+      const tangent = tf.tidy(() =>
+        broadcastTangent([a, b], [da && (() => da(ap, bp, y)), db && (() => db(ap, bp, y))], y, k),
+      );
       return [{ primal: y, tangent }];
     },
   };
@@ -43,25 +55,62 @@ export const addRule = add('Add');
 export const addV2Rule = add('AddV2');
 export const biasAddRule = add('BiasAdd');
 export const subRule = binary('Sub', tf.sub, null, () => -1);
-export const mulRule = binary('Mul', tf.mul, (_a, b) => b, (a) => a);
+export const mulRule = binary(
+  'Mul',
+  tf.mul,
+  (_a, b) => b,
+  (a) => a,
+);
 // d(a/b) = ȧ/b − (a/b)·ḃ/b
-const divide = (op: string) => binary(op, tf.div, (_a, b) => tf.reciprocal(b), (_a, b, y) => tf.neg(tf.div(y, b)));
+const divide = (op: string) =>
+  binary(
+    op,
+    tf.div,
+    (_a, b) => tf.reciprocal(b),
+    (_a, b, y) => tf.neg(tf.div(y, b)),
+  );
 export const realDivRule = divide('RealDiv');
 export const divRule = divide('Div');
-export const maximumRule = binary('Maximum', tf.maximum, (a, b) => tf.cast(tf.greaterEqual(a, b), 'float32'), (a, b) => tf.cast(tf.less(a, b), 'float32'));
-export const minimumRule = binary('Minimum', tf.minimum, (a, b) => tf.cast(tf.lessEqual(a, b), 'float32'), (a, b) => tf.cast(tf.greater(a, b), 'float32'));
-export const squaredDifferenceRule = binary('SquaredDifference', tf.squaredDifference, (a, b) => tf.mul(2, tf.sub(a, b)), (a, b) => tf.mul(-2, tf.sub(a, b)));
+export const maximumRule = binary(
+  'Maximum',
+  tf.maximum,
+  (a, b) => tf.cast(tf.greaterEqual(a, b), 'float32'),
+  (a, b) => tf.cast(tf.less(a, b), 'float32'),
+);
+export const minimumRule = binary(
+  'Minimum',
+  tf.minimum,
+  (a, b) => tf.cast(tf.lessEqual(a, b), 'float32'),
+  (a, b) => tf.cast(tf.greater(a, b), 'float32'),
+);
+export const squaredDifferenceRule = binary(
+  'SquaredDifference',
+  tf.squaredDifference,
+  (a, b) => tf.mul(2, tf.sub(a, b)),
+  (a, b) => tf.mul(-2, tf.sub(a, b)),
+);
 
 export const addNRule: OpRule = {
   op: 'AddN',
   jvp: ({ inputs, k }) => {
     const y = tf.addN(inputs.map(primalOf));
-    const tangent = tf.tidy(() => broadcastTangent(inputs, inputs.map(() => null), y, k));
+    const tangent = tf.tidy(() =>
+      broadcastTangent(
+        inputs,
+        inputs.map(() => null),
+        y,
+        k,
+      ),
+    );
     return [{ primal: y, tangent }];
   },
 };
 
-function unary(op: string, compute: (x: tf.Tensor, attrs: Record<string, unknown>) => tf.Tensor, slope: (x: tf.Tensor, y: tf.Tensor, attrs: Record<string, unknown>) => tf.Tensor | number): OpRule {
+function unary(
+  op: string,
+  compute: (x: tf.Tensor, attrs: Record<string, unknown>) => tf.Tensor,
+  slope: (x: tf.Tensor, y: tf.Tensor, attrs: Record<string, unknown>) => tf.Tensor | number,
+): OpRule {
   return {
     op,
     jvp: ({ inputs, attrs, k }) => {
@@ -79,10 +128,18 @@ function unary(op: string, compute: (x: tf.Tensor, attrs: Record<string, unknown
 
 const positive = (x: tf.Tensor) => tf.cast(tf.greater(x, 0), 'float32');
 export const reluRule = unary('Relu', tf.relu, positive);
-export const relu6Rule = unary('Relu6', tf.relu6, (x) => tf.cast(tf.logicalAnd(tf.greater(x, 0), tf.lessEqual(x, 6)), 'float32'));
+export const relu6Rule = unary('Relu6', tf.relu6, (x) =>
+  tf.cast(tf.logicalAnd(tf.greater(x, 0), tf.lessEqual(x, 6)), 'float32'),
+);
 export const eluRule = unary('Elu', tf.elu, (x, y) => tf.where(tf.greater(x, 0), tf.onesLike(x), tf.add(y, 1)));
-export const seluRule = unary('Selu', tf.selu, (x) => tf.where(tf.greater(x, 0), tf.fill(x.shape, SELU_SCALE), tf.mul(SELU_SCALEALPHA, tf.exp(x))));
-export const leakyReluRule = unary('LeakyRelu', (x, attrs) => tf.leakyRelu(x, attrs.alpha as number), (x, _y, attrs) => tf.where(tf.greater(x, 0), tf.onesLike(x), tf.fill(x.shape, attrs.alpha as number)));
+export const seluRule = unary('Selu', tf.selu, (x) =>
+  tf.where(tf.greater(x, 0), tf.fill(x.shape, SELU_SCALE), tf.mul(SELU_SCALEALPHA, tf.exp(x))),
+);
+export const leakyReluRule = unary(
+  'LeakyRelu',
+  (x, attrs) => tf.leakyRelu(x, attrs.alpha as number),
+  (x, _y, attrs) => tf.where(tf.greater(x, 0), tf.onesLike(x), tf.fill(x.shape, attrs.alpha as number)),
+);
 export const sigmoidRule = unary('Sigmoid', tf.sigmoid, (_x, y) => tf.mul(y, tf.sub(1, y)));
 export const tanhRule = unary('Tanh', tf.tanh, (_x, y) => tf.sub(1, tf.square(y)));
 export const softplusRule = unary('Softplus', tf.softplus, (x) => tf.sigmoid(x));
@@ -102,7 +159,13 @@ export const preluRule: OpRule = {
     const alpha = requireConstant(alphaIn, 'alpha', 'Prelu', name)!;
     if (!isDual(x)) throw new Error('Prelu rule called without a dual input');
     const y = tf.prelu(x.primal, alpha);
-    const tangent = tf.tidy(() => scaleTangent(x.tangent, k, tf.where(tf.greater(x.primal, 0), tf.onesLike(x.primal), tf.mul(tf.onesLike(x.primal), alpha))));
+    const tangent = tf.tidy(() =>
+      scaleTangent(
+        x.tangent,
+        k,
+        tf.where(tf.greater(x.primal, 0), tf.onesLike(x.primal), tf.mul(tf.onesLike(x.primal), alpha)),
+      ),
+    );
     return [{ primal: y, tangent }];
   },
 };

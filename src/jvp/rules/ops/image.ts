@@ -28,7 +28,8 @@ export const resizeBilinearRule: OpRule = {
   op: 'ResizeBilinear',
   jvp: ({ inputs, attrs }) => {
     const x = dualImage(inputs, 'ResizeBilinear');
-    const resize = (t: tf.Tensor4D) => tf.image.resizeBilinear(t, sizeOf(attrs), Boolean(attrs.alignCorners), Boolean(attrs.halfPixelCenters));
+    const resize = (t: tf.Tensor4D) =>
+      tf.image.resizeBilinear(t, sizeOf(attrs), Boolean(attrs.alignCorners), Boolean(attrs.halfPixelCenters));
     return [{ primal: resize(x.primal), tangent: resize(x.tangent) }];
   },
 };
@@ -37,7 +38,8 @@ export const resizeNearestNeighborRule: OpRule = {
   op: 'ResizeNearestNeighbor',
   jvp: ({ inputs, attrs }) => {
     const x = dualImage(inputs, 'ResizeNearestNeighbor');
-    const resize = (t: tf.Tensor4D) => tf.image.resizeNearestNeighbor(t, sizeOf(attrs), Boolean(attrs.alignCorners), Boolean(attrs.halfPixelCenters));
+    const resize = (t: tf.Tensor4D) =>
+      tf.image.resizeNearestNeighbor(t, sizeOf(attrs), Boolean(attrs.alignCorners), Boolean(attrs.halfPixelCenters));
     return [{ primal: resize(x.primal), tangent: resize(x.tangent) }];
   },
 };
@@ -50,7 +52,8 @@ export const cropAndResizeRule: OpRule = {
     const boxInd = requireConstant(inputs[2] as never, 'box indices', 'CropAndResize', name) as tf.Tensor1D;
     const cropSize = (attrs.cropSize as number[]).flat(Infinity) as number[];
     const method = (attrs.method as 'bilinear' | 'nearest') ?? 'bilinear';
-    const crop = (t: tf.Tensor, fill: number) => tf.image.cropAndResize(t as tf.Tensor4D, boxes, boxInd, [cropSize[0], cropSize[1]], method, fill);
+    const crop = (t: tf.Tensor, fill: number) =>
+      tf.image.cropAndResize(t as tf.Tensor4D, boxes, boxInd, [cropSize[0], cropSize[1]], method, fill);
     const primal = crop(x.primal, (attrs.extrapolationValue as number) ?? 0);
     return [{ primal, tangent: tf.tidy(() => perDirection(x.tangent, k, (t) => crop(t, 0))) }];
   },
@@ -60,11 +63,20 @@ export const imageProjectiveTransformV3Rule: OpRule = {
   op: 'ImageProjectiveTransformV3',
   jvp: ({ inputs, attrs, k, name }) => {
     const x = dualImage(inputs, 'ImageProjectiveTransformV3');
-    const transforms = requireConstant(inputs[1] as never, 'transform', 'ImageProjectiveTransformV3', name) as tf.Tensor2D;
+    const transforms = requireConstant(
+      inputs[1] as never,
+      'transform',
+      'ImageProjectiveTransformV3',
+      name,
+    ) as tf.Tensor2D;
     const interpolation = String(attrs.interpolation).toLowerCase() as 'nearest' | 'bilinear';
     const fillMode = String(attrs.fillMode).toLowerCase() as 'constant' | 'reflect' | 'wrap' | 'nearest';
-    const outShape = attrs.outputShape === undefined ? undefined : ((attrs.outputShape as number[]).flat(Infinity) as [number, number]);
-    const warp = (t: tf.Tensor, fill: number) => tf.image.transform(t as tf.Tensor4D, transforms, interpolation, fillMode, fill, outShape);
+    const outShape =
+      attrs.outputShape === undefined
+        ? undefined
+        : ((attrs.outputShape as number[]).flat(Infinity) as [number, number]);
+    const warp = (t: tf.Tensor, fill: number) =>
+      tf.image.transform(t as tf.Tensor4D, transforms, interpolation, fillMode, fill, outShape);
     const primal = warp(x.primal, (attrs.fillValue as number) ?? 0);
     return [{ primal, tangent: tf.tidy(() => perDirection(x.tangent, k, (t) => warp(t, 0))) }];
   },

@@ -22,16 +22,37 @@ import * as softmax from './softmax';
 import * as structure from './structure';
 
 const RULE_FILES: Record<string, Record<string, unknown>> = {
-  batchNorm, conv2d, depthwiseConv2d, einsum, elementwise, image, math, matMul, normalization, pooling, reduction, shape, softmax, structure,
+  batchNorm,
+  conv2d,
+  depthwiseConv2d,
+  einsum,
+  elementwise,
+  image,
+  math,
+  matMul,
+  normalization,
+  pooling,
+  reduction,
+  shape,
+  softmax,
+  structure,
 };
 
 function isOpRule(v: unknown): v is OpRule {
-  return typeof v === 'object' && v !== null && typeof (v as OpRule).op === 'string' && typeof (v as OpRule).jvp === 'function';
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as OpRule).op === 'string' &&
+    typeof (v as OpRule).jvp === 'function'
+  );
 }
 
 /** Every built-in op rule with the file it comes from, in file order. */
-export const OP_RULES: ReadonlyArray<{ file: string; rule: OpRule }> = Object.entries(RULE_FILES).flatMap(([file, mod]) =>
-  Object.values(mod).filter(isOpRule).map((rule) => ({ file, rule })),
+export const OP_RULES: ReadonlyArray<{ file: string; rule: OpRule }> = Object.entries(RULE_FILES).flatMap(
+  ([file, mod]) =>
+    Object.values(mod)
+      .filter(isOpRule)
+      .map((rule) => ({ file, rule })),
 );
 
 for (const { rule } of OP_RULES) registerOpRule(rule);

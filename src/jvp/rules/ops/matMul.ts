@@ -14,7 +14,11 @@ function productTangent(a: OpInput, b: OpInput, k: number, transposeA: boolean, 
   // Fast path: a plain 2-D a (rows = batch) stacks its directions on the rows, like the primal.
   if (isDual(a)) {
     const bp = primalOf(b);
-    terms.push(a.primal.rank === 2 && !transposeA ? tf.matMul(a.tangent, bp, false, transposeB) : perDirection(a.tangent, k, (t) => tf.matMul(t, bp, transposeA, transposeB)));
+    terms.push(
+      a.primal.rank === 2 && !transposeA
+        ? tf.matMul(a.tangent, bp, false, transposeB)
+        : perDirection(a.tangent, k, (t) => tf.matMul(t, bp, transposeA, transposeB)),
+    );
   }
   if (isDual(b)) {
     const ap = primalOf(a);
@@ -49,15 +53,24 @@ export const fusedMatMulRule: OpRule = {
     const f = fusedParams(attrs, args, '_FusedMatMul', name, { preluFirstWithoutBias: false });
     const fused = (activation: typeof f.activation) =>
       tf.fused.matMul({
-        a: primalOf(a), b: primalOf(b), transposeA: tA, transposeB: tB,
-        bias: f.bias, activation,
+        a: primalOf(a),
+        b: primalOf(b),
+        transposeA: tA,
+        transposeB: tB,
+        bias: f.bias,
+        activation,
         // Only for prelu: tfjs-wasm applies prelu whenever weights are passed, even with activation 'linear'.
-        preluActivationWeights: activation === 'prelu' ? f.preluWeights : undefined, leakyreluAlpha: f.leakyreluAlpha,
+        preluActivationWeights: activation === 'prelu' ? f.preluWeights : undefined,
+        leakyreluAlpha: f.leakyreluAlpha,
       });
     const y = fused(f.activation);
     const tangent = tf.tidy(() => {
       const linear = productTangent(a, b, k, tA, tB);
-      const slope = fusedActivationDerivative(f.activation, y, { pre: () => fused('linear'), alpha: f.leakyreluAlpha, preluWeights: f.preluWeights });
+      const slope = fusedActivationDerivative(f.activation, y, {
+        pre: () => fused('linear'),
+        alpha: f.leakyreluAlpha,
+        preluWeights: f.preluWeights,
+      });
       return slope ? scaleTangent(linear, k, slope) : linear;
     });
     return [{ primal: y, tangent }];

@@ -10,7 +10,11 @@ import type { OpRule } from '../../types';
 import { fold, isDual, primalOf, scaleTangent, unfold, type OpInput } from './dual';
 import { binary } from './elementwise';
 
-function pointwise(op: string, compute: (x: tf.Tensor, attrs: Record<string, unknown>) => tf.Tensor, slope: (x: tf.Tensor, y: tf.Tensor, attrs: Record<string, unknown>) => tf.Tensor): OpRule {
+function pointwise(
+  op: string,
+  compute: (x: tf.Tensor, attrs: Record<string, unknown>) => tf.Tensor,
+  slope: (x: tf.Tensor, y: tf.Tensor, attrs: Record<string, unknown>) => tf.Tensor,
+): OpRule {
   return {
     op,
     jvp: ({ inputs, attrs, k }) => {
@@ -45,14 +49,19 @@ export const expm1Rule = pointwise('Expm1', tf.expm1, (_x, y) => tf.add(y, 1));
 export const clipByValueRule = pointwise(
   'ClipByValue',
   (x, a) => tf.clipByValue(x, a.clipValueMin as number, a.clipValueMax as number),
-  (x, _y, a) => tf.cast(tf.logicalAnd(tf.greaterEqual(x, a.clipValueMin as number), tf.lessEqual(x, a.clipValueMax as number)), 'float32'),
+  (x, _y, a) =>
+    tf.cast(
+      tf.logicalAnd(tf.greaterEqual(x, a.clipValueMin as number), tf.lessEqual(x, a.clipValueMax as number)),
+      'float32',
+    ),
 );
 
 export const powRule = binary(
   'Pow',
   tf.pow,
   (a, b) => tf.mul(b, tf.pow(a, tf.sub(b, 1))),
-  (a, _b, y) => tf.mul(y, tf.where(tf.greater(a, 0), tf.log(tf.where(tf.greater(a, 0), a, tf.onesLike(a))), tf.zerosLike(a))),
+  (a, _b, y) =>
+    tf.mul(y, tf.where(tf.greater(a, 0), tf.log(tf.where(tf.greater(a, 0), a, tf.onesLike(a))), tf.zerosLike(a))),
 );
 
 // y = a/b where b ≠ 0, else 0: the quotient rule off the zeros of b, 0 on them.
@@ -87,8 +96,14 @@ function select(op: 'Select' | 'SelectV2'): OpRule {
       const bp = primalOf(b);
       const y = tf.where(c as tf.Tensor, ap, bp);
       const tangent = tf.tidy(() => {
-        const cu = tf.broadcastTo(tf.reshape(c, [1, ...new Array(Math.max(0, y.rank - c.rank)).fill(1), ...c.shape]), [k, ...y.shape]);
-        const tangentOf = (v: OpInput) => (isDual(v) ? tf.broadcastTo(unfold(v.tangent, k, v.primal.shape, y.rank), [k, ...y.shape]) : tf.zeros([k, ...y.shape]));
+        const cu = tf.broadcastTo(tf.reshape(c, [1, ...new Array(Math.max(0, y.rank - c.rank)).fill(1), ...c.shape]), [
+          k,
+          ...y.shape,
+        ]);
+        const tangentOf = (v: OpInput) =>
+          isDual(v)
+            ? tf.broadcastTo(unfold(v.tangent, k, v.primal.shape, y.rank), [k, ...y.shape])
+            : tf.zeros([k, ...y.shape]);
         return fold(tf.where(cu, tangentOf(a), tangentOf(b)));
       });
       return [{ primal: y, tangent }];

@@ -60,9 +60,20 @@ export const euclideanNormRule: OpRule = {
     const y = tf.euclideanNorm(x.primal, attrs.axis as number[], keepDims);
     const tangent = tf.tidy(() => {
       const yKeep = tf.euclideanNorm(x.primal, axes, true);
-      const dot = tf.sum(tf.mul(unfold(x.tangent, k, x.primal.shape), x.primal), axes.map((a) => a + 1), true);
+      const dot = tf.sum(
+        tf.mul(unfold(x.tangent, k, x.primal.shape), x.primal),
+        axes.map((a) => a + 1),
+        true,
+      );
       const d = tf.where(tf.greater(yKeep, 0), tf.divNoNan(dot, yKeep), tf.zerosLike(dot));
-      return fold(keepDims ? d : tf.squeeze(d, axes.map((a) => a + 1)));
+      return fold(
+        keepDims
+          ? d
+          : tf.squeeze(
+              d,
+              axes.map((a) => a + 1),
+            ),
+      );
     });
     return [{ primal: y, tangent }];
   },

@@ -31,7 +31,12 @@ export const avgPoolRule: OpRule = {
 };
 
 /** Output size and leading padding of one spatial axis (TF's 'SAME'/'VALID' arithmetic). */
-function axisGeometry(size: number, kernel: number, stride: number, pad: 'valid' | 'same'): { out: number; before: number; after: number } {
+function axisGeometry(
+  size: number,
+  kernel: number,
+  stride: number,
+  pad: 'valid' | 'same',
+): { out: number; before: number; after: number } {
   if (pad === 'valid') return { out: Math.ceil((size - kernel + 1) / stride), before: 0, after: 0 };
   const out = Math.ceil(size / stride);
   const total = Math.max((out - 1) * stride + kernel - size, 0);
@@ -49,7 +54,12 @@ export const maxPoolRule: OpRule = {
       const [n, h, w, c] = x.primal.shape;
       const gh = axisGeometry(h, p.kernel[0], p.strides[0], p.pad);
       const gw = axisGeometry(w, p.kernel[1], p.strides[1], p.pad);
-      const pads: Array<[number, number]> = [[0, 0], [gh.before, gh.after], [gw.before, gw.after], [0, 0]];
+      const pads: Array<[number, number]> = [
+        [0, 0],
+        [gh.before, gh.after],
+        [gw.before, gw.after],
+        [0, 0],
+      ];
       const xPad = tf.pad(x.primal, pads, -Infinity); // padding never wins the max
       const tPad = unfold(tf.pad(x.tangent, pads), k, [n, h + gh.before + gh.after, w + gw.before + gw.after, c]);
       let taken = tf.zerosLike(y).cast('bool');
@@ -57,10 +67,20 @@ export const maxPoolRule: OpRule = {
       for (let i = 0; i < p.kernel[0]; i++) {
         for (let j = 0; j < p.kernel[1]; j++) {
           const end = [i + (gh.out - 1) * p.strides[0] + 1, j + (gw.out - 1) * p.strides[1] + 1];
-          const candidate = tf.stridedSlice(xPad, [0, i, j, 0], [n, end[0], end[1], c], [1, p.strides[0], p.strides[1], 1]);
+          const candidate = tf.stridedSlice(
+            xPad,
+            [0, i, j, 0],
+            [n, end[0], end[1], c],
+            [1, p.strides[0], p.strides[1], 1],
+          );
           const hit = tf.logicalAnd(tf.equal(candidate, y), tf.logicalNot(taken));
           taken = tf.logicalOr(taken, hit);
-          const tSlice = tf.stridedSlice(tPad, [0, 0, i, j, 0], [k, n, end[0], end[1], c], [1, 1, p.strides[0], p.strides[1], 1]);
+          const tSlice = tf.stridedSlice(
+            tPad,
+            [0, 0, i, j, 0],
+            [k, n, end[0], end[1], c],
+            [1, 1, p.strides[0], p.strides[1], 1],
+          );
           sum = tf.add(sum, tf.mul(tSlice, tf.cast(hit, 'float32')));
         }
       }

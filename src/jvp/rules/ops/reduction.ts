@@ -9,7 +9,12 @@ import { fold, isDual, unfold } from './dual';
 
 /** Axis attribute (number, list or absent = all) → sorted non-negative axes of a rank-r tensor. */
 export function normalizeAxes(axis: unknown, rank: number): number[] {
-  const list = axis === undefined || axis === null ? [...Array(rank).keys()] : Array.isArray(axis) ? (axis.flat(Infinity) as number[]) : [axis as number];
+  const list =
+    axis === undefined || axis === null
+      ? [...Array(rank).keys()]
+      : Array.isArray(axis)
+        ? (axis.flat(Infinity) as number[])
+        : [axis as number];
   return [...new Set(list.map((a) => (a < 0 ? a + rank : a)))].sort((a, b) => a - b);
 }
 
@@ -19,7 +24,17 @@ type Reduce = (x: tf.Tensor, axes: number[], keepDims: boolean) => tf.Tensor;
  * A reduction's rule: the primal reduced as the op asked, the tangent by `reduceTangent` given the
  * direction-unfolded tangent [k, ...x.shape] and the op's axes shifted past the direction axis.
  */
-function reductionRule(op: string, reduce: Reduce, reduceTangent: (args: { x: tf.Tensor; v: tf.Tensor; axes: number[]; shifted: number[]; keepDims: boolean }) => tf.Tensor): OpRule {
+function reductionRule(
+  op: string,
+  reduce: Reduce,
+  reduceTangent: (args: {
+    x: tf.Tensor;
+    v: tf.Tensor;
+    axes: number[];
+    shifted: number[];
+    keepDims: boolean;
+  }) => tf.Tensor,
+): OpRule {
   return {
     op,
     jvp: ({ inputs, attrs, k }) => {
@@ -29,14 +44,23 @@ function reductionRule(op: string, reduce: Reduce, reduceTangent: (args: { x: tf
       const keepDims = Boolean(attrs.keepDims);
       const primal = reduce(x.primal, attrs.axis as number[], keepDims);
       const tangent = tf.tidy(() =>
-        fold(reduceTangent({ x: x.primal, v: unfold(x.tangent, k, x.primal.shape), axes, shifted: axes.map((a) => a + 1), keepDims }))
+        fold(
+          reduceTangent({
+            x: x.primal,
+            v: unfold(x.tangent, k, x.primal.shape),
+            axes,
+            shifted: axes.map((a) => a + 1),
+            keepDims,
+          }),
+        ),
       );
       return [{ primal, tangent }];
     },
   };
 }
 
-const linearReduction = (op: string, reduce: Reduce) => reductionRule(op, reduce, ({ v, shifted, keepDims }) => reduce(v, shifted, keepDims));
+const linearReduction = (op: string, reduce: Reduce) =>
+  reductionRule(op, reduce, ({ v, shifted, keepDims }) => reduce(v, shifted, keepDims));
 
 export const meanRule = linearReduction('Mean', (x, axes, keepDims) => tf.mean(x, axes, keepDims));
 export const sumRule = linearReduction('Sum', (x, axes, keepDims) => tf.sum(x, axes, keepDims));

@@ -46,13 +46,19 @@ export const transposeRule: OpRule = {
     const x = dualX(inputs, 'Transpose');
     const perm = flat(attrs.perm);
     const primal = tf.transpose(x.primal, perm);
-    const tangent = tf.tidy(() => fold(tf.transpose(unfold(x.tangent, k, x.primal.shape), [0, ...perm.map((p) => p + 1)])));
+    const tangent = tf.tidy(() =>
+      fold(tf.transpose(unfold(x.tangent, k, x.primal.shape), [0, ...perm.map((p) => p + 1)])),
+    );
     return [{ primal, tangent }];
   },
 };
 
 /** A linear op applied with the primal's arguments to each direction's tangent block. */
-function perDirectionLinear(op: string, compute: (x: tf.Tensor, attrs: Record<string, unknown>, forTangent: boolean) => tf.Tensor, index = 0): OpRule {
+function perDirectionLinear(
+  op: string,
+  compute: (x: tf.Tensor, attrs: Record<string, unknown>, forTangent: boolean) => tf.Tensor,
+  index = 0,
+): OpRule {
   return {
     op,
     jvp: ({ inputs, attrs, k }) => {
@@ -65,12 +71,28 @@ function perDirectionLinear(op: string, compute: (x: tf.Tensor, attrs: Record<st
 
 const paddings = (a: Record<string, unknown>) => a.padding as Array<[number, number]>;
 // The tangent of a constant pad value is 0.
-export const padRule = perDirectionLinear('Pad', (x, a, forTangent) => tf.pad(x, paddings(a), forTangent ? 0 : (a.constantValue as number)));
-export const padV2Rule = perDirectionLinear('PadV2', (x, a, forTangent) => tf.pad(x, paddings(a), forTangent ? 0 : (a.constantValue as number)));
-export const mirrorPadRule = perDirectionLinear('MirrorPad', (x, a) => tf.mirrorPad(x, paddings(a), a.mode as 'reflect' | 'symmetric'));
+export const padRule = perDirectionLinear('Pad', (x, a, forTangent) =>
+  tf.pad(x, paddings(a), forTangent ? 0 : (a.constantValue as number)),
+);
+export const padV2Rule = perDirectionLinear('PadV2', (x, a, forTangent) =>
+  tf.pad(x, paddings(a), forTangent ? 0 : (a.constantValue as number)),
+);
+export const mirrorPadRule = perDirectionLinear('MirrorPad', (x, a) =>
+  tf.mirrorPad(x, paddings(a), a.mode as 'reflect' | 'symmetric'),
+);
 export const sliceRule = perDirectionLinear('Slice', (x, a) => tf.slice(x, flat(a.begin), flat(a.size)));
 export const stridedSliceRule = perDirectionLinear('StridedSlice', (x, a) =>
-  tf.stridedSlice(x, flat(a.begin), flat(a.end), flat(a.strides), a.beginMask as number, a.endMask as number, a.ellipsisMask as number, a.newAxisMask as number, a.shrinkAxisMask as number),
+  tf.stridedSlice(
+    x,
+    flat(a.begin),
+    flat(a.end),
+    flat(a.strides),
+    a.beginMask as number,
+    a.endMask as number,
+    a.ellipsisMask as number,
+    a.newAxisMask as number,
+    a.shrinkAxisMask as number,
+  ),
 );
 export const tileRule = perDirectionLinear('Tile', (x, a) => tf.tile(x, flat(a.reps)));
 function gather(op: 'GatherV2' | 'Gather'): OpRule {
@@ -91,7 +113,9 @@ export const gatherRule = gather('Gather');
 
 /** Tangents of the concatenated/stacked operands, [k, ...shape] each (zeros for constants). */
 function unfoldedOperands(operands: OpInput[], k: number, shape?: number[]): tf.Tensor[] {
-  return operands.map((v) => (isDual(v) ? unfold(v.tangent, k, shape ?? v.primal.shape) : tf.zeros([k, ...(shape ?? v.shape)])));
+  return operands.map((v) =>
+    isDual(v) ? unfold(v.tangent, k, shape ?? v.primal.shape) : tf.zeros([k, ...(shape ?? v.shape)]),
+  );
 }
 
 function concat(op: 'ConcatV2' | 'Concat'): OpRule {
@@ -115,7 +139,12 @@ export const packRule: OpRule = {
   jvp: ({ inputs, attrs, k }) => {
     const axis = attrs.axis as number;
     const shape = primalOf(inputs[0]).shape; // tfjs reshapes the others to the first's shape
-    const primal = tf.tidy(() => tf.stack(inputs.map((v) => tf.reshape(primalOf(v), shape)), axis));
+    const primal = tf.tidy(() =>
+      tf.stack(
+        inputs.map((v) => tf.reshape(primalOf(v), shape)),
+        axis,
+      ),
+    );
     const tangent = tf.tidy(() => fold(tf.stack(unfoldedOperands(inputs, k, shape), normAxis(axis, primal.rank) + 1)));
     return [{ primal, tangent }];
   },

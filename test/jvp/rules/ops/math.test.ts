@@ -11,12 +11,20 @@ import { TOL } from '../../../helpers/tolerances';
 // them take central differences on cpu: h = 1e-3, truncation O(h²) ≈ 1e-6 for these smooth branches,
 // round-off ≈ 1e-7/h = 1e-4; tol 1e-3.
 const FD = { oracle: 'fd' as const, h: TOL.fdStepSmooth, tol: TOL.fdRel };
-const u = (name: string, op: string, input: string): { name: string; op: string; input: string[] } => ({ name, op, input: [input] });
+const u = (name: string, op: string, input: string): { name: string; op: string; input: string[] } => ({
+  name,
+  op,
+  input: [input],
+});
 const unary = (op: string, pre?: { op: string; scale?: number }): OracleCase => ({
   what: pre ? `${op}(${pre.op}(x)${pre.scale ? `·${pre.scale}` : ''})` : op,
   shape: [2, 3, 4],
   nodes: pre
-    ? [u('p', pre.op, 'x'), ...(pre.scale ? [{ name: 'q', op: 'Mul', input: ['p', 's'] }] : []), u('y', op, pre.scale ? 'q' : 'p')]
+    ? [
+        u('p', pre.op, 'x'),
+        ...(pre.scale ? [{ name: 'q', op: 'Mul', input: ['p', 's'] }] : []),
+        u('y', op, pre.scale ? 'q' : 'p'),
+      ]
     : [u('y', op, 'x')],
   consts: pre?.scale ? { s: tf.scalar(pre.scale) } : {},
 });
@@ -33,7 +41,12 @@ const cases: OracleCase[] = [
   unary('Asin', { op: 'Tanh', scale: 0.9 }),
   unary('Acos', { op: 'Tanh', scale: 0.9 }),
   unary('Asinh'),
-  { what: 'Acosh(exp(x) + 1.1)', shape: [2, 3, 4], nodes: [u('e', 'Exp', 'x'), { name: 'p', op: 'AddV2', input: ['e', 'c'] }, u('y', 'Acosh', 'p')], consts: { c: tf.scalar(1.1) } },
+  {
+    what: 'Acosh(exp(x) + 1.1)',
+    shape: [2, 3, 4],
+    nodes: [u('e', 'Exp', 'x'), { name: 'p', op: 'AddV2', input: ['e', 'c'] }, u('y', 'Acosh', 'p')],
+    consts: { c: tf.scalar(1.1) },
+  },
   unary('Atanh', { op: 'Tanh', scale: 0.9 }),
   unary('Log1p', { op: 'Exp' }),
   unary('Expm1'),
@@ -44,9 +57,22 @@ const cases: OracleCase[] = [
     consts: { lo: tf.scalar(-0.5), hi: tf.scalar(0.7) },
     margin: 0.05,
   },
-  { what: 'Pow(exp(x), x): both base and exponent depend on x', shape: [2, 3, 4], nodes: [u('e', 'Exp', 'x'), { name: 'y', op: 'Pow', input: ['e', 'x'] }] },
-  { what: 'Pow(exp(x), 2.5) with a constant exponent', shape: [2, 3, 4], nodes: [u('e', 'Exp', 'x'), { name: 'y', op: 'Pow', input: ['e', 'c'] }], consts: { c: tf.scalar(2.5) } },
-  { what: 'Atan2(x, exp(x))', shape: [2, 3, 4], nodes: [u('e', 'Exp', 'x'), { name: 'y', op: 'Atan2', input: ['x', 'e'] }] },
+  {
+    what: 'Pow(exp(x), x): both base and exponent depend on x',
+    shape: [2, 3, 4],
+    nodes: [u('e', 'Exp', 'x'), { name: 'y', op: 'Pow', input: ['e', 'x'] }],
+  },
+  {
+    what: 'Pow(exp(x), 2.5) with a constant exponent',
+    shape: [2, 3, 4],
+    nodes: [u('e', 'Exp', 'x'), { name: 'y', op: 'Pow', input: ['e', 'c'] }],
+    consts: { c: tf.scalar(2.5) },
+  },
+  {
+    what: 'Atan2(x, exp(x))',
+    shape: [2, 3, 4],
+    nodes: [u('e', 'Exp', 'x'), { name: 'y', op: 'Atan2', input: ['x', 'e'] }],
+  },
   {
     what: 'DivNoNan(x, w) with some w = 0 (tangent 0 there)',
     shape: [2, 4],

@@ -14,7 +14,11 @@ for (const backend of TEST_BACKENDS) {
 
     it('hand-checked: Max splits the tangent evenly between tied maxima', async () => {
       // x = [3, 1, 3], ẋ = [1, 5, 0]: the two 3s tie, ẏ = (1 + 0)/2 = 0.5 (tfjs's gradient splits too).
-      const m = await tinyGraph([-1, 3], [{ name: 'y', op: 'Max', input: ['x', 'axis'], attr: { keep_dims: attr.b(false) } }], { axis: tf.tensor1d([1], 'int32') });
+      const m = await tinyGraph(
+        [-1, 3],
+        [{ name: 'y', op: 'Max', input: ['x', 'axis'], attr: { keep_dims: attr.b(false) } }],
+        { axis: tf.tensor1d([1], 'int32') },
+      );
       const x = tf.tensor2d([[3, 1, 3]]);
       const v = tf.tensor2d([[1, 5, 0]]);
       const { primal, tangent } = jvpGraphModel(m, x, v);
@@ -24,11 +28,23 @@ for (const backend of TEST_BACKENDS) {
     });
 
     for (const op of ['Mean', 'Sum', 'Max', 'Min']) {
-      for (const [axis, keep] of [[[1, 2], true], [[-1], false], [[0, 2], false]] as Array<[number[], boolean]>) {
+      for (const [axis, keep] of [
+        [[1, 2], true],
+        [[-1], false],
+        [[0, 2], false],
+      ] as Array<[number[], boolean]>) {
         it(`${op} over axes [${axis}] (keep_dims ${keep}) matches central differences, k = 2`, async () => {
-          const m = await tinyGraph([-1, 3, 4], [{ name: 'y', op, input: ['x', 'axis'], attr: { keep_dims: attr.b(keep) } }], { axis: tf.tensor1d(axis, 'int32') });
+          const m = await tinyGraph(
+            [-1, 3, 4],
+            [{ name: 'y', op, input: ['x', 'axis'], attr: { keep_dims: attr.b(keep) } }],
+            { axis: tf.tensor1d(axis, 'int32') },
+          );
           const linear = op === 'Mean' || op === 'Sum';
-          assertGraphJvp(m, [2, 3, 4], { h: linear ? TOL.fdStepLinear : TOL.fdStepSmooth, tol: linear ? TOL.fdRel : TOL.fdRelNonlinear, what: `${op} ${axis}` });
+          assertGraphJvp(m, [2, 3, 4], {
+            h: linear ? TOL.fdStepLinear : TOL.fdStepSmooth,
+            tol: linear ? TOL.fdRel : TOL.fdRelNonlinear,
+            what: `${op} ${axis}`,
+          });
           m.dispose();
         });
       }

@@ -10,6 +10,12 @@ import { classTokenPoolRule } from './classTokenPool';
 import { multiHeadSelfAttentionRule } from './multiHeadSelfAttention';
 import { positionEmbeddingRule } from './positionEmbedding';
 
-export const CUSTOM_LAYER_RULES: LayerRule[] = [blurPool2dRule, classTokenRule, classTokenPoolRule, multiHeadSelfAttentionRule, positionEmbeddingRule];
+export const CUSTOM_LAYER_RULES: LayerRule[] = [
+  blurPool2dRule,
+  classTokenRule,
+  classTokenPoolRule,
+  multiHeadSelfAttentionRule,
+  positionEmbeddingRule,
+];
 
 for (const rule of CUSTOM_LAYER_RULES) registerLayerRule(rule);

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import {
   attentionWeights,
   mergeHeads,
-  MultiHeadSelfAttention,
+  type MultiHeadSelfAttention,
   outputProjection,
   qkvHeads,
 } from '../../../../models/layers/multiHeadSelfAttention';
@@ -30,7 +30,9 @@ export const multiHeadSelfAttentionRule: LayerRule = {
 
       const dot = qkvHeads(mhsa, xDot, false);
       const [qT, kT, vT, aT] = [q, key, v, a].map((t) => tileBatch(t, k) as tf.Tensor3D);
-      const sDot = tf.add(tf.matMul(dot.q, kT, false, true), tf.matMul(qT, dot.k, false, true)).div(Math.sqrt(q.shape[2]));
+      const sDot = tf
+        .add(tf.matMul(dot.q, kT, false, true), tf.matMul(qT, dot.k, false, true))
+        .div(Math.sqrt(q.shape[2]));
       const aDot = tf.mul(aT, tf.sub(sDot, tf.sum(tf.mul(aT, sDot), -1, true))) as tf.Tensor3D;
       const oDot = tf.add(tf.matMul(aDot, vT), tf.matMul(aT, dot.v)) as tf.Tensor3D;
       return { primal, tangent: outputProjection(mhsa, mergeHeads(oDot, mhsa.numHeads), false) };

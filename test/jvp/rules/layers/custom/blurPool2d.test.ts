@@ -28,11 +28,34 @@ for (const backend of ['cpu', 'wasm'] as const) {
     });
 
     it('equals mirror-pad + depthwise [1,2,1]⊗[1,2,1]/16 conv at stride 2 (independent form), odd and even sizes', () => {
-      for (const [h, w] of [[28, 28], [27, 13], [5, 6]]) {
+      for (const [h, w] of [
+        [28, 28],
+        [27, 13],
+        [5, 6],
+      ]) {
         const x = seededUniform([2, h, w, 3], h * w) as tf.Tensor4D;
         const k1 = [1, 2, 1];
-        const filter = tf.tensor4d(k1.flatMap((a) => k1.map((b) => (a * b) / 16)), [3, 3, 1, 1]).tile([1, 1, 3, 1]) as tf.Tensor4D;
-        const ref = tf.depthwiseConv2d(tf.mirrorPad(x, [[0, 0], [1, 1], [1, 1], [0, 0]], 'reflect'), filter, 2, 'valid');
+        const filter = tf
+          .tensor4d(
+            k1.flatMap((a) => k1.map((b) => (a * b) / 16)),
+            [3, 3, 1, 1],
+          )
+          .tile([1, 1, 3, 1]) as tf.Tensor4D;
+        const ref = tf.depthwiseConv2d(
+          tf.mirrorPad(
+            x,
+            [
+              [0, 0],
+              [1, 1],
+              [1, 1],
+              [0, 0],
+            ],
+            'reflect',
+          ),
+          filter,
+          2,
+          'valid',
+        );
         const y = new BlurPool2D().apply(x) as tf.Tensor;
         assert.deepEqual(y.shape, ref.shape);
         assert.ok(relError(y.dataSync(), ref.dataSync()) < TOL.float32FewOps); // float32 summation order only

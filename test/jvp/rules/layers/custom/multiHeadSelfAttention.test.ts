@@ -12,7 +12,14 @@ import { relError } from '../../../../helpers/reference';
 import { TOL } from '../../../../helpers/tolerances';
 
 /** Plain-JS attention in float64 (an oracle that shares no code with the layer). */
-function naiveAttention(x: number[][], wqkv: number[][], bqkv: number[], wo: number[][], bo: number[], heads: number): number[][] {
+function naiveAttention(
+  x: number[][],
+  wqkv: number[][],
+  bqkv: number[],
+  wo: number[][],
+  bo: number[],
+  heads: number,
+): number[][] {
   const n = x.length;
   const c = x[0].length;
   const d = c / heads;
@@ -28,7 +35,8 @@ function naiveAttention(x: number[][], wqkv: number[][], bqkv: number[], wo: num
       const m = Math.max(...scores);
       const ex = scores.map((s) => Math.exp(s - m));
       const z = ex.reduce((a, b) => a + b, 0);
-      for (let j = 0; j < n; j++) for (let e = 0; e < d; e++) merged[i][h * d + e] += (ex[j] / z) * qkv[j][2 * c + h * d + e];
+      for (let j = 0; j < n; j++)
+        for (let e = 0; e < d; e++) merged[i][h * d + e] += (ex[j] / z) * qkv[j][2 * c + h * d + e];
     }
   }
   return merged.map((row) => bo.map((b, j) => b + row.reduce((s, v, i) => s + v * wo[i][j], 0)));
@@ -56,7 +64,10 @@ for (const backend of ['cpu', 'wasm'] as const) {
         2,
       );
       // float32 vs float64 on O(1) values: ~1e-6 relative
-      assert.ok(relError(y.dataSync(), ref.flat()) < TOL.float32Reordered, `rel error ${relError(y.dataSync(), ref.flat())}`);
+      assert.ok(
+        relError(y.dataSync(), ref.flat()) < TOL.float32Reordered,
+        `rel error ${relError(y.dataSync(), ref.flat())}`,
+      );
       tf.dispose([x, y]);
     });
 
@@ -69,7 +80,9 @@ for (const backend of ['cpu', 'wasm'] as const) {
       const v = seededUniform([6, 5, 4], 4);
       // Smooth map (softmax of bilinear forms): central FD error O(h²‖f'''‖) ≈ 1e-4 at h = 1e-2, plus
       // float32 rounding ≈ 1e-7/h = 1e-5; 2e-3 is jax's float32 tolerance.
-      const err = await expectNoLeak(() => checkJvpAgainstFd(model, x, v, { h: TOL.fdStepLinear, tol: TOL.fdRelNonlinear }));
+      const err = await expectNoLeak(() =>
+        checkJvpAgainstFd(model, x, v, { h: TOL.fdStepLinear, tol: TOL.fdRelNonlinear }),
+      );
       assert.ok(err < TOL.fdRelNonlinear);
       const zero = jvpLayersModel(model, x, tf.zerosLike(v), { k: 3 });
       assert.equal(tf.abs(zero.tangent).max().dataSync()[0], 0);
