@@ -204,7 +204,8 @@ async function initThreadedWasm(threads: number): Promise<boolean> {
       }
     }
   };
-  URL.createObjectURL = (blob: Blob | MediaSource) => {
+  // The parameter type is taken from URL itself: tslab compiles without the DOM lib, where MediaSource does not exist.
+  URL.createObjectURL = (blob: Parameters<typeof URL.createObjectURL>[0]) => {
     const importByUrl = 'if(typeof e.data.urlOrBlob=="string"){importScripts(e.data.urlOrBlob)}';
     const text = (blob as { text?: unknown }).text; // the source string the Blob subclass above kept
     if (typeof text !== 'string' || !text.includes(importByUrl)) return origCreateObjectURL(blob);
