@@ -24,11 +24,13 @@ import { dithered, GROUPS } from '../measureOne';
 import { ensureOracleGradients } from '../oracleGradients';
 
 function project(lie: Float32Array[], cot: Float32Array[]): number[][] {
-  return lie.map((a) => cot.map((u) => {
-    let s = 0;
-    for (let k = 0; k < u.length; k++) s += u[k] * a[k];
-    return s;
-  }));
+  return lie.map((a) =>
+    cot.map((u) => {
+      let s = 0;
+      for (let k = 0; k < u.length; k++) s += u[k] * a[k];
+      return s;
+    }),
+  );
 }
 
 async function main(): Promise<void> {
@@ -52,7 +54,11 @@ async function main(): Promise<void> {
   const F = measuredFunction(w.net, m.contract, node ? { ...(m.contract.measure ?? {}), node } : m.contract.measure);
   const runLee = async () => {
     const x = tf.tensor(xv, xs) as tf.Tensor4D;
-    const rows = await lee(w, { images: x }, { groups: GROUPS, ...(node ? { output: node } : {}), vectors: true, batchSize: 1 });
+    const rows = await lee(
+      w,
+      { images: x },
+      { groups: GROUPS, ...(node ? { output: node } : {}), vectors: true, batchSize: 1 },
+    );
     x.dispose();
     return GROUPS.map((g) => Float32Array.from(rows.find((r) => r.group === g)!.lie!));
   };
@@ -68,15 +74,32 @@ async function main(): Promise<void> {
     n = Math.sqrt(n) || 1;
     for (let k = 0; k < K; k++) score[k] = Math.max(score[k], Math.abs(a[k]) / n);
   });
-  const chosen = Array.from(score.keys()).sort((a, b) => score[b] - score[a]).slice(0, Math.min(C, K));
-  const cot = [...chosen.map((k) => { const e = new Float32Array(K); e[k] = 1; return e; }), ...(K > C ? Array.from({ length: C }, (_, i) => gaussianVector(K, 7919 + i)) : [])];
+  const chosen = Array.from(score.keys())
+    .sort((a, b) => score[b] - score[a])
+    .slice(0, Math.min(C, K));
+  const cot = [
+    ...chosen.map((k) => {
+      const e = new Float32Array(K);
+      e[k] = 1;
+      return e;
+    }),
+    ...(K > C ? Array.from({ length: C }, (_, i) => gaussianVector(K, 7919 + i)) : []),
+  ];
   const answers: Record<string, number[][]> = { 'lee-wasm': project(lieW, cot) };
   t = Date.now();
-  { const x = tf.tensor(xv, xs) as tf.Tensor4D; answers['oracle-wasm'] = oracleProjections(F, x, GROUPS, cot).projections; x.dispose(); }
+  {
+    const x = tf.tensor(xv, xs) as tf.Tensor4D;
+    answers['oracle-wasm'] = oracleProjections(F, x, GROUPS, cot).projections;
+    x.dispose();
+  }
   process.stdout.write(`oracle wasm ${((Date.now() - t) / 1000).toFixed(0)} s\n`);
   await tf.setBackend('cpu');
   ensureOracleGradients();
-  if (!skip.has('cpu-lee')) { t = Date.now(); answers['lee-cpu'] = project(await runLee(), cot); process.stdout.write(`lee cpu ${((Date.now() - t) / 1000).toFixed(0)} s\n`); }
+  if (!skip.has('cpu-lee')) {
+    t = Date.now();
+    answers['lee-cpu'] = project(await runLee(), cot);
+    process.stdout.write(`lee cpu ${((Date.now() - t) / 1000).toFixed(0)} s\n`);
+  }
   const jitter = Number(process.env.FOURWAY_JITTER ?? 0);
   if (jitter > 0) {
     // The same image moved by ±jitter per pixel (far below the 8-bit step): how much the answer of
@@ -90,14 +113,24 @@ async function main(): Promise<void> {
     xv.set(saved);
     process.stdout.write(`lee cpu (jittered) ${((Date.now() - t) / 1000).toFixed(0)} s\n`);
   }
-  if (!skip.has('cpu-oracle')) { t = Date.now(); const x = tf.tensor(xv, xs) as tf.Tensor4D; answers['oracle-cpu'] = oracleProjections(F, x, GROUPS, cot).projections; x.dispose(); process.stdout.write(`oracle cpu ${((Date.now() - t) / 1000).toFixed(0)} s\n`); }
+  if (!skip.has('cpu-oracle')) {
+    t = Date.now();
+    const x = tf.tensor(xv, xs) as tf.Tensor4D;
+    answers['oracle-cpu'] = oracleProjections(F, x, GROUPS, cot).projections;
+    x.dispose();
+    process.stdout.write(`oracle cpu ${((Date.now() - t) / 1000).toFixed(0)} s\n`);
+  }
   if (!skip.has('fd')) {
     const hs = (process.env.FOURWAY_H ?? '1e-1,3e-2,1e-2,3e-3,1e-3').split(',').map(Number);
     tf.tidy(() => {
       const x = tf.tensor(xv, xs) as tf.Tensor4D;
       const primal = F(x);
       const ut = cot.map((u) => tf.tensor1d(u));
-      const outProj = GROUPS.map((g) => primal.rank === 4 ? ut.map((u) => tf.sum(tf.mul(u, featureTangent(primal, g).reshape([-1]))).dataSync()[0]) : ut.map(() => 0));
+      const outProj = GROUPS.map((g) =>
+        primal.rank === 4
+          ? ut.map((u) => tf.sum(tf.mul(u, featureTangent(primal, g).reshape([-1]))).dataSync()[0])
+          : ut.map(() => 0),
+      );
       for (const h of hs) {
         answers[`fd-cpu h=${h}`] = GROUPS.map((g, gi) => {
           const v = imageTangent(x, g);
@@ -110,10 +143,18 @@ async function main(): Promise<void> {
     });
   }
   const names = Object.keys(answers);
-  process.stdout.write(`relative spread ‖p − q‖/‖q‖ (worst group) on ${chosen.length} components + ${cot.length - chosen.length} probes; row p vs column q\n`);
+  process.stdout.write(
+    `relative spread ‖p − q‖/‖q‖ (worst group) on ${chosen.length} components + ${cot.length - chosen.length} probes; row p vs column q\n`,
+  );
   process.stdout.write(`${''.padEnd(16)}${names.map((n) => n.padStart(14)).join('')}\n`);
-  for (const a of names) process.stdout.write(`${a.padEnd(16)}${names.map((b) => (a === b ? '—' : projectionSpread(answers[a], answers[b]).toExponential(1)).padStart(14)).join('')}\n`);
-  for (const [gi, g] of GROUPS.entries()) process.stdout.write(`${g}: ${names.map((n) => `${n} ${answers[n][gi].map((p) => p.toExponential(4)).join(' ')}`).join(' | ')}\n`);
+  for (const a of names)
+    process.stdout.write(
+      `${a.padEnd(16)}${names.map((b) => (a === b ? '—' : projectionSpread(answers[a], answers[b]).toExponential(1)).padStart(14)).join('')}\n`,
+    );
+  for (const [gi, g] of GROUPS.entries())
+    process.stdout.write(
+      `${g}: ${names.map((n) => `${n} ${answers[n][gi].map((p) => p.toExponential(4)).join(' ')}`).join(' | ')}\n`,
+    );
 }
 
 main().catch((err) => {

@@ -33,11 +33,20 @@ async function main(): Promise<void> {
       const pw = tf.randomNormal([1, 1, 32, 64], 0, 0.3, 'float32', 4) as tf.Tensor4D;
       const b1 = tf.randomNormal([32], 0, 0.5, 'float32', 3);
       const b2 = tf.randomNormal([64], 0, 0.5, 'float32', 5);
-      const fusedDw = tf.fused.depthwiseConv2d({ x, filter: dw, strides: 1, pad: 'same', bias: b1, activation: 'relu6' });
+      const fusedDw = tf.fused.depthwiseConv2d({
+        x,
+        filter: dw,
+        strides: 1,
+        pad: 'same',
+        bias: b1,
+        activation: 'relu6',
+      });
       const plainDw = tf.relu6(tf.add(tf.depthwiseConv2d(x, dw, 1, 'same'), b1));
       const fusedPw = tf.fused.conv2d({ x, filter: pw, strides: 1, pad: 'same', bias: b2, activation: 'relu6' });
       const plainPw = tf.relu6(tf.add(tf.conv2d(x, pw, 1, 'same'), b2));
-      process.stdout.write(`${be}: fused vs unfused depthwise+relu6 ${differ(fusedDw, plainDw)}; 1×1 conv+relu6 ${differ(fusedPw, plainPw)}\n`);
+      process.stdout.write(
+        `${be}: fused vs unfused depthwise+relu6 ${differ(fusedDw, plainDw)}; 1×1 conv+relu6 ${differ(fusedPw, plainPw)}\n`,
+      );
     });
   }
 }
