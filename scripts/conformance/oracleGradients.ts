@@ -20,34 +20,13 @@ export function ensureOracleGradients(): void {
       inputsToSave: ['x'],
       gradFunc: (dy, saved, attrs) => {
         const [x] = saved;
-        const a = attrs as unknown as {
-          begin: number[];
-          end: number[];
-          strides: number[];
-          beginMask: number;
-          endMask: number;
-          ellipsisMask: number;
-          newAxisMask: number;
-          shrinkAxisMask: number;
-        };
+        const a = attrs as unknown as { begin: number[]; end: number[]; strides: number[]; beginMask: number; endMask: number; ellipsisMask: number; newAxisMask: number; shrinkAxisMask: number };
         return {
           x: () =>
             tf.tidy(() => {
               const idx = tf.range(0, x.size, 1, 'int32').reshape(x.shape);
-              const picked = tf.stridedSlice(
-                idx,
-                a.begin,
-                a.end,
-                a.strides,
-                a.beginMask,
-                a.endMask,
-                a.ellipsisMask,
-                a.newAxisMask,
-                a.shrinkAxisMask,
-              );
-              const flat = tf.scatterND(tf.cast(picked, 'int32').reshape([-1, 1]), (dy as tf.Tensor).reshape([-1]), [
-                x.size,
-              ]);
+              const picked = tf.stridedSlice(idx, a.begin, a.end, a.strides, a.beginMask, a.endMask, a.ellipsisMask, a.newAxisMask, a.shrinkAxisMask);
+              const flat = tf.scatterND(tf.cast(picked, 'int32').reshape([-1, 1]), (dy as tf.Tensor).reshape([-1]), [x.size]);
               return flat.reshape(x.shape);
             }),
         };
@@ -89,12 +68,7 @@ export function ensureDepthToSpaceGradient(): void {
  * off by resizing a stack of one-hot rows, so every coordinate convention of the forward op holds).
  */
 function bilinearMatrix(inN: number, outN: number, alignCorners: boolean, halfPixelCenters: boolean): tf.Tensor2D {
-  return tf.tidy(
-    () =>
-      tf.image
-        .resizeBilinear(tf.eye(inN).reshape([1, inN, 1, inN]) as tf.Tensor4D, [outN, 1], alignCorners, halfPixelCenters)
-        .reshape([outN, inN]) as tf.Tensor2D,
-  );
+  return tf.tidy(() => tf.image.resizeBilinear(tf.eye(inN).reshape([1, inN, 1, inN]) as tf.Tensor4D, [outN, 1], alignCorners, halfPixelCenters).reshape([outN, inN]) as tf.Tensor2D);
 }
 
 let resizeReplaced = false;
@@ -116,10 +90,7 @@ export function ensureResizeBilinearGradient(): void {
     inputsToSave: ['images'],
     gradFunc: (dy, saved, attrs) => {
       const [x] = saved;
-      const { alignCorners, halfPixelCenters } = attrs as unknown as {
-        alignCorners: boolean;
-        halfPixelCenters: boolean;
-      };
+      const { alignCorners, halfPixelCenters } = attrs as unknown as { alignCorners: boolean; halfPixelCenters: boolean };
       return {
         images: () =>
           tf.tidy(() => {
@@ -129,14 +100,9 @@ export function ensureResizeBilinearGradient(): void {
             const aH = bilinearMatrix(inH, outH, alignCorners, halfPixelCenters);
             const aW = bilinearMatrix(inW, outW, alignCorners, halfPixelCenters);
             // Along H: [outH, b·outW·c] → A_Hᵀ · → [inH, b, outW, c].
-            const t = tf
-              .matMul(aH, d.transpose([1, 0, 2, 3]).reshape([outH, -1]), true, false)
-              .reshape([inH, b, outW, c]);
+            const t = tf.matMul(aH, d.transpose([1, 0, 2, 3]).reshape([outH, -1]), true, false).reshape([inH, b, outW, c]);
             // Along W: [outW, b·inH·c] → A_Wᵀ · → [inW, b, inH, c] → [b, inH, inW, c].
-            return tf
-              .matMul(aW, t.transpose([2, 1, 0, 3]).reshape([outW, -1]), true, false)
-              .reshape([inW, b, inH, c])
-              .transpose([1, 2, 0, 3]);
+            return tf.matMul(aW, t.transpose([2, 1, 0, 3]).reshape([outW, -1]), true, false).reshape([inW, b, inH, c]).transpose([1, 2, 0, 3]);
           }),
       };
     },
@@ -154,28 +120,9 @@ interface WasmBackendLike {
  * (DepthwiseConv2dNativeBackpropInput.ts): the wasm backend of tfjs 4.22 has no such kernel, and
  * the oracle needs it for every depthwise layer between the image and the output.
  */
-export function depthwiseBackpropInput(
-  dyVals: ArrayLike<number>,
-  dyShape: number[],
-  fltVals: ArrayLike<number>,
-  fltShape: number[],
-  info: tf.backend_util.Conv2DInfo,
-): Float32Array {
-  const {
-    batchSize,
-    filterHeight,
-    filterWidth,
-    inChannels,
-    inHeight,
-    inWidth,
-    outChannels,
-    outHeight,
-    outWidth,
-    strideHeight,
-    strideWidth,
-  } = info;
-  if (info.dilationHeight !== 1 || info.dilationWidth !== 1)
-    throw new Error('oracle: depthwise backprop input with dilation is not implemented');
+export function depthwiseBackpropInput(dyVals: ArrayLike<number>, dyShape: number[], fltVals: ArrayLike<number>, fltShape: number[], info: tf.backend_util.Conv2DInfo): Float32Array {
+  const { batchSize, filterHeight, filterWidth, inChannels, inHeight, inWidth, outChannels, outHeight, outWidth, strideHeight, strideWidth } = info;
+  if (info.dilationHeight !== 1 || info.dilationWidth !== 1) throw new Error('oracle: depthwise backprop input with dilation is not implemented');
   const dyS0 = dyShape[1] * dyShape[2] * dyShape[3];
   const dyS1 = dyShape[2] * dyShape[3];
   const dyS2 = dyShape[3];
@@ -206,8 +153,7 @@ export function depthwiseBackpropInput(
             const fltOffset = fltS0 * (filterHeight - 1 - wR) + fltS1 * (filterWidth - 1 - wC);
             for (let d1 = 0; d1 < inChannels; ++d1) {
               let s = 0;
-              for (let dm = 0; dm < chMul; ++dm)
-                s += dyVals[dyOffset + d1 * chMul + dm] * fltVals[fltOffset + fltS2 * d1 + dm];
+              for (let dm = 0; dm < chMul; ++dm) s += dyVals[dyOffset + d1 * chMul + dm] * fltVals[fltOffset + fltS2 * d1 + dm];
               dx[base + d1] += s;
             }
           }
@@ -223,25 +169,8 @@ export function depthwiseBackpropInput(
  * window's values are all negative (measured: 0.3–1.0 relative off cpu on random inputs in
  * [−1, 0.2], exact on [0, 1]; scripts/conformance/repro/wasmMaxPoolGrad.ts).
  */
-export function maxPoolBackprop(
-  xVals: ArrayLike<number>,
-  dyVals: ArrayLike<number>,
-  info: tf.backend_util.Conv2DInfo,
-): Float32Array {
-  const {
-    batchSize,
-    inHeight,
-    inWidth,
-    inChannels: C,
-    outHeight,
-    outWidth,
-    strideHeight,
-    strideWidth,
-    dilationHeight,
-    dilationWidth,
-    effectiveFilterHeight,
-    effectiveFilterWidth,
-  } = info;
+export function maxPoolBackprop(xVals: ArrayLike<number>, dyVals: ArrayLike<number>, info: tf.backend_util.Conv2DInfo): Float32Array {
+  const { batchSize, inHeight, inWidth, inChannels: C, outHeight, outWidth, strideHeight, strideWidth, dilationHeight, dilationWidth, effectiveFilterHeight, effectiveFilterWidth } = info;
   const top = info.padInfo.top;
   const left = info.padInfo.left;
   const dx = new Float32Array(batchSize * inHeight * inWidth * C);
@@ -294,20 +223,8 @@ export function ensureWasmOracleKernels(): void {
       kernelFunc: ({ inputs, backend, attrs }) => {
         const be = backend as unknown as WasmBackendLike;
         const { dy, input } = inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
-        const a = attrs as unknown as {
-          filterSize: [number, number] | number;
-          strides: [number, number] | number;
-          pad: 'same' | 'valid' | number;
-          dimRoundingMode?: 'floor' | 'round' | 'ceil';
-        };
-        const info = tf.backend_util.computePool2DInfo(
-          input.shape as [number, number, number, number],
-          a.filterSize,
-          a.strides,
-          1,
-          a.pad,
-          a.dimRoundingMode,
-        );
+        const a = attrs as unknown as { filterSize: [number, number] | number; strides: [number, number] | number; pad: 'same' | 'valid' | number; dimRoundingMode?: 'floor' | 'round' | 'ceil' };
+        const info = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode);
         const dx = maxPoolBackprop(be.readSync(input.dataId), be.readSync(dy.dataId), info);
         const out = be.makeOutput(input.shape, 'float32');
         be.typedArrayFromHeap(out).set(dx);
@@ -322,29 +239,9 @@ export function ensureWasmOracleKernels(): void {
       kernelFunc: ({ inputs, backend, attrs }) => {
         const be = backend as unknown as WasmBackendLike;
         const { dy, filter } = inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
-        const a = attrs as unknown as {
-          strides: [number, number] | number;
-          dilations: [number, number] | number;
-          pad: 'same' | 'valid' | number;
-          dimRoundingMode?: 'floor' | 'round' | 'ceil';
-          inputShape: [number, number, number, number];
-        };
-        const info = tf.backend_util.computeConv2DInfo(
-          a.inputShape,
-          filter.shape as [number, number, number, number],
-          a.strides,
-          a.dilations,
-          a.pad,
-          a.dimRoundingMode,
-          true,
-        );
-        const dx = depthwiseBackpropInput(
-          be.readSync(dy.dataId),
-          dy.shape,
-          be.readSync(filter.dataId),
-          filter.shape,
-          info,
-        );
+        const a = attrs as unknown as { strides: [number, number] | number; dilations: [number, number] | number; pad: 'same' | 'valid' | number; dimRoundingMode?: 'floor' | 'round' | 'ceil'; inputShape: [number, number, number, number] };
+        const info = tf.backend_util.computeConv2DInfo(a.inputShape, filter.shape as [number, number, number, number], a.strides, a.dilations, a.pad, a.dimRoundingMode, true);
+        const dx = depthwiseBackpropInput(be.readSync(dy.dataId), dy.shape, be.readSync(filter.dataId), filter.shape, info);
         const out = be.makeOutput(info.inShape, 'float32');
         be.typedArrayFromHeap(out).set(dx);
         return out;
