@@ -12,6 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 
 export function ensureOracleGradients(): void {
   ensureDepthToSpaceGradient();
+  ensureResizeBilinearGradient();
   ensureWasmOracleKernels();
   if (!tf.getGradient('StridedSlice')) {
     tf.registerGradient({
@@ -78,6 +79,52 @@ export function ensureDepthToSpaceGradient(): void {
               .transpose([0, 1, 3, 2, 4, 5])
               .reshape([n, h, w, c]),
           ),
+      };
+    },
+  });
+}
+
+/**
+ * [outN, inN]: the 1-D bilinear interpolation matrix of tfjs's own forward ResizeBilinear (read
+ * off by resizing a stack of one-hot rows, so every coordinate convention of the forward op holds).
+ */
+function bilinearMatrix(inN: number, outN: number, alignCorners: boolean, halfPixelCenters: boolean): tf.Tensor2D {
+  return tf.tidy(() => tf.image.resizeBilinear(tf.eye(inN).reshape([1, inN, 1, inN]) as tf.Tensor4D, [outN, 1], alignCorners, halfPixelCenters).reshape([outN, inN]) as tf.Tensor2D);
+}
+
+let resizeReplaced = false;
+
+/**
+ * ResizeBilinear's gradient, replacing tfjs 4.22's: its ResizeBilinearGrad ignores
+ * `half_pixel_centers` on cpu and wasm (the adjoint identity ⟨R v, u⟩ = ⟨v, Rᵀ u⟩ fails by
+ * 0.6–2.6 relative; docs/OPS.md), and cpu's swaps H and W for non-square images. Every
+ * segmentation/pose/detection graph of the suite resizes with half-pixel centres (TF2's default),
+ * so without this the oracle itself is wrong there. The resize is separable and linear:
+ * y[b, o, p, c] = Σ_ij A_H[o, i] A_W[p, j] x[b, i, j, c], hence dx = A_Hᵀ dy A_W, with A_H, A_W
+ * read off tfjs's forward op (bilinearMatrix above) — exact, on whatever backend is current.
+ */
+export function ensureResizeBilinearGradient(): void {
+  if (resizeReplaced) return;
+  resizeReplaced = true;
+  tf.registerGradient({
+    kernelName: 'ResizeBilinear',
+    inputsToSave: ['images'],
+    gradFunc: (dy, saved, attrs) => {
+      const [x] = saved;
+      const { alignCorners, halfPixelCenters } = attrs as unknown as { alignCorners: boolean; halfPixelCenters: boolean };
+      return {
+        images: () =>
+          tf.tidy(() => {
+            const d = dy as tf.Tensor4D;
+            const [b, inH, inW, c] = x.shape as [number, number, number, number];
+            const [, outH, outW] = d.shape;
+            const aH = bilinearMatrix(inH, outH, alignCorners, halfPixelCenters);
+            const aW = bilinearMatrix(inW, outW, alignCorners, halfPixelCenters);
+            // Along H: [outH, b·outW·c] → A_Hᵀ · → [inH, b, outW, c].
+            const t = tf.matMul(aH, d.transpose([1, 0, 2, 3]).reshape([outH, -1]), true, false).reshape([inH, b, outW, c]);
+            // Along W: [outW, b·inH·c] → A_Wᵀ · → [inW, b, inH, c] → [b, inH, inW, c].
+            return tf.matMul(aW, t.transpose([2, 1, 0, 3]).reshape([outW, -1]), true, false).reshape([inW, b, inH, c]).transpose([1, 2, 0, 3]);
+          }),
       };
     },
   });
