@@ -89,7 +89,12 @@ export function ensureDepthToSpaceGradient(): void {
  * off by resizing a stack of one-hot rows, so every coordinate convention of the forward op holds).
  */
 function bilinearMatrix(inN: number, outN: number, alignCorners: boolean, halfPixelCenters: boolean): tf.Tensor2D {
-  return tf.tidy(() => tf.image.resizeBilinear(tf.eye(inN).reshape([1, inN, 1, inN]) as tf.Tensor4D, [outN, 1], alignCorners, halfPixelCenters).reshape([outN, inN]) as tf.Tensor2D);
+  return tf.tidy(
+    () =>
+      tf.image
+        .resizeBilinear(tf.eye(inN).reshape([1, inN, 1, inN]) as tf.Tensor4D, [outN, 1], alignCorners, halfPixelCenters)
+        .reshape([outN, inN]) as tf.Tensor2D,
+  );
 }
 
 let resizeReplaced = false;
@@ -111,7 +116,10 @@ export function ensureResizeBilinearGradient(): void {
     inputsToSave: ['images'],
     gradFunc: (dy, saved, attrs) => {
       const [x] = saved;
-      const { alignCorners, halfPixelCenters } = attrs as unknown as { alignCorners: boolean; halfPixelCenters: boolean };
+      const { alignCorners, halfPixelCenters } = attrs as unknown as {
+        alignCorners: boolean;
+        halfPixelCenters: boolean;
+      };
       return {
         images: () =>
           tf.tidy(() => {
@@ -121,9 +129,14 @@ export function ensureResizeBilinearGradient(): void {
             const aH = bilinearMatrix(inH, outH, alignCorners, halfPixelCenters);
             const aW = bilinearMatrix(inW, outW, alignCorners, halfPixelCenters);
             // Along H: [outH, b·outW·c] → A_Hᵀ · → [inH, b, outW, c].
-            const t = tf.matMul(aH, d.transpose([1, 0, 2, 3]).reshape([outH, -1]), true, false).reshape([inH, b, outW, c]);
+            const t = tf
+              .matMul(aH, d.transpose([1, 0, 2, 3]).reshape([outH, -1]), true, false)
+              .reshape([inH, b, outW, c]);
             // Along W: [outW, b·inH·c] → A_Wᵀ · → [inW, b, inH, c] → [b, inH, inW, c].
-            return tf.matMul(aW, t.transpose([2, 1, 0, 3]).reshape([outW, -1]), true, false).reshape([inW, b, inH, c]).transpose([1, 2, 0, 3]);
+            return tf
+              .matMul(aW, t.transpose([2, 1, 0, 3]).reshape([outW, -1]), true, false)
+              .reshape([inW, b, inH, c])
+              .transpose([1, 2, 0, 3]);
           }),
       };
     },
