@@ -14,7 +14,7 @@ const GOOD = [
   '4. liederiv.json {inputRange, output} beside the model → contract blazeface-front: layout NHWC (detected: input shape [1, 128, 128, 3]); range -1..1 (sidecar); output tensor, softmax none; measures net[x] ∘ (2x−1)',
   "5. a typo in the sidecar → refused: FileFormatError: /tmp/x/liederiv.json: unknown field(s) input_range; the sidecar's fields are name, inputSize",
   '6. a range liederiv does not know → refused: FileFormatError: /tmp/y/liederiv.json: inputRange must be one of 0..1, 0..255, -1..1, got "-1..+1"',
-  "7. channels-first model read as NHWC → refused: InputError: model 'graph-nchw' takes 28 channels (input shape [?, 3, 28, 28], read as NHWC); liederiv measures 1-channel (grey) and 3-channel (RGB) models. Channels first? pass layout nchw (--layout nchw)",
+  "7. channels-first model read as NHWC → refused: InputError: model 'graph-nchw' takes 28 channels (input shape [?, 3, 28, 28], read as NHWC (layout nhwc from the option --layout)); expected 1 (grey) or 3 (RGB) channels, the models liederiv measures. The shape has 3 channels second: use layout auto (--layout auto, or remove 'layout' from liederiv.json)",
   "8. a tensor name that does not exist → refused: UnknownNameError: unknown graph tensor 'conv2d_17'",
   '9. the NCHW graph with a sidecar saying -1..1 → contract graph-nchw: layout NCHW (detected: input shape [?, 3, 28, 28] has the channels second); range -1..1 (sidecar); output probs, softmax model; measures net (its softmax) ∘ NCHW ∘ (2x−1) on 28×28 RGB',
   'telescoping MobileNetV2 1.0 (Keras 2, 128 px): 163 steps, measures m; max ‖Σ C_i − L f‖/‖L f‖ = 4.67e-6; max |Σ shares − ‖L f‖|/‖L f‖ = 1.20e-7; ‖L f‖ vs lee (l2) = 3.10e-6 (60 s)',

@@ -60,7 +60,7 @@ export function checkOwnModel(text: string): string[] {
     ['no output named', /no output named → refused: InputError: .*has 4 outputs.*output: NAME/],
     ['sidecar typo', /typo in the sidecar → refused: FileFormatError: .*unknown field\(s\) input_range/],
     ['unknown range', /does not know → refused: FileFormatError: .*inputRange must be one of/],
-    ['NCHW read as NHWC', /read as NHWC → refused: InputError: .*Channels first\? pass layout nchw/],
+    ['NCHW read as NHWC', /read as NHWC → refused: InputError: .*channels second: use layout auto/],
     ['unknown tensor', /does not exist → refused: UnknownNameError: /],
   ];
   for (const [what, re] of refusals) if (!re.test(text)) fail.push(`refusal '${what}' missing or without its fix`);
