@@ -14,7 +14,6 @@ import { after, before, describe, it } from 'node:test';
 import { useBackend } from '../../src/backend';
 import { loadImagesNpy, writeNpy } from '../../src/data/npy';
 import { InputError } from '../../src/errors';
-import { imageTangent } from '../../src/groups';
 import { measuredModel } from '../../src/jvp';
 import { layerwise } from '../../src/lie/layerwise';
 import { lee } from '../../src/lie/lee';
@@ -24,53 +23,9 @@ import { runHere } from '../helpers/cli';
 import { expectNoLeak } from '../helpers/noLeak';
 import { attr, tinyGraph } from '../helpers/opGraph';
 import { TOL } from '../helpers/tolerances';
+import { lieVector, relErr, reverseModeLie } from '../helpers/lieOracle';
 
 const CASES = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'cases');
-const relErr = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num = Math.max(num, Math.abs(a[i] - b[i]));
-    den = Math.max(den, Math.abs(b[i]));
-  }
-  return num / Math.max(den, 1e-30);
-};
-
-/** J_F(x)·(L x) by reverse mode: one tf.grad per output component k, dotted with the tangent. [N·K] row-major. */
-function reverseModeLie(F: (x: tf.Tensor4D) => tf.Tensor2D, x: tf.Tensor4D, group: string): Float64Array {
-  return tidyHost(() => {
-    const v = imageTangent(x, group);
-    const [N, K] = F(x).shape;
-    const out = new Float64Array(N * K);
-    for (let k = 0; k < K; k++) {
-      const g = tf.grad((xx: tf.Tensor) => tf.sum(tf.slice(F(xx as tf.Tensor4D), [0, k], [N, 1])))(x);
-      const dots = tf.sum(tf.mul(g, v), [1, 2, 3]).dataSync();
-      for (let n = 0; n < N; n++) out[n * K + k] = dots[n];
-    }
-    return out;
-  });
-}
-
-async function lieVector(
-  model: Parameters<typeof lieDerivative>[0],
-  x: tf.Tensor4D,
-  group: string,
-  opts: Parameters<typeof lieDerivative>[3] = {},
-): Promise<Float64Array> {
-  const [r] = await lieDerivative(model, x, [group], opts);
-  const v = Float64Array.from(r.lie.dataSync());
-  r.lie.dispose();
-  return v;
-}
-
-/** tf.tidy for a function returning host numbers. */
-function tidyHost<T>(fn: () => T): T {
-  let out: T | undefined;
-  tf.tidy(() => {
-    out = fn();
-  });
-  return out as T;
-}
 
 const luma = (x: tf.Tensor) => tf.sum(tf.mul(x, tf.tensor1d([0.299, 0.587, 0.114])), -1, true);
 

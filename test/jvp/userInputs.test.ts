@@ -13,9 +13,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { useBackend } from '../../src/backend';
 import { FileFormatError, InputError } from '../../src/errors';
-import { imageTangent } from '../../src/groups';
 import { measuredModel } from '../../src/jvp';
-import { lieDerivative } from '../../src/lie/lieDerivative';
 import { loadImageFolder } from '../../src/data/imageFolder';
 import { loadImagesNpy, writeNpy } from '../../src/data/npy';
 import { PNG } from 'pngjs';
@@ -24,48 +22,7 @@ import { runHere } from '../helpers/cli';
 import { expectNoLeak } from '../helpers/noLeak';
 import { attr, tinyGraph, type TinyNode } from '../helpers/opGraph';
 import { TOL } from '../helpers/tolerances';
-
-const relErr = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num = Math.max(num, Math.abs(a[i] - b[i]));
-    den = Math.max(den, Math.abs(b[i]));
-  }
-  return num / Math.max(den, 1e-30);
-};
-
-/** J_F(x)·(L x) by reverse mode: one tf.grad per output component, dotted with the tangent. [N·K] row-major. */
-function reverseModeLie(F: (x: tf.Tensor4D) => tf.Tensor, x: tf.Tensor4D, group: string): Float64Array {
-  const out: number[] = [];
-  tf.tidy(() => {
-    const v = imageTangent(x, group);
-    const N = x.shape[0];
-    const K = F(x).size / N;
-    const rows = Array.from({ length: N }, () => new Array<number>(K));
-    for (let k = 0; k < K; k++) {
-      const g = tf.grad((xx: tf.Tensor) => tf.sum(tf.slice(tf.reshape(F(xx as tf.Tensor4D), [N, K]), [0, k], [N, 1])))(
-        x,
-      );
-      const dots = tf.sum(tf.mul(g, v), [1, 2, 3]).dataSync();
-      for (let n = 0; n < N; n++) rows[n][k] = dots[n];
-    }
-    rows.forEach((r) => out.push(...r));
-  });
-  return Float64Array.from(out);
-}
-
-async function lieVector(
-  model: Parameters<typeof lieDerivative>[0],
-  x: tf.Tensor4D,
-  group: string,
-  opts: Parameters<typeof lieDerivative>[3] = {},
-): Promise<Float64Array> {
-  const [r] = await lieDerivative(model, x, [group], opts);
-  const v = Float64Array.from(r.lie.dataSync());
-  r.lie.dispose();
-  return v;
-}
+import { lieVector, relErr, reverseModeLie } from '../helpers/lieOracle';
 
 const mm = (name: string, a: string, b: string): TinyNode => ({
   name,
