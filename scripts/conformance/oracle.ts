@@ -12,6 +12,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { featureTangent, imageTangent, LUMA_WEIGHTS } from '../../src/groups';
 import { rangeAsAffine, type Contract, type Measure } from './manifest';
+import { oracleGraphModel } from './oracleGraph';
 
 type Net = tf.LayersModel | tf.GraphModel;
 
@@ -46,14 +47,27 @@ export function measuredFunction(
       }
     } else layersFn = (x) => net.apply(x, { training: false }) as tf.Tensor;
   }
+  // The same function as DESIGN §10's F — channels, then preprocess, then layout — evaluated in the
+  // same float arithmetic as the measured program (src/jvp/measured.ts: luma first, then x·(1/std) +
+  // (−mean/std) with both factors rounded from float64 once): the oracle must differentiate at the
+  // point lee does, and in float32 (x − mean)/std is another point, an ulp away, which in deep ReLU
+  // nets can lie across a kink.
+  const ch = c.channels === 1 ? 1 : 3;
+  if (ch === 1 && !(mean.every((v) => v === mean[0]) && std.every((v) => v === std[0])))
+    throw new Error('oracle: a 1-channel contract needs one mean and one std');
+  const scale = std.slice(0, ch).map((s) => 1 / s);
+  const offset = mean.slice(0, ch).map((m, i) => (0 - m) / std[i]);
+  const affine = scale.some((v) => v !== 1) || offset.some((v) => v !== 0);
+  const graph = net instanceof tf.GraphModel ? oracleGraphModel(net) : undefined;
   return (x) => {
-    let y: tf.Tensor = tf.div(tf.sub(x, tf.tensor1d(mean)), tf.tensor1d(std));
-    if (c.channels === 1) y = tf.sum(tf.mul(y, tf.tensor1d([...LUMA_WEIGHTS])), -1, true);
+    let y: tf.Tensor = x;
+    if (ch === 1) y = tf.sum(tf.mul(y, tf.tensor1d([...LUMA_WEIGHTS])), -1, true);
+    if (affine) y = tf.add(tf.mul(y, tf.tensor1d(scale)), tf.tensor1d(offset));
     if (c.layout === 'nchw') y = tf.transpose(y, [0, 3, 1, 2]);
     let out: tf.Tensor;
     if (layersFn) out = layersFn(y);
     else {
-      const g = net as tf.GraphModel;
+      const g = graph!;
       const node = m.node ?? (g.outputNodes.length === 1 ? g.outputNodes[0] : undefined);
       if (!node)
         throw new Error(
