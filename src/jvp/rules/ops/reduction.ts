@@ -73,3 +73,29 @@ const extremum = (op: string, reduce: Reduce) =>
 
 export const maxRule = extremum('Max', (x, axes, keepDims) => tf.max(x, axes, keepDims));
 export const minRule = extremum('Min', (x, axes, keepDims) => tf.min(x, axes, keepDims));
+
+/**
+ * Prod: y = Π_{i∈A} x_i ⇒ ẏ = Σ_i ẋ_i Π_{j≠i} x_j. The cofactor Π_{j≠i} x_j is the product of the
+ * exclusive cumulative products from the left and from the right along the reduced axes (flattened
+ * into one), so it needs no division and is exact where some x_j = 0 (where y/x_i would be 0/0).
+ */
+export const prodRule = reductionRule(
+  'Prod',
+  (x, axes, keepDims) => tf.prod(x, axes, keepDims),
+  ({ x, v, axes, keepDims }) => {
+    const others = [...Array(x.rank).keys()].filter((a) => !axes.includes(a));
+    const n = axes.reduce((p, a) => p * x.shape[a], 1);
+    const kept = others.map((a) => x.shape[a]);
+    const xt = tf.reshape(tf.transpose(x, [...others, ...axes]), [...kept, n]);
+    // tfjs 4.22's cumprod takes no negative axis (axis −1 returns an empty tensor).
+    const last = kept.length;
+    const cofactor = tf.mul(tf.cumprod(xt, last, true), tf.cumprod(xt, last, true, true));
+    const vt = tf.reshape(tf.transpose(v, [0, ...others.map((a) => a + 1), ...axes.map((a) => a + 1)]), [
+      v.shape[0],
+      ...kept,
+      n,
+    ]);
+    const t = tf.sum(tf.mul(vt, cofactor), last + 1);
+    return keepDims ? tf.reshape(t, [v.shape[0], ...x.shape.map((d, a) => (axes.includes(a) ? 1 : d))]) : t;
+  },
+);

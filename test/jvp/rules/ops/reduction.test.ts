@@ -27,7 +27,22 @@ for (const backend of TEST_BACKENDS) {
       m.dispose();
     });
 
-    for (const op of ['Mean', 'Sum', 'Max', 'Min']) {
+    it('hand-checked: Prod at a zero factor (the cofactor needs no division)', async () => {
+      // y = x0·x1·x2 at [2, 0, 3], ẋ = [1, 1, 1]: ẏ = x1x2 + x0x2 + x0x1 = 0 + 6 + 0 (y/x_i would be 0/0 at x1).
+      const m = await tinyGraph(
+        [-1, 3],
+        [{ name: 'y', op: 'Prod', input: ['x', 'axis'], attr: { keep_dims: attr.b(true) } }],
+        { axis: tf.tensor1d([1], 'int32') },
+      );
+      const x = tf.tensor2d([[2, 0, 3]]);
+      const v = tf.tensor2d([[1, 1, 1]]);
+      const { primal, tangent } = jvpGraphModel(m, x, v);
+      assert.deepEqual([primal.shape, [...primal.dataSync()], [...tangent.dataSync()]], [[1, 1], [0], [6]]);
+      tf.dispose([primal, tangent, x, v]);
+      m.dispose();
+    });
+
+    for (const op of ['Mean', 'Sum', 'Max', 'Min', 'Prod']) {
       for (const [axis, keep] of [
         [[1, 2], true],
         [[-1], false],
