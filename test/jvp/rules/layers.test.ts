@@ -228,6 +228,15 @@ for (const backend of ['cpu', 'wasm'] as const) {
           () => checkJvpAgainstFd(model, x, v, { h: TOL.fdStepSmooth, tol: TOL.fdRelNonlinear, what: c.className }),
           c.className,
         );
+        // The primal is the model's own forward pass bit for bit (the point lee differentiates at is
+        // the point predict evaluates; a fused bias rounds otherwise on wasm).
+        const pred = model.apply(x, { training: false }) as tf.Tensor;
+        const fwd = jvpLayersModel(model, x, v);
+        const p = Array.from(pred.dataSync());
+        const q = fwd.primal.dataSync();
+        const differing = p.filter((a, i) => a !== q[i] && !(Number.isNaN(a) && Number.isNaN(q[i]))).length;
+        assert.equal(differing, 0, `${c.className}: ${differing} of ${p.length} primal values differ from predict`);
+        tf.dispose([pred, fwd.primal, fwd.tangent]);
         // Zero tangent in ⇒ zero tangent out (no bias or offset reaches the tangent).
         const zero = jvpLayersModel(model, x, tf.zerosLike(v));
         assert.equal(tf.max(tf.abs(zero.tangent)).dataSync()[0], 0, `${c.className}: zero tangent maps to zero`);
