@@ -13,6 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import { featureTangent, imageTangent, LUMA_WEIGHTS } from '../../src/groups';
 import { rangeAsAffine, type Contract, type Measure } from './manifest';
 import { oracleGraphModel } from './oracleGraph';
+import { withActivationsSplit } from './oracleLayers';
 
 type Net = tf.LayersModel | tf.GraphModel;
 
@@ -65,7 +66,7 @@ export function measuredFunction(
     if (affine) y = tf.add(tf.mul(y, tf.tensor1d(scale)), tf.tensor1d(offset));
     if (c.layout === 'nchw') y = tf.transpose(y, [0, 3, 1, 2]);
     let out: tf.Tensor;
-    if (layersFn) out = layersFn(y);
+    if (layersFn) out = withActivationsSplit(net as tf.LayersModel, () => layersFn!(y));
     else {
       const g = graph!;
       const node = m.node ?? (g.outputNodes.length === 1 ? g.outputNodes[0] : undefined);
