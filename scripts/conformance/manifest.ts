@@ -26,6 +26,8 @@ export interface Contract {
   batch: 'free' | 'fixed-1';
   /** What `lee` is told to measure: 'probs', 'logits' or a tensor name. */
   output: string;
+  /** What the contract's output is when `output` names a node: a classifier's probs or logits (issue 13 counts them). */
+  label?: 'probs' | 'logits';
   outputKind: string;
   /** What the oracle differentiates (independent of the library's output detection). */
   measure?: Measure;
@@ -65,7 +67,7 @@ export interface ModelEntry {
 export function outputsOf(m: ModelEntry): OutputSpec[] {
   const c = m.contract;
   const first: OutputSpec = {
-    label: c.output === 'probs' || c.output === 'logits' ? c.output : 'output',
+    label: c.label ?? (c.output === 'probs' || c.output === 'logits' ? c.output : 'output'),
     output: c.output,
     measure: c.measure,
   };

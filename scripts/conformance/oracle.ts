@@ -47,6 +47,8 @@ export function measuredFunction(
         layersFn = (x) => sub.apply(x, { training: false }) as tf.Tensor;
       }
     } else layersFn = (x) => net.apply(x, { training: false }) as tf.Tensor;
+    const inner = layersFn;
+    layersFn = (x) => withExplicitBatchNorm(net, () => inner(x));
   }
   // The same function as DESIGN §10's F — channels, then preprocess, then layout — evaluated in the
   // same float arithmetic as the measured program (src/jvp/measured.ts: luma first, then x·(1/std) +
@@ -78,6 +80,71 @@ export function measuredFunction(
     }
     return m.softmax ? tf.softmax(out.reshape([out.shape[0], -1])) : out;
   };
+}
+
+interface BatchNormLayer {
+  call: (inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>) => tf.Tensor;
+  axis: number;
+  epsilon: number;
+  gamma: { read(): tf.Tensor } | null;
+  beta: { read(): tf.Tensor } | null;
+  movingMean: { read(): tf.Tensor };
+  movingVariance: { read(): tf.Tensor };
+}
+
+/** The BatchNormalization layers of a LayersModel (nested models included) built without scale or without center. */
+function batchNormsWithoutParams(net: tf.LayersModel): BatchNormLayer[] {
+  const out: BatchNormLayer[] = [];
+  const visit = (layers: tf.layers.Layer[]) => {
+    for (const l of layers) {
+      if (l instanceof tf.LayersModel) visit(l.layers);
+      else if (l.getClassName() === 'BatchNormalization') {
+        const bn = l as unknown as BatchNormLayer;
+        if (bn.gamma == null || bn.beta == null) out.push(bn);
+      }
+    }
+  };
+  visit(net.layers);
+  return out;
+}
+
+/**
+ * Runs `f` with each BatchNormalization layer of `net` that has no scale (Keras `scale=False`, as in
+ * every InceptionV3) or no center evaluated through tf.batchNorm with explicit ones / zeros.
+ * Why: tfjs-layers passes `null` for the missing parameter to tf.batchNorm, and tfjs-core 4.22's
+ * FusedBatchNorm gradient saves `scale` for the backward pass (`inputsToSave: [..., 'scale']`), so
+ * under `tf.grad` the engine clones `undefined` ("Cannot read properties of undefined (reading
+ * 'dtype')" on wasm, "'dataId'" on cpu); a null offset fails in backpropagation the same way. The
+ * value is unchanged: multiplying by 1 and adding 0 are exact. The layers are patched only while
+ * `f` runs (the model is shared with `lee`).
+ */
+export function withExplicitBatchNorm<T>(net: tf.LayersModel, f: () => T): T {
+  const layers = batchNormsWithoutParams(net);
+  if (layers.length === 0) return f();
+  const saved = layers.map((l) => Object.prototype.hasOwnProperty.call(l, 'call'));
+  const own = layers.map((l) => l.call);
+  layers.forEach((l) => {
+    l.call = (inputs) =>
+      tf.tidy(() => {
+        const x = Array.isArray(inputs) ? inputs[0] : inputs;
+        const axis = l.axis >= 0 ? l.axis : l.axis + x.rank;
+        const c = x.shape[axis];
+        // Parameters broadcast along `axis` (rank x.rank, as tf.batchNorm requires of all four).
+        const shape = x.shape.map((d, i) => (i === axis ? c : 1));
+        const p = (t: tf.Tensor) => (axis === x.rank - 1 ? t : t.reshape(shape));
+        const gamma = l.gamma ? l.gamma.read() : tf.ones([c]);
+        const beta = l.beta ? l.beta.read() : tf.zeros([c]);
+        return tf.batchNorm(x, p(l.movingMean.read()), p(l.movingVariance.read()), p(beta), p(gamma), l.epsilon);
+      });
+  });
+  try {
+    return f();
+  } finally {
+    layers.forEach((l, i) => {
+      if (saved[i]) l.call = own[i];
+      else delete (l as Partial<BatchNormLayer>).call;
+    });
+  }
 }
 
 export interface OracleResult {

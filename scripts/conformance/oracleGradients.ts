@@ -1,6 +1,6 @@
 /**
  * Gradients tfjs 4.22 lacks but the oracle needs on third-party graphs, registered only where
- * tfjs has none (never replacing its own).
+ * tfjs has none — except AvgPool's, which tfjs has wrong for padded windows (ensureAvgPoolGradient).
  *
  * StridedSlice (in most converted graphs: Keras `x[:, 1:]`, landmark heads): linear in x, so its
  * VJP is the transpose of the selection. The selection is read off by running the same
@@ -11,6 +11,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 export function ensureOracleGradients(): void {
+  ensureAvgPoolGradient();
   ensureDepthToSpaceGradient();
   ensureResizeBilinearGradient();
   ensureWasmOracleKernels();
@@ -54,6 +55,54 @@ export function ensureOracleGradients(): void {
       },
     });
   }
+}
+
+const AVG_POOL_FIXED = Symbol('liederiv oracle AvgPool gradient');
+
+/**
+ * AvgPool with padding ('same', as in every InceptionV3 block): the forward divides each window's
+ * sum by the number of its elements inside the image (padding excluded, as Keras and TF do), but
+ * tfjs 4.22's AvgPoolGrad (cpu and wasm alike) divides by the full window size fh·fw, so near the
+ * border its gradient is too small (measured: ⟨∇, v⟩ −0.648 against −0.965 from central differences
+ * of the forward, 3×3 'same' on 6×6). The VJP is dx_i = Σ_{windows o ∋ i} dy_o / count_o; it is
+ * computed as tfjs's AvgPoolGrad of dy_o · (fh·fw / count_o), count_o from a convolution of ones with
+ * the same strides and padding. 'valid' windows have count = fh·fw, where tfjs is right and is kept.
+ */
+function ensureAvgPoolGradient(): void {
+  const current = tf.getGradient('AvgPool') as (tf.GradConfig & { [AVG_POOL_FIXED]?: true }) | undefined;
+  if (current?.[AVG_POOL_FIXED]) return;
+  const config: tf.GradConfig & { [AVG_POOL_FIXED]: true } = {
+    [AVG_POOL_FIXED]: true,
+    kernelName: 'AvgPool',
+    inputsToSave: ['x'],
+    gradFunc: (dy, saved, attrs) => {
+      const [x] = saved as [tf.Tensor4D];
+      const a = attrs as unknown as {
+        filterSize: number | [number, number];
+        strides: number | [number, number];
+        pad: 'valid' | 'same' | number;
+      };
+      return {
+        x: () =>
+          tf.tidy(() => {
+            // tfjs's own AvgPoolGrad kernel (not exported as an op): dx_i = Σ_{o ∋ i} dy_o / (fh·fw).
+            const kernelGrad = (d: tf.Tensor) =>
+              tf.engine().runKernel('AvgPoolGrad', { dy: d, input: x }, { ...a }) as tf.Tensor4D;
+            const g = dy as tf.Tensor4D;
+            if (a.pad === 'valid' || a.pad === 0) return kernelGrad(g);
+            const [fh, fw] = typeof a.filterSize === 'number' ? [a.filterSize, a.filterSize] : a.filterSize;
+            const count = tf.conv2d(
+              tf.ones([1, x.shape[1], x.shape[2], 1]) as tf.Tensor4D,
+              tf.ones([fh, fw, 1, 1]) as tf.Tensor4D,
+              a.strides,
+              a.pad,
+            );
+            return kernelGrad(tf.mul(g, tf.div(fh * fw, count)));
+          }),
+      };
+    },
+  };
+  tf.registerGradient(config);
 }
 
 /**
