@@ -5,15 +5,7 @@ import { assertFiniteRows } from '../checks';
 import { checkName, InputError, NumericalError, UnknownNameError } from '../errors';
 import { loadImageFolder } from '../data/imageFolder';
 import { loadImagesNpy } from '../data/npy';
-import {
-  INPUT_RANGES,
-  LAYOUTS,
-  measuredModel,
-  type ContractOptions,
-  type InputRange,
-  type LayoutOption,
-  type MeasuredModel,
-} from '../jvp';
+import { checkContractValue, measuredModel, type ContractField, type ContractOptions, type MeasuredModel } from '../jvp';
 import type { ModelWrapper } from '../models/model';
 import { BACKEND_NAMES, useBackend, WASM_THREADS_CAP, type BackendName, type BackendReport } from '../backend';
 import { COORDINATES, DIFFERENCES, type Coordinates, type Difference } from '../groups';
@@ -69,36 +61,22 @@ export const CONTRACT_HELP = `  --input-range the value range the model expects:
   mean, std, layout, output} (options override it; "preprocess": {mean, std} is read too).
   The run header states what is measured, e.g. 'measures softmax (added) ∘ net ∘ (2x−1) on 128×128 RGB'.`;
 
-function numberList(values: Record<string, unknown>, name: string): number[] | undefined {
-  const v = values[name] as string | boolean | Array<string | boolean> | undefined; // what parseArgs gives
-  if (v === undefined) return undefined;
-  const parts = String(v)
-    .split(',')
-    .map((x) => x.trim());
-  const nums = parts.map(Number);
-  if (
-    parts.length === 0 ||
-    parts.some((p) => p === '') ||
-    !nums.every(Number.isFinite) ||
-    !(nums.length === 1 || nums.length === 3)
-  ) {
-    throw new UsageError(`--${name} must be 1 or 3 comma-separated numbers (r,g,b), got '${v}'`);
-  }
-  return nums;
-}
-
-/** The contract options (--input-range, --mean, --std, --layout; --output is the command's), parsed. */
+/** The contract options (--input-range, --mean, --std, --layout; --output is the command's), checked by the one contract validator. */
 export function parseContractOptions(values: Record<string, unknown>): Omit<ContractOptions, 'output'> {
   const contract: Omit<ContractOptions, 'output'> = {};
-  if (values['input-range'] !== undefined)
-    contract.inputRange = choice<InputRange>(values, 'input-range', INPUT_RANGES, '0..1');
-  if (values.layout !== undefined) contract.layout = choice<LayoutOption>(values, 'layout', LAYOUTS, 'auto');
-  const mean = numberList(values, 'mean');
-  const std = numberList(values, 'std');
-  if (std && std.some((s) => !(s > 0)))
-    throw new UsageError(`--std values must be positive, got '${String(values.std)}'`);
-  if (mean) contract.mean = mean;
-  if (std) contract.std = std;
+  const fields: Array<[ContractField, string]> = [
+    ['inputRange', 'input-range'],
+    ['layout', 'layout'],
+    ['mean', 'mean'],
+    ['std', 'std'],
+  ];
+  for (const [field, flag] of fields) {
+    const v = values[flag] as string | boolean | Array<string | boolean> | undefined; // what parseArgs gives
+    if (v === undefined) continue;
+    const r = checkContractValue(field, String(v), `--${flag}`, { text: true });
+    if (!r.ok) throw new UsageError(r.problem);
+    (contract as Record<string, unknown>)[field] = r.value;
+  }
   return contract;
 }
 

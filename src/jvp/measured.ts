@@ -45,10 +45,9 @@ import {
 import { applyProgram, type Program, type Ref, type Step } from './program';
 import { IDENTITY_PREPROCESS } from '../models/model';
 
-export const INPUT_RANGES = ['0..1', '0..255', '-1..1'] as const;
-export type InputRange = (typeof INPUT_RANGES)[number];
-export const LAYOUTS = ['auto', 'nhwc', 'nchw'] as const;
-export type LayoutOption = (typeof LAYOUTS)[number];
+import { checkContractValue, CONTRACT_FLAGS, type ContractField, type InputRange, type LayoutOption } from './contractValues';
+
+export { INPUT_RANGES, LAYOUTS, type InputRange, type LayoutOption } from './contractValues';
 /** Rec. 601 luma weights (the same as the saturation and contrast groups use). */
 export const LUMA_WEIGHTS = [0.299, 0.587, 0.114] as const;
 
@@ -157,24 +156,10 @@ export function measuredModel(
  * 0..1 while the provenance said "option" (a wrong number with exit 0).
  */
 function checkContractOptions(name: string, opts: ContractOptions): void {
-  const said = (v: unknown) => JSON.stringify(v);
-  if (opts.inputRange !== undefined && !(INPUT_RANGES as readonly string[]).includes(opts.inputRange))
-    throw new InputError(
-      `model '${name}': inputRange ${said(opts.inputRange)} is not a range liederiv knows; expected one of ${INPUT_RANGES.map((r) => `'${r}'`).join(', ')} (option inputRange, --input-range), with mean/std for other normalisations`,
-    );
-  if (opts.layout !== undefined && !(LAYOUTS as readonly string[]).includes(opts.layout))
-    throw new InputError(
-      `model '${name}': layout ${said(opts.layout)} is not a layout liederiv knows; expected one of ${LAYOUTS.map((l) => `'${l}'`).join(', ')} in lower case (option layout, --layout)`,
-    );
-  for (const field of ['mean', 'std'] as const) {
-    const v = opts[field];
-    if (v === undefined) continue;
-    if (!Array.isArray(v) || !v.length || !v.every((c) => typeof c === 'number' && Number.isFinite(c)))
-      throw new InputError(
-        `model '${name}': ${field} ${said(v)} must be a non-empty array of finite numbers, one per model channel (option ${field}, --${field})`,
-      );
-    if (field === 'std' && v.some((c) => c <= 0))
-      throw new InputError(`model '${name}': std ${said(v)} must be positive (it divides the input)`);
+  for (const field of ['inputRange', 'layout', 'mean', 'std'] as const satisfies readonly ContractField[]) {
+    if (opts[field] === undefined) continue;
+    const r = checkContractValue(field, opts[field], field);
+    if (!r.ok) throw new InputError(`model '${name}': ${r.problem} (option ${field}, ${CONTRACT_FLAGS[field]})`);
   }
 }
 

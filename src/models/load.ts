@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { FileFormatError, InputError, LiederivError } from '../errors';
-import { detectInput, INPUT_RANGES, LAYOUTS, type ContractOptions } from '../jvp/measured';
+import { detectInput, type ContractOptions } from '../jvp/measured';
+import { checkContractValue, CONTRACT_FLAGS, type ContractField } from '../jvp/contractValues';
 import { IDENTITY_PREPROCESS, type ModelWrapper, type Preprocess } from './model';
 import { prepareLayersModelJson } from './tfjsLayerFixes';
 // The zoo's custom layers must be registered with tfjs serialization before a zoo model.json loads.
@@ -166,23 +167,32 @@ function isUrl(s: string): boolean {
   return /^https?:\/\//i.test(s);
 }
 
-function numbers(a: unknown): a is number[] {
-  return (
-    Array.isArray(a) &&
-    (a.length === 3 || a.length === 1) &&
-    a.every((n) => typeof n === 'number' && Number.isFinite(n))
-  );
-}
-
-function checkPreprocess(p: unknown, where: string): Preprocess {
-  const pp = p as Preprocess;
-  if (!pp || !numbers(pp.mean) || !numbers(pp.std) || pp.std.some((s) => s <= 0)) {
+/** A sidecar field checked by the one contract validator, refused as this file's error naming the field. */
+function sidecarValue<F extends ContractField>(field: F, value: unknown, where: string, subject: string = field) {
+  const r = checkContractValue(field, value, subject);
+  if (!r.ok)
     throw new FileFormatError(
       where,
-      `preprocess must be {mean: [r, g, b], std: [r, g, b]} (or one value each for a grey model) with std > 0, got ${JSON.stringify(p)}`,
+      `${r.problem} (field '${subject}' of this liederiv.json; the option ${CONTRACT_FLAGS[field]} overrides it)`,
     );
+  return r.value;
+}
+
+/** `preprocess: {mean, std}` on [0, 1] pixels, from the sidecar (`where` its path) or, without `where`, loadModel's options. */
+function checkPreprocess(p: unknown, where?: string): Preprocess {
+  const pp = p as Preprocess;
+  const shape = `preprocess must be {mean: [r, g, b], std: [r, g, b]} (or one value each for a grey model) with std > 0, got ${JSON.stringify(p)}`;
+  if (!pp || typeof pp !== 'object') {
+    if (where) throw new FileFormatError(where, shape);
+    throw new InputError(`loadModel option ${shape}`);
   }
-  return { mean: [...pp.mean], std: [...pp.std] };
+  const one = (field: 'mean' | 'std') => {
+    if (where) return sidecarValue(field, pp[field], where, `preprocess.${field}`);
+    const r = checkContractValue(field, pp[field], `preprocess.${field}`);
+    if (!r.ok) throw new InputError(`loadModel option ${r.problem}`);
+    return r.value;
+  };
+  return { mean: one('mean'), std: one('std') };
 }
 
 /**
@@ -237,7 +247,7 @@ export async function loadModel(pathOrUrl: string, opts: Meta = {}): Promise<Mod
     net,
     inputSize,
     preprocess: opts.preprocess
-      ? checkPreprocess(opts.preprocess, 'loadModel options')
+      ? checkPreprocess(opts.preprocess)
       : (sidecar.preprocess ?? IDENTITY_PREPROCESS),
     classNames: opts.classNames ?? sidecar.classNames,
     source: opts.source ?? source,
@@ -348,31 +358,10 @@ function parseSidecar(json: any, where: string): Meta {
   const contract: ContractOptions = {};
   // liederiv's own `preprocess` is defined on [0, 1] images (DESIGN §10): a sidecar giving it states the range.
   if (json.preprocess !== undefined && json.inputRange === undefined) contract.inputRange = '0..1';
-  if (json.inputRange !== undefined) {
-    if (!(INPUT_RANGES as readonly string[]).includes(json.inputRange))
-      throw new FileFormatError(
-        where,
-        `inputRange must be one of ${INPUT_RANGES.join(', ')}, got ${JSON.stringify(json.inputRange)}`,
-      );
-    contract.inputRange = json.inputRange;
-  }
-  if (json.layout !== undefined) {
-    if (!(LAYOUTS as readonly string[]).includes(json.layout))
-      throw new FileFormatError(
-        where,
-        `layout must be one of ${LAYOUTS.join(', ')}, got ${JSON.stringify(json.layout)}`,
-      );
-    contract.layout = json.layout;
-  }
-  for (const k of ['mean', 'std'] as const) {
-    if (json[k] === undefined) continue;
-    if (!numbers(json[k]) || (k === 'std' && json[k].some((v: number) => v <= 0)))
-      throw new FileFormatError(
-        where,
-        `${k} must be [r, g, b] or [v] numbers${k === 'std' ? ' > 0' : ''}, got ${JSON.stringify(json[k])}`,
-      );
-    contract[k] = [...json[k]];
-  }
+  if (json.inputRange !== undefined) contract.inputRange = sidecarValue('inputRange', json.inputRange, where);
+  if (json.layout !== undefined) contract.layout = sidecarValue('layout', json.layout, where);
+  if (json.mean !== undefined) contract.mean = sidecarValue('mean', json.mean, where);
+  if (json.std !== undefined) contract.std = sidecarValue('std', json.std, where);
   if (json.output !== undefined) {
     if (typeof json.output !== 'string' || !json.output)
       throw new FileFormatError(
