@@ -7,10 +7,11 @@ import { loadImageFolder } from '../data/imageFolder';
 import { loadImagesNpy } from '../data/npy';
 import { checkContractValue, measuredModel, type ContractField, type ContractOptions, type MeasuredModel } from '../jvp';
 import type { ModelWrapper } from '../models/model';
+import { loadModel, resolveModelPath } from '../models/load';
 import { BACKEND_NAMES, useBackend, WASM_THREADS_CAP, type BackendName, type BackendReport } from '../backend';
 import { COORDINATES, DIFFERENCES, type Coordinates, type Difference } from '../groups';
 import { modelOutput } from '../lie/metrics/modelOutput';
-import { intOption, requireOption, UsageError } from './command';
+import { intOption, requireOption, UsageError, type CliIO } from './command';
 import { fingerprintFiles, modelFiles } from './output';
 
 /** checkName, reporting an unknown value as a usage error (exit 2) naming the option. */
@@ -210,11 +211,19 @@ export function imagesFingerprint(spec: string, files?: string[]): string {
 /** What the rows of a run depend on in `--model`: its files' contents, or the URL. */
 export function modelFingerprint(spec: string): string {
   if (/^https?:\/\//i.test(spec)) return spec;
-  const json =
-    fs.existsSync(spec) && fs.statSync(spec).isDirectory()
-      ? path.join(spec, 'model.json')
-      : spec.replace(/^file:\/\//, '');
+  const json = resolveModelPath(spec).file;
   return fingerprintFiles(modelFiles(json), path.dirname(json));
+}
+
+/**
+ * `--model` loaded for a run: a folder with its one model.json somewhere below is used, and the
+ * run header says which file (`<command>: note: …`); other formats are refused with their conversion.
+ */
+export async function loadModelForRun(spec: string, io: CliIO, command: string): Promise<ModelWrapper> {
+  if (/^https?:\/\//i.test(spec)) return loadModel(spec);
+  const { file, note } = resolveModelPath(spec);
+  if (note) io.stderr.write(`${command}: note: ${note}\n`);
+  return loadModel(file);
 }
 
 /**

@@ -5,6 +5,9 @@ import { FileFormatError, InputError, LiederivError } from '../errors';
 import { detectInput, type ContractOptions } from '../jvp/measured';
 import { checkContractValue, CONTRACT_FLAGS, type ContractField } from '../jvp/contractValues';
 import { IDENTITY_PREPROCESS, type ModelWrapper, type Preprocess } from './model';
+import { resolveModelPath } from './formats';
+
+export { resolveModelPath, type ResolvedModelPath } from './formats';
 import { prepareLayersModelJson } from './tfjsLayerFixes';
 // The zoo's custom layers must be registered with tfjs serialization before a zoo model.json loads.
 import './layers';
@@ -197,7 +200,9 @@ function checkPreprocess(p: unknown, where?: string): Preprocess {
 
 /**
  * Loads a TF.js LayersModel or GraphModel: a model.json path on disk (weights beside it, or a
- * directory holding model.json) or an http(s) URL. An optional `liederiv.json` sidecar beside a
+ * directory holding model.json, or exactly one model.json below it: resolveModelPath) or an http(s)
+ * URL. A Keras .h5/.keras, SavedModel, TF-Hub, ONNX, TFLite or PyTorch file is refused with a
+ * ModelFormatError that names the format and the command converting it. An optional `liederiv.json` sidecar beside a
  * local model.json gives {name, inputSize, preprocess, classNames}; `opts` override it.
  */
 export async function loadModel(pathOrUrl: string, opts: Meta = {}): Promise<ModelWrapper> {
@@ -213,8 +218,8 @@ export async function loadModel(pathOrUrl: string, opts: Meta = {}): Promise<Mod
       isGraphModelJson(probe) ? tf.loadGraphModel(source) : tf.loadLayersModel(source),
     );
   } else {
-    if (fs.existsSync(source) && fs.statSync(source).isDirectory()) source = path.join(source, 'model.json');
-    if (!fs.existsSync(source)) throw new FileFormatError(source, 'model.json not found');
+    // A folder holding model.json (or exactly one below it); other formats are refused with their conversion.
+    source = resolveModelPath(source).file;
     const json = readJson(source);
     const handler = diskIOHandler(source);
     net = await buildNet(source, isGraphModelJson(json), () =>

@@ -8,7 +8,7 @@ import {
   layerwise,
   type LayerwiseResult,
 } from '../../lie/layerwise';
-import { loadModel, writeAtomic } from '../../models/load';
+import { writeAtomic } from '../../models/load';
 import { liederivVersion } from '../../version';
 import { intOption, requireOption, UsageError, type CliIO, type Command } from '../command';
 import {
@@ -18,6 +18,7 @@ import {
   measuredForRun,
   imagesFingerprint,
   loadImages,
+  loadModelForRun,
   MEASUREMENT_OPTIONS,
   modelFingerprint,
   parseMeasurementOptions,
@@ -120,7 +121,7 @@ export const layerwiseCommand: Command = {
 
     const backend = await startBackend(values);
     io.stderr.write(backend.line + '\n');
-    const model = await loadModel(modelPath);
+    const model = await loadModelForRun(modelPath, io, 'layerwise');
     try {
       let measured = measuredForRun(model, outputOption, contract);
       const output = measured.output.mode === 'tensor' ? measured.output.tensor : measured.output.mode;

@@ -5,7 +5,7 @@ import { JVP_METHODS, type JvpMethod } from '../../jvp';
 import { DEFAULT_LEE_BATCH, lee, type LeeRow } from '../../lie/lee';
 import { liederivVersion } from '../../version';
 import { REDUCTIONS, type Reduction } from '../../lie/reductions';
-import { loadModel, writeAtomic } from '../../models/load';
+import { writeAtomic } from '../../models/load';
 import { requireOption, UsageError, type CliIO, type Command } from '../command';
 import {
   contractMeta,
@@ -16,6 +16,7 @@ import {
   choice,
   imagesFingerprint,
   loadImages,
+  loadModelForRun,
   MEASUREMENT_OPTIONS,
   modelFingerprint,
   parseMeasurementOptions,
@@ -192,7 +193,7 @@ export const leeCommand: Command = {
 
     const backend = await startBackend(values);
     io.stderr.write(backend.line + '\n');
-    const model = await loadModel(modelPath);
+    const model = await loadModelForRun(modelPath, io, 'lee');
     try {
       let measured = measuredForRun(model, outputOption, contract);
       const output = measured.output.mode === 'tensor' ? measured.output.tensor : measured.output.mode;
