@@ -42,6 +42,7 @@ import {
   resolveGraphTensor,
   type GraphNode,
 } from './compileGraph';
+import { listOutputs, outputLines } from './outputList';
 import { applyProgram, type Program, type Ref, type Step } from './program';
 import { IDENTITY_PREPROCESS } from '../models/model';
 
@@ -548,7 +549,7 @@ function resolveOutput(model: ModelLike, output: string | undefined): OutputCont
       return { mode: 'tensor', tensor: resolveGraphTensor(net, output), softmax: 'none' };
     if (outs.length !== 1)
       throw new InputError(
-        `model '${model.name}' has ${outs.length} outputs (${list()}); say which one to measure with output: NAME (--output NAME)`,
+        `model '${model.name}' has ${outs.length} outputs (${list()}); say which one to measure with output: NAME (--output NAME); copy one of:\n${outputLines(listOutputs(net)).join('\n')}`,
       );
     const node = outs[0].node.includes(':') ? outs[0].node : `${outs[0].node}:0`;
     const head = graphFinalHead(net, node);
@@ -571,7 +572,7 @@ function resolveOutput(model: ModelLike, output: string | undefined): OutputCont
   const outs = layerOutputNames(net);
   if (outs.length !== 1)
     throw new InputError(
-      `model '${model.name}' has ${outs.length} outputs (${outs.join(', ')}); say which one to measure with output: NAME (--output NAME)`,
+      `model '${model.name}' has ${outs.length} outputs (${outs.join(', ')}); say which one to measure with output: NAME (--output NAME); copy one of:\n${outputLines(listOutputs(net)).join('\n')}`,
     );
   const head = layersFinalHead(net);
   const mode = defaultMode(output);
