@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { assertFiniteRows } from '../checks';
 import { checkName, InputError, NumericalError, UnknownNameError } from '../errors';
-import { loadImageFolder } from '../data/imageFolder';
+import { loadImageFiles, loadImageFolder } from '../data/imageFolder';
+import { IMAGE_EXTENSIONS } from '../data/decode';
 import { loadImagesNpy } from '../data/npy';
 import { checkContractValue, measuredModel, type ContractField, type ContractOptions, type MeasuredModel } from '../jvp';
 import type { ModelWrapper } from '../models/model';
@@ -34,7 +35,7 @@ export function choice<T extends string>(
 /** Options every measuring command (lee, layerwise) takes, in parseArgs form. */
 export const MEASUREMENT_OPTIONS = {
   model: { type: 'string' },
-  images: { type: 'string' },
+  images: { type: 'string', multiple: true },
   output: { type: 'string' },
   difference: { type: 'string' },
   batch: { type: 'string' },
@@ -99,11 +100,14 @@ export async function startBackend(values: Record<string, unknown>): Promise<Bac
 /** The MEASUREMENT_OPTIONS other than --output (whose valid values differ per command), parsed. */
 export function parseMeasurementOptions(values: Record<string, unknown>, defaultBatch: number) {
   const modelPath = requireOption(values, 'model');
-  const imagesPath = requireOption(values, 'images');
+  const imagesList = ([] as unknown[]).concat(values.images ?? []).filter((v): v is string => typeof v === 'string' && v !== '');
+  if (!imagesList.length) throw new UsageError('missing required option --images');
   const format = choice(values, 'format', OUTPUT_FORMATS, 'csv');
   return {
     modelPath,
-    imagesPath,
+    /** `--images` as given: one path, or the repeated option's paths joined by spaces (for headers and meta). */
+    imagesPath: imagesList.join(' '),
+    imagesList,
     difference: choice<Difference>(values, 'difference', DIFFERENCES, 'central'),
     coordinates: choice<Coordinates>(values, 'coordinates', COORDINATES, 'normalized'),
     format,
@@ -113,9 +117,15 @@ export function parseMeasurementOptions(values: Record<string, unknown>, default
   };
 }
 
-/** `--images`: a .npy file, or an image folder resized to the measured model's input size. */
+/** The file kinds `--images` takes, for its messages. */
+const IMAGES_ALSO = 'also taken: one PNG/JPEG file (a one-image set), or --images repeated for several image files or several .npy files';
+
+/**
+ * `--images`: a .npy file, an image folder, or one PNG/JPEG file (a one-image set), resized to the
+ * measured model's input size; repeated, several image files or several .npy files of one size.
+ */
 export async function loadImages(
-  spec: string,
+  spec: string | string[],
   model: ModelWrapper,
   measured?: MeasuredModel,
   command = 'lee',
@@ -127,14 +137,23 @@ export async function loadImages(
   sourceSizes?: Array<[number, number]>;
   translucent?: string[];
 }> {
-  if (!fs.existsSync(spec)) throw new InputError(`--images '${spec}' does not exist`);
-  if (fs.statSync(spec).isDirectory()) {
+  const specs = Array.isArray(spec) ? spec : [spec];
+  for (const s of specs) if (!fs.existsSync(s)) throw new InputError(`--images '${s}' does not exist`);
+  const size = (): [number, number] => {
     const [h, w] = measured?.input.size ?? model.inputSize;
     if (!h || !w)
       throw new InputError(
-        `model '${model.name}' has no fixed input size; give inputSize in its liederiv.json to load an image folder`,
+        `model '${model.name}' has no fixed input size; give inputSize in its liederiv.json to load image files or a folder`,
       );
-    const folder = loadImageFolder(spec, { size: [h, w] });
+    return [h, w];
+  };
+  const isImage = (s: string) => (IMAGE_EXTENSIONS as readonly string[]).includes(path.extname(s).toLowerCase());
+  const isNpy = (s: string) => path.extname(s).toLowerCase() === '.npy';
+  const dirs = specs.filter((s) => fs.statSync(s).isDirectory());
+  if (dirs.length && specs.length > 1)
+    throw new InputError(`--images '${dirs[0]}' is a folder among ${specs.length} --images; give one folder, or image files`);
+  if (dirs.length) {
+    const folder = loadImageFolder(specs[0], { size: size() });
     return {
       images: folder.images,
       labels: folder.labels,
@@ -144,10 +163,37 @@ export async function loadImages(
       translucent: folder.translucent,
     };
   }
-  if (path.extname(spec).toLowerCase() !== '.npy')
-    throw new InputError(`--images must be a .npy file or a folder of images, got '${spec}'`);
+  if (specs.every(isImage)) {
+    const set = loadImageFiles(specs, { size: size() });
+    return { images: set.images, files: set.files, sourceSizes: set.sourceSizes, translucent: set.translucent };
+  }
+  const pic = specs.find(isImage);
+  const npy = specs.find(isNpy);
+  if (pic && npy)
+    throw new InputError(
+      `--images mixes image files and .npy files ('${pic}', '${npy}'); give image files, or .npy files of one size, not both`,
+    );
+  const odd = specs.find((s) => !isNpy(s));
+  if (odd) throw new InputError(`--images must be a .npy file or a folder of images, got '${odd}'; ${IMAGES_ALSO}`);
+  const sets: tf.Tensor4D[] = [];
+  try {
+    for (const s of specs) sets.push(checkedNpy(s, model, measured, command));
+    if (sets.length === 1) return { images: sets[0] };
+    const [, H, W, C] = sets[0].shape;
+    const other = sets.findIndex((t) => t.shape[1] !== H || t.shape[2] !== W || t.shape[3] !== C);
+    if (other >= 0)
+      throw new InputError(
+        `--images: '${specs[other]}' holds [${sets[other].shape.slice(1).join(', ')}] images, '${specs[0]}' [${[H, W, C].join(', ')}]; expected one image size and channel count in all --images .npy files`,
+      );
+    return { images: tf.concat(sets, 0) as tf.Tensor4D };
+  } finally {
+    if (sets.length > 1) tf.dispose(sets);
+  }
+}
+
+/** A .npy measured as stored (never resized): its size must be the one the model takes. */
+function checkedNpy(spec: string, model: ModelWrapper, measured: MeasuredModel | undefined, command: string): tf.Tensor4D {
   const images = loadImagesNpy(spec);
-  // A .npy is measured as stored (never resized): its size must be the one the model takes.
   const [h, w] = measured?.input.size ?? model.inputSize ?? [0, 0];
   const [, H, W] = images.shape;
   if ((h && h !== H) || (w && w !== W)) {
@@ -157,7 +203,7 @@ export async function loadImages(
         `save it at ${h || H}×${w || W}, or give a folder of JPEG/PNG files (resized to ${h || H}×${w || W} with a warning)`,
     );
   }
-  return { images };
+  return images;
 }
 
 /** `--out` and `--resume`: resuming needs an output file written as CSV (JSON is written once, at the end). */
@@ -199,13 +245,15 @@ export function contractMeta(m: MeasuredModel): Record<string, unknown> {
 }
 
 /** What the rows of a run depend on in `--images`: the files' contents (sha256). */
-export function imagesFingerprint(spec: string, files?: string[]): string {
-  if (files)
+export function imagesFingerprint(spec: string | string[], files?: string[]): string {
+  if (Array.isArray(spec) && spec.length > 1) return fingerprintFiles(spec.map((s) => path.resolve(s)), '/');
+  const one = Array.isArray(spec) ? spec[0] : spec;
+  if (files && fs.statSync(one).isDirectory())
     return fingerprintFiles(
-      files.map((f) => path.join(spec, f)),
-      spec,
+      files.map((f) => path.join(one, f)),
+      one,
     );
-  return fingerprintFiles([spec], path.dirname(spec));
+  return fingerprintFiles([one], path.dirname(one));
 }
 
 /** What the rows of a run depend on in `--model`: its files' contents, or the URL. */

@@ -43,11 +43,13 @@ const USAGE = `liederiv lee --model <model.json> --images <file.npy | image fold
     [--vectors] [--summary] [--format csv|json] [--out FILE [--resume]]
 
   --model       TF.js LayersModel or GraphModel model.json (weights beside it; optional liederiv.json
-                sidecar, see below)
+                sidecar, see below), or a folder holding one (also one below it); a Keras .h5/.keras,
+                SavedModel, TF-Hub, ONNX or TFLite model is refused with the command that converts it
   --images      .npy float32 [N, H, W, 3] RGB (or [N, H, W, 1] grey) in [0, 1] (labels from a
                 companion <stem>.labels.npy [N] if present), or a folder of JPEG/PNG, flat or one
                 subfolder per class (labels), centre-cropped and resized to the model's input size
-                (a warning says how many)
+                (a warning says how many), or one PNG/JPEG file (a one-image set); repeat --images
+                for several files (image files, or .npy files of one size)
   --groups      comma-separated: ${GROUP_NAMES.join(', ')}; or 'all'
   --output      probs (default when the model ends in a softmax or has classNames) | logits |
                 a tensor: layer name, graph node name or signature key (embedding, features)
@@ -182,7 +184,7 @@ export const leeCommand: Command = {
     summary: { type: 'boolean' },
   },
   async run(values, io: CliIO) {
-    const { modelPath, imagesPath, difference, coordinates, format, batchSize, out, resume, contract } =
+    const { modelPath, imagesPath, imagesList, difference, coordinates, format, batchSize, out, resume, contract } =
       parseMeasurementOptions(values, DEFAULT_LEE_BATCH);
     const groups = parseGroups(requireOption(values, 'groups'));
     const outputOption = typeof values.output === 'string' && values.output !== '' ? values.output : undefined;
@@ -197,7 +199,7 @@ export const leeCommand: Command = {
     try {
       let measured = measuredForRun(model, outputOption, contract);
       const output = measured.output.mode === 'tensor' ? measured.output.tensor : measured.output.mode;
-      const data = await loadImages(imagesPath, model, measured);
+      const data = await loadImages(imagesList, model, measured);
       measured = measuredForRun(model, outputOption, contract, data.images);
       const N = data.images.shape[0];
       const [H, W] = [data.images.shape[1], data.images.shape[2]];
@@ -213,7 +215,7 @@ export const leeCommand: Command = {
       if (resized) io.stderr.write(`lee: ${resized}\n`);
       const translucent = translucentWarning(data.translucent);
       if (translucent) io.stderr.write(`lee: ${translucent}\n`);
-      const companion = data.files ? undefined : npyCompanionLabels(imagesPath, N);
+      const companion = data.files ? undefined : imagesList.length === 1 ? npyCompanionLabels(imagesPath, N) : undefined;
       if (companion) io.stderr.write(`lee: labels from ${companion.file}\n`);
       const columns: ImageColumns = {
         files: data.files,
@@ -259,7 +261,7 @@ export const leeCommand: Command = {
             vectors,
             backend: backend.backend,
             model: modelFingerprint(modelPath),
-            images: imagesFingerprint(imagesPath, data.files),
+            images: imagesFingerprint(imagesList, data.files),
           };
           csv = ResumableCsv.open({ out, resume, identity, images: N, batchSize });
           if (csv.startBatch > 0)
