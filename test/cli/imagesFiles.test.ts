@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { useBackend } from '../../src/backend';
-import { writeNpy } from '../../src/data/npy';
+import { readNpy, writeNpy } from '../../src/data/npy';
 import { saveModel } from '../../src/models/load';
 import { runHere } from '../helpers/cli';
 import { makePng } from '../helpers/imageFiles';
@@ -79,6 +79,20 @@ describe('--images: one image file, or the option repeated', () => {
     const npys = rows((await lee(f('ab.npy'), f('b.npy'))).out);
     assert.equal(npys.length, 3);
     assert.equal(npys[2].lee, npys[1].lee);
+  });
+
+  it('tangent takes one PNG file too, at its own size, as the .npy of its pixels', async () => {
+    const fromPng = f('t-png.npy');
+    const fromNpy = f('t-npy.npy');
+    const a = await runHere(['tangent', '--images', f('pngs', 'b.png'), '--group', 'rotate', '--out', fromPng, '--no-preview']);
+    assert.equal(a.code, 0, a.err);
+    assert.match(a.err, /float32 \(1, 8, 8, 3\)/);
+    const b = await runHere(['tangent', '--images', f('b.npy'), '--group', 'rotate', '--out', fromNpy, '--no-preview']);
+    assert.equal(b.code, 0, b.err);
+    const [x, y] = [readNpy(fromPng), readNpy(fromNpy)];
+    assert.deepEqual(x.shape, y.shape);
+    const d = Math.max(...Array.from(x.data as Float32Array, (v, i) => Math.abs(v - Number((y.data as Float32Array)[i]))));
+    assert.ok(d <= TOL.jvpVsOracle, `max |Δ| = ${d}`);
   });
 
   it('what --images does not take is refused saying what it takes', async () => {
