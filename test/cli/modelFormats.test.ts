@@ -10,6 +10,7 @@ import { writeNpy } from '../../src/data/npy';
 import { ModelFormatError } from '../../src/errors';
 import { loadModel, saveModel } from '../../src/models/load';
 import { runHere } from '../helpers/cli';
+import { explorerAssets } from '../../src/explorer/assets';
 
 const BIN = path.resolve(__dirname, '..', '..', '..', 'bin', 'liederiv.js');
 
@@ -105,6 +106,17 @@ describe('--model in another format: named, with the command that converts it', 
     const r = await runHere(['layerwise', '--model', f('saved'), '--images', npy, '--group', 'rotate', '--backend', 'cpu']);
     assert.equal(r.code, 1, r.err);
     assert.match(r.err, /^liederiv layerwise: error: .*TensorFlow SavedModel folder.*--input_format=tf_saved_model/m);
+  });
+
+  it('explore --model refuses them the same way, and takes a folder with one model.json below', () => {
+    assert.throws(
+      () => explorerAssets({ models: [f('saved')], images: f('empty') }),
+      (e: unknown) => e instanceof ModelFormatError && /--input_format=tf_saved_model/.test((e as Error).message),
+    );
+    assert.throws(
+      () => explorerAssets({ models: [f('net.onnx')], images: f('empty') }),
+      (e: unknown) => e instanceof ModelFormatError && e.format === 'ONNX',
+    );
   });
 
   it('a folder with exactly one model.json below it is used, and the run header says which', async () => {
