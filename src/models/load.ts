@@ -210,10 +210,26 @@ export async function loadModel(pathOrUrl: string, opts: Meta = {}): Promise<Mod
   let sidecar: Meta = {};
   let net: tf.LayersModel | tf.GraphModel;
   if (isUrl(source)) {
-    const probe = await fetch(source).then((r) => {
-      if (!r.ok) throw new FileFormatError(source, `HTTP ${r.status}`);
-      return r.json();
-    });
+    const offline =
+      'liederiv reads models offline first: download model.json with its weight files and give the local path to --model';
+    const probe = await fetch(source).then(
+      async (r) => {
+        if (!r.ok) throw new FileFormatError(source, `HTTP ${r.status} ${r.statusText}; ${offline}`);
+        try {
+          return (await r.json()) as unknown;
+        } catch (err) {
+          throw new FileFormatError(source, `not valid JSON (${(err as Error).message}); expected a TF.js model.json`);
+        }
+      },
+      (err: unknown) => {
+        // undici's "fetch failed" hides the reason (ECONNREFUSED, ENOTFOUND, …) in err.cause.
+        const cause = (err as { cause?: { code?: string; message?: string } })?.cause;
+        throw new FileFormatError(
+          source,
+          `cannot fetch (${cause?.code ?? cause?.message ?? (err as Error)?.message ?? String(err)}); ${offline}`,
+        );
+      },
+    );
     net = await buildNet(source, isGraphModelJson(probe), () =>
       isGraphModelJson(probe) ? tf.loadGraphModel(source) : tf.loadLayersModel(source),
     );

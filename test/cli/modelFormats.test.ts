@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
@@ -126,6 +128,21 @@ describe('--model in another format: named, with the command that converts it', 
     const res = JSON.parse(r.out);
     assert.equal(res.rows.length, 2);
     assert.ok(res.rows.every((row: { lee: number }) => Number.isFinite(row.lee)));
+  });
+
+  it('a model URL that cannot be fetched: exit 1 with the reason, not undici\'s stack trace', async () => {
+    const server = http.createServer((_req, res) => res.writeHead(404, { Connection: 'close' }).end('no'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    const url = `http://127.0.0.1:${port}/model.json`;
+    const r404 = await lee(url);
+    assert.equal(r404.code, 1, r404.err);
+    assert.match(r404.err, /model\.json: HTTP 404 .*download model\.json with its weight files and give the local path to --model/);
+    await new Promise((resolve) => server.close(resolve));
+    const refused = await lee(url);
+    assert.equal(refused.code, 1, refused.err);
+    assert.match(refused.err, /cannot fetch \(ECONNREFUSED\)/);
+    assert.doesNotMatch(r404.err + refused.err, /UNCAUGHT|\n\s+at /);
   });
 
   it('as a process (node bin/liederiv.js): the refusal, no stack trace', () => {
