@@ -6,7 +6,13 @@ import { checkName, InputError, NumericalError, UnknownNameError } from '../erro
 import { loadImageFiles, loadImageFolder } from '../data/imageFolder';
 import { IMAGE_EXTENSIONS } from '../data/decode';
 import { loadImagesNpy } from '../data/npy';
-import { checkContractValue, measuredModel, type ContractField, type ContractOptions, type MeasuredModel } from '../jvp';
+import {
+  checkContractValue,
+  measuredModel,
+  type ContractField,
+  type ContractOptions,
+  type MeasuredModel,
+} from '../jvp';
 import type { ModelWrapper } from '../models/model';
 import { loadModel, resolveModelPath } from '../models/load';
 import { BACKEND_NAMES, useBackend, WASM_THREADS_CAP, type BackendName, type BackendReport } from '../backend';
@@ -100,7 +106,9 @@ export async function startBackend(values: Record<string, unknown>): Promise<Bac
 /** The MEASUREMENT_OPTIONS other than --output (whose valid values differ per command), parsed. */
 export function parseMeasurementOptions(values: Record<string, unknown>, defaultBatch: number) {
   const modelPath = requireOption(values, 'model');
-  const imagesList = ([] as unknown[]).concat(values.images ?? []).filter((v): v is string => typeof v === 'string' && v !== '');
+  const imagesList = ([] as unknown[])
+    .concat(values.images ?? [])
+    .filter((v): v is string => typeof v === 'string' && v !== '');
   if (!imagesList.length) throw new UsageError('missing required option --images');
   const format = choice(values, 'format', OUTPUT_FORMATS, 'csv');
   return {
@@ -118,7 +126,8 @@ export function parseMeasurementOptions(values: Record<string, unknown>, default
 }
 
 /** The file kinds `--images` takes, for its messages. */
-const IMAGES_ALSO = 'also taken: one PNG/JPEG file (a one-image set), or --images repeated for several image files or several .npy files';
+const IMAGES_ALSO =
+  'also taken: one PNG/JPEG file (a one-image set), or --images repeated for several image files or several .npy files';
 
 /**
  * `--images`: a .npy file, an image folder, or one PNG/JPEG file (a one-image set), resized to the
@@ -151,7 +160,9 @@ export async function loadImages(
   const isNpy = (s: string) => path.extname(s).toLowerCase() === '.npy';
   const dirs = specs.filter((s) => fs.statSync(s).isDirectory());
   if (dirs.length && specs.length > 1)
-    throw new InputError(`--images '${dirs[0]}' is a folder among ${specs.length} --images; give one folder, or image files`);
+    throw new InputError(
+      `--images '${dirs[0]}' is a folder among ${specs.length} --images; give one folder, or image files`,
+    );
   if (dirs.length) {
     const folder = loadImageFolder(specs[0], { size: size() });
     return {
@@ -192,7 +203,12 @@ export async function loadImages(
 }
 
 /** A .npy measured as stored (never resized): its size must be the one the model takes. */
-function checkedNpy(spec: string, model: ModelWrapper, measured: MeasuredModel | undefined, command: string): tf.Tensor4D {
+function checkedNpy(
+  spec: string,
+  model: ModelWrapper,
+  measured: MeasuredModel | undefined,
+  command: string,
+): tf.Tensor4D {
   const images = loadImagesNpy(spec);
   const [h, w] = measured?.input.size ?? model.inputSize ?? [0, 0];
   const [, H, W] = images.shape;
@@ -246,7 +262,11 @@ export function contractMeta(m: MeasuredModel): Record<string, unknown> {
 
 /** What the rows of a run depend on in `--images`: the files' contents (sha256). */
 export function imagesFingerprint(spec: string | string[], files?: string[]): string {
-  if (Array.isArray(spec) && spec.length > 1) return fingerprintFiles(spec.map((s) => path.resolve(s)), '/');
+  if (Array.isArray(spec) && spec.length > 1)
+    return fingerprintFiles(
+      spec.map((s) => path.resolve(s)),
+      '/',
+    );
   const one = Array.isArray(spec) ? spec[0] : spec;
   if (files && fs.statSync(one).isDirectory())
     return fingerprintFiles(

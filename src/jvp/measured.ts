@@ -45,8 +45,13 @@ import {
 import { listOutputs, outputLines } from './outputList';
 import { applyProgram, type Program, type Ref, type Step } from './program';
 import { IDENTITY_PREPROCESS } from '../models/model';
-
-import { checkContractValue, CONTRACT_FLAGS, type ContractField, type InputRange, type LayoutOption } from './contractValues';
+import {
+  checkContractValue,
+  CONTRACT_FLAGS,
+  type ContractField,
+  type InputRange,
+  type LayoutOption,
+} from './contractValues';
 
 export { INPUT_RANGES, LAYOUTS, type InputRange, type LayoutOption } from './contractValues';
 /** Rec. 601 luma weights (the same as the saturation and contrast groups use). */

@@ -74,7 +74,8 @@ export function listOutputs(net: tf.LayersModel | tf.GraphModel): OutputEntry[] 
   return names.map((name, i) => {
     const layer = graph.nodes.find((n) => n.layer.name === name)?.layer;
     const act = (layer?.getConfig() as { activation?: unknown } | undefined)?.activation;
-    const head = act === 'softmax' || layer?.getClassName() === 'Softmax' ? 'softmax' : act === 'sigmoid' ? 'sigmoid' : undefined;
+    const head =
+      act === 'softmax' || layer?.getClassName() === 'Softmax' ? 'softmax' : act === 'sigmoid' ? 'sigmoid' : undefined;
     const shape = net.outputs[i]?.shape;
     return { name, ...(shape ? { shape: [...shape] } : {}), ...(head ? { head } : {}) };
   });

@@ -267,9 +267,7 @@ export async function loadModel(pathOrUrl: string, opts: Meta = {}): Promise<Mod
     name: opts.name ?? sidecar.name ?? (net instanceof tf.LayersModel ? net.name : graphModelName(source)),
     net,
     inputSize,
-    preprocess: opts.preprocess
-      ? checkPreprocess(opts.preprocess)
-      : (sidecar.preprocess ?? IDENTITY_PREPROCESS),
+    preprocess: opts.preprocess ? checkPreprocess(opts.preprocess) : (sidecar.preprocess ?? IDENTITY_PREPROCESS),
     classNames: opts.classNames ?? sidecar.classNames,
     source: opts.source ?? source,
     contract,

@@ -20,20 +20,29 @@ describe('--images: one image file, or the option repeated', () => {
   let dir: string;
   let model: string;
   const f = (...p: string[]) => path.join(dir, ...p);
-  const px = (seed: number) => (x: number, y: number): [number, number, number, number] => [
-    (x * 31 + y * 7 + seed * 50) % 256,
-    (x * 5 + y * 29 + seed * 90) % 256,
-    (x * 13 + y * 17 + seed * 20) % 256,
-    255,
-  ];
-  const rows = (out: string) => JSON.parse(out).rows as Array<{ image: number; group: string; lee: number; file?: string }>;
+  const px =
+    (seed: number) =>
+    (x: number, y: number): [number, number, number, number] => [
+      (x * 31 + y * 7 + seed * 50) % 256,
+      (x * 5 + y * 29 + seed * 90) % 256,
+      (x * 13 + y * 17 + seed * 20) % 256,
+      255,
+    ];
+  const rows = (out: string) =>
+    JSON.parse(out).rows as Array<{ image: number; group: string; lee: number; file?: string }>;
 
   before(async () => {
     await useBackend('wasm');
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'liederiv-images-'));
     const net = tf.sequential({
       layers: [
-        tf.layers.conv2d({ inputShape: [8, 8, 3], filters: 3, kernelSize: 3, activation: 'tanh', kernelInitializer: tf.initializers.glorotNormal({ seed: 3 }) }),
+        tf.layers.conv2d({
+          inputShape: [8, 8, 3],
+          filters: 3,
+          kernelSize: 3,
+          activation: 'tanh',
+          kernelInitializer: tf.initializers.glorotNormal({ seed: 3 }),
+        }),
         tf.layers.flatten(),
         tf.layers.dense({ units: 4, kernelInitializer: tf.initializers.glorotNormal({ seed: 4 }) }),
       ],
@@ -46,7 +55,10 @@ describe('--images: one image file, or the option repeated', () => {
     for (const [k, name] of ['a.png', 'b.png'].entries()) {
       fs.writeFileSync(f('pngs', name), makePng(8, 8, 2, px(k)));
       for (let y = 0; y < 8; y++)
-        for (let x = 0; x < 8; x++) px(k)(x, y).slice(0, 3).forEach((v, c) => (pixels[((k * 8 + y) * 8 + x) * 3 + c] = v / 255));
+        for (let x = 0; x < 8; x++)
+          px(k)(x, y)
+            .slice(0, 3)
+            .forEach((v, c) => (pixels[((k * 8 + y) * 8 + x) * 3 + c] = v / 255));
     }
     writeNpy(f('ab.npy'), pixels, [2, 8, 8, 3]);
     writeNpy(f('b.npy'), pixels.slice(8 * 8 * 3), [1, 8, 8, 3]);
@@ -54,7 +66,18 @@ describe('--images: one image file, or the option repeated', () => {
   });
 
   const lee = (...images: string[]) =>
-    runHere(['lee', '--model', model, ...images.flatMap((i) => ['--images', i]), '--groups', 'rotate', '--output', 'logits', '--format', 'json']);
+    runHere([
+      'lee',
+      '--model',
+      model,
+      ...images.flatMap((i) => ['--images', i]),
+      '--groups',
+      'rotate',
+      '--output',
+      'logits',
+      '--format',
+      'json',
+    ]);
 
   it('one PNG file is a one-image set, measured as its pixels in a .npy are', async () => {
     const one = await lee(f('pngs', 'b.png'));
@@ -63,7 +86,10 @@ describe('--images: one image file, or the option repeated', () => {
     assert.equal(r.length, 1);
     assert.equal(r[0].file, f('pngs', 'b.png'));
     const ref = rows((await lee(f('b.npy'))).out);
-    assert.ok(Math.abs(r[0].lee - ref[0].lee) <= TOL.jvpVsOracle * Math.abs(ref[0].lee), `${r[0].lee} vs ${ref[0].lee}`);
+    assert.ok(
+      Math.abs(r[0].lee - ref[0].lee) <= TOL.jvpVsOracle * Math.abs(ref[0].lee),
+      `${r[0].lee} vs ${ref[0].lee}`,
+    );
     assert.ok(ref[0].lee > 0);
   });
 
@@ -71,7 +97,10 @@ describe('--images: one image file, or the option repeated', () => {
     const two = await lee(f('pngs', 'b.png'), f('pngs', 'a.png'));
     assert.equal(two.code, 0, two.err);
     const r = rows(two.out);
-    assert.deepEqual(r.map((x) => x.file), [f('pngs', 'b.png'), f('pngs', 'a.png')]);
+    assert.deepEqual(
+      r.map((x) => x.file),
+      [f('pngs', 'b.png'), f('pngs', 'a.png')],
+    );
     const folder = rows((await lee(f('pngs'))).out); // sorted: a, b
     assert.equal(r[0].lee, folder[1].lee);
     assert.equal(r[1].lee, folder[0].lee);
@@ -84,24 +113,41 @@ describe('--images: one image file, or the option repeated', () => {
   it('tangent takes one PNG file too, at its own size, as the .npy of its pixels', async () => {
     const fromPng = f('t-png.npy');
     const fromNpy = f('t-npy.npy');
-    const a = await runHere(['tangent', '--images', f('pngs', 'b.png'), '--group', 'rotate', '--out', fromPng, '--no-preview']);
+    const a = await runHere([
+      'tangent',
+      '--images',
+      f('pngs', 'b.png'),
+      '--group',
+      'rotate',
+      '--out',
+      fromPng,
+      '--no-preview',
+    ]);
     assert.equal(a.code, 0, a.err);
     assert.match(a.err, /float32 \(1, 8, 8, 3\)/);
     const b = await runHere(['tangent', '--images', f('b.npy'), '--group', 'rotate', '--out', fromNpy, '--no-preview']);
     assert.equal(b.code, 0, b.err);
     const [x, y] = [readNpy(fromPng), readNpy(fromNpy)];
     assert.deepEqual(x.shape, y.shape);
-    const d = Math.max(...Array.from(x.data as Float32Array, (v, i) => Math.abs(v - Number((y.data as Float32Array)[i]))));
+    const d = Math.max(
+      ...Array.from(x.data as Float32Array, (v, i) => Math.abs(v - Number((y.data as Float32Array)[i]))),
+    );
     assert.ok(d <= TOL.jvpVsOracle, `max |Δ| = ${d}`);
   });
 
   it('what --images does not take is refused saying what it takes', async () => {
     const txt = await lee(f('notes.txt'));
     assert.equal(txt.code, 1);
-    assert.match(txt.err, /--images must be a \.npy file or a folder of images, got '.*notes\.txt'; also taken: one PNG\/JPEG file \(a one-image set\), or --images repeated/);
+    assert.match(
+      txt.err,
+      /--images must be a \.npy file or a folder of images, got '.*notes\.txt'; also taken: one PNG\/JPEG file \(a one-image set\), or --images repeated/,
+    );
     const mixed = await lee(f('pngs', 'a.png'), f('b.npy'));
     assert.equal(mixed.code, 1);
-    assert.match(mixed.err, /--images mixes image files and \.npy files \('.*a\.png', '.*b\.npy'\); give image files, or \.npy files of one size, not both/);
+    assert.match(
+      mixed.err,
+      /--images mixes image files and \.npy files \('.*a\.png', '.*b\.npy'\); give image files, or \.npy files of one size, not both/,
+    );
     const folderAmong = await lee(f('pngs'), f('pngs', 'a.png'));
     assert.equal(folderAmong.code, 1);
     assert.match(folderAmong.err, /is a folder among 2 --images; give one folder, or image files/);

@@ -37,7 +37,17 @@ describe('liederiv CLI', () => {
     const bad = direct('frobnicate');
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /unknown command 'frobnicate'/);
-    const lee = direct('lee', '--model', 'nowhere/model.json', '--images', 'x.npy', '--groups', 'rotate', '--backend', 'cpu');
+    const lee = direct(
+      'lee',
+      '--model',
+      'nowhere/model.json',
+      '--images',
+      'x.npy',
+      '--groups',
+      'rotate',
+      '--backend',
+      'cpu',
+    );
     assert.equal(lee.status, 1, lee.stderr);
     assert.match(lee.stderr, /^liederiv lee: error: .*nowhere/m);
   });

@@ -30,11 +30,17 @@ describe('--model in another format: named, with the command that converts it', 
     await useBackend('cpu');
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'liederiv-formats-'));
     // Files with the formats' real signatures (HDF5 and zip magic, TFLite's 'TFL3' identifier).
-    fs.writeFileSync(f('net.h5'), Buffer.concat([Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64)]));
+    fs.writeFileSync(
+      f('net.h5'),
+      Buffer.concat([Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64)]),
+    );
     fs.writeFileSync(f('weights_only.hdf5'), Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]));
     fs.writeFileSync(f('net.keras'), Buffer.concat([Buffer.from('PK\x03\x04', 'latin1'), Buffer.alloc(64)]));
     fs.writeFileSync(f('net.onnx'), Buffer.from([0x08, 0x07, 0x12, 0x07]));
-    fs.writeFileSync(f('net.tflite'), Buffer.concat([Buffer.from([0x1c, 0, 0, 0]), Buffer.from('TFL3', 'latin1'), Buffer.alloc(32)]));
+    fs.writeFileSync(
+      f('net.tflite'),
+      Buffer.concat([Buffer.from([0x1c, 0, 0, 0]), Buffer.from('TFL3', 'latin1'), Buffer.alloc(32)]),
+    );
     fs.writeFileSync(f('frozen.pb'), Buffer.from([0x0a, 0x10]));
     fs.writeFileSync(f('net.pt'), Buffer.from('PK\x03\x04', 'latin1'));
     fs.mkdirSync(f('saved', 'variables'), { recursive: true });
@@ -44,7 +50,11 @@ describe('--model in another format: named, with the command that converts it', 
     fs.writeFileSync(f('hub', 'tfhub_module.pb'), Buffer.from([0x08, 0x03]));
     // A real TF.js model two folders below 'release', and two of them below 'both'.
     const net = tf.sequential({
-      layers: [tf.layers.conv2d({ inputShape: [8, 8, 3], filters: 2, kernelSize: 3 }), tf.layers.flatten(), tf.layers.dense({ units: 3 })],
+      layers: [
+        tf.layers.conv2d({ inputShape: [8, 8, 3], filters: 2, kernelSize: 3 }),
+        tf.layers.flatten(),
+        tf.layers.dense({ units: 3 }),
+      ],
     });
     await saveModel(net, f('release', 'v1', 'tfjs'), { classNames: ['a', 'b', 'c'] });
     await saveModel(net, f('both', 'a'));
@@ -52,14 +62,25 @@ describe('--model in another format: named, with the command that converts it', 
     net.dispose();
     fs.mkdirSync(f('empty', 'sub'), { recursive: true });
     npy = f('x.npy');
-    writeNpy(npy, new Float32Array(2 * 8 * 8 * 3).map((_, i) => (i % 17) / 17), [2, 8, 8, 3]);
+    writeNpy(
+      npy,
+      new Float32Array(2 * 8 * 8 * 3).map((_, i) => (i % 17) / 17),
+      [2, 8, 8, 3],
+    );
   });
 
   const lee = (model: string, ...more: string[]) =>
     runHere(['lee', '--model', model, '--images', npy, '--groups', 'rotate', '--backend', 'cpu', ...more]);
 
   const cases: Array<[string, () => string, string, RegExp[]]> = [
-    ['Keras .h5', () => f('net.h5'), 'Keras HDF5', [/tensorflowjs_converter --input_format=keras \S*net\.h5 \S*net_tfjs, then run liederiv with --model \S*net_tfjs\/model\.json/]],
+    [
+      'Keras .h5',
+      () => f('net.h5'),
+      'Keras HDF5',
+      [
+        /tensorflowjs_converter --input_format=keras \S*net\.h5 \S*net_tfjs, then run liederiv with --model \S*net_tfjs\/model\.json/,
+      ],
+    ],
     ['Keras weights-only .hdf5', () => f('weights_only.hdf5'), 'Keras HDF5', [/--input_format=keras /]],
     [
       'Keras 3 .keras',
@@ -75,22 +96,64 @@ describe('--model in another format: named, with the command that converts it', 
       'SavedModel folder',
       () => f('saved'),
       'TensorFlow SavedModel',
-      [/saved_model\.pb \+ variables\//, /tensorflowjs_converter --input_format=tf_saved_model --output_format=tfjs_graph_model --signature_name=serving_default --saved_model_tags=serve \S*saved \S*saved_tfjs/],
+      [
+        /saved_model\.pb \+ variables\//,
+        /tensorflowjs_converter --input_format=tf_saved_model --output_format=tfjs_graph_model --signature_name=serving_default --saved_model_tags=serve \S*saved \S*saved_tfjs/,
+      ],
     ],
-    ['saved_model.pb itself', () => f('saved', 'saved_model.pb'), 'TensorFlow SavedModel', [/--input_format=tf_saved_model/]],
-    ['TF-Hub folder', () => f('hub'), 'TF-Hub module', [/tensorflowjs_converter --input_format=tf_hub \S*hub \S*hub_tfjs/]],
+    [
+      'saved_model.pb itself',
+      () => f('saved', 'saved_model.pb'),
+      'TensorFlow SavedModel',
+      [/--input_format=tf_saved_model/],
+    ],
+    [
+      'TF-Hub folder',
+      () => f('hub'),
+      'TF-Hub module',
+      [/tensorflowjs_converter --input_format=tf_hub \S*hub \S*hub_tfjs/],
+    ],
     [
       'ONNX',
       () => f('net.onnx'),
       'ONNX',
-      [/onnx-tf convert -i \S*net\.onnx -o \S*net_savedmodel/, /tensorflowjs_converter --input_format=tf_saved_model .*net_savedmodel \S*net_tfjs/, /NCHW/],
+      [
+        /onnx-tf convert -i \S*net\.onnx -o \S*net_savedmodel/,
+        /tensorflowjs_converter --input_format=tf_saved_model .*net_savedmodel \S*net_tfjs/,
+        /NCHW/,
+      ],
     ],
-    ['TFLite', () => f('net.tflite'), 'TensorFlow Lite', [/cannot be converted to TF\.js/, /convert the model it was made from/]],
-    ['frozen graph .pb', () => f('frozen.pb'), 'TensorFlow frozen graph', [/--input_format=tf_frozen_model --output_node_names=OUTPUT_NODE/]],
+    [
+      'TFLite',
+      () => f('net.tflite'),
+      'TensorFlow Lite',
+      [/cannot be converted to TF\.js/, /convert the model it was made from/],
+    ],
+    [
+      'frozen graph .pb',
+      () => f('frozen.pb'),
+      'TensorFlow frozen graph',
+      [/--input_format=tf_frozen_model --output_node_names=OUTPUT_NODE/],
+    ],
     ['PyTorch', () => f('net.pt'), 'PyTorch', [/torch\.onnx\.export/]],
-    ['a weight shard', () => f('release', 'v1', 'tfjs', 'weights.bin'), 'TF.js weight file', [/give the model\.json beside it: --model \S*tfjs\/model\.json/]],
-    ['a folder with two model.json below', () => f('both'), 'folder', [/and 2 below it; say which one: --model \S*both\/a\/model\.json \| --model \S*both\/b\/model\.json/]],
-    ['a folder with none', () => f('empty'), 'folder', [/model\.json not found in this folder or below it; expected a TF\.js model\.json/]],
+    [
+      'a weight shard',
+      () => f('release', 'v1', 'tfjs', 'weights.bin'),
+      'TF.js weight file',
+      [/give the model\.json beside it: --model \S*tfjs\/model\.json/],
+    ],
+    [
+      'a folder with two model.json below',
+      () => f('both'),
+      'folder',
+      [/and 2 below it; say which one: --model \S*both\/a\/model\.json \| --model \S*both\/b\/model\.json/],
+    ],
+    [
+      'a folder with none',
+      () => f('empty'),
+      'folder',
+      [/model\.json not found in this folder or below it; expected a TF\.js model\.json/],
+    ],
   ];
 
   for (const [name, model, format, patterns] of cases) {
@@ -105,7 +168,17 @@ describe('--model in another format: named, with the command that converts it', 
   }
 
   it('layerwise refuses the same files the same way', async () => {
-    const r = await runHere(['layerwise', '--model', f('saved'), '--images', npy, '--group', 'rotate', '--backend', 'cpu']);
+    const r = await runHere([
+      'layerwise',
+      '--model',
+      f('saved'),
+      '--images',
+      npy,
+      '--group',
+      'rotate',
+      '--backend',
+      'cpu',
+    ]);
     assert.equal(r.code, 1, r.err);
     assert.match(r.err, /^liederiv layerwise: error: .*TensorFlow SavedModel folder.*--input_format=tf_saved_model/m);
   });
@@ -124,20 +197,26 @@ describe('--model in another format: named, with the command that converts it', 
   it('a folder with exactly one model.json below it is used, and the run header says which', async () => {
     const r = await lee(f('release'), '--format', 'json');
     assert.equal(r.code, 0, r.err);
-    assert.match(r.err, /^lee: note: --model \S*release holds no model\.json itself; using the one model\.json below it: \S*release\/v1\/tfjs\/model\.json$/m);
+    assert.match(
+      r.err,
+      /^lee: note: --model \S*release holds no model\.json itself; using the one model\.json below it: \S*release\/v1\/tfjs\/model\.json$/m,
+    );
     const res = JSON.parse(r.out);
     assert.equal(res.rows.length, 2);
     assert.ok(res.rows.every((row: { lee: number }) => Number.isFinite(row.lee)));
   });
 
-  it('a model URL that cannot be fetched: exit 1 with the reason, not undici\'s stack trace', async () => {
+  it("a model URL that cannot be fetched: exit 1 with the reason, not undici's stack trace", async () => {
     const server = http.createServer((_req, res) => res.writeHead(404, { Connection: 'close' }).end('no'));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as AddressInfo).port;
     const url = `http://127.0.0.1:${port}/model.json`;
     const r404 = await lee(url);
     assert.equal(r404.code, 1, r404.err);
-    assert.match(r404.err, /model\.json: HTTP 404 .*download model\.json with its weight files and give the local path to --model/);
+    assert.match(
+      r404.err,
+      /model\.json: HTTP 404 .*download model\.json with its weight files and give the local path to --model/,
+    );
     await new Promise((resolve) => server.close(resolve));
     const refused = await lee(url);
     assert.equal(refused.code, 1, refused.err);
@@ -146,11 +225,18 @@ describe('--model in another format: named, with the command that converts it', 
   });
 
   it('as a process (node bin/liederiv.js): the refusal, no stack trace', () => {
-    const p = spawnSync(process.execPath, [BIN, 'lee', '--model', f('net.h5'), '--images', npy, '--groups', 'rotate', '--backend', 'cpu'], {
-      encoding: 'utf8',
-    });
+    const p = spawnSync(
+      process.execPath,
+      [BIN, 'lee', '--model', f('net.h5'), '--images', npy, '--groups', 'rotate', '--backend', 'cpu'],
+      {
+        encoding: 'utf8',
+      },
+    );
     assert.equal(p.status, 1, p.stderr);
-    assert.match(p.stderr, /a Keras HDF5 model \(\.h5\), not a TF\.js model\.json; convert it \(pip install tensorflowjs\): tensorflowjs_converter --input_format=keras/);
+    assert.match(
+      p.stderr,
+      /a Keras HDF5 model \(\.h5\), not a TF\.js model\.json; convert it \(pip install tensorflowjs\): tensorflowjs_converter --input_format=keras/,
+    );
     assert.doesNotMatch(p.stderr, /\n\s+at /);
   });
 });

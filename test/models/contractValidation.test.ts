@@ -43,7 +43,17 @@ describe('contract options: one validator, three routes', () => {
       const expected = `expected ${CONTRACT_EXPECTED[bad.field]}`;
 
       // 1. The CLI option: a usage error (exit 2) before any model is loaded, naming the option.
-      const r = await runHere(['lee', '--model', modelJson, '--images', 'none.npy', '--groups', 'rotate', bad.flag, bad.cli]);
+      const r = await runHere([
+        'lee',
+        '--model',
+        modelJson,
+        '--images',
+        'none.npy',
+        '--groups',
+        'rotate',
+        bad.flag,
+        bad.cli,
+      ]);
       assert.equal(r.code, 2, r.err);
       assert.ok(r.err.includes(`${bad.flag} '${bad.cli}'`), r.err);
       assert.ok(r.err.includes(expected), r.err);
@@ -67,7 +77,9 @@ describe('contract options: one validator, three routes', () => {
         assert.throws(
           () => measuredModel(model, { [bad.field]: bad.json } as never),
           (e: unknown) =>
-            e instanceof InputError && e.message.includes(`(option ${bad.field}, ${bad.flag})`) && e.message.includes(expected),
+            e instanceof InputError &&
+            e.message.includes(`(option ${bad.field}, ${bad.flag})`) &&
+            e.message.includes(expected),
         );
       } finally {
         model.net.dispose();

@@ -24,8 +24,18 @@ describe('several outputs: each listed with shape, kind and the --output line', 
 
   const nodes = [
     { name: 'flat', op: 'Reshape', input: ['x', 'shape'] },
-    { name: 'emb', op: 'MatMul', input: ['flat', 'w'], attr: { transpose_a: attr.b(false), transpose_b: attr.b(false) } },
-    { name: 'score', op: 'MatMul', input: ['flat', 'w1'], attr: { transpose_a: attr.b(false), transpose_b: attr.b(false) } },
+    {
+      name: 'emb',
+      op: 'MatMul',
+      input: ['flat', 'w'],
+      attr: { transpose_a: attr.b(false), transpose_b: attr.b(false) },
+    },
+    {
+      name: 'score',
+      op: 'MatMul',
+      input: ['flat', 'w1'],
+      attr: { transpose_a: attr.b(false), transpose_b: attr.b(false) },
+    },
     { name: 'probs', op: 'Softmax', input: ['emb'] },
     { name: 'Identity', op: 'Identity', input: ['probs'] },
     { name: 'Identity_1', op: 'Identity', input: ['score'] },
@@ -49,9 +59,18 @@ describe('several outputs: each listed with shape, kind and the --output line', 
   it('a graph without a signature: shapes from one probe run, no tensors left', async () => {
     const g = await tinyGraph([-1, 4, 4, 3], nodes, consts());
     const msg = await expectNoLeak(() => refusal(g));
-    assert.match(msg, /^model 'three' has 3 outputs \(Identity, Identity_1, Identity_2\); say which one to measure with output: NAME \(--output NAME\); copy one of:$/m);
-    assert.match(msg, /^ {2}--output Identity {4}\[B, 6\] {2}probabilities over 6 classes \(the model's own softmax\)$/m);
-    assert.match(msg, /^ {2}--output Identity_1 {2}\[B, 1\] {2}one value per image \(a regression or a binary score\)$/m);
+    assert.match(
+      msg,
+      /^model 'three' has 3 outputs \(Identity, Identity_1, Identity_2\); say which one to measure with output: NAME \(--output NAME\); copy one of:$/m,
+    );
+    assert.match(
+      msg,
+      /^ {2}--output Identity {4}\[B, 6\] {2}probabilities over 6 classes \(the model's own softmax\)$/m,
+    );
+    assert.match(
+      msg,
+      /^ {2}--output Identity_1 {2}\[B, 1\] {2}one value per image \(a regression or a binary score\)$/m,
+    );
     assert.match(msg, /^ {2}--output Identity_2 {2}\[B, 4, 4, 3\] {2}an image-like map 4×4×3 per image/m);
     g.dispose();
   });
@@ -64,11 +83,18 @@ describe('several outputs: each listed with shape, kind and the --output line', 
     });
     const signature = {
       inputs: { image: t('x', [-1, 4, 4, 3]) },
-      outputs: { class_probs: t('Identity', [-1, 6]), age: t('Identity_1', [-1, 1]), mask: t('Identity_2', [-1, 4, 4, 3]) },
+      outputs: {
+        class_probs: t('Identity', [-1, 6]),
+        age: t('Identity_1', [-1, 1]),
+        mask: t('Identity_2', [-1, 4, 4, 3]),
+      },
     };
     const g = await tinyGraph([-1, 4, 4, 3], nodes, consts(), { signature });
     const msg = refusal(g);
-    assert.match(msg, /^ {2}--output class_probs {2}\[B, 6\] {2}probabilities over 6 classes \(the model's own softmax\) \(node Identity\)$/m);
+    assert.match(
+      msg,
+      /^ {2}--output class_probs {2}\[B, 6\] {2}probabilities over 6 classes \(the model's own softmax\) \(node Identity\)$/m,
+    );
     assert.match(msg, /^ {2}--output age {10}\[B, 1\] {2}one value per image .*\(node Identity_1\)$/m);
     assert.match(msg, /^ {2}--output mask {9}\[B, 4, 4, 3\] {2}an image-like map/m);
     // The line copied works.
@@ -87,10 +113,35 @@ describe('several outputs: each listed with shape, kind and the --output line', 
     net.dispose();
     const npy = path.join(dir, 'x.npy');
     writeNpy(npy, new Float32Array(8 * 8 * 3).fill(0.5), [1, 8, 8, 3]);
-    const r = await runHere(['lee', '--model', path.join(dir, 'two'), '--images', npy, '--groups', 'rotate', '--backend', 'cpu']);
+    const r = await runHere([
+      'lee',
+      '--model',
+      path.join(dir, 'two'),
+      '--images',
+      npy,
+      '--groups',
+      'rotate',
+      '--backend',
+      'cpu',
+    ]);
     assert.equal(r.code, 1, r.err);
-    assert.match(r.err, /has 2 outputs \(classes, box\); say which one to measure with output: NAME \(--output NAME\); copy one of:\n {2}--output classes {2}\[B, 5\] {2}probabilities over 5 classes \(the model's own softmax\)\n {2}--output box {6}\[B, 4\] {2}a vector of 4 per image/);
-    const ok = await runHere(['lee', '--model', path.join(dir, 'two'), '--images', npy, '--groups', 'rotate', '--backend', 'cpu', '--output', 'box']);
+    assert.match(
+      r.err,
+      /has 2 outputs \(classes, box\); say which one to measure with output: NAME \(--output NAME\); copy one of:\n {2}--output classes {2}\[B, 5\] {2}probabilities over 5 classes \(the model's own softmax\)\n {2}--output box {6}\[B, 4\] {2}a vector of 4 per image/,
+    );
+    const ok = await runHere([
+      'lee',
+      '--model',
+      path.join(dir, 'two'),
+      '--images',
+      npy,
+      '--groups',
+      'rotate',
+      '--backend',
+      'cpu',
+      '--output',
+      'box',
+    ]);
     assert.equal(ok.code, 0, ok.err);
   });
 });

@@ -36,7 +36,7 @@ import {
 } from '../traceable';
 import * as fs from 'node:fs';
 
-const USAGE = `liederiv lee --model <model.json> --images <file.npy | image folder> --groups <g1,g2,... | all>
+const USAGE = `liederiv lee --model <model.json | folder> --images <file.npy | image folder | image file> --groups <g1,g2,... | all>
     [--output probs|logits|NAME] [--input-range 0..1|0..255|-1..1] [--mean r,g,b] [--std r,g,b]
     [--layout auto|nhwc|nchw] [--difference central|forward|gaussian] [--reduction mean-abs|mean-sq|l2|sq-l2]
     [--method forward|double-vjp|fd] [--batch N] [--backend auto|tensorflow|webgpu|wasm|cpu] [--threads N]
@@ -215,7 +215,8 @@ export const leeCommand: Command = {
       if (resized) io.stderr.write(`lee: ${resized}\n`);
       const translucent = translucentWarning(data.translucent);
       if (translucent) io.stderr.write(`lee: ${translucent}\n`);
-      const companion = data.files ? undefined : imagesList.length === 1 ? npyCompanionLabels(imagesPath, N) : undefined;
+      // Companion labels belong to one .npy (<stem>.labels.npy), not to image files or several .npy.
+      const companion = data.files || imagesList.length !== 1 ? undefined : npyCompanionLabels(imagesPath, N);
       if (companion) io.stderr.write(`lee: labels from ${companion.file}\n`);
       const columns: ImageColumns = {
         files: data.files,

@@ -12,7 +12,7 @@ import { loadImagesNpy, writeNpy } from '../../data/npy';
 import { UnknownNameError, checkName } from '../../errors';
 import { DIFFERENCES, getGroup, GROUP_NAMES, imageTangent, type Difference } from '../../groups';
 
-const USAGE = `liederiv tangent --images <file.npy | image folder> --group <name> --out <file.npy> [--size HxW] [--preview FILE.png | --no-preview]
+const USAGE = `liederiv tangent --images <file.npy | image folder | image file> --group <name> --out <file.npy> [--size HxW] [--preview FILE.png | --no-preview]
     [--difference central|forward|gaussian] [--sigma S] [--backend B]
 
   --images      .npy float32 (N, H, W, 3) RGB in [0, 1], or uint8 (N, H, W, 3) read as x/255; or a folder
