@@ -544,6 +544,21 @@ function channelVector(name: string, what: string, v: readonly number[], channel
   );
 }
 
+/**
+ * `--output Probs` / `LOGITS` naming no tensor: the refusal says first that the modes are written
+ * in lower case (the list of tensor names alone does not say what was meant).
+ */
+function caseHint<T>(output: string, resolve: () => T): T {
+  try {
+    return resolve();
+  } catch (err) {
+    const lower = output.toLowerCase();
+    if (err instanceof UnknownNameError && (lower === 'probs' || lower === 'logits'))
+      throw new UnknownNameError(err.what, output, [`${lower} (the mode, in lower case)`, ...err.valid]);
+    throw err;
+  }
+}
+
 /** The output contract for an output option: mode, tensor, and where the softmax comes from. */
 function resolveOutput(model: ModelLike, output: string | undefined): OutputContract {
   const net = model.net;
@@ -551,7 +566,7 @@ function resolveOutput(model: ModelLike, output: string | undefined): OutputCont
     const outs = graphOutputs(net);
     const list = () => outs.map((o) => (o.key && o.key !== o.node ? `${o.key} (node ${o.node})` : o.node)).join(', ');
     if (output !== undefined && output !== 'probs' && output !== 'logits')
-      return { mode: 'tensor', tensor: resolveGraphTensor(net, output), softmax: 'none' };
+      return { mode: 'tensor', tensor: caseHint(output, () => resolveGraphTensor(net, output)), softmax: 'none' };
     if (outs.length !== 1)
       throw new InputError(
         `model '${model.name}' has ${outs.length} outputs (${list()}); say which one to measure with output: NAME (--output NAME); copy one of:\n${outputLines(listOutputs(net)).join('\n')}`,
@@ -571,7 +586,10 @@ function resolveOutput(model: ModelLike, output: string | undefined): OutputCont
     const graph = cachedLayerGraph(net);
     const names = graph.nodes.map((n) => n.layer.name);
     const nested = graph.nodes.flatMap((n) => n.endsModels ?? []);
-    if (!names.includes(output) && !nested.includes(output)) throw new UnknownNameError('layer', output, names);
+    if (!names.includes(output) && !nested.includes(output))
+      caseHint(output, () => {
+        throw new UnknownNameError('layer', output, names);
+      });
     return { mode: 'tensor', tensor: output, softmax: 'none' };
   }
   const outs = layerOutputNames(net);

@@ -143,5 +143,21 @@ describe('several outputs: each listed with shape, kind and the --output line', 
       'box',
     ]);
     assert.equal(ok.code, 0, ok.err);
+    // A mode in the wrong case names no layer: the refusal says what was meant first.
+    const upper = await runHere([
+      'lee',
+      '--model',
+      path.join(dir, 'two'),
+      '--images',
+      npy,
+      '--groups',
+      'rotate',
+      '--backend',
+      'cpu',
+      '--output',
+      'Probs',
+    ]);
+    assert.equal(upper.code, 1, upper.err);
+    assert.match(upper.err, /unknown layer 'Probs'; valid: probs \(the mode, in lower case\), /);
   });
 });
