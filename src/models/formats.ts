@@ -155,6 +155,12 @@ export function foreignFile(file: string): ModelFormatError | undefined {
   const base = path.basename(file).toLowerCase();
   const h = head(file);
   const out = outDir(file);
+  if (base.endsWith('.weights.h5'))
+    return new ModelFormatError(
+      file,
+      'Keras weights',
+      `Keras weights only (model.save_weights writes *.weights.h5): no architecture to measure; save the whole model in Python (model.save('model.keras'), or model.export('saved_model') for a SavedModel) and give that to --model to see its conversion`,
+    );
   if (h.subarray(0, 8).equals(HDF5) || ext === '.h5' || ext === '.hdf5')
     return new ModelFormatError(
       file,
@@ -210,6 +216,12 @@ export function foreignFile(file: string): ModelFormatError | undefined {
 /** A SavedModel or TF-Hub folder, as a refusal with its conversion; undefined for any other folder. */
 export function foreignFolder(dir: string): ModelFormatError | undefined {
   const has = (f: string) => fs.existsSync(path.join(dir, f));
+  if (has('config.json') && has('metadata.json') && has('model.weights.h5'))
+    return new ModelFormatError(
+      dir,
+      'Keras 3 .keras (unzipped)',
+      `an unzipped Keras 3 .keras archive (config.json, metadata.json, model.weights.h5), not a TF.js model; give the .keras file itself to --model to see its conversion (or zip these three files back into model.keras)`,
+    );
   if (!has('saved_model.pb') && !has('saved_model.pbtxt')) return undefined;
   const out = outDir(dir.replace(/[/\\]+$/, ''));
   if (has('tfhub_module.pb'))

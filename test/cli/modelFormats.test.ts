@@ -43,6 +43,10 @@ describe('--model in another format: named, with the command that converts it', 
     );
     fs.writeFileSync(f('frozen.pb'), Buffer.from([0x0a, 0x10]));
     fs.writeFileSync(f('net.pt'), Buffer.from('PK\x03\x04', 'latin1'));
+    fs.writeFileSync(f('net.weights.h5'), Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]));
+    fs.mkdirSync(f('unzipped'));
+    for (const name of ['config.json', 'metadata.json', 'model.weights.h5'])
+      fs.writeFileSync(f('unzipped', name), '{}');
     fs.mkdirSync(f('saved', 'variables'), { recursive: true });
     fs.writeFileSync(f('saved', 'saved_model.pb'), Buffer.from([0x08, 0x01]));
     fs.mkdirSync(f('hub', 'variables'), { recursive: true });
@@ -136,6 +140,18 @@ describe('--model in another format: named, with the command that converts it', 
       [/--input_format=tf_frozen_model --output_node_names=OUTPUT_NODE/],
     ],
     ['PyTorch', () => f('net.pt'), 'PyTorch', [/torch\.onnx\.export/]],
+    [
+      'Keras weights only',
+      () => f('net.weights.h5'),
+      'Keras weights',
+      [/no architecture to measure; save the whole model/],
+    ],
+    [
+      'an unzipped .keras',
+      () => f('unzipped'),
+      'Keras 3 .keras (unzipped)',
+      [/give the \.keras file itself to --model/],
+    ],
     [
       'a weight shard',
       () => f('release', 'v1', 'tfjs', 'weights.bin'),
