@@ -157,9 +157,10 @@ export function measuredModel(
 }
 
 /**
- * Library callers' options are checked here as the CLI (src/cli/options.ts) and the sidecar reader
- * (src/models/load.ts) check theirs: an unknown inputRange was otherwise measured as the default
- * 0..1 while the provenance said "option" (a wrong number with exit 0).
+ * Library callers' options, checked by the one contract validator (src/jvp/contractValues.ts) that
+ * the CLI (src/cli/options.ts) and the sidecar reader (src/models/load.ts) use too: an unknown
+ * inputRange was otherwise measured as the default 0..1 while the provenance said "option" (a
+ * wrong number with exit 0). Refused as InputError naming the option and its CLI flag.
  */
 function checkContractOptions(name: string, opts: ContractOptions): void {
   for (const field of ['inputRange', 'layout', 'mean', 'std'] as const satisfies readonly ContractField[]) {

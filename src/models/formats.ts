@@ -204,6 +204,12 @@ export function foreignFile(file: string): ModelFormatError | undefined {
       'PyTorch',
       `a PyTorch checkpoint, not a TF.js model.json; export it to ONNX in Python (torch.onnx.export(model, torch.rand(1, 3, H, W), 'model.onnx')), then give model.onnx to --model to see the next commands (onnx-tf, then tensorflowjs_converter)`,
     );
+  if (base === 'liederiv.json' && fs.existsSync(path.join(path.dirname(file), 'model.json')))
+    return new ModelFormatError(
+      file,
+      'liederiv sidecar',
+      `liederiv's sidecar (how to measure the model beside it), not the model; give the model.json beside it (the sidecar is read from there): --model ${q(path.join(path.dirname(file), 'model.json'))}`,
+    );
   if (ext === '.bin' && fs.existsSync(path.join(path.dirname(file), 'model.json')))
     return new ModelFormatError(
       file,

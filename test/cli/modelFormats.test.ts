@@ -153,6 +153,12 @@ describe('--model in another format: named, with the command that converts it', 
       [/give the \.keras file itself to --model/],
     ],
     [
+      'the liederiv.json sidecar',
+      () => f('release', 'v1', 'tfjs', 'liederiv.json'),
+      'liederiv sidecar',
+      [/give the model\.json beside it \(the sidecar is read from there\): --model \S*tfjs\/model\.json/],
+    ],
+    [
       'a weight shard',
       () => f('release', 'v1', 'tfjs', 'weights.bin'),
       'TF.js weight file',

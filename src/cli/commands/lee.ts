@@ -94,6 +94,9 @@ function parseGroups(spec: string): string[] {
       throw err;
     }
   }
+  // A group named twice would give every image two identical rows (and count twice in --summary).
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice) throw new UsageError(`--groups names '${twice}' twice; expected each group once, got '${spec}'`);
   return names;
 }
 
