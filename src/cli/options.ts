@@ -284,6 +284,17 @@ export function modelFingerprint(spec: string): string {
 }
 
 /**
+ * Refuses a `--model` in another format (or a missing one) before the backend starts, so the
+ * refusal is the first thing a user reads. The backend options are parsed first: a usage error
+ * (exit 2) still wins over a model refusal (exit 1).
+ */
+export function preflightModel(values: Record<string, unknown>, modelPath: string): void {
+  backendChoice(values);
+  if (values.threads !== undefined) intOption(values, 'threads', 1);
+  if (!/^https?:\/\//i.test(modelPath)) resolveModelPath(modelPath);
+}
+
+/**
  * `--model` loaded for a run: a folder with its one model.json somewhere below is used, and the
  * run header says which file (`<command>: note: …`); other formats are refused with their conversion.
  */

@@ -19,6 +19,7 @@ import {
   imagesFingerprint,
   loadImages,
   loadModelForRun,
+  preflightModel,
   MEASUREMENT_OPTIONS,
   modelFingerprint,
   parseMeasurementOptions,
@@ -122,6 +123,7 @@ export const layerwiseCommand: Command = {
     const seed = intOption(values, 'seed', 0, { min: 0 });
     const exact = values.exact === true;
 
+    preflightModel(values, modelPath);
     const backend = await startBackend(values);
     io.stderr.write(backend.line + '\n');
     const model = await loadModelForRun(modelPath, io, 'layerwise');

@@ -17,6 +17,7 @@ import {
   imagesFingerprint,
   loadImages,
   loadModelForRun,
+  preflightModel,
   MEASUREMENT_OPTIONS,
   modelFingerprint,
   parseMeasurementOptions,
@@ -196,6 +197,7 @@ export const leeCommand: Command = {
     const vectors = values.vectors === true;
     const wantSummary = values.summary === true;
 
+    preflightModel(values, modelPath);
     const backend = await startBackend(values);
     io.stderr.write(backend.line + '\n');
     const model = await loadModelForRun(modelPath, io, 'lee');
