@@ -7,12 +7,4 @@ if (!fs.existsSync(entry)) {
   console.error('liederiv: dist/ is missing — run `npm run build` (npm ci runs it automatically).');
   process.exit(1);
 }
-require(entry)
-  .main(process.argv.slice(2))
-  .then((code) => {
-    process.exitCode = code;
-  })
-  .catch((err) => {
-    console.error(err && err.stack ? err.stack : err);
-    process.exitCode = 1;
-  });
+require(entry).runCli(process.argv.slice(2));

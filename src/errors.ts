@@ -40,6 +40,22 @@ export class FileFormatError extends LiederivError {
   }
 }
 
+/**
+ * A `--model` path that is not a TF.js model.json: another format (Keras .h5 / .keras, SavedModel,
+ * TF-Hub, ONNX, TFLite, PyTorch, a frozen graph), a folder with none or several model.json below
+ * it, or a path that does not exist. `format` names what was found; the message gives the command
+ * that converts it (src/models/formats.ts).
+ */
+export class ModelFormatError extends FileFormatError {
+  constructor(
+    path: string,
+    readonly format: string,
+    message: string,
+  ) {
+    super(path, message);
+  }
+}
+
 /** A layer or op that has no forward-mode JVP rule. */
 export class UnsupportedLayerError extends LiederivError {
   constructor(

@@ -69,3 +69,24 @@ export async function main(
     throw err;
   }
 }
+
+/**
+ * Runs the CLI on this process's arguments and sets its exit code: what `bin/liederiv.js` does, and
+ * what `node dist/src/cli/main.js …` does too (that path used to load the module and exit 0 silently).
+ * An error that is not a LiederivError is a bug in liederiv: printed with its stack, exit 70.
+ */
+export function runCli(argv: string[] = process.argv.slice(2)): Promise<void> {
+  return main(argv).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(
+        `liederiv: internal error (a bug in liederiv, not in your input; please report it with the lines below)\n${(err as Error)?.stack ?? String(err)}\n`,
+      );
+      process.exitCode = 70;
+    },
+  );
+}
+
+if (require.main === module) void runCli();

@@ -3,22 +3,22 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { assertFiniteRows } from '../checks';
 import { checkName, InputError, NumericalError, UnknownNameError } from '../errors';
-import { loadImageFolder } from '../data/imageFolder';
+import { loadImageFiles, loadImageFolder } from '../data/imageFolder';
+import { IMAGE_EXTENSIONS } from '../data/decode';
 import { loadImagesNpy } from '../data/npy';
 import {
-  INPUT_RANGES,
-  LAYOUTS,
+  checkContractValue,
   measuredModel,
+  type ContractField,
   type ContractOptions,
-  type InputRange,
-  type LayoutOption,
   type MeasuredModel,
 } from '../jvp';
 import type { ModelWrapper } from '../models/model';
+import { loadModel, resolveModelPath } from '../models/load';
 import { BACKEND_NAMES, useBackend, WASM_THREADS_CAP, type BackendName, type BackendReport } from '../backend';
 import { COORDINATES, DIFFERENCES, type Coordinates, type Difference } from '../groups';
 import { modelOutput } from '../lie/metrics/modelOutput';
-import { intOption, requireOption, UsageError } from './command';
+import { intOption, requireOption, UsageError, type CliIO } from './command';
 import { fingerprintFiles, modelFiles } from './output';
 
 /** checkName, reporting an unknown value as a usage error (exit 2) naming the option. */
@@ -41,7 +41,7 @@ export function choice<T extends string>(
 /** Options every measuring command (lee, layerwise) takes, in parseArgs form. */
 export const MEASUREMENT_OPTIONS = {
   model: { type: 'string' },
-  images: { type: 'string' },
+  images: { type: 'string', multiple: true },
   output: { type: 'string' },
   difference: { type: 'string' },
   batch: { type: 'string' },
@@ -69,36 +69,22 @@ export const CONTRACT_HELP = `  --input-range the value range the model expects:
   mean, std, layout, output} (options override it; "preprocess": {mean, std} is read too).
   The run header states what is measured, e.g. 'measures softmax (added) ∘ net ∘ (2x−1) on 128×128 RGB'.`;
 
-function numberList(values: Record<string, unknown>, name: string): number[] | undefined {
-  const v = values[name] as string | boolean | Array<string | boolean> | undefined; // what parseArgs gives
-  if (v === undefined) return undefined;
-  const parts = String(v)
-    .split(',')
-    .map((x) => x.trim());
-  const nums = parts.map(Number);
-  if (
-    parts.length === 0 ||
-    parts.some((p) => p === '') ||
-    !nums.every(Number.isFinite) ||
-    !(nums.length === 1 || nums.length === 3)
-  ) {
-    throw new UsageError(`--${name} must be 1 or 3 comma-separated numbers (r,g,b), got '${v}'`);
-  }
-  return nums;
-}
-
-/** The contract options (--input-range, --mean, --std, --layout; --output is the command's), parsed. */
+/** The contract options (--input-range, --mean, --std, --layout; --output is the command's), checked by the one contract validator. */
 export function parseContractOptions(values: Record<string, unknown>): Omit<ContractOptions, 'output'> {
   const contract: Omit<ContractOptions, 'output'> = {};
-  if (values['input-range'] !== undefined)
-    contract.inputRange = choice<InputRange>(values, 'input-range', INPUT_RANGES, '0..1');
-  if (values.layout !== undefined) contract.layout = choice<LayoutOption>(values, 'layout', LAYOUTS, 'auto');
-  const mean = numberList(values, 'mean');
-  const std = numberList(values, 'std');
-  if (std && std.some((s) => !(s > 0)))
-    throw new UsageError(`--std values must be positive, got '${String(values.std)}'`);
-  if (mean) contract.mean = mean;
-  if (std) contract.std = std;
+  const fields: Array<[ContractField, string]> = [
+    ['inputRange', 'input-range'],
+    ['layout', 'layout'],
+    ['mean', 'mean'],
+    ['std', 'std'],
+  ];
+  for (const [field, flag] of fields) {
+    const v = values[flag] as string | boolean | Array<string | boolean> | undefined; // what parseArgs gives
+    if (v === undefined) continue;
+    const r = checkContractValue(field, String(v), `--${flag}`, { text: true });
+    if (!r.ok) throw new UsageError(r.problem);
+    (contract as Record<string, unknown>)[field] = r.value;
+  }
   return contract;
 }
 
@@ -120,11 +106,16 @@ export async function startBackend(values: Record<string, unknown>): Promise<Bac
 /** The MEASUREMENT_OPTIONS other than --output (whose valid values differ per command), parsed. */
 export function parseMeasurementOptions(values: Record<string, unknown>, defaultBatch: number) {
   const modelPath = requireOption(values, 'model');
-  const imagesPath = requireOption(values, 'images');
+  const imagesList = ([] as unknown[])
+    .concat(values.images ?? [])
+    .filter((v): v is string => typeof v === 'string' && v !== '');
+  if (!imagesList.length) throw new UsageError('missing required option --images');
   const format = choice(values, 'format', OUTPUT_FORMATS, 'csv');
   return {
     modelPath,
-    imagesPath,
+    /** `--images` as given: one path, or the repeated option's paths joined by spaces (for headers and meta). */
+    imagesPath: imagesList.join(' '),
+    imagesList,
     difference: choice<Difference>(values, 'difference', DIFFERENCES, 'central'),
     coordinates: choice<Coordinates>(values, 'coordinates', COORDINATES, 'normalized'),
     format,
@@ -134,9 +125,16 @@ export function parseMeasurementOptions(values: Record<string, unknown>, default
   };
 }
 
-/** `--images`: a .npy file, or an image folder resized to the measured model's input size. */
+/** The file kinds `--images` takes, for its messages. */
+const IMAGES_ALSO =
+  'also taken: one PNG/JPEG file (a one-image set), or --images repeated for several image files or several .npy files';
+
+/**
+ * `--images`: a .npy file, an image folder, or one PNG/JPEG file (a one-image set), resized to the
+ * measured model's input size; repeated, several image files or several .npy files of one size.
+ */
 export async function loadImages(
-  spec: string,
+  spec: string | string[],
   model: ModelWrapper,
   measured?: MeasuredModel,
   command = 'lee',
@@ -148,14 +146,25 @@ export async function loadImages(
   sourceSizes?: Array<[number, number]>;
   translucent?: string[];
 }> {
-  if (!fs.existsSync(spec)) throw new InputError(`--images '${spec}' does not exist`);
-  if (fs.statSync(spec).isDirectory()) {
+  const specs = Array.isArray(spec) ? spec : [spec];
+  for (const s of specs) if (!fs.existsSync(s)) throw new InputError(`--images '${s}' does not exist`);
+  const size = (): [number, number] => {
     const [h, w] = measured?.input.size ?? model.inputSize;
     if (!h || !w)
       throw new InputError(
-        `model '${model.name}' has no fixed input size; give inputSize in its liederiv.json to load an image folder`,
+        `model '${model.name}' has no fixed input size; give inputSize in its liederiv.json to load image files or a folder`,
       );
-    const folder = loadImageFolder(spec, { size: [h, w] });
+    return [h, w];
+  };
+  const isImage = (s: string) => (IMAGE_EXTENSIONS as readonly string[]).includes(path.extname(s).toLowerCase());
+  const isNpy = (s: string) => path.extname(s).toLowerCase() === '.npy';
+  const dirs = specs.filter((s) => fs.statSync(s).isDirectory());
+  if (dirs.length && specs.length > 1)
+    throw new InputError(
+      `--images '${dirs[0]}' is a folder among ${specs.length} --images; give one folder, or image files`,
+    );
+  if (dirs.length) {
+    const folder = loadImageFolder(specs[0], { size: size() });
     return {
       images: folder.images,
       labels: folder.labels,
@@ -165,10 +174,42 @@ export async function loadImages(
       translucent: folder.translucent,
     };
   }
-  if (path.extname(spec).toLowerCase() !== '.npy')
-    throw new InputError(`--images must be a .npy file or a folder of images, got '${spec}'`);
+  if (specs.every(isImage)) {
+    const set = loadImageFiles(specs, { size: size() });
+    return { images: set.images, files: set.files, sourceSizes: set.sourceSizes, translucent: set.translucent };
+  }
+  const pic = specs.find(isImage);
+  const npy = specs.find(isNpy);
+  if (pic && npy)
+    throw new InputError(
+      `--images mixes image files and .npy files ('${pic}', '${npy}'); give image files, or .npy files of one size, not both`,
+    );
+  const odd = specs.find((s) => !isNpy(s));
+  if (odd) throw new InputError(`--images must be a .npy file or a folder of images, got '${odd}'; ${IMAGES_ALSO}`);
+  const sets: tf.Tensor4D[] = [];
+  try {
+    for (const s of specs) sets.push(checkedNpy(s, model, measured, command));
+    if (sets.length === 1) return { images: sets[0] };
+    const [, H, W, C] = sets[0].shape;
+    const other = sets.findIndex((t) => t.shape[1] !== H || t.shape[2] !== W || t.shape[3] !== C);
+    if (other >= 0)
+      throw new InputError(
+        `--images: '${specs[other]}' holds [${sets[other].shape.slice(1).join(', ')}] images, '${specs[0]}' [${[H, W, C].join(', ')}]; expected one image size and channel count in all --images .npy files`,
+      );
+    return { images: tf.concat(sets, 0) as tf.Tensor4D };
+  } finally {
+    if (sets.length > 1) tf.dispose(sets);
+  }
+}
+
+/** A .npy measured as stored (never resized): its size must be the one the model takes. */
+function checkedNpy(
+  spec: string,
+  model: ModelWrapper,
+  measured: MeasuredModel | undefined,
+  command: string,
+): tf.Tensor4D {
   const images = loadImagesNpy(spec);
-  // A .npy is measured as stored (never resized): its size must be the one the model takes.
   const [h, w] = measured?.input.size ?? model.inputSize ?? [0, 0];
   const [, H, W] = images.shape;
   if ((h && h !== H) || (w && w !== W)) {
@@ -178,7 +219,7 @@ export async function loadImages(
         `save it at ${h || H}×${w || W}, or give a folder of JPEG/PNG files (resized to ${h || H}×${w || W} with a warning)`,
     );
   }
-  return { images };
+  return images;
 }
 
 /** `--out` and `--resume`: resuming needs an output file written as CSV (JSON is written once, at the end). */
@@ -220,23 +261,48 @@ export function contractMeta(m: MeasuredModel): Record<string, unknown> {
 }
 
 /** What the rows of a run depend on in `--images`: the files' contents (sha256). */
-export function imagesFingerprint(spec: string, files?: string[]): string {
-  if (files)
+export function imagesFingerprint(spec: string | string[], files?: string[]): string {
+  if (Array.isArray(spec) && spec.length > 1)
     return fingerprintFiles(
-      files.map((f) => path.join(spec, f)),
-      spec,
+      spec.map((s) => path.resolve(s)),
+      '/',
     );
-  return fingerprintFiles([spec], path.dirname(spec));
+  const one = Array.isArray(spec) ? spec[0] : spec;
+  if (files && fs.statSync(one).isDirectory())
+    return fingerprintFiles(
+      files.map((f) => path.join(one, f)),
+      one,
+    );
+  return fingerprintFiles([one], path.dirname(one));
 }
 
 /** What the rows of a run depend on in `--model`: its files' contents, or the URL. */
 export function modelFingerprint(spec: string): string {
   if (/^https?:\/\//i.test(spec)) return spec;
-  const json =
-    fs.existsSync(spec) && fs.statSync(spec).isDirectory()
-      ? path.join(spec, 'model.json')
-      : spec.replace(/^file:\/\//, '');
+  const json = resolveModelPath(spec).file;
   return fingerprintFiles(modelFiles(json), path.dirname(json));
+}
+
+/**
+ * Refuses a `--model` in another format (or a missing one) before the backend starts, so the
+ * refusal is the first thing a user reads. The backend options are parsed first: a usage error
+ * (exit 2) still wins over a model refusal (exit 1).
+ */
+export function preflightModel(values: Record<string, unknown>, modelPath: string): void {
+  backendChoice(values);
+  if (values.threads !== undefined) intOption(values, 'threads', 1);
+  if (!/^https?:\/\//i.test(modelPath)) resolveModelPath(modelPath);
+}
+
+/**
+ * `--model` loaded for a run: a folder with its one model.json somewhere below is used, and the
+ * run header says which file (`<command>: note: …`); other formats are refused with their conversion.
+ */
+export async function loadModelForRun(spec: string, io: CliIO, command: string): Promise<ModelWrapper> {
+  if (/^https?:\/\//i.test(spec)) return loadModel(spec);
+  const { file, note } = resolveModelPath(spec);
+  if (note) io.stderr.write(`${command}: note: ${note}\n`);
+  return loadModel(file);
 }
 
 /**

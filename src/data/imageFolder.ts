@@ -127,12 +127,39 @@ export function loadImageFolder(dir: string, opts: ImageFolderOptions): ImageFol
     );
   }
   const picked = subsetIndices(files.length, opts.limit, opts.seed ?? 0);
+  const decoded = decodeFiles(
+    picked.map((i) => path.join(dir, files[i])),
+    picked.map((i) => files[i]),
+    opts,
+  );
+  return {
+    ...decoded,
+    ...(classFolders ? { labels: picked.map((i) => fileLabels![i]), classNames: subdirs } : {}),
+  };
+}
+
+/**
+ * Image files given one by one (`--images a.png --images b.jpg`): decoded and resized as
+ * loadImageFolder does; `files` are the paths as given. Errors: InputError for a file that is not
+ * .jpg/.jpeg/.png, FileFormatError for one that cannot be read or decoded.
+ */
+export function loadImageFiles(paths: string[], opts: Pick<ImageFolderOptions, 'size' | 'centerCrop'>): ImageFolder {
+  for (const p of paths)
+    if (!(IMAGE_EXTENSIONS as readonly string[]).includes(path.extname(p).toLowerCase()))
+      throw new InputError(`'${p}' is not a .jpg/.jpeg/.png image file`);
+  return decodeFiles(paths, paths, opts);
+}
+
+function decodeFiles(
+  paths: string[],
+  names: string[],
+  opts: Pick<ImageFolderOptions, 'size' | 'centerCrop'>,
+): Omit<ImageFolder, 'labels' | 'classNames'> {
   const sourceSizes: Array<[number, number]> = [];
   const translucent: string[] = [];
   const images = tf.tidy(() =>
     tf.stack(
-      picked.map((i) => {
-        const file = path.join(dir, files[i]);
+      paths.map((file, i) => {
         let bytes: Uint8Array;
         try {
           bytes = fs.readFileSync(file);
@@ -141,16 +168,10 @@ export function loadImageFolder(dir: string, opts: ImageFolderOptions): ImageFol
         }
         const decoded = decodeImage(bytes, file);
         sourceSizes.push([decoded.height, decoded.width]);
-        if (decoded.translucent) translucent.push(files[i]);
+        if (decoded.translucent) translucent.push(names[i]);
         return resizeToTensor(decoded, opts.size, { centerCrop: opts.centerCrop ?? true });
       }),
     ),
   ) as tf.Tensor4D;
-  return {
-    images,
-    files: picked.map((i) => files[i]),
-    sourceSizes,
-    translucent,
-    ...(classFolders ? { labels: picked.map((i) => fileLabels![i]), classNames: subdirs } : {}),
-  };
+  return { images, files: names, sourceSizes, translucent };
 }

@@ -13,6 +13,7 @@ import { isIgnoredEntry } from '../data/imageFolder';
 import { mnistDigits, MNIST_SIZE } from '../data/mnist';
 import { datasetsDir } from '../data/paths';
 import type { ExplorerAssets } from './assetTypes';
+import { resolveModelPath } from '../models/formats';
 
 /** A model folder's files named in model.json (+ model.json, + liederiv.json when present). */
 function modelFolderFiles(modelJson: string): Record<string, string> {
@@ -95,7 +96,8 @@ export function explorerAssets(opts: AssetOptions = {}): ExplorerAssets {
     let json = spec;
     if (!fs.existsSync(json) && fs.existsSync(path.join(bundledDir, spec, 'model.json')))
       json = path.join(bundledDir, spec);
-    if (fs.existsSync(json) && fs.statSync(json).isDirectory()) json = path.join(json, 'model.json');
+    // A folder (or one model.json below it) as loadModel reads it; a .h5, SavedModel, ONNX… is refused with its conversion.
+    if (fs.existsSync(json)) json = resolveModelPath(json).file;
     if (!fs.existsSync(json))
       throw new InputError(
         `--model '${spec}': no such model.json, model folder or bundled model (${bundledModelNames().join(', ') || 'none bundled'})`,

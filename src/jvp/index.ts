@@ -29,6 +29,8 @@ export {
   LUMA_WEIGHTS,
   measuredModel,
 } from './measured';
+export { checkContractValue, CONTRACT_EXPECTED, CONTRACT_FLAGS } from './contractValues';
+export type { ContractCheck, ContractField } from './contractValues';
 export type {
   ContractOptions,
   InputContract,

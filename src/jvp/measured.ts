@@ -42,13 +42,18 @@ import {
   resolveGraphTensor,
   type GraphNode,
 } from './compileGraph';
+import { listOutputs, outputLines } from './outputList';
 import { applyProgram, type Program, type Ref, type Step } from './program';
 import { IDENTITY_PREPROCESS } from '../models/model';
+import {
+  checkContractValue,
+  CONTRACT_FLAGS,
+  type ContractField,
+  type InputRange,
+  type LayoutOption,
+} from './contractValues';
 
-export const INPUT_RANGES = ['0..1', '0..255', '-1..1'] as const;
-export type InputRange = (typeof INPUT_RANGES)[number];
-export const LAYOUTS = ['auto', 'nhwc', 'nchw'] as const;
-export type LayoutOption = (typeof LAYOUTS)[number];
+export { INPUT_RANGES, LAYOUTS, type InputRange, type LayoutOption } from './contractValues';
 /** Rec. 601 luma weights (the same as the saturation and contrast groups use). */
 export const LUMA_WEIGHTS = [0.299, 0.587, 0.114] as const;
 
@@ -152,29 +157,16 @@ export function measuredModel(
 }
 
 /**
- * Library callers' options are checked here as the CLI (src/cli/options.ts) and the sidecar reader
- * (src/models/load.ts) check theirs: an unknown inputRange was otherwise measured as the default
- * 0..1 while the provenance said "option" (a wrong number with exit 0).
+ * Library callers' options, checked by the one contract validator (src/jvp/contractValues.ts) that
+ * the CLI (src/cli/options.ts) and the sidecar reader (src/models/load.ts) use too: an unknown
+ * inputRange was otherwise measured as the default 0..1 while the provenance said "option" (a
+ * wrong number with exit 0). Refused as InputError naming the option and its CLI flag.
  */
 function checkContractOptions(name: string, opts: ContractOptions): void {
-  const said = (v: unknown) => JSON.stringify(v);
-  if (opts.inputRange !== undefined && !(INPUT_RANGES as readonly string[]).includes(opts.inputRange))
-    throw new InputError(
-      `model '${name}': inputRange ${said(opts.inputRange)} is not a range liederiv knows; expected one of ${INPUT_RANGES.map((r) => `'${r}'`).join(', ')} (option inputRange, --input-range), with mean/std for other normalisations`,
-    );
-  if (opts.layout !== undefined && !(LAYOUTS as readonly string[]).includes(opts.layout))
-    throw new InputError(
-      `model '${name}': layout ${said(opts.layout)} is not a layout liederiv knows; expected one of ${LAYOUTS.map((l) => `'${l}'`).join(', ')} in lower case (option layout, --layout)`,
-    );
-  for (const field of ['mean', 'std'] as const) {
-    const v = opts[field];
-    if (v === undefined) continue;
-    if (!Array.isArray(v) || !v.length || !v.every((c) => typeof c === 'number' && Number.isFinite(c)))
-      throw new InputError(
-        `model '${name}': ${field} ${said(v)} must be a non-empty array of finite numbers, one per model channel (option ${field}, --${field})`,
-      );
-    if (field === 'std' && v.some((c) => c <= 0))
-      throw new InputError(`model '${name}': std ${said(v)} must be positive (it divides the input)`);
+  for (const field of ['inputRange', 'layout', 'mean', 'std'] as const satisfies readonly ContractField[]) {
+    if (opts[field] === undefined) continue;
+    const r = checkContractValue(field, opts[field], field);
+    if (!r.ok) throw new InputError(`model '${name}': ${r.problem} (option ${field}, ${CONTRACT_FLAGS[field]})`);
   }
 }
 
@@ -553,6 +545,21 @@ function channelVector(name: string, what: string, v: readonly number[], channel
   );
 }
 
+/**
+ * `--output Probs` / `LOGITS` naming no tensor: the refusal says first that the modes are written
+ * in lower case (the list of tensor names alone does not say what was meant).
+ */
+function caseHint<T>(output: string, resolve: () => T): T {
+  try {
+    return resolve();
+  } catch (err) {
+    const lower = output.toLowerCase();
+    if (err instanceof UnknownNameError && (lower === 'probs' || lower === 'logits'))
+      throw new UnknownNameError(err.what, output, [`${lower} (the mode, in lower case)`, ...err.valid]);
+    throw err;
+  }
+}
+
 /** The output contract for an output option: mode, tensor, and where the softmax comes from. */
 function resolveOutput(model: ModelLike, output: string | undefined): OutputContract {
   const net = model.net;
@@ -560,10 +567,10 @@ function resolveOutput(model: ModelLike, output: string | undefined): OutputCont
     const outs = graphOutputs(net);
     const list = () => outs.map((o) => (o.key && o.key !== o.node ? `${o.key} (node ${o.node})` : o.node)).join(', ');
     if (output !== undefined && output !== 'probs' && output !== 'logits')
-      return { mode: 'tensor', tensor: resolveGraphTensor(net, output), softmax: 'none' };
+      return { mode: 'tensor', tensor: caseHint(output, () => resolveGraphTensor(net, output)), softmax: 'none' };
     if (outs.length !== 1)
       throw new InputError(
-        `model '${model.name}' has ${outs.length} outputs (${list()}); say which one to measure with output: NAME (--output NAME)`,
+        `model '${model.name}' has ${outs.length} outputs (${list()}); say which one to measure with output: NAME (--output NAME); copy one of:\n${outputLines(listOutputs(net)).join('\n')}`,
       );
     const node = outs[0].node.includes(':') ? outs[0].node : `${outs[0].node}:0`;
     const head = graphFinalHead(net, node);
@@ -580,13 +587,16 @@ function resolveOutput(model: ModelLike, output: string | undefined): OutputCont
     const graph = cachedLayerGraph(net);
     const names = graph.nodes.map((n) => n.layer.name);
     const nested = graph.nodes.flatMap((n) => n.endsModels ?? []);
-    if (!names.includes(output) && !nested.includes(output)) throw new UnknownNameError('layer', output, names);
+    if (!names.includes(output) && !nested.includes(output))
+      caseHint(output, () => {
+        throw new UnknownNameError('layer', output, names);
+      });
     return { mode: 'tensor', tensor: output, softmax: 'none' };
   }
   const outs = layerOutputNames(net);
   if (outs.length !== 1)
     throw new InputError(
-      `model '${model.name}' has ${outs.length} outputs (${outs.join(', ')}); say which one to measure with output: NAME (--output NAME)`,
+      `model '${model.name}' has ${outs.length} outputs (${outs.join(', ')}); say which one to measure with output: NAME (--output NAME); copy one of:\n${outputLines(listOutputs(net)).join('\n')}`,
     );
   const head = layersFinalHead(net);
   const mode = defaultMode(output);

@@ -2,8 +2,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { FileFormatError, InputError, LiederivError } from '../errors';
-import { detectInput, INPUT_RANGES, LAYOUTS, type ContractOptions } from '../jvp/measured';
+import { detectInput, type ContractOptions } from '../jvp/measured';
+import { checkContractValue, CONTRACT_FLAGS, type ContractField } from '../jvp/contractValues';
 import { IDENTITY_PREPROCESS, type ModelWrapper, type Preprocess } from './model';
+import { resolveModelPath } from './formats';
+
+export { resolveModelPath, type ResolvedModelPath } from './formats';
 import { prepareLayersModelJson } from './tfjsLayerFixes';
 // The zoo's custom layers must be registered with tfjs serialization before a zoo model.json loads.
 import './layers';
@@ -166,28 +170,39 @@ function isUrl(s: string): boolean {
   return /^https?:\/\//i.test(s);
 }
 
-function numbers(a: unknown): a is number[] {
-  return (
-    Array.isArray(a) &&
-    (a.length === 3 || a.length === 1) &&
-    a.every((n) => typeof n === 'number' && Number.isFinite(n))
-  );
-}
-
-function checkPreprocess(p: unknown, where: string): Preprocess {
-  const pp = p as Preprocess;
-  if (!pp || !numbers(pp.mean) || !numbers(pp.std) || pp.std.some((s) => s <= 0)) {
+/** A sidecar field checked by the one contract validator, refused as this file's error naming the field. */
+function sidecarValue<F extends ContractField>(field: F, value: unknown, where: string, subject: string = field) {
+  const r = checkContractValue(field, value, subject);
+  if (!r.ok)
     throw new FileFormatError(
       where,
-      `preprocess must be {mean: [r, g, b], std: [r, g, b]} (or one value each for a grey model) with std > 0, got ${JSON.stringify(p)}`,
+      `${r.problem} (field '${subject}' of this liederiv.json; the option ${CONTRACT_FLAGS[field]} overrides it)`,
     );
+  return r.value;
+}
+
+/** `preprocess: {mean, std}` on [0, 1] pixels, from the sidecar (`where` its path) or, without `where`, loadModel's options. */
+function checkPreprocess(p: unknown, where?: string): Preprocess {
+  const pp = p as Preprocess;
+  const shape = `preprocess must be {mean: [r, g, b], std: [r, g, b]} (or one value each for a grey model) with std > 0, got ${JSON.stringify(p)}`;
+  if (!pp || typeof pp !== 'object') {
+    if (where) throw new FileFormatError(where, shape);
+    throw new InputError(`loadModel option ${shape}`);
   }
-  return { mean: [...pp.mean], std: [...pp.std] };
+  const one = (field: 'mean' | 'std') => {
+    if (where) return sidecarValue(field, pp[field], where, `preprocess.${field}`);
+    const r = checkContractValue(field, pp[field], `preprocess.${field}`);
+    if (!r.ok) throw new InputError(`loadModel option ${r.problem}`);
+    return r.value;
+  };
+  return { mean: one('mean'), std: one('std') };
 }
 
 /**
  * Loads a TF.js LayersModel or GraphModel: a model.json path on disk (weights beside it, or a
- * directory holding model.json) or an http(s) URL. An optional `liederiv.json` sidecar beside a
+ * directory holding model.json, or exactly one model.json below it: resolveModelPath) or an http(s)
+ * URL. A Keras .h5/.keras, SavedModel, TF-Hub, ONNX, TFLite or PyTorch file is refused with a
+ * ModelFormatError that names the format and the command converting it. An optional `liederiv.json` sidecar beside a
  * local model.json gives {name, inputSize, preprocess, classNames}; `opts` override it.
  */
 export async function loadModel(pathOrUrl: string, opts: Meta = {}): Promise<ModelWrapper> {
@@ -195,16 +210,32 @@ export async function loadModel(pathOrUrl: string, opts: Meta = {}): Promise<Mod
   let sidecar: Meta = {};
   let net: tf.LayersModel | tf.GraphModel;
   if (isUrl(source)) {
-    const probe = await fetch(source).then((r) => {
-      if (!r.ok) throw new FileFormatError(source, `HTTP ${r.status}`);
-      return r.json();
-    });
+    const offline =
+      'liederiv reads models offline first: download model.json with its weight files and give the local path to --model';
+    const probe = await fetch(source).then(
+      async (r) => {
+        if (!r.ok) throw new FileFormatError(source, `HTTP ${r.status} ${r.statusText}; ${offline}`);
+        try {
+          return (await r.json()) as unknown;
+        } catch (err) {
+          throw new FileFormatError(source, `not valid JSON (${(err as Error).message}); expected a TF.js model.json`);
+        }
+      },
+      (err: unknown) => {
+        // undici's "fetch failed" hides the reason (ECONNREFUSED, ENOTFOUND, …) in err.cause.
+        const cause = (err as { cause?: { code?: string; message?: string } })?.cause;
+        throw new FileFormatError(
+          source,
+          `cannot fetch (${cause?.code ?? cause?.message ?? (err as Error)?.message ?? String(err)}); ${offline}`,
+        );
+      },
+    );
     net = await buildNet(source, isGraphModelJson(probe), () =>
       isGraphModelJson(probe) ? tf.loadGraphModel(source) : tf.loadLayersModel(source),
     );
   } else {
-    if (fs.existsSync(source) && fs.statSync(source).isDirectory()) source = path.join(source, 'model.json');
-    if (!fs.existsSync(source)) throw new FileFormatError(source, 'model.json not found');
+    // A folder holding model.json (or exactly one below it); other formats are refused with their conversion.
+    source = resolveModelPath(source).file;
     const json = readJson(source);
     const handler = diskIOHandler(source);
     net = await buildNet(source, isGraphModelJson(json), () =>
@@ -236,9 +267,7 @@ export async function loadModel(pathOrUrl: string, opts: Meta = {}): Promise<Mod
     name: opts.name ?? sidecar.name ?? (net instanceof tf.LayersModel ? net.name : graphModelName(source)),
     net,
     inputSize,
-    preprocess: opts.preprocess
-      ? checkPreprocess(opts.preprocess, 'loadModel options')
-      : (sidecar.preprocess ?? IDENTITY_PREPROCESS),
+    preprocess: opts.preprocess ? checkPreprocess(opts.preprocess) : (sidecar.preprocess ?? IDENTITY_PREPROCESS),
     classNames: opts.classNames ?? sidecar.classNames,
     source: opts.source ?? source,
     contract,
@@ -348,31 +377,10 @@ function parseSidecar(json: any, where: string): Meta {
   const contract: ContractOptions = {};
   // liederiv's own `preprocess` is defined on [0, 1] images (DESIGN §10): a sidecar giving it states the range.
   if (json.preprocess !== undefined && json.inputRange === undefined) contract.inputRange = '0..1';
-  if (json.inputRange !== undefined) {
-    if (!(INPUT_RANGES as readonly string[]).includes(json.inputRange))
-      throw new FileFormatError(
-        where,
-        `inputRange must be one of ${INPUT_RANGES.join(', ')}, got ${JSON.stringify(json.inputRange)}`,
-      );
-    contract.inputRange = json.inputRange;
-  }
-  if (json.layout !== undefined) {
-    if (!(LAYOUTS as readonly string[]).includes(json.layout))
-      throw new FileFormatError(
-        where,
-        `layout must be one of ${LAYOUTS.join(', ')}, got ${JSON.stringify(json.layout)}`,
-      );
-    contract.layout = json.layout;
-  }
-  for (const k of ['mean', 'std'] as const) {
-    if (json[k] === undefined) continue;
-    if (!numbers(json[k]) || (k === 'std' && json[k].some((v: number) => v <= 0)))
-      throw new FileFormatError(
-        where,
-        `${k} must be [r, g, b] or [v] numbers${k === 'std' ? ' > 0' : ''}, got ${JSON.stringify(json[k])}`,
-      );
-    contract[k] = [...json[k]];
-  }
+  if (json.inputRange !== undefined) contract.inputRange = sidecarValue('inputRange', json.inputRange, where);
+  if (json.layout !== undefined) contract.layout = sidecarValue('layout', json.layout, where);
+  if (json.mean !== undefined) contract.mean = sidecarValue('mean', json.mean, where);
+  if (json.std !== undefined) contract.std = sidecarValue('std', json.std, where);
   if (json.output !== undefined) {
     if (typeof json.output !== 'string' || !json.output)
       throw new FileFormatError(

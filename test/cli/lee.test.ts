@@ -188,6 +188,9 @@ describe('liederiv lee', () => {
     r = await runHere([...base, '--groups', 'rotate,spin']);
     assert.equal(r.code, 2);
     assert.match(r.err, /unknown group 'spin'/);
+    r = await runHere([...base, '--groups', 'rotate,hue,rotate']);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /--groups names 'rotate' twice; expected each group once/);
     r = await runHere([...base, '--groups', 'rotate', '--reduction', 'max']);
     assert.equal(r.code, 2);
     assert.match(r.err, /--reduction value 'max'/);

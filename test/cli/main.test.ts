@@ -27,6 +27,31 @@ describe('liederiv CLI', () => {
     assert.match(r.stderr, /--frob/);
   });
 
+  it('node dist/src/cli/main.js runs the CLI as bin/liederiv.js does (it used to exit 0 printing nothing)', () => {
+    const MAIN = path.resolve(__dirname, '..', '..', 'src', 'cli', 'main.js');
+    const direct = (...args: string[]) => spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8' });
+    const help = direct('--help');
+    assert.equal(help.status, 0, help.stderr);
+    assert.equal(help.stdout, run('--help').stdout);
+    assert.match(help.stdout, /^Usage: liederiv <command>/m);
+    const bad = direct('frobnicate');
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /unknown command 'frobnicate'/);
+    const lee = direct(
+      'lee',
+      '--model',
+      'nowhere/model.json',
+      '--images',
+      'x.npy',
+      '--groups',
+      'rotate',
+      '--backend',
+      'cpu',
+    );
+    assert.equal(lee.status, 1, lee.stderr);
+    assert.match(lee.stderr, /^liederiv lee: error: .*nowhere/m);
+  });
+
   it('backend reports the chosen backend on stdout', () => {
     const r = run('backend', '--backend', 'cpu');
     assert.equal(r.status, 0, r.stderr);

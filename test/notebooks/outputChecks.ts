@@ -59,7 +59,7 @@ export function checkOwnModel(text: string): string[] {
   const refusals: Array<[string, RegExp]> = [
     ['no output named', /no output named → refused: InputError: .*has 4 outputs.*output: NAME/],
     ['sidecar typo', /typo in the sidecar → refused: FileFormatError: .*unknown field\(s\) input_range/],
-    ['unknown range', /does not know → refused: FileFormatError: .*inputRange must be one of/],
+    ['unknown range', /does not know → refused: FileFormatError: .*inputRange .*one of '?0\.\.1/],
     ['NCHW read as NHWC', /read as NHWC → refused: InputError: .*channels second: use layout auto/],
     ['unknown tensor', /does not exist → refused: UnknownNameError: /],
   ];

@@ -8,7 +8,7 @@ import {
   layerwise,
   type LayerwiseResult,
 } from '../../lie/layerwise';
-import { loadModel, writeAtomic } from '../../models/load';
+import { writeAtomic } from '../../models/load';
 import { liederivVersion } from '../../version';
 import { intOption, requireOption, UsageError, type CliIO, type Command } from '../command';
 import {
@@ -18,6 +18,8 @@ import {
   measuredForRun,
   imagesFingerprint,
   loadImages,
+  loadModelForRun,
+  preflightModel,
   MEASUREMENT_OPTIONS,
   modelFingerprint,
   parseMeasurementOptions,
@@ -30,8 +32,11 @@ const USAGE = `liederiv layerwise --model <model.json> --images <file.npy | fold
     [--output probs|logits|NAME] [--input-range R] [--mean r,g,b] [--std r,g,b] [--layout L] [--difference central|forward|gaussian] [--probes P] [--exact]
     [--format csv|json] [--out FILE [--resume]] [--seed S] [--batch N] [--backend auto|tensorflow|webgpu|wasm|cpu] [--threads N]
 
-  --model       TF.js LayersModel or GraphModel model.json (weights beside it; optional liederiv.json sidecar)
-  --images      .npy float32 [N, H, W, 3] RGB in [0, 1], or a folder of JPEG/PNG (resized to the model)
+  --model       TF.js LayersModel or GraphModel model.json (weights beside it; optional liederiv.json sidecar),
+                or a folder holding one (a Keras .h5/.keras, SavedModel, TF-Hub or ONNX model is refused
+                with the tensorflowjs_converter command that converts it)
+  --images      .npy float32 [N, H, W, 3] RGB in [0, 1], a folder of JPEG/PNG or one PNG/JPEG file (resized
+                to the model); repeat --images for several files
   --group       one of: ${GROUP_NAMES.join(', ')}
   --output      probs (default when the model ends in a softmax or has classNames) | logits | a tensor
                 name; LayersModels and GraphModels (contributions per layer or per graph op)
@@ -104,7 +109,7 @@ export const layerwiseCommand: Command = {
     seed: { type: 'string' },
   },
   async run(values, io: CliIO) {
-    const { modelPath, imagesPath, difference, coordinates, format, batchSize, out, resume, contract } =
+    const { modelPath, imagesPath, imagesList, difference, coordinates, format, batchSize, out, resume, contract } =
       parseMeasurementOptions(values, DEFAULT_LAYERWISE_BATCH);
     const group = requireOption(values, 'group');
     try {
@@ -118,13 +123,14 @@ export const layerwiseCommand: Command = {
     const seed = intOption(values, 'seed', 0, { min: 0 });
     const exact = values.exact === true;
 
+    preflightModel(values, modelPath);
     const backend = await startBackend(values);
     io.stderr.write(backend.line + '\n');
-    const model = await loadModel(modelPath);
+    const model = await loadModelForRun(modelPath, io, 'layerwise');
     try {
       let measured = measuredForRun(model, outputOption, contract);
       const output = measured.output.mode === 'tensor' ? measured.output.tensor : measured.output.mode;
-      const { images, files } = await loadImages(imagesPath, model, measured, 'layerwise');
+      const { images, files } = await loadImages(imagesList, model, measured, 'layerwise');
       measured = measuredForRun(model, outputOption, contract, images);
       const N = images.shape[0];
       io.stderr.write(
@@ -162,7 +168,7 @@ export const layerwiseCommand: Command = {
             seed,
             backend: backend.backend,
             model: modelFingerprint(modelPath),
-            images: imagesFingerprint(imagesPath, files),
+            images: imagesFingerprint(imagesList, files),
           };
           csv = ResumableCsv.open({ out, resume, identity, images: N, batchSize });
           if (csv.startBatch > 0)

@@ -5,7 +5,7 @@ import { JVP_METHODS, type JvpMethod } from '../../jvp';
 import { DEFAULT_LEE_BATCH, lee, type LeeRow } from '../../lie/lee';
 import { liederivVersion } from '../../version';
 import { REDUCTIONS, type Reduction } from '../../lie/reductions';
-import { loadModel, writeAtomic } from '../../models/load';
+import { writeAtomic } from '../../models/load';
 import { requireOption, UsageError, type CliIO, type Command } from '../command';
 import {
   contractMeta,
@@ -16,6 +16,8 @@ import {
   choice,
   imagesFingerprint,
   loadImages,
+  loadModelForRun,
+  preflightModel,
   MEASUREMENT_OPTIONS,
   modelFingerprint,
   parseMeasurementOptions,
@@ -35,18 +37,20 @@ import {
 } from '../traceable';
 import * as fs from 'node:fs';
 
-const USAGE = `liederiv lee --model <model.json> --images <file.npy | image folder> --groups <g1,g2,... | all>
+const USAGE = `liederiv lee --model <model.json | folder> --images <file.npy | image folder | image file> --groups <g1,g2,... | all>
     [--output probs|logits|NAME] [--input-range 0..1|0..255|-1..1] [--mean r,g,b] [--std r,g,b]
     [--layout auto|nhwc|nchw] [--difference central|forward|gaussian] [--reduction mean-abs|mean-sq|l2|sq-l2]
     [--method forward|double-vjp|fd] [--batch N] [--backend auto|tensorflow|webgpu|wasm|cpu] [--threads N]
     [--vectors] [--summary] [--format csv|json] [--out FILE [--resume]]
 
   --model       TF.js LayersModel or GraphModel model.json (weights beside it; optional liederiv.json
-                sidecar, see below)
+                sidecar, see below), or a folder holding one (also one below it); a Keras .h5/.keras,
+                SavedModel, TF-Hub, ONNX or TFLite model is refused with the command that converts it
   --images      .npy float32 [N, H, W, 3] RGB (or [N, H, W, 1] grey) in [0, 1] (labels from a
                 companion <stem>.labels.npy [N] if present), or a folder of JPEG/PNG, flat or one
                 subfolder per class (labels), centre-cropped and resized to the model's input size
-                (a warning says how many)
+                (a warning says how many), or one PNG/JPEG file (a one-image set); repeat --images
+                for several files (image files, or .npy files of one size)
   --groups      comma-separated: ${GROUP_NAMES.join(', ')}; or 'all'
   --output      probs (default when the model ends in a softmax or has classNames) | logits |
                 a tensor: layer name, graph node name or signature key (embedding, features)
@@ -91,6 +95,9 @@ function parseGroups(spec: string): string[] {
       throw err;
     }
   }
+  // A group named twice would give every image two identical rows (and count twice in --summary).
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice) throw new UsageError(`--groups names '${twice}' twice; expected each group once, got '${spec}'`);
   return names;
 }
 
@@ -181,7 +188,7 @@ export const leeCommand: Command = {
     summary: { type: 'boolean' },
   },
   async run(values, io: CliIO) {
-    const { modelPath, imagesPath, difference, coordinates, format, batchSize, out, resume, contract } =
+    const { modelPath, imagesPath, imagesList, difference, coordinates, format, batchSize, out, resume, contract } =
       parseMeasurementOptions(values, DEFAULT_LEE_BATCH);
     const groups = parseGroups(requireOption(values, 'groups'));
     const outputOption = typeof values.output === 'string' && values.output !== '' ? values.output : undefined;
@@ -190,13 +197,14 @@ export const leeCommand: Command = {
     const vectors = values.vectors === true;
     const wantSummary = values.summary === true;
 
+    preflightModel(values, modelPath);
     const backend = await startBackend(values);
     io.stderr.write(backend.line + '\n');
-    const model = await loadModel(modelPath);
+    const model = await loadModelForRun(modelPath, io, 'lee');
     try {
       let measured = measuredForRun(model, outputOption, contract);
       const output = measured.output.mode === 'tensor' ? measured.output.tensor : measured.output.mode;
-      const data = await loadImages(imagesPath, model, measured);
+      const data = await loadImages(imagesList, model, measured);
       measured = measuredForRun(model, outputOption, contract, data.images);
       const N = data.images.shape[0];
       const [H, W] = [data.images.shape[1], data.images.shape[2]];
@@ -212,7 +220,8 @@ export const leeCommand: Command = {
       if (resized) io.stderr.write(`lee: ${resized}\n`);
       const translucent = translucentWarning(data.translucent);
       if (translucent) io.stderr.write(`lee: ${translucent}\n`);
-      const companion = data.files ? undefined : npyCompanionLabels(imagesPath, N);
+      // Companion labels belong to one .npy (<stem>.labels.npy), not to image files or several .npy.
+      const companion = data.files || imagesList.length !== 1 ? undefined : npyCompanionLabels(imagesPath, N);
       if (companion) io.stderr.write(`lee: labels from ${companion.file}\n`);
       const columns: ImageColumns = {
         files: data.files,
@@ -258,7 +267,7 @@ export const leeCommand: Command = {
             vectors,
             backend: backend.backend,
             model: modelFingerprint(modelPath),
-            images: imagesFingerprint(imagesPath, data.files),
+            images: imagesFingerprint(imagesList, data.files),
           };
           csv = ResumableCsv.open({ out, resume, identity, images: N, batchSize });
           if (csv.startBatch > 0)

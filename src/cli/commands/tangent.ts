@@ -1,21 +1,23 @@
 import * as tf from '@tensorflow/tfjs';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { requireOption, UsageError, type Command } from '../command';
-import { loadImageFolder } from '../../data/imageFolder';
+import { loadImageFiles, loadImageFolder } from '../../data/imageFolder';
 import { backendChoice } from '../options';
 import { writeTangentPreview } from '../tangentPreview';
 import { resizeWarning, unitsLine } from '../traceable';
 import { useBackend } from '../../backend';
+import { IMAGE_EXTENSIONS } from '../../data/decode';
 import { loadImagesNpy, writeNpy } from '../../data/npy';
 import { UnknownNameError, checkName } from '../../errors';
 import { DIFFERENCES, getGroup, GROUP_NAMES, imageTangent, type Difference } from '../../groups';
 
-const USAGE = `liederiv tangent --images <file.npy | image folder> --group <name> --out <file.npy> [--size HxW] [--preview FILE.png | --no-preview]
+const USAGE = `liederiv tangent --images <file.npy | image folder | image file> --group <name> --out <file.npy> [--size HxW] [--preview FILE.png | --no-preview]
     [--difference central|forward|gaussian] [--sigma S] [--backend B]
 
   --images      .npy float32 (N, H, W, 3) RGB in [0, 1], or uint8 (N, H, W, 3) read as x/255; or a folder
-                of JPEG/PNG (flat or class subfolders), all resized to --size
-  --size        HxW for a folder (default: the first file's size; others are centre-cropped and resized,
+                of JPEG/PNG (flat or class subfolders), all resized to --size; or one PNG/JPEG file
+  --size        HxW for a folder or an image file (default: the (first) file's size; others are centre-cropped and resized,
                 and a warning says how many)
   --group       ${GROUP_NAMES.join(', ')}
   --out         where to write the float32 (N, H, W, 3) tangent L x (d/dt per normalized unit of t:
@@ -40,7 +42,18 @@ function loadTangentImages(
   size: [number, number] | undefined,
   stderr: NodeJS.WritableStream,
 ): { images: tf.Tensor4D; files?: string[] } {
-  if (!(fs.existsSync(spec) && fs.statSync(spec).isDirectory())) return { images: loadImagesNpy(spec) };
+  if (fs.existsSync(spec) && !fs.statSync(spec).isDirectory()) {
+    // One PNG/JPEG file is a one-image set at its own size (or --size); anything else is read as .npy.
+    if ((IMAGE_EXTENSIONS as readonly string[]).includes(path.extname(spec).toLowerCase())) {
+      const own = loadImageFiles([spec], { size: size ?? [2, 2] });
+      if (size) return { images: own.images, files: own.files };
+      own.images.dispose();
+      const set = loadImageFiles([spec], { size: own.sourceSizes[0] });
+      return { images: set.images, files: set.files };
+    }
+    return { images: loadImagesNpy(spec) };
+  }
+  if (!fs.existsSync(spec)) return { images: loadImagesNpy(spec) };
   let target = size;
   if (!target) {
     // The first file in the folder's own order sets the size.
