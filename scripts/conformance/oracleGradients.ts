@@ -14,6 +14,7 @@ export function ensureOracleGradients(): void {
   ensureAvgPoolGradient();
   ensureDepthToSpaceGradient();
   ensureResizeBilinearGradient();
+  ensureGatherNdGradient();
   ensureWasmOracleKernels();
   if (!tf.getGradient('StridedSlice')) {
     tf.registerGradient({
@@ -103,6 +104,26 @@ function ensureAvgPoolGradient(): void {
     },
   };
   tf.registerGradient(config);
+}
+
+/**
+ * GatherNd (facemesh-attention-pinto's landmark refinement) has no gradient in tfjs 4.22. It is
+ * linear in `params` and picks slices at `indices`, so its VJP scatters dy back to those indices,
+ * summing where an index repeats (tf.scatterND sums duplicates, as TF's ScatterNd does).
+ */
+export function ensureGatherNdGradient(): void {
+  if (tf.getGradient('GatherNd')) return;
+  tf.registerGradient({
+    kernelName: 'GatherNd',
+    inputsToSave: ['params', 'indices'],
+    gradFunc: (dy, saved) => {
+      const [params, indices] = saved;
+      return {
+        params: () => tf.scatterND(indices, dy as tf.Tensor, params.shape),
+        indices: () => tf.zerosLike(indices),
+      };
+    },
+  });
 }
 
 /**
