@@ -9,7 +9,7 @@
  * Options: --inventory (only the inventory, no measurement), --only id,id (a subset; the table
  * then lists only those), --ci (the CI subset: models not marked `"ciSkip"` in the manifest, one image each),
  * --out FILE (default docs/CONFORMANCE.md), --timeout S (lee phase per model, default 400),
- * --layerwise-timeout S (default 150; 0 skips layerwise), --oracle-budget S (wasm oracle per
+ * --layerwise-timeout S (default 90; 0 skips layerwise), --oracle-budget S (wasm oracle per
  * output, default 20), --images N (default 3), --render (rewrite the document from
  * .cache/conformance/last-results.json, measuring nothing). CONFORMANCE_CACHE=DIR: another cache folder.
  */
