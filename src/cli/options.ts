@@ -82,7 +82,7 @@ export function parseContractOptions(values: Record<string, unknown>): Omit<Cont
     const v = values[flag] as string | boolean | Array<string | boolean> | undefined; // what parseArgs gives
     if (v === undefined) continue;
     const r = checkContractValue(field, String(v), `--${flag}`, { text: true });
-    if (!r.ok) throw new UsageError(r.problem);
+    if (r.ok === false) throw new UsageError(r.problem);
     (contract as Record<string, unknown>)[field] = r.value;
   }
   return contract;

@@ -39,7 +39,12 @@ export interface ContractValues {
   std?: number[];
 }
 
-/** A checked value, or the sentence that refuses it: `<subject> <value> <what is wrong>; expected <CONTRACT_EXPECTED>`. */
+/**
+ * A checked value, or the sentence that refuses it: `<subject> <value> <what is wrong>; expected
+ * <CONTRACT_EXPECTED>`. Test it with `r.ok === false`, not `!r.ok`: tslab compiles notebooks without strictNullChecks
+ * (tsconfig.tslab.json), where a truthiness test does not narrow this union and `r.problem` fails
+ * to type-check in every notebook.
+ */
 export type ContractCheck<T> = { ok: true; value: T } | { ok: false; problem: string };
 
 /**

@@ -173,7 +173,7 @@ function isUrl(s: string): boolean {
 /** A sidecar field checked by the one contract validator, refused as this file's error naming the field. */
 function sidecarValue<F extends ContractField>(field: F, value: unknown, where: string, subject: string = field) {
   const r = checkContractValue(field, value, subject);
-  if (!r.ok)
+  if (r.ok === false)
     throw new FileFormatError(
       where,
       `${r.problem} (field '${subject}' of this liederiv.json; the option ${CONTRACT_FLAGS[field]} overrides it)`,
@@ -192,7 +192,7 @@ function checkPreprocess(p: unknown, where?: string): Preprocess {
   const one = (field: 'mean' | 'std') => {
     if (where) return sidecarValue(field, pp[field], where, `preprocess.${field}`);
     const r = checkContractValue(field, pp[field], `preprocess.${field}`);
-    if (!r.ok) throw new InputError(`loadModel option ${r.problem}`);
+    if (r.ok === false) throw new InputError(`loadModel option ${r.problem}`);
     return r.value;
   };
   return { mean: one('mean'), std: one('std') };
