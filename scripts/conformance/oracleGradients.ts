@@ -120,7 +120,9 @@ export function ensureGatherNdGradient(): void {
       const [params, indices] = saved;
       return {
         params: () => tf.scatterND(indices, dy as tf.Tensor, params.shape),
-        indices: () => tf.zerosLike(indices),
+        // Integer indices carry no derivative; tfjs wants float32 gradients even for them when they
+        // lie on the image's path (indices computed from the image through a Cast, as in this model).
+        indices: () => tf.zeros(indices.shape, 'float32'),
       };
     },
   });

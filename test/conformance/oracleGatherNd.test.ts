@@ -13,6 +13,27 @@ import { TOL } from '../helpers/tolerances';
 describe('oracle: GatherNd gradient', () => {
   after(() => useBackend('cpu'));
   for (const be of ['cpu', 'wasm'] as const) {
+    it(`${be}: indices computed from the image (through a Cast) get a zero float32 gradient`, async () => {
+      await useBackend(be);
+      ensureOracleGradients();
+      const g = tf.tidy(() => {
+        const p = tf.tensor2d([
+          [1, 2],
+          [3, 4],
+          [5, 6],
+        ]);
+        // The row picked is floor(p[0, 0]) = 1: piecewise constant in p, so only the picked values carry a gradient.
+        const f = (q: tf.Tensor) =>
+          tf.sum(tf.gatherND(q, tf.cast(tf.reshape(tf.slice(q, [0, 0], [1, 1]), [1, 1]), 'int32')));
+        return tf.grad(f)(p).arraySync();
+      });
+      assert.deepEqual(g, [
+        [0, 0],
+        [1, 1],
+        [0, 0],
+      ]);
+    });
+
     it(`${be}: adjoint identity with repeated and partial indices`, async () => {
       await useBackend(be);
       ensureOracleGradients();
