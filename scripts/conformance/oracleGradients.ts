@@ -15,6 +15,7 @@ export function ensureOracleGradients(): void {
   ensureDepthToSpaceGradient();
   ensureResizeBilinearGradient();
   ensureGatherNdGradient();
+  ensureBatchMatMulGradient();
   ensureWasmOracleKernels();
   if (!tf.getGradient('StridedSlice')) {
     tf.registerGradient({
@@ -101,6 +102,45 @@ function ensureAvgPoolGradient(): void {
             return kernelGrad(tf.mul(g, tf.div(fh * fw, count)));
           }),
       };
+    },
+  };
+  tf.registerGradient(config);
+}
+
+const BATCH_MATMUL_FIXED = Symbol('liederiv oracle BatchMatMul gradient');
+
+/**
+ * BatchMatMul with a broadcast batch (facemesh-attention-pinto: [1, 16, 2, 2] · [1, 2, 2]): tfjs
+ * 4.22's gradient returns the product's batch shape for both operands instead of summing over the
+ * dimensions an operand was broadcast along, and backprop then refuses the shape ("The gradient of
+ * input 'b' has shape '1,16,2,2', which does not match the shape of the input '1,2,2'"). Same
+ * formulas as tfjs's for the four transpose cases, each reduced to its operand's shape.
+ */
+function ensureBatchMatMulGradient(): void {
+  const current = tf.getGradient('BatchMatMul') as (tf.GradConfig & { [BATCH_MATMUL_FIXED]?: true }) | undefined;
+  if (current?.[BATCH_MATMUL_FIXED]) return;
+  const reduceTo = (g: tf.Tensor, shape: number[]) => {
+    const axes = tf.backend_util.getReductionAxes(shape, g.shape);
+    return tf.reshape(axes.length ? tf.sum(g, axes) : g, shape);
+  };
+  const config: tf.GradConfig & { [BATCH_MATMUL_FIXED]: true } = {
+    [BATCH_MATMUL_FIXED]: true,
+    kernelName: 'BatchMatMul',
+    inputsToSave: ['a', 'b'],
+    gradFunc: (dy, saved, attrs) => {
+      const [a, b] = saved;
+      const { transposeA, transposeB } = attrs as unknown as { transposeA: boolean; transposeB: boolean };
+      const d = dy as tf.Tensor;
+      const mm = (x: tf.Tensor, y: tf.Tensor, tx: boolean, ty: boolean) => tf.matMul(x, y, tx, ty);
+      const [da, db] =
+        !transposeA && !transposeB
+          ? [() => mm(d, b, false, true), () => mm(a, d, true, false)]
+          : !transposeA && transposeB
+            ? [() => mm(d, b, false, false), () => mm(d, a, true, false)]
+            : transposeA && !transposeB
+              ? [() => mm(b, d, false, true), () => mm(a, d, false, false)]
+              : [() => mm(b, d, true, true), () => mm(d, a, true, true)];
+      return { a: () => reduceTo(da(), a.shape), b: () => reduceTo(db(), b.shape) };
     },
   };
   tf.registerGradient(config);
