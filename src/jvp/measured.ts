@@ -166,7 +166,8 @@ function checkContractOptions(name: string, opts: ContractOptions): void {
   for (const field of ['inputRange', 'layout', 'mean', 'std'] as const satisfies readonly ContractField[]) {
     if (opts[field] === undefined) continue;
     const r = checkContractValue(field, opts[field], field);
-    if (r.ok === false) throw new InputError(`model '${name}': ${r.problem} (option ${field}, ${CONTRACT_FLAGS[field]})`);
+    if (r.ok === false)
+      throw new InputError(`model '${name}': ${r.problem} (option ${field}, ${CONTRACT_FLAGS[field]})`);
   }
 }
 
