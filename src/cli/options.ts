@@ -99,8 +99,19 @@ export const THREADS_HELP = `wasm threads (default $LIEDERIV_WASM_THREADS, else 
 
 /** `--backend` and `--threads` (wasm threads; absent: useBackend's default, LIEDERIV_WASM_THREADS or one per idle core), then the backend started with them. */
 export async function startBackend(values: Record<string, unknown>): Promise<BackendReport> {
-  const wasmThreads = values.threads === undefined ? undefined : intOption(values, 'threads', 1);
-  return useBackend(backendChoice(values), { wasmThreads });
+  return useBackend(backendChoice(values), { wasmThreads: threadsOption(values) });
+}
+
+/** `--threads`, refused with a backend that has no wasm threads to set (it would be silently ignored). */
+function threadsOption(values: Record<string, unknown>): number | undefined {
+  if (values.threads === undefined) return undefined;
+  const threads = intOption(values, 'threads', 1);
+  const backend = backendChoice(values);
+  if (backend !== 'wasm' && backend !== 'auto')
+    throw new UsageError(
+      `--threads sets the wasm backend's threads; --backend ${backend} has none to set: drop --threads, or use --backend wasm`,
+    );
+  return threads;
 }
 
 /** The MEASUREMENT_OPTIONS other than --output (whose valid values differ per command), parsed. */
@@ -290,7 +301,7 @@ export function modelFingerprint(spec: string): string {
  */
 export function preflightModel(values: Record<string, unknown>, modelPath: string): void {
   backendChoice(values);
-  if (values.threads !== undefined) intOption(values, 'threads', 1);
+  threadsOption(values);
   if (!/^https?:\/\//i.test(modelPath)) resolveModelPath(modelPath);
 }
 

@@ -199,6 +199,10 @@ describe('liederiv lee', () => {
     r = await runHere([...base, '--groups', 'rotate', '--threads', 'two']);
     assert.equal(r.code, 2);
     assert.match(r.err, /--threads must be an integer ≥ 1, got 'two'/);
+    // --threads would be silently ignored on cpu: refused, naming what to do.
+    r = await runHere([...base, '--groups', 'rotate', '--threads', '2', '--backend', 'cpu']);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /--threads sets the wasm backend's threads; --backend cpu has none to set/);
     r = await runHere([
       'lee',
       '--model',
