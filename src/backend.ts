@@ -368,6 +368,16 @@ const ATTEMPTS: Record<Exclude<BackendName, 'auto'>, Array<() => Promise<Attempt
 let current: BackendReport | undefined;
 
 /**
+ * Why a thread count asked for explicitly (`--threads`, a sweep's "threads") cannot apply to
+ * `backend`, or undefined: only wasm has threads to set ('auto' may pick wasm). `useBackend` itself
+ * ignores `wasmThreads` on other backends, since LIEDERIV_WASM_THREADS may be set for every run.
+ */
+export function threadsProblem(backend: string, threads: number | undefined): string | undefined {
+  if (threads === undefined || backend === 'wasm' || backend === 'auto') return undefined;
+  return `threads set the wasm backend's threads; backend '${backend}' has none to set: leave threads out, or use backend 'wasm'`;
+}
+
+/**
  * Selects and initialises a tfjs backend. An explicit name that cannot be used is an error
  * (never a silent fallback); 'auto' walks the order and reports why each earlier one was skipped.
  * wasm threads: `wasmThreads`, else LIEDERIV_WASM_THREADS, else one per idle core when wasm

@@ -15,7 +15,14 @@ import {
 } from '../jvp';
 import type { ModelWrapper } from '../models/model';
 import { loadModel, resolveModelPath } from '../models/load';
-import { BACKEND_NAMES, useBackend, WASM_THREADS_CAP, type BackendName, type BackendReport } from '../backend';
+import {
+  BACKEND_NAMES,
+  threadsProblem,
+  useBackend,
+  WASM_THREADS_CAP,
+  type BackendName,
+  type BackendReport,
+} from '../backend';
 import { COORDINATES, DIFFERENCES, type Coordinates, type Difference } from '../groups';
 import { modelOutput } from '../lie/metrics/modelOutput';
 import { intOption, requireOption, UsageError, type CliIO } from './command';
@@ -107,7 +114,7 @@ function threadsOption(values: Record<string, unknown>): number | undefined {
   if (values.threads === undefined) return undefined;
   const threads = intOption(values, 'threads', 1);
   const backend = backendChoice(values);
-  if (backend !== 'wasm' && backend !== 'auto')
+  if (threadsProblem(backend, threads))
     throw new UsageError(
       `--threads sets the wasm backend's threads; --backend ${backend} has none to set: drop --threads, or use --backend wasm`,
     );

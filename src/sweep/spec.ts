@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { BACKEND_NAMES, type BackendName } from '../backend';
+import { BACKEND_NAMES, threadsProblem, type BackendName } from '../backend';
 import { IMAGE_EXTENSIONS } from '../data/decode';
 import { DATASET_NAMES, loadDataset } from '../data/loadDataset';
 import { checkName, FileFormatError, InputError, UnknownNameError } from '../errors';
@@ -262,6 +262,12 @@ export function checkSpec(json: unknown, file: string): SweepSpec {
   named('reduction', REDUCTIONS);
   named('method', JVP_METHODS);
   named('backend', BACKEND_NAMES);
+  // "backend" is a checked name by now (named() above), or absent.
+  const threads = threadsProblem(
+    (s.backend as BackendName | undefined) ?? DEFAULT_SWEEP_BACKEND,
+    s.threads as number | undefined,
+  );
+  if (threads) throw specError(file, `"threads": ${threads} ("backend": ${JSON.stringify(s.backend)})`);
   if (s.groups !== undefined && s.groups !== 'all') {
     if (!Array.isArray(s.groups) || !s.groups.length)
       throw specError(file, `"groups" must be 'all' or a non-empty array of group names (${GROUP_NAMES.join(', ')})`);

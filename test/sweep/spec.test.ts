@@ -119,6 +119,10 @@ describe('sweep spec and plan', () => {
         /unknown "reduction" 'max'; valid: mean-abs, mean-sq, l2, sq-l2/,
       ],
       [
+        { out: 'o', models: ['cnn-relu-mnist'], images: { dataset: 'mnist' }, backend: 'cpu', threads: 2 },
+        /"threads": threads set the wasm backend's threads; backend 'cpu' has none to set/,
+      ],
+      [
         { out: 'o', models: ['cnn-relu-mnist'], images: { dataset: 'mnist' }, shardSize: 0 },
         /"shardSize" must be a positive integer/,
       ],
