@@ -102,7 +102,7 @@ export function backendChoice(values: Record<string, unknown>): BackendName {
   return choice(values, 'backend', BACKEND_NAMES, (process.env.LIEDERIV_BACKEND as BackendName) || 'auto');
 }
 
-export const THREADS_HELP = `wasm threads (default $LIEDERIV_WASM_THREADS, else one per idle core, at most ${WASM_THREADS_CAP}; 1 = single-threaded; bench/RESULTS.md)`;
+export const THREADS_HELP = `wasm threads (default $LIEDERIV_WASM_THREADS, else one per idle core, at most ${WASM_THREADS_CAP}; 1 = single-threaded; refused with another --backend; bench/RESULTS.md)`;
 
 /** `--backend` and `--threads` (wasm threads; absent: useBackend's default, LIEDERIV_WASM_THREADS or one per idle core), then the backend started with them. */
 export async function startBackend(values: Record<string, unknown>): Promise<BackendReport> {
