@@ -286,6 +286,23 @@ export interface NpyImages {
 }
 
 /**
+ * The numpy line for a rank-2 array: rows of flattened square images (N, s·s·3) or (N, s·s), as
+ * `x.reshape(len(x), -1)` leaves them, else one grey image without batch and channel axes.
+ */
+function rank2Hint(rows: number, cols: number): string {
+  const side = (n: number) => {
+    const s = Math.round(Math.sqrt(n));
+    return s > 1 && s * s === n ? s : 0;
+  };
+  const rgb = cols % 3 === 0 ? side(cols / 3) : 0;
+  if (rgb && rows !== cols) return ` — rows of flattened ${rgb}×${rgb} RGB images? x.reshape(-1, ${rgb}, ${rgb}, 3)`;
+  const grey = side(cols);
+  if (grey && rows !== cols)
+    return ` — rows of flattened ${grey}×${grey} grey images? x.reshape(-1, ${grey}, ${grey}, 1)`;
+  return ' — one grey image? add the batch and channel axes: x[None, ..., None]';
+}
+
+/**
  * Loads an image batch from .npy, with notes on any conversion.
  *
  * Convention:
@@ -310,7 +327,7 @@ export function readImagesNpy(file: string): NpyImages {
             : shape.length === 3
               ? ' — grey images without a channel axis? add it: x[..., None]'
               : shape.length === 2
-                ? ' — one grey image? add the batch and channel axes: x[None, ..., None]'
+                ? rank2Hint(shape[0], shape[1])
                 : shape.length === 5 && shape[0] === 1
                   ? ' — an extra leading axis? drop it: x[0]'
                   : '';

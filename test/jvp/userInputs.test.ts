@@ -703,10 +703,12 @@ describe('user inputs: .npy layouts and dtypes, class names', () => {
     const cases: Array<[number[], RegExp]> = [
       [[2, 6, 6], /got \(2, 6, 6\) — grey images without a channel axis\? add it: x\[\.\.\., None\]/],
       [[6, 6], /got \(6, 6\) — one grey image\? add the batch and channel axes: x\[None, \.\.\., None\]/],
+      [[2, 2352], /got \(2, 2352\) — rows of flattened 28×28 RGB images\? x\.reshape\(-1, 28, 28, 3\)/],
+      [[3, 784], /got \(3, 784\) — rows of flattened 28×28 grey images\? x\.reshape\(-1, 28, 28, 1\)/],
       [[1, 2, 6, 6, 3], /got \(1, 2, 6, 6, 3\) — an extra leading axis\? drop it: x\[0\]/],
     ];
     for (const [shape, re] of cases) {
-      const f = path.join(dir, `r${shape.length}.npy`);
+      const f = path.join(dir, `r${shape.join('x')}.npy`);
       writeNpy(f, new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(0.5), shape);
       assert.throws(
         () => loadImagesNpy(f),
