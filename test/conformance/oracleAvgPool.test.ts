@@ -12,6 +12,7 @@ import { before, describe, it } from 'node:test';
 import { useBackend } from '../../src/backend';
 import { ensureOracleGradients } from '../../scripts/conformance/oracleGradients';
 import { expectNoLeak } from '../helpers/noLeak';
+import { relErrorL2 } from '../helpers/reference';
 import { TOL } from '../helpers/tolerances';
 
 /** The VJP of avgPool (padding excluded from the count) for x [1, H, W, C], by loops in float64. */
@@ -42,16 +43,6 @@ function adjoint(
   return { dx, oh, ow };
 }
 
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let n = 0;
-  let d = 0;
-  for (let i = 0; i < a.length; i++) {
-    n += (a[i] - b[i]) ** 2;
-    d += b[i] ** 2;
-  }
-  return Math.sqrt(n / d);
-}
-
 const CASES: Array<{ shape: [number, number, number]; f: number; s: number; pad: 'same' | 'valid' }> = [
   { shape: [6, 6, 2], f: 3, s: 1, pad: 'same' },
   { shape: [7, 5, 3], f: 3, s: 2, pad: 'same' },
@@ -74,7 +65,10 @@ for (const backend of ['cpu', 'wasm']) {
         tf.engine().runKernel('AvgPoolGrad', { dy, input: x }, { filterSize: 3, strides: 1, pad: 'same' }) as tf.Tensor
       ).dataSync();
       const want = adjoint(dy.dataSync() as Float32Array, [H, W, C], 3, 1, 'same').dx;
-      assert.ok(relErr(raw, want) > TOL.mustDiffer, 'tfjs AvgPoolGrad now matches the adjoint: the oracle fix may go');
+      assert.ok(
+        relErrorL2(raw, want) > TOL.mustDiffer,
+        'tfjs AvgPoolGrad now matches the adjoint: the oracle fix may go',
+      );
       tf.dispose([x, dy]);
     });
 
@@ -94,7 +88,7 @@ for (const backend of ['cpu', 'wasm']) {
         );
         const { dx, oh, ow } = adjoint(u.dataSync() as Float32Array, shape, f, s, pad);
         assert.deepEqual(y0.shape.slice(1, 3), [oh, ow]);
-        const e = relErr(grad, dx);
+        const e = relErrorL2(grad, dx);
         assert.ok(e < TOL.jvpVsOracle, `rel. error ${e} against the adjoint`);
         tf.dispose([x, y0, u]);
       });

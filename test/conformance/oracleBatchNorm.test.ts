@@ -15,6 +15,7 @@ import type { Contract } from '../../scripts/conformance/manifest';
 import { measuredFunction } from '../../scripts/conformance/oracle';
 import { ensureOracleGradients } from '../../scripts/conformance/oracleGradients';
 import { expectNoLeak } from '../helpers/noLeak';
+import { relErrorL2 } from '../helpers/reference';
 import { TOL } from '../helpers/tolerances';
 
 const H = 4;
@@ -67,16 +68,6 @@ function closedForm(m: ReturnType<typeof bnModel>, u: number[]): Float32Array {
   return g;
 }
 
-function relErr(a: Float32Array, b: Float32Array): number {
-  let n = 0;
-  let d = 0;
-  for (let i = 0; i < a.length; i++) {
-    n += (a[i] - b[i]) ** 2;
-    d += b[i] ** 2;
-  }
-  return Math.sqrt(n / d);
-}
-
 const U = [0.7, -1.3];
 
 for (const backend of ['cpu', 'wasm']) {
@@ -119,11 +110,11 @@ for (const backend of ['cpu', 'wasm']) {
           'oracle through BN',
         );
         assert.ok(
-          relErr(y, yNet) < TOL.jvpVsOracle,
+          relErrorL2(y, yNet) < TOL.jvpVsOracle,
           `value ${Array.from(y).join(',')} vs the model's ${Array.from(yNet).join(',')}`,
         );
         const want = closedForm(m, U);
-        const e = relErr(grad, want);
+        const e = relErrorL2(grad, want);
         assert.ok(e < TOL.jvpVsOracle, `gradient rel. error ${e} vs the closed form`);
         // Patched only while F runs: the layers are themselves again (their prototype's call).
         for (const l of m.net.layers) assert.equal(Object.prototype.hasOwnProperty.call(l, 'call'), false, l.name);

@@ -10,17 +10,8 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { useBackend } from '../../src/backend';
 import { ensureOracleGradients } from '../../scripts/conformance/oracleGradients';
+import { relErrorL2 } from '../helpers/reference';
 import { TOL } from '../helpers/tolerances';
-
-function rel(a: Float32Array, b: Float32Array): number {
-  let n = 0;
-  let d = 0;
-  for (let i = 0; i < a.length; i++) {
-    n += (a[i] - b[i]) ** 2;
-    d += b[i] ** 2;
-  }
-  return Math.sqrt(n / d);
-}
 
 type S4 = [number, number, number, number];
 
@@ -64,14 +55,20 @@ describe('oracle gradients on wasm equal cpu tf.grad', () => {
       [3, 1, 'same'],
     ] as const) {
       const r = await bothBackends((x) => tf.maxPool(x, k, s, pad), [1, 9, 9, 3], []);
-      assert.ok(rel(r.wasm, r.cpu) < TOL.float32FewOps, `maxPool ${k}/${s}/${pad}: ${rel(r.wasm, r.cpu)}`);
+      assert.ok(
+        relErrorL2(r.wasm, r.cpu) < TOL.float32FewOps,
+        `maxPool ${k}/${s}/${pad}: ${relErrorL2(r.wasm, r.cpu)}`,
+      );
     }
   });
 
   it('depthwise convolutions (dx computed), channel multiplier 2, strides 1 and 2, fused relu6', async () => {
     for (const s of [1, 2] as const) {
       const r = await bothBackends((x, [d]) => tf.depthwiseConv2d(x, d, s, 'same'), [1, 9, 9, 3], [[3, 3, 3, 2]]);
-      assert.ok(rel(r.wasm, r.cpu) < TOL.float32Reordered, `depthwise stride ${s}: ${rel(r.wasm, r.cpu)}`);
+      assert.ok(
+        relErrorL2(r.wasm, r.cpu) < TOL.float32Reordered,
+        `depthwise stride ${s}: ${relErrorL2(r.wasm, r.cpu)}`,
+      );
     }
     const f = await bothBackends(
       (x, [d]) =>
@@ -86,7 +83,7 @@ describe('oracle gradients on wasm equal cpu tf.grad', () => {
       [1, 10, 10, 3],
       [[3, 3, 3, 2]],
     );
-    assert.ok(rel(f.wasm, f.cpu) < TOL.float32Reordered, `fused depthwise: ${rel(f.wasm, f.cpu)}`);
+    assert.ok(relErrorL2(f.wasm, f.cpu) < TOL.float32Reordered, `fused depthwise: ${relErrorL2(f.wasm, f.cpu)}`);
   });
 
   it('fused convolutions (their eager filter gradient is the zero kernel, never read by d/dx) and DepthToSpace', async () => {
@@ -96,13 +93,13 @@ describe('oracle gradients on wasm equal cpu tf.grad', () => {
       [1, 9, 9, 3],
       [[3, 3, 3, 8]],
     );
-    assert.ok(rel(r.wasm, r.cpu) < TOL.float32Reordered, `fused conv: ${rel(r.wasm, r.cpu)}`);
+    assert.ok(relErrorL2(r.wasm, r.cpu) < TOL.float32Reordered, `fused conv: ${relErrorL2(r.wasm, r.cpu)}`);
     const d = await bothBackends(
       (x, [w]) => tf.depthToSpace(tf.conv2d(x, w, 1, 'same') as tf.Tensor4D, 2),
       [1, 6, 6, 3],
       [[1, 1, 3, 8]],
     );
-    assert.ok(rel(d.wasm, d.cpu) < TOL.float32Reordered, `depthToSpace: ${rel(d.wasm, d.cpu)}`);
+    assert.ok(relErrorL2(d.wasm, d.cpu) < TOL.float32Reordered, `depthToSpace: ${relErrorL2(d.wasm, d.cpu)}`);
   });
 });
 

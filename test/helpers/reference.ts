@@ -89,3 +89,14 @@ export function relError(a: ArrayLike<number>, b: ArrayLike<number>): number {
   }
   return num / (den || 1);
 }
+
+/** ‖a − b‖₂ / ‖b‖₂: the relative error of whole gradients and vectors (the conformance oracle tests). */
+export function relErrorL2(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let n = 0;
+  let d = 0;
+  for (let i = 0; i < a.length; i++) {
+    n += (a[i] - b[i]) ** 2;
+    d += b[i] ** 2;
+  }
+  return Math.sqrt(n / d);
+}
